@@ -1,0 +1,78 @@
+"""Configuration read from the environment (documented in README.md)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+TIMEZONE = "Europe/Amsterdam"
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept the common `postgres://` and `postgresql://` forms and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable configuration."""
+
+
+def from_environment(instance_path: str, env: dict[str, str] | None = None) -> dict:
+    env = dict(os.environ if env is None else env)
+    production = env.get("APP_ENV", "development") == "production"
+    secret = env.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when APP_ENV=production.")
+        secret = _development_secret(instance_path)
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'ontwikkelbijeenkomsten.db'}"
+    mail_backend = env.get("MAIL_BACKEND", "smtp" if production else "console")
+    return {
+        "APP_ENV": "production" if production else "development",
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL")),
+        "MAIL_DEFAULT_SENDER": env.get(
+            "MAIL_DEFAULT_SENDER", "Ontwikkelbijeenkomsten <ontwikkelbijeenkomsten@example.org>"
+        ),
+        "MAIL_BACKEND": mail_backend,
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "TRUST_PROXY_HOPS": int(env.get("TRUST_PROXY_HOPS", "1" if production else "0")),
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": TIMEZONE,
+        "LANGUAGES": ("nl", "en"),
+        "PASSWORD_RESET_MAX_AGE": 60 * 60,
+    }
+
+
+def _development_secret(instance_path: str) -> str:
+    """Keep one generated key per checkout so sessions survive a restart in development."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

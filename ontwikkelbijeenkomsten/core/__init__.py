@@ -1,0 +1,1 @@
+"""Pieces every capability shares: database base, time, tokens, audit log and the site pages."""

@@ -1,0 +1,19 @@
+"""Absolute links for mails and calendar files, built from BASE_URL outside any request."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def is_safe_local_path(target: str | None) -> bool:
+    """True for paths on this site ('/x'), false for other hosts ('//x', 'http://x')."""
+    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target

@@ -1,0 +1,1 @@
+"""Demo data: a living example for newcomers and for the browser tests."""

@@ -1,0 +1,221 @@
+"""Fill an empty database with a believable programme period (see `load_demo`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+
+from sqlalchemy import select
+
+from ..accounts.models import Role
+from ..accounts.services import create_user
+from ..core.db import utcnow
+from ..core.models import Theme
+from ..core.themes import THEMES
+from ..core.time import Dagdeel, today_local
+from ..experts.models import Availability, ExpertProfile
+from ..extensions import db
+from ..regions.models import Organisation, OrganisationType, ProgrammePeriod, QuotaLedger, Region
+from ..regions.services import import_regions, school_year_containing
+from ..requests.models import LocationKind, PreferredMoment, Request, RequestState
+from ..sessions.models import (
+    Registration,
+    RegistrationState,
+    Sector,
+    Session,
+    SessionExpert,
+    SessionKind,
+)
+
+DEMO_PASSWORD = "demo-wachtwoord-2026"
+DEMO_COORDINATOR_EMAIL = "coordinator@example.org"
+DEMO_EXPERTS = [
+    ("a.elamrani@example.org", "Ahmed El Amrani", "Kennispunt Passend Onderwijs",
+     ["multidisciplinaire-samenwerking", "signaleren-en-arrangeren", "oogo"]),
+    ("m.jansen@example.org", "Marieke Jansen", "Jeugdhulp Advies Noord",
+     ["jonge-risicokinderen", "preventie-vroegsignalering", "doorgaande-lijnen"]),
+    ("p.bakker@example.org", "Peter Bakker", "Bureau Leerplicht & Onderwijs",
+     ["leerplicht", "zorgplicht-mbo", "grote-zorgvraag", "onderwijs-zorgarrangementen"]),
+]
+
+
+class DemoRefused(Exception):
+    """The database already holds data and `force` was not given."""
+
+
+@dataclass
+class DemoCredentials:
+    coordinator: str
+    experts: list[str]
+    password: str
+
+
+def is_empty() -> bool:
+    return db.session.scalar(select(Region.id).limit(1)) is None and db.session.scalar(
+        select(Theme.id).limit(1)
+    ) is None
+
+
+def clear_all() -> None:
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.flush()
+
+
+def load_demo(force: bool = False, today: date | None = None) -> DemoCredentials:
+    """Load the demo in one transaction; refuses a non-empty database unless `force` (which wipes it)."""
+    if not is_empty():
+        if not force:
+            raise DemoRefused()
+        clear_all()
+        db.session.commit()
+    today = today or today_local()
+    csv_text = resources.files("ontwikkelbijeenkomsten.data").joinpath("jeugdregios-2025.csv").read_text("utf-8")
+    import_regions(csv_text)
+    themes = {slug: Theme(slug=slug, name=name, position=i) for i, (slug, name) in enumerate(THEMES)}
+    db.session.add_all(themes.values())
+    name, starts, ends = school_year_containing(today)
+    period = ProgrammePeriod(name=name, starts_on=starts, ends_on=ends, default_quota=4)
+    db.session.add(period)
+    regions = {r.code: r for r in db.session.scalars(select(Region))}
+    _add_organisations(regions)
+    coordinator = create_user(DEMO_COORDINATOR_EMAIL, "Sanne de Vries", Role.COORDINATOR, DEMO_PASSWORD)
+    experts = [_add_expert(e, themes, today) for e in DEMO_EXPERTS]
+    db.session.flush()
+    ledgers = {
+        code: QuotaLedger(region=region, period=period, quota=period.default_quota, granted=0)
+        for code, region in regions.items()
+    }
+    db.session.add_all(ledgers.values())
+    requests = _add_requests(regions, period, themes, ledgers, coordinator.id, today)
+    _add_sessions(requests, experts, themes, regions, today)
+    db.session.commit()
+    return DemoCredentials(DEMO_COORDINATOR_EMAIL, [e[0] for e in DEMO_EXPERTS], DEMO_PASSWORD)
+
+
+def _add_organisations(regions: dict[str, Region]) -> None:
+    members = {
+        "JZ01": [("Samenwerkingsverband Passend Onderwijs Groningen PO", OrganisationType.SWV_PO),
+                 ("Samenwerkingsverband VO Groningen", OrganisationType.SWV_VO),
+                 ("Gemeente Groningen", OrganisationType.GEMEENTE)],
+        "JZ13": [("Samenwerkingsverband Amsterdam-Diemen PO", OrganisationType.SWV_PO),
+                 ("Gemeente Amsterdam", OrganisationType.GEMEENTE),
+                 ("ROC van Amsterdam", OrganisationType.MBO)],
+        "JZ28": [("Samenwerkingsverband Passend Onderwijs Zuid-Limburg", OrganisationType.SWV_VO),
+                 ("Gemeente Maastricht", OrganisationType.GEMEENTE)],
+    }
+    for code, orgs in members.items():
+        for org_name, org_type in orgs:
+            regions[code].organisations.append(Organisation(name=org_name, type=org_type))
+
+
+def _add_expert(spec, themes: dict[str, Theme], today: date):
+    email, name, organisation, theme_slugs = spec
+    user = create_user(email, name, Role.EXPERT, DEMO_PASSWORD)
+    db.session.add(ExpertProfile(
+        user=user,
+        organisation=organisation,
+        bio=f"{name} begeleidt regio's bij de samenwerking tussen onderwijs en jeugdhulp.",
+        serves_all_regions=True,
+        max_dagdelen_per_month=6,
+        themes=[themes[s] for s in theme_slugs],
+    ))
+    db.session.flush()
+    for offset in range(3, 60):
+        day = today + timedelta(days=offset)
+        if day.weekday() in (1, 3):  # Tuesday and Thursday
+            for dagdeel in (Dagdeel.OCHTEND, Dagdeel.MIDDAG):
+                db.session.add(Availability(expert_id=user.id, date=day, dagdeel=dagdeel))
+    return user
+
+
+def _next_weekday(today: date, weekday: int, weeks_ahead: int) -> date:
+    return today + timedelta(days=(weekday - today.weekday()) % 7 + 7 * weeks_ahead)
+
+
+def _add_requests(regions, period, themes, ledgers, coordinator_id, today):
+    """Four requests, one in each of the states a coordinator meets most."""
+    consent = utcnow()
+    specs = [
+        ("JZ13", RequestState.SUBMITTED, 2, 0, "Gemeente Amsterdam", OrganisationType.GEMEENTE,
+         ["oogo", "multidisciplinaire-samenwerking"],
+         "We willen het OOGO inhoudelijker maken: wat verwachten onderwijs en jeugdhulp van elkaar?"),
+        ("JZ01", RequestState.IN_REVIEW, 3, 0, "Samenwerkingsverband VO Groningen", OrganisationType.SWV_VO,
+         ["zorgplicht-mbo", "doorgaande-lijnen"],
+         "Hoe zorgen we voor een goede overstap van vso naar mbo voor leerlingen met jeugdhulp?"),
+        ("JZ28", RequestState.GRANTED, 2, 2, "Samenwerkingsverband Passend Onderwijs Zuid-Limburg",
+         OrganisationType.SWV_VO, ["signaleren-en-arrangeren"],
+         "Samen signaleren en arrangeren: één ondersteuningsroute voor school en wijkteam."),
+        ("JZ11", RequestState.SCHEDULED, 1, 1, "Gemeente Utrecht", OrganisationType.GEMEENTE,
+         ["multidisciplinaire-samenwerking"],
+         "Een werkconferentie over het ondersteuningsteam op school met het wijkteam erbij."),
+    ]
+    created = {}
+    for code, state, wanted, granted, org, org_type, theme_slugs, goal in specs:
+        request = Request(
+            region=regions[code], period=period, state=state, organisation_name=org,
+            organisation_type=org_type,
+            participating_organisations="Samenwerkingsverbanden PO en VO, gemeenten, wijkteams",
+            contact_name="Demo Contactpersoon", contact_email=f"contact.{code.lower()}@example.org",
+            contact_phone="06 12345678", contact_function="Beleidsadviseur",
+            dagdelen_wanted=wanted, dagdelen_granted=granted, expected_participants=25,
+            sectors=["onderwijs", "jeugdhulp", "gemeente"], goal=goal,
+            location_kind=LocationKind.ADDRESS, location="Stadhuis, zaal 2",
+            consent_at=consent, themes=[themes[s] for s in theme_slugs],
+            assigned_coordinator_id=coordinator_id if state is not RequestState.SUBMITTED else None,
+        )
+        for rank, weeks in enumerate((2, 3, 4), start=1):
+            request.preferred_moments.append(
+                PreferredMoment(date=_next_weekday(today, 1, weeks), dagdeel=Dagdeel.OCHTEND, rank=rank)
+            )
+        ledgers[code].granted += granted
+        db.session.add(request)
+        created[state] = request
+    db.session.flush()
+    return created
+
+
+def _session_at(day: date, dagdeel: Dagdeel, **fields) -> Session:
+    starts_at, ends_at = dagdeel.bounds(day)
+    return Session(
+        date=day, dagdeel=dagdeel, starts_at=starts_at, ends_at=ends_at, confirmed_count=0, **fields
+    )
+
+
+def _add_sessions(requests, experts, themes, regions, today) -> None:
+    scheduled = requests[RequestState.SCHEDULED]
+    day = scheduled.preferred_moments[0].date
+    regional = _session_at(
+        day, Dagdeel.OCHTEND, kind=SessionKind.REGIONAL, request=scheduled, region=scheduled.region,
+        title="Werkconferentie ondersteuningsteam en wijkteam",
+        description=scheduled.goal, location="Stadhuis Utrecht, zaal 2", capacity=30,
+        themes=list(scheduled.themes),
+    )
+    training_day = _next_weekday(today, 3, 3)
+    training = _session_at(
+        training_day, Dagdeel.MIDDAG, kind=SessionKind.OPEN_TRAINING,
+        title="Samen leren: signaleren en arrangeren voor onderwijs en jeugdhulp",
+        description="Een training voor intern begeleiders, jeugdprofessionals en leerplichtambtenaren.",
+        location="Jaarbeurs Utrecht, zaal Rhône", capacity=3, waiting_list_enabled=True,
+        themes=[themes["signaleren-en-arrangeren"], themes["multidisciplinaire-samenwerking"]],
+    )
+    training.registration_closes_at = training.starts_at
+    db.session.add_all([regional, training])
+    db.session.flush()
+    for session, expert in ((regional, experts[0]), (training, experts[1])):
+        db.session.add(SessionExpert(session=session, expert=expert, date=session.date, dagdeel=session.dagdeel))
+    people = [
+        ("Fatima Ouali", "f.ouali@example.org", "Basisschool De Regenboog", Sector.ONDERWIJS, "Intern begeleider"),
+        ("Jeroen de Boer", "j.deboer@example.org", "Wijkteam Oost", Sector.JEUGDHULP, "Jeugdprofessional"),
+        ("Linda Visser", "l.visser@example.org", "Gemeente Utrecht", Sector.GEMEENTE, "Leerplichtambtenaar"),
+        ("Tom Hendriks", "t.hendriks@example.org", "Praktijkschool West", Sector.ONDERWIJS, "Zorgcoördinator"),
+    ]
+    for session in (regional, training):
+        for person_name, email, org, sector, function in people:
+            full = session.capacity is not None and session.confirmed_count >= session.capacity
+            session.registrations.append(Registration(
+                name=person_name, email=email, organisation=org, sector=sector, function=function,
+                state=RegistrationState.WAITING if full else RegistrationState.CONFIRMED,
+            ))
+            if not full:
+                session.confirmed_count += 1

@@ -1,0 +1,1 @@
+"""Experts: profiles, availability per dagdeel, assignments and calendar feed."""

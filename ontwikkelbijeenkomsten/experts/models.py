@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..core.db import enum_type
+from ..core.models import Theme
+from ..core.time import Dagdeel
+from ..extensions import db
+from ..regions.models import Region
+
+expert_themes = db.Table(
+    "expert_themes",
+    Column("expert_id", ForeignKey("expert_profiles.user_id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+expert_regions = db.Table(
+    "expert_regions",
+    Column("expert_id", ForeignKey("expert_profiles.user_id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ExpertProfile(db.Model):
+    __tablename__ = "expert_profiles"
+    __table_args__ = (
+        CheckConstraint(
+            "max_dagdelen_per_month IS NULL OR max_dagdelen_per_month >= 0",
+            name="max_dagdelen_not_negative",
+        ),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    serves_all_regions: Mapped[bool] = mapped_column(default=False)
+    max_dagdelen_per_month: Mapped[int | None]
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    user: Mapped[User] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=expert_themes, order_by=Theme.position)
+    regions: Mapped[list[Region]] = relationship(secondary=expert_regions, order_by=Region.name)
+
+
+class Availability(db.Model):
+    """The expert can work in this (date, dagdeel); at most one row per slot."""
+
+    __tablename__ = "availabilities"
+    __table_args__ = (
+        UniqueConstraint("expert_id", "date", "dagdeel", name="uq_availabilities_slot"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    date: Mapped[date] = mapped_column(index=True)
+    dagdeel: Mapped[Dagdeel] = mapped_column(enum_type(Dagdeel, "availability_dagdeel"))

@@ -1,0 +1,147 @@
+"""The outbox: mails are rows written in the caller's transaction and delivered later.
+
+Delivery claims due rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so parallel workers never
+take the same mail), sends them over one SMTP connection, and marks each row sent only
+after the server accepted it. Failures are retried with exponential backoff.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_mail import Message
+from sqlalchemy import and_, or_, select, update
+
+from ..core.db import utcnow
+from ..extensions import db, mailer
+from .models import MailState, OutboxMail
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+SENDING_TIMEOUT = timedelta(minutes=10)
+
+
+def enqueue(recipient: str, kind: str, subject, template: str, locale: str = "nl", **context) -> OutboxMail:
+    """Render `templates/mail/<template>.txt|.html` in the recipient's language and queue it.
+
+    The caller commits: the mail exists exactly when the change that caused it does.
+    """
+    with force_locale(locale):
+        row = OutboxMail(
+            recipient=recipient,
+            kind=kind,
+            subject=str(subject),
+            text_body=render_template(f"mail/{template}.txt", **context),
+            html_body=render_template(f"mail/{template}.html", **context),
+        )
+    db.session.add(row)
+    return row
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def _claim(now: datetime, limit: int) -> list[int]:
+    due = or_(
+        and_(OutboxMail.state == MailState.QUEUED, OutboxMail.next_attempt_at <= now),
+        and_(OutboxMail.state == MailState.SENDING, OutboxMail.locked_at <= now - SENDING_TIMEOUT),
+    )
+    query = select(OutboxMail.id).where(due).order_by(OutboxMail.id).limit(limit)
+    ids = list(db.session.scalars(query.with_for_update(skip_locked=True)))
+    if ids:
+        db.session.execute(
+            update(OutboxMail)
+            .where(OutboxMail.id.in_(ids))
+            .values(state=MailState.SENDING, locked_at=now)
+        )
+    db.session.commit()
+    return ids
+
+
+def _message(row: OutboxMail) -> Message:
+    return Message(
+        subject=row.subject,
+        recipients=[row.recipient],
+        body=row.text_body,
+        html=row.html_body,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+    )
+
+
+def _record_failure(row: OutboxMail, error: Exception, now: datetime, report: DeliveryReport) -> None:
+    row.attempts += 1
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    row.locked_at = None
+    if row.attempts >= MAX_ATTEMPTS:
+        row.state = MailState.FAILED
+        report.failed += 1
+    else:
+        row.state = MailState.QUEUED
+        row.next_attempt_at = now + retry_delay(row.attempts)
+        report.retrying += 1
+
+
+def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
+    """Deliver up to `limit` due mails; returns what happened to them."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    ids = _claim(now, limit)
+    if not ids:
+        return report
+    rows = db.session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids)).order_by(OutboxMail.id))
+    if current_app.config["MAIL_BACKEND"] == "console":
+        for row in rows:
+            _print(row)
+            _mark_sent(row, report)
+        db.session.commit()
+        return report
+    rows = list(rows)
+    try:
+        with mailer.connect() as connection:
+            for row in rows:
+                try:
+                    connection.send(_message(row))
+                except Exception as exc:  # the server refused this one mail
+                    _record_failure(row, exc, now, report)
+                else:
+                    _mark_sent(row, report)
+                db.session.commit()
+    except Exception as exc:  # no connection: every claimed mail waits for a retry
+        for row in rows:
+            if row.state is MailState.SENDING:
+                _record_failure(row, exc, now, report)
+        db.session.commit()
+    return report
+
+
+def _mark_sent(row: OutboxMail, report: DeliveryReport) -> None:
+    row.state = MailState.SENT
+    row.sent_at = utcnow()
+    row.locked_at = None
+    row.attempts += 1
+    report.sent += 1
+
+
+def _print(row: OutboxMail) -> None:
+    rule = "-" * 72
+    print(
+        f"\n{rule}\nMail #{row.id} to {row.recipient}\nSubject: {row.subject}\n\n{row.text_body}\n{rule}",
+        file=sys.stdout,
+        flush=True,
+    )

@@ -1,0 +1,1 @@
+"""Regions, their member organisations, programme periods and the dagdelen quota ledger."""

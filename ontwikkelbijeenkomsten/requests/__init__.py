@@ -1,0 +1,1 @@
+"""Regional requests for expert dagdelen and their review."""

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.db import enum_type, utcnow
+from ..core.models import Theme
+from ..core.time import Dagdeel
+from ..extensions import db
+from ..regions.models import OrganisationType, ProgrammePeriod, Region
+
+
+class RequestState(enum.Enum):
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    GRANTED = "granted"
+    REJECTED = "rejected"
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    WITHDRAWN = "withdrawn"
+
+
+class LocationKind(enum.Enum):
+    ADDRESS = "address"
+    ONLINE = "online"
+
+
+request_themes = db.Table(
+    "request_themes",
+    Column("request_id", ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Request(db.Model):
+    """A region's request (aanvraag) for expert dagdelen."""
+
+    __tablename__ = "requests"
+    __table_args__ = (
+        CheckConstraint("dagdelen_wanted BETWEEN 1 AND 4", name="dagdelen_wanted_range"),
+        CheckConstraint("dagdelen_granted >= 0", name="dagdelen_granted_not_negative"),
+        CheckConstraint("expected_participants >= 0", name="expected_participants_not_negative"),
+        CheckConstraint(
+            "preferred_period_end IS NULL OR preferred_period_start IS NULL"
+            " OR preferred_period_end >= preferred_period_start",
+            name="preferred_period_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"), index=True)
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_periods.id", ondelete="RESTRICT"), index=True
+    )
+    state: Mapped[RequestState] = mapped_column(
+        enum_type(RequestState, "request_state"), default=RequestState.SUBMITTED, index=True
+    )
+    organisation_name: Mapped[str] = mapped_column(String(200))
+    organisation_type: Mapped[OrganisationType] = mapped_column(
+        enum_type(OrganisationType, "request_organisation_type")
+    )
+    participating_organisations: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_phone: Mapped[str] = mapped_column(String(40))
+    contact_function: Mapped[str] = mapped_column(String(200), default="")
+    dagdelen_wanted: Mapped[int]
+    dagdelen_granted: Mapped[int] = mapped_column(default=0)
+    preferred_period_start: Mapped[date | None]
+    preferred_period_end: Mapped[date | None]
+    preferred_dagdelen: Mapped[list] = mapped_column(JSON, default=list)
+    expected_participants: Mapped[int] = mapped_column(default=0)
+    sectors: Mapped[list] = mapped_column(JSON, default=list)
+    goal: Mapped[str] = mapped_column(Text)
+    location_kind: Mapped[LocationKind] = mapped_column(enum_type(LocationKind, "location_kind"))
+    location: Mapped[str] = mapped_column(String(300), default="")
+    consent_at: Mapped[datetime]
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    assigned_coordinator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    locale: Mapped[str] = mapped_column(String(5), default="nl")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    region: Mapped[Region] = relationship()
+    period: Mapped[ProgrammePeriod] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=request_themes, order_by=Theme.position)
+    preferred_moments: Mapped[list[PreferredMoment]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="PreferredMoment.rank"
+    )
+
+
+class PreferredMoment(db.Model):
+    """One of up to six preferred (date, dagdeel) options, ranked by the region."""
+
+    __tablename__ = "preferred_moments"
+    __table_args__ = (
+        UniqueConstraint("request_id", "date", "dagdeel", name="uq_preferred_moments_slot"),
+        CheckConstraint("rank >= 1", name="rank_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    date: Mapped[date]
+    dagdeel: Mapped[Dagdeel] = mapped_column(enum_type(Dagdeel, "preferred_dagdeel"))
+    rank: Mapped[int]
+
+    request: Mapped[Request] = relationship(back_populates="preferred_moments")

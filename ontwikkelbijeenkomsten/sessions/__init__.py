@@ -1,0 +1,1 @@
+"""Sessions (bijeenkomsten), the experts on them, and participant registration."""

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..core.db import enum_type, utcnow
+from ..core.models import Theme
+from ..core.time import Dagdeel
+from ..extensions import db
+from ..regions.models import Region
+from ..requests.models import Request
+
+
+class SessionKind(enum.Enum):
+    REGIONAL = "regional"
+    OPEN_TRAINING = "open_training"
+
+
+class SessionState(enum.Enum):
+    PLANNED = "planned"
+    CHANGED = "changed"
+    CANCELLED = "cancelled"
+    HELD = "held"
+
+
+class AssignmentState(enum.Enum):
+    ASSIGNED = "assigned"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    RELEASED = "released"
+
+
+ACTIVE_ASSIGNMENT = "state IN ('assigned', 'accepted')"
+
+
+class Sector(enum.Enum):
+    ONDERWIJS = "onderwijs"
+    JEUGDHULP = "jeugdhulp"
+    GEMEENTE = "gemeente"
+    OTHER = "anders"
+
+
+class RegistrationState(enum.Enum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+
+
+session_themes = db.Table(
+    "session_themes",
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+def _new_uid() -> str:
+    return f"{uuid.uuid4()}@ontwikkelbijeenkomsten"
+
+
+class Session(db.Model):
+    """A bijeenkomst in one dagdeel: regional (from a request) or an open training.
+
+    `uid` and `sequence` identify it in calendar invites; `confirmed_count` is the
+    capacity counter that registrations raise with a conditional UPDATE.
+    """
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint(
+            "confirmed_count >= 0 AND (capacity IS NULL OR confirmed_count <= capacity)",
+            name="confirmed_within_capacity",
+        ),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        CheckConstraint(
+            "kind = 'open_training' OR request_id IS NOT NULL", name="regional_has_request"
+        ),
+        Index("ix_sessions_date", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[SessionKind] = mapped_column(enum_type(SessionKind, "session_kind"))
+    state: Mapped[SessionState] = mapped_column(
+        enum_type(SessionState, "session_state"), default=SessionState.PLANNED
+    )
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requests.id", ondelete="RESTRICT"), index=True
+    )
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    date: Mapped[date]
+    dagdeel: Mapped[Dagdeel] = mapped_column(enum_type(Dagdeel, "session_dagdeel"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    location: Mapped[str] = mapped_column(String(300), default="")
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    capacity: Mapped[int | None]
+    confirmed_count: Mapped[int] = mapped_column(default=0)
+    waiting_list_enabled: Mapped[bool] = mapped_column(default=True)
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    uid: Mapped[str] = mapped_column(String(120), unique=True, default=_new_uid)
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[Request | None] = relationship()
+    region: Mapped[Region | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=session_themes, order_by=Theme.position)
+    experts: Mapped[list[SessionExpert]] = relationship(
+        back_populates="session", cascade="all, delete-orphan"
+    )
+    registrations: Mapped[list[Registration]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Registration.id"
+    )
+
+
+class SessionExpert(db.Model):
+    """An expert assigned to a session; the slot is copied here so the database can forbid
+    two active assignments of one expert in one (date, dagdeel)."""
+
+    __tablename__ = "session_experts"
+    __table_args__ = (
+        Index(
+            "uq_session_experts_active_slot",
+            "expert_id",
+            "date",
+            "dagdeel",
+            unique=True,
+            sqlite_where=text(ACTIVE_ASSIGNMENT),
+            postgresql_where=text(ACTIVE_ASSIGNMENT),
+        ),
+        Index("ix_session_experts_session", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    expert_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    date: Mapped[date]
+    dagdeel: Mapped[Dagdeel] = mapped_column(enum_type(Dagdeel, "session_expert_dagdeel"))
+    state: Mapped[AssignmentState] = mapped_column(
+        enum_type(AssignmentState, "assignment_state"), default=AssignmentState.ASSIGNED
+    )
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+
+    session: Mapped[Session] = relationship(back_populates="experts")
+    expert: Mapped[User] = relationship()
+
+
+ACTIVE_REGISTRATION = "state <> 'cancelled'"
+
+
+class Registration(db.Model):
+    """A participant's place (or waiting-list spot) in a session."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        Index(
+            "uq_registrations_active_email",
+            "session_id",
+            "email",
+            unique=True,
+            sqlite_where=text(ACTIVE_REGISTRATION),
+            postgresql_where=text(ACTIVE_REGISTRATION),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    state: Mapped[RegistrationState] = mapped_column(enum_type(RegistrationState, "registration_state"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    sector: Mapped[Sector] = mapped_column(enum_type(Sector, "sector"))
+    function: Mapped[str] = mapped_column(String(200), default="")
+    needs: Mapped[str] = mapped_column(Text, default="")
+    locale: Mapped[str] = mapped_column(String(5), default="nl")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None]
+
+    session: Mapped[Session] = relationship(back_populates="registrations")

@@ -1,0 +1,45 @@
+from datetime import date, datetime, timezone
+
+import pytest
+
+from ontwikkelbijeenkomsten import create_app
+from ontwikkelbijeenkomsten.config import ConfigError, from_environment
+from ontwikkelbijeenkomsten.core.time import Dagdeel
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        from_environment(str(tmp_path), {"APP_ENV": "production"})
+
+
+def test_development_generates_and_keeps_a_secret_key(tmp_path):
+    first = from_environment(str(tmp_path), {})["SECRET_KEY"]
+    assert len(first) > 40
+    assert from_environment(str(tmp_path), {})["SECRET_KEY"] == first
+
+
+def test_environment_settings(tmp_path):
+    config = from_environment(str(tmp_path), {
+        "APP_ENV": "production", "SECRET_KEY": "s", "DATABASE_URL": "postgres://u:p@db/ob",
+        "MAIL_PORT": "587", "MAIL_USE_TLS": "true", "BASE_URL": "https://ob.example.nl/",
+        "RATELIMIT_STORAGE_URI": "redis://cache:6379",
+    })
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/ob"
+    assert config["MAIL_PORT"] == 587 and config["MAIL_USE_TLS"] is True
+    assert config["BASE_URL"] == "https://ob.example.nl"
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://cache:6379"
+    assert config["SESSION_COOKIE_SECURE"] is True and config["MAIL_BACKEND"] == "smtp"
+    assert from_environment(str(tmp_path), {})["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+
+
+def test_dagdelen_are_amsterdam_wall_clock_in_winter_and_summer():
+    assert Dagdeel.OCHTEND.bounds(date(2026, 1, 13))[0] == datetime(2026, 1, 13, 8, 0, tzinfo=timezone.utc)
+    assert Dagdeel.OCHTEND.bounds(date(2026, 7, 14))[0] == datetime(2026, 7, 14, 7, 0, tzinfo=timezone.utc)
+    assert Dagdeel.AVOND.bounds(date(2026, 3, 29))[1] == datetime(2026, 3, 29, 19, 30, tzinfo=timezone.utc)
+
+
+def test_wsgi_module_exposes_the_app(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'w.db'}")
+    import wsgi
+
+    assert wsgi.app.name == create_app().name

@@ -1,0 +1,109 @@
+"""The outbox delivers each mail once, retries with backoff, and gives up after MAX_ATTEMPTS."""
+import smtplib
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ontwikkelbijeenkomsten.core.db import utcnow
+from ontwikkelbijeenkomsten.extensions import db, mailer
+from ontwikkelbijeenkomsten.mail import services
+from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
+
+
+def _queue(n=1):
+    rows = [
+        OutboxMail(recipient=f"p{i}@example.org", kind="test", subject=f"Onderwerp {i}",
+                   text_body="Tekst", html_body="<p>Tekst</p>")
+        for i in range(n)
+    ]
+    db.session.add_all(rows)
+    db.session.commit()
+    return rows
+
+
+def test_enqueue_renders_both_bodies_in_the_recipients_language(app):
+    row = services.enqueue("a@example.org", "password_reset", "Onderwerp", "password_reset",
+                           locale="en", user=type("U", (), {"name": "Ann", "email": "a@example.org"}),
+                           link="http://localhost/x", minutes=60)
+    db.session.commit()
+    assert "Dear Ann," in row.text_body
+    assert '<a href="http://localhost/x"' in row.html_body
+    assert row.state is MailState.QUEUED
+
+
+def test_due_mails_are_sent_once_over_one_connection(app):
+    _queue(3)
+    with mailer.record_messages() as outbox:
+        report = services.deliver_due()
+        assert services.deliver_due().handled == 0
+    assert report.sent == 3
+    assert [m.recipients for m in outbox] == [["p0@example.org"], ["p1@example.org"], ["p2@example.org"]]
+    assert all(r.state is MailState.SENT and r.sent_at for r in db.session.scalars(select(OutboxMail)))
+
+
+class _BrokenConnection:
+    def __enter__(self):
+        raise smtplib.SMTPConnectError(421, "service not available")
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_a_failing_smtp_server_delays_mail_and_never_loses_it(app, monkeypatch):
+    (row,) = _queue()
+    monkeypatch.setattr(mailer, "connect", lambda: _BrokenConnection())
+    now = utcnow()
+    report = services.deliver_due(now=now)
+    assert report.retrying == 1
+    db.session.refresh(row)
+    assert row.state is MailState.QUEUED and row.attempts == 1
+    assert row.next_attempt_at == now + timedelta(minutes=1)
+    assert "SMTPConnectError" in row.last_error
+    assert services.deliver_due(now=now).handled == 0  # not due yet
+
+    for attempt in range(2, services.MAX_ATTEMPTS + 1):
+        services.deliver_due(now=row.next_attempt_at)
+        db.session.refresh(row)
+        assert row.attempts == attempt
+    assert row.state is MailState.FAILED
+
+
+
+def test_backoff_doubles_and_is_capped():
+    assert services.retry_delay(1) == timedelta(minutes=1)
+    assert services.retry_delay(3) == timedelta(minutes=4)
+    assert services.retry_delay(20) == services.LONGEST_RETRY
+
+
+def test_a_mail_stuck_in_sending_is_picked_up_again(app):
+    (row,) = _queue()
+    row.state, row.locked_at = MailState.SENDING, utcnow() - timedelta(minutes=11)
+    db.session.commit()
+    with mailer.record_messages() as outbox:
+        assert services.deliver_due().sent == 1
+    assert len(outbox) == 1
+
+
+def test_a_mail_being_sent_by_another_worker_is_left_alone(app):
+    (row,) = _queue()
+    row.state, row.locked_at = MailState.SENDING, utcnow()
+    db.session.commit()
+    assert services.deliver_due().handled == 0
+
+
+def test_console_backend_prints_the_mail(make_app, capsys):
+    app = make_app(MAIL_BACKEND="console")
+    with app.app_context():
+        _queue()
+        assert services.deliver_due().sent == 1
+    out = capsys.readouterr().out
+    assert "p0@example.org" in out
+    assert "Onderwerp 0" in out and "Tekst" in out
+
+
+def test_send_queued_command_reports_progress(app):
+    _queue(2)
+    with mailer.record_messages():
+        result = app.test_cli_runner().invoke(args=["mail", "send-queued"])
+    assert result.exit_code == 0, result.output
+    assert "2 sent" in result.output

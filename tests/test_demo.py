@@ -1,0 +1,44 @@
+from sqlalchemy import func, select
+
+from ontwikkelbijeenkomsten.accounts.models import Role, User
+from ontwikkelbijeenkomsten.accounts.services import authenticate
+from ontwikkelbijeenkomsten.core.models import Theme
+from ontwikkelbijeenkomsten.demo.services import DEMO_COORDINATOR_EMAIL, DEMO_PASSWORD, load_demo
+from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.regions.models import QuotaLedger, Region
+from ontwikkelbijeenkomsten.requests.models import Request, RequestState
+from ontwikkelbijeenkomsten.sessions.models import RegistrationState, Session
+
+
+def _count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_demo_is_a_living_example(app):
+    credentials = load_demo()
+    assert _count(Region) == 42
+    assert db.session.scalar(select(Region.name).where(Region.code == "JZ01")) == "Groningen"
+    assert _count(Theme) == 14
+    assert _count(User, User.role == Role.EXPERT) == 3
+    assert authenticate(credentials.coordinator, DEMO_PASSWORD).role is Role.COORDINATOR
+    states = set(db.session.scalars(select(Request.state)))
+    assert {RequestState.SUBMITTED, RequestState.IN_REVIEW, RequestState.GRANTED, RequestState.SCHEDULED} <= states
+    sessions = db.session.scalars(select(Session)).all()
+    assert len(sessions) == 2 and all(s.registrations for s in sessions)
+    training = next(s for s in sessions if s.capacity == 3)
+    assert [r.state for r in training.registrations].count(RegistrationState.WAITING) == 1
+    granted = db.session.scalar(select(func.sum(QuotaLedger.granted)))
+    assert granted == db.session.scalar(select(func.sum(Request.dagdelen_granted)))
+
+
+def test_demo_refuses_a_full_database_unless_forced(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert DEMO_COORDINATOR_EMAIL in first.output and DEMO_PASSWORD in first.output
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code == 1 and "--force" in again.output
+    assert runner.invoke(args=["demo", "load", "--if-empty"]).exit_code == 0
+    forced = runner.invoke(args=["demo", "load", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert _count(Region) == 42

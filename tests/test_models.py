@@ -1,0 +1,110 @@
+"""The rules the database itself holds, on both backends."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from ontwikkelbijeenkomsten.accounts.models import Role
+from ontwikkelbijeenkomsten.accounts.services import create_user
+from ontwikkelbijeenkomsten.core.time import Dagdeel
+from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, QuotaLedger, Region
+from ontwikkelbijeenkomsten.sessions.models import (
+    AssignmentState,
+    Registration,
+    RegistrationState,
+    Sector,
+    Session,
+    SessionExpert,
+    SessionKind,
+)
+
+DAY = date(2026, 3, 3)
+
+
+def _training(**fields) -> Session:
+    starts, ends = Dagdeel.MIDDAG.bounds(DAY)
+    values = dict(kind=SessionKind.OPEN_TRAINING, title="Samen leren", date=DAY, dagdeel=Dagdeel.MIDDAG,
+                  starts_at=starts, ends_at=ends, capacity=10, confirmed_count=0)
+    values.update(fields)
+    session = Session(**values)
+    db.session.add(session)
+    return session
+
+
+def _commit_fails():
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_times_come_back_aware_in_utc(app):
+    session = _training()
+    db.session.commit()
+    db.session.expire_all()
+    loaded = db.session.get(Session, session.id)
+    assert loaded.starts_at == datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)  # 13:00 CET
+    assert loaded.starts_at.tzinfo is not None
+
+
+def test_naive_datetimes_are_refused(app):
+    _training(starts_at=datetime(2026, 3, 3, 13, 0))
+    with pytest.raises(Exception, match="naive"):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_one_active_assignment_per_expert_slot(app):
+    expert = create_user("e@example.org", "Expert", Role.EXPERT)
+    first, second = _training(), _training(title="Ander")
+    db.session.add(SessionExpert(session=first, expert=expert, date=DAY, dagdeel=Dagdeel.MIDDAG))
+    db.session.commit()
+    db.session.add(SessionExpert(session=second, expert=expert, date=DAY, dagdeel=Dagdeel.MIDDAG))
+    _commit_fails()
+
+
+def test_a_declined_assignment_frees_the_slot(app):
+    expert = create_user("e@example.org", "Expert", Role.EXPERT)
+    first, second = _training(), _training(title="Ander")
+    db.session.add(SessionExpert(session=first, expert=expert, date=DAY, dagdeel=Dagdeel.MIDDAG,
+                                 state=AssignmentState.DECLINED))
+    db.session.add(SessionExpert(session=second, expert=expert, date=DAY, dagdeel=Dagdeel.MIDDAG))
+    db.session.commit()
+
+
+def _registration(session, state=RegistrationState.CONFIRMED):
+    return Registration(session=session, name="Fatima", email="f@example.org", sector=Sector.ONDERWIJS,
+                        state=state)
+
+
+def test_one_active_registration_per_email_and_session(app):
+    session = _training()
+    db.session.add(_registration(session))
+    db.session.commit()
+    db.session.add(_registration(session, RegistrationState.WAITING))
+    _commit_fails()
+
+
+def test_a_cancelled_registration_allows_registering_again(app):
+    session = _training()
+    db.session.add(_registration(session, RegistrationState.CANCELLED))
+    db.session.add(_registration(session))
+    db.session.commit()
+
+
+def test_granted_dagdelen_never_exceed_the_quota(app):
+    region = Region(code="JZ01", name="Groningen")
+    period = ProgrammePeriod(name="2026", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
+    db.session.add(QuotaLedger(region=region, period=period, quota=4, granted=5))
+    _commit_fails()
+
+
+def test_confirmed_places_never_exceed_the_capacity(app):
+    _training(capacity=2, confirmed_count=3)
+    _commit_fails()
+
+
+def test_a_session_ends_after_it_starts(app):
+    starts, _ = Dagdeel.MIDDAG.bounds(DAY)
+    _training(ends_at=starts - timedelta(hours=1))
+    _commit_fails()
