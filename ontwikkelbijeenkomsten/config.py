@@ -63,6 +63,7 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "BABEL_DEFAULT_TIMEZONE": TIMEZONE,
         "LANGUAGES": ("nl", "en"),
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
+        "PASSWORD_HASH_METHOD": "scrypt",
     }
 
 

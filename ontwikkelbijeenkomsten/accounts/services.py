@@ -1,6 +1,8 @@
 """Account rules: creating users, logging in, and resetting a password by mailed link."""
 from __future__ import annotations
 
+from functools import cache
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -15,8 +17,12 @@ from ..mail import services as mail
 from .models import Role, User
 
 RESET_PURPOSE = "password-reset"
-# Compared against when the address is unknown, so a failed login takes as long either way.
-_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked when the address is unknown, so a failed login takes as long either way."""
+    return generate_password_hash("not a real password", method=method)
 
 
 class AccountExists(Exception):
@@ -54,7 +60,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this address and password, or None."""
     user = find_user(email)
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not user.check_password(password) or not user.active:
         return None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, types
+from sqlalchemy import DateTime, MetaData, event, types
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -62,3 +62,22 @@ def enum_type(enum_cls: type, name: str) -> types.Enum:
         values_callable=lambda cls: [m.value for m in cls],
         validate_strings=True,
     )
+
+
+def configure_sqlite(engine) -> None:
+    """Make SQLite behave for concurrent writers: foreign keys on, WAL, wait when busy, and
+    BEGIN IMMEDIATE so two transactions never both read and then both try to write (which
+    SQLite answers with an immediate 'database is locked' instead of waiting)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
