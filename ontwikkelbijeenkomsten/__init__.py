@@ -35,10 +35,14 @@ def _init_extensions(app: Flask) -> None:
     from . import accounts
     from . import mail as outbox
     from .core import i18n
+    from .core.db import configure_sqlite
     from .models import load_all
 
     load_all()
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True
     )
@@ -59,9 +63,15 @@ def _register_blueprints(app: Flask) -> None:
     from .core.views import bp as core_bp
     from .demo import cli as demo_cli
     from .mail import cli as mail_cli
+    from .regions import cli as regions_cli
+    from .regions.views import bp as regions_bp
+    from .requests import coordinator_views, public_views  # noqa: F401  (routes on requests_bp)
+    from .requests.blueprint import bp as requests_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(requests_bp)
+    app.register_blueprint(regions_bp)
     errors.init_app(app)
-    for module in (accounts_cli, demo_cli, mail_cli):
+    for module in (accounts_cli, demo_cli, mail_cli, regions_cli):
         app.cli.add_command(module.group)

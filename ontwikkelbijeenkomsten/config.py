@@ -51,6 +51,7 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
             "MAIL_DEFAULT_SENDER", "Ontwikkelbijeenkomsten <ontwikkelbijeenkomsten@example.org>"
         ),
         "MAIL_BACKEND": mail_backend,
+        "CONTACT_EMAIL": env.get("CONTACT_EMAIL") or None,
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "SESSION_COOKIE_SECURE": production,
@@ -64,6 +65,7 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "LANGUAGES": ("nl", "en"),
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
         "PASSWORD_HASH_METHOD": "scrypt",
+        "MAX_CONTENT_LENGTH": 1024 * 1024,  # no form needs more; larger bodies get a 413 page
     }
 
 

@@ -69,6 +69,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def set_locale(user: User, locale: str) -> None:
+    if user.locale != locale:
+        user.locale = locale
+        db.session.commit()
+
+
 def _reset_token(user: User) -> str:
     # The hash fragment makes the link single-use: it no longer matches once the password changes.
     return make_token(RESET_PURPOSE, {"id": user.id, "h": (user.password_hash or "")[-12:]})

@@ -1,4 +1,4 @@
-"""Friendly error pages (400, 403, 404, 429, 500 and an expired form) with the right status."""
+"""Friendly error pages (400, 403, 404, 413, 429, 500 and an expired form) with the right status."""
 from __future__ import annotations
 
 from flask import Flask, render_template
@@ -12,10 +12,6 @@ def _page(code: int, **context):
     return render_template(f"errors/{code}.html", **context), code
 
 
-def bad_request(error):
-    return _page(400)
-
-
 def csrf_error(error):
     return _page(
         400,
@@ -23,18 +19,6 @@ def csrf_error(error):
             "The form has expired or was sent twice. Go back, reload the page and try again."
         ),
     )
-
-
-def forbidden(error):
-    return _page(403)
-
-
-def not_found(error):
-    return _page(404)
-
-
-def too_many_requests(error):
-    return _page(429)
 
 
 def server_error(error):
@@ -50,8 +34,6 @@ def server_error(error):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
-    app.register_error_handler(400, bad_request)
-    app.register_error_handler(403, forbidden)
-    app.register_error_handler(404, not_found)
-    app.register_error_handler(429, too_many_requests)
+    for code in (400, 403, 404, 413, 429):
+        app.register_error_handler(code, lambda error, code=code: _page(code))
     app.register_error_handler(500, server_error)

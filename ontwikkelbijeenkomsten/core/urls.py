@@ -15,5 +15,12 @@ def absolute_url(endpoint: str, **values) -> str:
 
 
 def is_safe_local_path(target: str | None) -> bool:
-    """True for paths on this site ('/x'), false for other hosts ('//x', 'http://x')."""
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    """True for paths on this site ('/x'); false for other hosts ('//x', 'http://x', '/\\x')
+    and for control characters, which could split headers."""
+    return (
+        bool(target)
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(char) < 32 or ord(char) == 127 for char in target)
+    )

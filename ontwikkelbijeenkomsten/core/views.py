@@ -16,10 +16,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import text
-from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
+from ..accounts.services import set_locale
+from .health import database_state
 from .urls import is_safe_local_path
 
 bp = Blueprint("core", __name__)
@@ -30,21 +29,8 @@ ACCESSIBILITY_STATEMENT_DATE = date(2026, 11, 22)
 
 @bp.app_context_processor
 def _site_context() -> dict:
-    """Values every page may show: the contact address, and checks for pages that come later."""
-    return {
-        "contact_email": contact_email(),
-        "endpoint_exists": lambda name: name in current_app.view_functions,
-        "path_exists": path_exists,
-    }
-
-
-def path_exists(path: str) -> bool:
-    """True when a GET of `path` reaches a view (so the menu shows no link to a missing page)."""
-    try:
-        current_app.url_map.bind("localhost").match(path, method="GET")
-    except HTTPException:
-        return False
-    return True
+    """The contact address every page may show."""
+    return {"contact_email": contact_email()}
 
 
 def contact_email() -> str:
@@ -79,26 +65,16 @@ def set_language():
     if locale not in current_app.config["LANGUAGES"]:
         abort(400)
     session["locale"] = locale
-    if current_user.is_authenticated and current_user.locale != locale:
-        current_user.locale = locale
-        db.session.commit()
+    if current_user.is_authenticated:
+        set_locale(current_user, locale)
     target = request.form.get("next", "")
-    if not _is_plain_local_path(target):
-        target = url_for("core.home")
-    return redirect(target)
-
-
-def _is_plain_local_path(target: str) -> bool:
-    """A path on this site without control characters (no header tricks, no other host)."""
-    return is_safe_local_path(target) and not any(ord(char) < 32 or ord(char) == 127 for char in target)
+    return redirect(target if is_safe_local_path(target) else url_for("core.home"))
 
 
 @bp.get("/healthz")
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means "not healthy"
-        current_app.logger.warning("Health check: the database does not answer", exc_info=True)
-        db.session.rollback()
-        return jsonify(status="error", database="unavailable"), 503
-    return jsonify(status="ok", database="ok")
+    state = database_state()
+    if state["database"] != "ok":
+        current_app.logger.warning("Health check: the database does not answer")
+        return jsonify(status="error", **state), 503
+    return jsonify(status="ok", **state)

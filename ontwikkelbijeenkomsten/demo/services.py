@@ -15,7 +15,13 @@ from ..core.themes import THEMES
 from ..core.time import Dagdeel, today_local
 from ..experts.models import Availability, ExpertProfile
 from ..extensions import db
-from ..regions.models import Organisation, OrganisationType, ProgrammePeriod, QuotaLedger, Region
+from ..regions.models import (
+    Organisation,
+    OrganisationType,
+    ProgrammePeriod,
+    QuotaLedger,
+    Region,
+)
 from ..regions.services import import_regions, school_year_containing
 from ..requests.models import LocationKind, PreferredMoment, Request, RequestState
 from ..sessions.models import (
@@ -101,7 +107,7 @@ def _add_organisations(regions: dict[str, Region]) -> None:
         "JZ13": [("Samenwerkingsverband Amsterdam-Diemen PO", OrganisationType.SWV_PO),
                  ("Gemeente Amsterdam", OrganisationType.GEMEENTE),
                  ("ROC van Amsterdam", OrganisationType.MBO)],
-        "JZ28": [("Samenwerkingsverband Passend Onderwijs Zuid-Limburg", OrganisationType.SWV_VO),
+        "JZ41": [("Samenwerkingsverband Passend Onderwijs Zuid-Limburg", OrganisationType.SWV_VO),
                  ("Gemeente Maastricht", OrganisationType.GEMEENTE)],
     }
     for code, orgs in members.items():
@@ -143,10 +149,10 @@ def _add_requests(regions, period, themes, ledgers, coordinator_id, today):
         ("JZ01", RequestState.IN_REVIEW, 3, 0, "Samenwerkingsverband VO Groningen", OrganisationType.SWV_VO,
          ["zorgplicht-mbo", "doorgaande-lijnen"],
          "Hoe zorgen we voor een goede overstap van vso naar mbo voor leerlingen met jeugdhulp?"),
-        ("JZ28", RequestState.GRANTED, 2, 2, "Samenwerkingsverband Passend Onderwijs Zuid-Limburg",
+        ("JZ41", RequestState.GRANTED, 2, 2, "Samenwerkingsverband Passend Onderwijs Zuid-Limburg",
          OrganisationType.SWV_VO, ["signaleren-en-arrangeren"],
          "Samen signaleren en arrangeren: één ondersteuningsroute voor school en wijkteam."),
-        ("JZ11", RequestState.SCHEDULED, 1, 1, "Gemeente Utrecht", OrganisationType.GEMEENTE,
+        ("JZ22", RequestState.SCHEDULED, 1, 1, "Gemeente Utrecht", OrganisationType.GEMEENTE,
          ["multidisciplinaire-samenwerking"],
          "Een werkconferentie over het ondersteuningsteam op school met het wijkteam erbij."),
     ]

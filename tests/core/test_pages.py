@@ -32,7 +32,22 @@ def test_unknown_page_is_a_dutch_404(client):
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "schema": "unknown"}
+
+
+def test_healthz_says_whether_the_schema_is_at_the_newest_migration(make_app, tmp_path):
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'migrated.db'}")
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    assert app.test_client().get("/healthz").get_json()["schema"] == "current"
+    assert app.test_cli_runner().invoke(args=["db", "downgrade", "base"]).exit_code == 0
+    assert app.test_cli_runner().invoke(args=["db", "stamp", "head"]).exit_code == 0
+    with app.app_context():
+        from ontwikkelbijeenkomsten.extensions import db
+        from sqlalchemy import text
+
+        db.session.execute(text("UPDATE alembic_version SET version_num = 'old'"))
+        db.session.commit()
+    assert app.test_client().get("/healthz").get_json()["schema"] == "outdated"
 
 
 def test_healthz_says_when_the_database_is_gone(make_app, tmp_path):

@@ -1,0 +1,67 @@
+# The two commands (see README.md):
+#   make run    set up, then serve on http://127.0.0.1:5000 with mails printed to the console
+#   make test   the same set-up, then the whole test suite (extra pytest arguments: PYTEST_ARGS=...)
+# Every step is keyed on its inputs, so a second run only does what changed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# The first Python 3.11+ on PATH, unless PYTHON is given.
+PYTHON ?= $(firstword $(foreach p,python3 python3.13 python3.12 python3.11,\
+  $(shell command -v $(p) >/dev/null 2>&1 && $(p) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo $(p))))
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app ontwikkelbijeenkomsten
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+PO_FILES := $(wildcard ontwikkelbijeenkomsten/translations/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+CSS_SOURCES := $(wildcard static/css/*.css)
+
+.PHONY: run test setup venv assets translations migrate demo clean
+
+run: setup migrate demo
+	MAIL_BACKEND=console $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup migrate demo
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: venv assets translations
+
+# Python: a virtualenv with the package (editable) and the test tools.
+venv: $(VENV)/.stamp-install
+
+$(VENV)/.stamp-install: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.11 or newer is needed (none found on PATH; set PYTHON=...)"; exit 1; fi
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+# Front end: npm packages from the lock file, then the CSS bundle.
+assets: static/dist/app.css
+
+node_modules/.stamp-npm: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+static/dist/app.css: node_modules/.stamp-npm $(CSS_SOURCES) $(wildcard scripts/build-assets.mjs)
+	npm run build
+	@touch $@
+
+# Translations: .mo files are built, not committed.
+translations: $(MO_FILES)
+
+%.mo: %.po $(VENV)/.stamp-install
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# The development database (DATABASE_URL, or instance/ontwikkelbijeenkomsten.db).
+migrate: venv
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo load --if-empty
+
+clean:
+	rm -rf $(VENV) node_modules static/dist .pytest_cache $(MO_FILES)

@@ -1,0 +1,194 @@
+"""The region contact's pages: the request form, the confirmation and the private status page.
+
+No account: after sending the form the contact gets a signed private link
+(`/aanvraag/<token>`) by mail. A tampered or unknown link is a plain 404.
+"""
+from __future__ import annotations
+
+from flask import (
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..core.models import AuditEvent, Theme
+from ..core.time import Dagdeel, today_local
+from ..core.tokens import InvalidToken
+from ..core.urls import absolute_url
+from ..extensions import db, limiter
+from ..regions import quota
+from ..regions.models import OrganisationType
+from ..sessions.models import Session
+from . import services
+from .blueprint import bp
+from .forms import RequestForm, optional_int, remaining_text
+from .models import LocationKind, Request
+
+#: A request form is a few kilobytes; this leaves room for every text field at its maximum
+#: length (also when each character is sent as a multi-byte escape) and refuses anything larger.
+MAX_FORM_BYTES = 256 * 1024
+
+#: The audit events a region contact sees in the history of the request (not the internal notes).
+PUBLIC_ACTIONS = (
+    "request.submitted",
+    "request.review",
+    "request.granted",
+    "request.rejected",
+    "request.scheduled",
+    "request.held",
+    "request.withdrawn",
+)
+
+
+def _active_themes() -> list[Theme]:
+    return list(db.session.scalars(select(Theme).where(Theme.active).order_by(Theme.position, Theme.name)))
+
+
+def _submission(form: RequestForm) -> services.Submission:
+    period_given = form.uses_period
+    return services.Submission(
+        region_id=form.region_id.data,
+        organisation_name=form.organisation_name.data,
+        organisation_type=OrganisationType(form.organisation_type.data),
+        participating_organisations=form.participating_organisations.data or "",
+        contact_name=form.contact_name.data,
+        contact_email=form.contact_email.data,
+        contact_phone=form.contact_phone.data,
+        contact_function=form.contact_function.data or "",
+        theme_ids=list(dict.fromkeys(form.theme_ids.data)),
+        dagdelen_wanted=form.dagdelen_wanted.data,
+        moments=form.filled_moments,
+        period_start=form.period_start.data if period_given else None,
+        period_end=form.period_end.data if period_given else None,
+        period_dagdelen=[Dagdeel(v) for v in dict.fromkeys(form.period_dagdelen.data or [])] if period_given else [],
+        expected_participants=form.expected_participants.data,
+        sectors=list(dict.fromkeys(form.sectors.data or [])),
+        goal=form.goal.data,
+        location_kind=LocationKind(form.location_kind.data),
+        location=form.location.data if form.location_kind.data == LocationKind.ADDRESS.value else "",
+        consent=bool(form.consent.data),
+        locale=str(get_locale() or "nl"),
+    )
+
+
+def _request_saved(response) -> bool:
+    return response.status_code == 302
+
+
+@bp.route("/aanvragen", methods=["GET", "POST"])
+@limiter.limit("60 per hour", methods=["POST"])
+@limiter.limit("10 per hour", methods=["POST"], deduct_when=_request_saved)
+def new():
+    if request.method == "POST":
+        request.max_content_length = MAX_FORM_BYTES
+    today = today_local()
+    period = services.open_period(today)
+    if period is None:
+        return render_template("requests/new.html", form=None, period=None)
+    regions = quota.statuses(period)
+    form = RequestForm()
+    form.configure(regions, _active_themes(), period, today)
+    if request.method == "GET":
+        # A link such as /aanvragen?regio=12 (from a region's own page) preselects the region.
+        preselected = optional_int(request.args.get("regio"))
+        if preselected in form.regions:
+            form.region_id.data = preselected
+    if request.method == "POST":
+        if form.website.data:
+            # A bot filled in the hidden field: answer as if all went well, save and mail nothing.
+            return render_template("requests/submitted.html", req=None, status_link=None)
+        if form.validate_on_submit():
+            try:
+                saved = services.submit(_submission(form), today=today)
+            except services.RuleViolation as violation:
+                db.session.rollback()
+                form.add_service_error(violation.field, str(violation.message))
+            else:
+                return redirect(url_for("requests.submitted", token=services.status_token(saved)))
+    return render_template(
+        "requests/new.html", form=form, period=period, errors=form.error_list() if request.method == "POST" else [],
+        remaining=remaining_text(form.chosen_region) if form.chosen_region else None,
+    )
+
+
+@bp.get("/aanvragen/resterend")
+def remaining():
+    """What a region has left, for the form's script: {"remaining": 3, "quota": 4, "text": "..."}."""
+    region_id = optional_int(request.args.get("region_id"))
+    period = services.open_period()
+    if region_id is None or period is None:
+        abort(404)
+    found = quota.statuses(period, region_id)
+    if not found:
+        abort(404)
+    count = found[0]
+    return jsonify(remaining=count.remaining, quota=count.quota, text=remaining_text(count))
+
+
+def _request_or_404(token: str) -> Request:
+    try:
+        found = services.request_for_token(token)
+    except InvalidToken:
+        abort(404)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _private(response):
+    """Pages behind a private link: not cached by shared caches, not indexed, no referrer."""
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/aanvragen/verzonden/<token>")
+def submitted(token: str):
+    found = _request_or_404(token)
+    link = absolute_url("requests.status", token=token)
+    return _private(make_response(render_template("requests/submitted.html", req=found, token=token, status_link=link)))
+
+
+@bp.get("/aanvraag/<token>")
+def status(token: str):
+    found = _request_or_404(token)
+    history = list(db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.subject_type == Request.__tablename__, AuditEvent.subject_id == found.id,
+               AuditEvent.action.in_(PUBLIC_ACTIONS))
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    ))
+    sessions = list(db.session.scalars(
+        select(Session).where(Session.request_id == found.id).order_by(Session.starts_at, Session.id)
+    ))
+    return _private(make_response(render_template(
+        "requests/status.html", req=found, token=token, history=history, sessions=sessions,
+        withdrawable=found.state in services.WITHDRAWABLE,
+    )))
+
+
+@bp.route("/aanvraag/<token>/intrekken", methods=["GET", "POST"])
+def withdraw(token: str):
+    found = _request_or_404(token)
+    if found.state not in services.WITHDRAWABLE:
+        flash(_("This request can no longer be withdrawn."), "warning")
+        return redirect(url_for("requests.status", token=token))
+    if request.method == "POST":
+        try:
+            services.withdraw(found)
+        except services.StateError:
+            db.session.rollback()
+            flash(_("This request can no longer be withdrawn."), "warning")
+        else:
+            flash(_("Your request has been withdrawn. We have sent you a confirmation by e-mail."), "success")
+        return redirect(url_for("requests.status", token=token))
+    return _private(make_response(render_template("requests/withdraw.html", req=found, token=token)))

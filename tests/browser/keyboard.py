@@ -1,0 +1,42 @@
+"""Driving pages the way keyboard users do: Tab to a control, type, press Enter."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+MAX_TABS = 300
+
+
+def focused_matches(page, selector: str) -> bool:
+    return page.evaluate("(sel) => !!document.activeElement && document.activeElement.matches(sel)", selector)
+
+
+def tab_to(page, selector: str, seen: list[str] | None = None, limit: int = MAX_TABS) -> None:
+    """Press Tab until `selector` has the focus; fails when the keyboard cannot reach it."""
+    if focused_matches(page, selector):
+        return
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if seen is not None:
+            seen.append(page.evaluate(
+                "() => document.activeElement ? (document.activeElement.id"
+                " || document.activeElement.name || document.activeElement.tagName) : ''"
+            ))
+        if focused_matches(page, selector):
+            return
+    pytest.fail(f"{selector} cannot be reached with the Tab key", pytrace=False)
+
+
+def type_into(page, selector: str, text: str) -> None:
+    """Tab to a text field, replace what it holds, and type."""
+    tab_to(page, selector)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def log_in_as_coordinator(page, demo) -> None:
+    page.goto("/inloggen")
+    page.locator("#email").fill(demo.DEMO_COORDINATOR_EMAIL)
+    page.locator("#password").fill(demo.DEMO_PASSWORD)
+    page.locator("#password").press("Enter")
+    expect(page.locator(".ob-nav__logout")).to_be_visible()

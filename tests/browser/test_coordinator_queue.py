@@ -1,0 +1,75 @@
+"""The coordinator's request queue and detail page in a real browser: keyboard only, and axe."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .keyboard import log_in_as_coordinator, tab_to, type_into
+
+QUEUE = "/coordinatie/aanvragen"
+GRANT_BUTTON = 'form[action$="/toekennen"] button[type="submit"]'
+
+
+
+
+
+
+
+
+def test_filter_open_and_grant_with_the_keyboard_only(page, demo, axe_check):
+    log_in_as_coordinator(page, demo)
+    page.goto(QUEUE)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aanvragen")
+    axe_check(page)
+
+    tab_to(page, "#state")
+    page.keyboard.press("ArrowDown")  # "Ingediend"
+    page.keyboard.press("ArrowDown")  # "In behandeling"
+    assert page.locator("#state").input_value() == "in_review"
+    tab_to(page, 'form[method="get"] button[type="submit"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**state=in_review**")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("In behandeling")
+
+    tab_to(page, "tbody a")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/coordinatie/aanvragen/*")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Aanvraag van")
+    expect(page.locator("#quota")).to_contain_text("nog 4 van 4 dagdelen")
+    axe_check(page)
+
+    # more than the region has left: the form refuses it
+    type_into(page, "#dagdelen", "9")
+    tab_to(page, GRANT_BUTTON)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Er is een probleem")).to_be_visible()
+    expect(page.locator("#dagdelen-error")).to_contain_text("nog maar 4 dagdelen over")
+    expect(page.locator("#dagdelen")).to_have_attribute("aria-invalid", "true")
+    axe_check(page)
+
+    # fewer than asked without an explanation: the service asks for one
+    type_into(page, "#dagdelen", "2")
+    tab_to(page, GRANT_BUTTON)
+    page.keyboard.press("Enter")
+    expect(page.locator("#explanation-error")).to_be_visible()
+    expect(page.locator("#dagdelen")).to_have_value("2")
+    axe_check(page)
+
+    type_into(page, "#explanation", "Twee dagdelen passen beter bij de vraag.")
+    tab_to(page, GRANT_BUTTON)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("U hebt 2 dagdelen toegekend.")
+    expect(page.locator("#quota")).to_contain_text("nog 2 van 4 dagdelen")
+    expect(page.locator("main")).to_contain_text("Aanvraag toegekend")
+    axe_check(page)
+
+
+@pytest.mark.backends("sqlite")
+def test_the_queue_with_a_forged_filter_has_no_wcag_violations(page, demo, axe_check):
+    log_in_as_coordinator(page, demo)
+    page.goto(QUEUE + "?region=abc&state=ingediend")
+    expect(page.get_by_role("heading", name="Er is een probleem")).to_be_visible()
+    expect(page.locator("#region")).to_have_attribute("aria-invalid", "true")
+    axe_check(page)

@@ -1,0 +1,126 @@
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from ontwikkelbijeenkomsten.core.models import AuditEvent
+from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
+from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.mail.models import OutboxMail
+from ontwikkelbijeenkomsten.regions import quota
+from ontwikkelbijeenkomsten.requests import services
+from ontwikkelbijeenkomsten.requests.models import Request, RequestState
+
+from .conftest import future_day, submission
+
+
+def _mails():
+    return db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()
+
+
+def test_submit_saves_the_request_with_receipt_and_notification(world):
+    request = services.submit(submission(world))
+    assert request.state is RequestState.SUBMITTED
+    assert request.contact_email == "ilse@example.org"
+    assert [m.rank for m in request.preferred_moments] == [1, 2]
+    receipt, notification = _mails()
+    assert receipt.recipient == "ilse@example.org" and receipt.kind == "request_received"
+    link = re.search(r"http://localhost/aanvraag/(\S+)", receipt.text_body)
+    assert services.request_for_token(link.group(1)) == request
+    assert notification.recipient == "coordinator@example.org" and notification.kind == "request_new"
+    events = db.session.scalars(select(AuditEvent)).all()
+    assert [e.action for e in events] == ["request.submitted"]
+
+
+@pytest.mark.parametrize("overrides, field", [
+    ({"dagdelen_wanted": 5}, "dagdelen_wanted"),
+    ({"theme_ids": []}, "theme_ids"),
+    ({"theme_ids": [9999]}, "theme_ids"),
+    ({"region_id": 9999}, "region_id"),
+    ({"consent": False}, "consent"),
+    ({"moments": []}, "moments"),
+    ({"moments": [(today_local(), Dagdeel.OCHTEND)]}, "moments"),
+    ({"moments": [(today_local() + timedelta(days=800), Dagdeel.OCHTEND)]}, "moments"),
+    ({"moments": [(future_day(), Dagdeel.OCHTEND)] * 2}, "moments"),
+    ({"moments": [(future_day(i + 2), Dagdeel.OCHTEND) for i in range(7)]}, "moments"),
+    ({"location": ""}, "location"),
+])
+def test_rule_violations_name_the_field_and_save_nothing(world, overrides, field):
+    with pytest.raises(services.RuleViolation) as raised:
+        services.submit(submission(world, **overrides))
+    assert raised.value.field == field
+    db.session.rollback()
+    assert db.session.scalars(select(Request)).all() == []
+    assert _mails() == []
+
+
+def test_a_period_instead_of_moments(world):
+    request = services.submit(submission(
+        world, moments=[], period_start=future_day(7), period_end=future_day(30),
+        period_dagdelen=[Dagdeel.OCHTEND, Dagdeel.AVOND],
+    ))
+    assert request.preferred_dagdelen == ["ochtend", "avond"]
+
+
+def test_grant_within_quota_and_the_next_request_sees_what_is_left(world):
+    first = services.submit(submission(world, dagdelen_wanted=4))
+    services.take_into_review(first, world.coordinator)
+    services.grant(first, 3, world.coordinator, explanation="Eén dagdeel bewaren voor later.")
+    assert first.state is RequestState.GRANTED and first.dagdelen_granted == 3
+    assert quota.remaining(world.region, world.period) == 1
+    with pytest.raises(services.RuleViolation) as raised:
+        services.submit(submission(world, dagdelen_wanted=2))
+    assert "1" in str(raised.value.message)
+
+
+def test_a_partial_grant_needs_an_explanation(world):
+    request = services.submit(submission(world, dagdelen_wanted=2))
+    with pytest.raises(services.RuleViolation) as raised:
+        services.grant(request, 1, world.coordinator)
+    assert raised.value.field == "explanation"
+
+
+def test_rejection_after_grant_gives_the_dagdelen_back(world):
+    request = services.submit(submission(world, dagdelen_wanted=2))
+    services.grant(request, 2, world.coordinator)
+    assert quota.remaining(world.region, world.period) == 2
+    services.reject(request, "Dubbele aanvraag.", world.coordinator)
+    assert quota.remaining(world.region, world.period) == 4
+    assert _mails()[-1].kind == "request_rejected"
+    assert "Dubbele aanvraag." in _mails()[-1].text_body
+
+
+def test_withdrawal_gives_the_dagdelen_back(world):
+    request = services.submit(submission(world, dagdelen_wanted=2))
+    services.grant(request, 2, world.coordinator)
+    services.withdraw(request)
+    assert request.state is RequestState.WITHDRAWN
+    assert quota.remaining(world.region, world.period) == 4
+    contact, coordinator = _mails()[-2:]
+    assert (contact.kind, contact.recipient) == ("request_withdrawn", "ilse@example.org")
+    assert (coordinator.kind, coordinator.recipient) == ("request_withdrawn_notice", "coordinator@example.org")
+    with pytest.raises(services.StateError):
+        services.withdraw(request)
+
+
+def test_status_tokens_cannot_be_forged(world):
+    request = services.submit(submission(world))
+    assert services.request_for_token(services.status_token(request)) == request
+    from ontwikkelbijeenkomsten.core.tokens import InvalidToken, make_token
+
+    with pytest.raises(InvalidToken):
+        services.request_for_token(services.status_token(request) + "x")
+    with pytest.raises(InvalidToken):
+        services.request_for_token(make_token("password-reset", request.id))
+
+
+def test_quota_can_be_raised_but_not_below_what_is_granted(world):
+    request = services.submit(submission(world, dagdelen_wanted=3))
+    services.grant(request, 3, world.coordinator)
+    with pytest.raises(quota.QuotaBelowGranted):
+        quota.set_quota(world.region.id, world.period, 2)
+    db.session.rollback()
+    assert quota.set_quota(world.region.id, world.period, 6) == (4, 6)
+    db.session.commit()
+    assert quota.remaining(world.region, world.period) == 3
