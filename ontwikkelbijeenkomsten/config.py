@@ -65,7 +65,9 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "LANGUAGES": ("nl", "en"),
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
         "PASSWORD_HASH_METHOD": "scrypt",
-        "MAX_CONTENT_LENGTH": 1024 * 1024,  # no form needs more; larger bodies get a 413 page
+        # The largest form (a request with every text at its maximum) is far below this;
+        # larger bodies get the 413 page before any form is read.
+        "MAX_CONTENT_LENGTH": 256 * 1024,
     }
 
 

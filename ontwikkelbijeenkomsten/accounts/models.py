@@ -31,6 +31,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="nl")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # An invitation link carries this nonce; a new invitation or a revocation replaces it.
+    invitation_nonce: Mapped[str | None] = mapped_column(String(32))
+    invited_at: Mapped[datetime | None]
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

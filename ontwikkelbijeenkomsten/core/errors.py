@@ -1,4 +1,4 @@
-"""Friendly error pages (400, 403, 404, 413, 429, 500 and an expired form) with the right status."""
+"""Friendly error pages (400, 403, 404, 405, 413, 429, 500 and an expired form) with the right status."""
 from __future__ import annotations
 
 from flask import Flask, render_template
@@ -34,6 +34,6 @@ def server_error(error):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
-    for code in (400, 403, 404, 413, 429):
+    for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda error, code=code: _page(code))
     app.register_error_handler(500, server_error)

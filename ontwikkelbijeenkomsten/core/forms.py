@@ -1,11 +1,19 @@
 """Small helpers shared by the forms of every capability."""
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import Email, Length
 
 
+# Control characters other than tab and newline; PostgreSQL cannot store a NUL byte at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def strip_filter(value):
-    """Trim surrounding white space from text input; leave other values alone."""
-    return value.strip() if isinstance(value, str) else value
+    """Trim text input, normalise line ends and drop control characters; leave other values alone."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
 
 
 def email_validators() -> list:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import wtforms
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
@@ -15,7 +16,7 @@ from wtforms.validators import (
 )
 
 from ..core.forms import strip_filter
-from .labels import ORGANISATION_TYPE_LABELS
+from .labels import organisation_type_choices
 from .models import DEFAULT_QUOTA, OrganisationType
 from .services import CODE_PATTERN, QUOTA_MAX
 
@@ -84,13 +85,16 @@ class OrganisationForm(FlaskForm):
     name = _name_field(_l("Name of the organisation"), _l("Enter the name of the organisation."))
     type = SelectField(
         _l("Kind of organisation"),
-        choices=[("", _l("Choose…"))] + [(t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items()],
         validate_choice=False,
         validators=[
             InputRequired(_l("Choose the kind of organisation.")),
             AnyOf([t.value for t in OrganisationType], message=_l("Choose the kind of organisation.")),
         ],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type.choices = [("", _("Choose…")), *organisation_type_choices()]
 
 
 class OverviewForm(FlaskForm):

@@ -27,7 +27,15 @@ def ledger(region: Region | int, period: ProgrammePeriod) -> QuotaLedger:
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     db.session.execute(
         insert(QuotaLedger)
-        .values(region_id=region_id, period_id=period.id, quota=period.default_quota, granted=0)
+        .values(
+            region_id=region_id,
+            period_id=period.id,
+            # read inside the statement, so a default changed meanwhile is the one used
+            quota=select(ProgrammePeriod.default_quota)
+            .where(ProgrammePeriod.id == period.id)
+            .scalar_subquery(),
+            granted=0,
+        )
         .on_conflict_do_nothing(index_elements=["region_id", "period_id"])
     )
     return db.session.scalars(

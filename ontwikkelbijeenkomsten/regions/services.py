@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -22,7 +22,7 @@ from ..core import audit
 from ..core.models import AuditEvent
 from ..core.rules import RuleViolation
 from ..extensions import db
-from ..requests.models import Request
+from ..requests.models import PreferredMoment, Request, RequestState
 from ..sessions.models import Session, SessionState
 from . import quota
 from .models import Organisation, OrganisationType, ProgrammePeriod, QuotaLedger, Region
@@ -30,6 +30,10 @@ from .models import Organisation, OrganisationType, ProgrammePeriod, QuotaLedger
 CODE_PATTERN = re.compile(r"^[A-Z]{2}\d{2}$")
 #: The highest quota a coordinator can give a region or a period, in dagdelen.
 QUOTA_MAX = 20
+#: Requests that still hold or may still get dagdelen.
+OPEN_REQUEST_STATES = (
+    RequestState.SUBMITTED, RequestState.IN_REVIEW, RequestState.GRANTED, RequestState.SCHEDULED,
+)
 QUOTA_CHANGED = "region.quota_changed"
 #: Characters that make Excel read a cell as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -168,6 +172,39 @@ def _check_period(period_id: int | None, name: str, starts_on: date, ends_on: da
     )
     if taken is not None:
         raise RuleViolation("name", _period_name_taken(name))
+    overlapping = db.session.scalar(
+        select(ProgrammePeriod).where(
+            ProgrammePeriod.starts_on <= ends_on,
+            ProgrammePeriod.ends_on >= starts_on,
+            *([ProgrammePeriod.id != period_id] if period_id else []),
+        )
+    )
+    if overlapping is not None:  # two periods on one day would give each region two quotas
+        raise RuleViolation("starts_on", _l(
+            "This period overlaps %(name)s (%(start)s to %(end)s). Periods may not overlap.",
+            name=overlapping.name, start=format_date(overlapping.starts_on, "d MMMM y"),
+            end=format_date(overlapping.ends_on, "d MMMM y"),
+        ))
+    if period_id:
+        outside = db.session.scalar(
+            select(func.count()).select_from(Request).where(
+                Request.period_id == period_id,
+                Request.state.in_(OPEN_REQUEST_STATES),
+                or_(
+                    Request.preferred_period_start < starts_on,
+                    Request.preferred_period_end > ends_on,
+                    Request.id.in_(
+                        select(PreferredMoment.request_id).where(
+                            or_(PreferredMoment.date < starts_on, PreferredMoment.date > ends_on)
+                        )
+                    ),
+                ),
+            )
+        )
+        if outside:
+            raise RuleViolation("ends_on", _l(
+                "Open requests of this period ask for dates outside these days. Keep the period around them.",
+            ))
     return name
 
 
@@ -239,6 +276,10 @@ def update_region(region: Region, name: str, active: bool, actor: User) -> bool:
         changes["active"] = [region.active, active]
     if not changes:
         return False
+    if not active and region.active and _has_open_requests(region):
+        raise RuleViolation("active", _l(
+            "This region has requests that are still open or granted. Finish or withdraw them first."
+        ))
     states = {}
     if "active" in changes:
         states = {"from_state": _active_state(region.active), "to_state": _active_state(active)}
@@ -246,6 +287,12 @@ def update_region(region: Region, name: str, active: bool, actor: User) -> bool:
     audit.record("region.updated", region, actor=actor, **states, **changes)
     db.session.commit()
     return True
+
+
+def _has_open_requests(region: Region) -> bool:
+    return db.session.scalar(
+        select(Request.id).where(Request.region_id == region.id, Request.state.in_(OPEN_REQUEST_STATES)).limit(1)
+    ) is not None
 
 
 def add_organisation(region: Region, name: str, type_: OrganisationType, actor: User) -> Organisation:

@@ -38,9 +38,6 @@ ACTION_STATES = {
     "reject": (*services.OPEN_STATES, RequestState.GRANTED),
 }
 
-bp.app_template_filter("request_state")(labels.state_label)
-bp.app_template_filter("request_action")(labels.action_label)
-
 
 # ---- queue -------------------------------------------------------------------------------------
 @bp.get("/coordinatie/aanvragen")

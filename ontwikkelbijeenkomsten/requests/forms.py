@@ -8,6 +8,7 @@ rules again when it saves; what it finds is shown at the field it names.
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
 
 from flask_babel import format_date
@@ -21,6 +22,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -39,17 +41,15 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import email_validators
+from ..core.forms import email_validators, strip_filter
 from ..core.time import Dagdeel
 from ..regions.labels import organisation_type_choices
 from ..regions.models import ProgrammePeriod
 from ..regions.quota import QuotaStatus
 from ..sessions.models import Sector
 from .models import LocationKind
+from .services import MAX_DAGDELEN, MAX_MOMENTS, MAX_PARTICIPANTS
 
-MAX_MOMENTS = 6
-MAX_DAGDELEN = 4  # the database allows 1-4 dagdelen per request
-MAX_PARTICIPANTS = 500
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 
@@ -61,22 +61,12 @@ PARTICIPATING_MAX = 2000
 GOAL_MAX = 4000
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value):
-    """Trim the text and drop control characters (a NUL byte cannot be stored in PostgreSQL)."""
-    if not isinstance(value, str):
-        return value
-    return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
-
-
 def optional_int(value):
     """Coerce a submitted value to int; anything else (empty, text, a forged value) gives None."""
     if value is None or isinstance(value, int):
         return value
     text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def _length(maximum: int):
@@ -193,7 +183,7 @@ class RequestForm(FlaskForm):
         description=_l("The youth care region (jeugdregio) your organisations work in."),
     )
     organisation_name = StringField(
-        _l("Name of your organisation"), filters=[clean_text],
+        _l("Name of your organisation"), filters=[strip_filter],
         validators=[DataRequired(_l("Enter the name of your organisation.")), _length(NAME_MAX)],
     )
     organisation_type = RadioField(
@@ -201,25 +191,25 @@ class RequestForm(FlaskForm):
         validators=[InputRequired(_l("Choose the type of your organisation."))],
     )
     participating_organisations = TextAreaField(
-        _l("Other organisations taking part"), filters=[clean_text],
+        _l("Other organisations taking part"), filters=[strip_filter],
         validators=[_length(PARTICIPATING_MAX)],
         description=_l("For example the samenwerkingsverband VO, the municipalities and the local youth team."),
     )
     contact_name = StringField(
-        _l("Your name"), filters=[clean_text],
+        _l("Your name"), filters=[strip_filter],
         validators=[DataRequired(_l("Enter your name.")), _length(NAME_MAX)],
     )
     contact_email = EmailField(
-        _l("E-mail address"), filters=[clean_text],
+        _l("E-mail address"), filters=[strip_filter],
         validators=[DataRequired(_l("Enter your e-mail address.")), *email_validators()],
         description=_l("We send a confirmation with a private link to your request to this address."),
     )
     contact_phone = TelField(
-        _l("Telephone number"), filters=[clean_text],
+        _l("Telephone number"), filters=[strip_filter],
         validators=[DataRequired(_l("Enter your telephone number.")), _length(PHONE_MAX), _check_phone],
     )
     contact_function = StringField(
-        _l("Your function"), filters=[clean_text], validators=[_length(NAME_MAX)],
+        _l("Your function"), filters=[strip_filter], validators=[_length(NAME_MAX)],
         description=_l("For example policy adviser or director."),
     )
     theme_ids = MultiCheckboxField(
@@ -255,7 +245,7 @@ class RequestForm(FlaskForm):
         description=_l("Choose all that apply."),
     )
     goal = TextAreaField(
-        _l("Your goal or question"), filters=[clean_text],
+        _l("Your goal or question"), filters=[strip_filter],
         validators=[DataRequired(_l("Describe your goal or question.")), _length(GOAL_MAX)],
         description=_l("What do you want to achieve together? What question do you want to work on?"),
     )
@@ -264,7 +254,7 @@ class RequestForm(FlaskForm):
         validators=[InputRequired(_l("Choose whether the meeting is at a location or online."))],
     )
     location = StringField(
-        _l("Address"), filters=[clean_text], validators=[_length(LOCATION_MAX)],
+        _l("Address"), filters=[strip_filter], validators=[_length(LOCATION_MAX)],
         description=_l("Only for a meeting at a location: the name of the building, street and town."),
     )
     consent = BooleanField(
@@ -273,6 +263,16 @@ class RequestForm(FlaskForm):
     )
     # The honeypot: hidden from people and assistive technology, filled in by bots.
     website = StringField(_l("Leave this field empty"))
+    # One key per form shown: sending it twice (a double click, a reload) saves one request.
+    submission_key = HiddenField(default=lambda: str(uuid.uuid4()))
+
+    @property
+    def key(self) -> str | None:
+        """The submission key when it is one we could have made; anything else counts as none."""
+        try:
+            return str(uuid.UUID(self.submission_key.data or ""))
+        except ValueError:
+            return None
 
     def configure(self, regions: list[QuotaStatus], themes: list, period: ProgrammePeriod, today: date) -> None:
         self.regions = {r.id: r for r in regions}

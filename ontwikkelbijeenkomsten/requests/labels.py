@@ -1,6 +1,6 @@
 """Words for a request's states and audit actions, in the reader's language.
 
-Registered as the Jinja filters `request_state` and `request_action` (see coordinator_views).
+Registered as the Jinja filters `request_state` and `request_action` (see blueprint.py).
 """
 from __future__ import annotations
 

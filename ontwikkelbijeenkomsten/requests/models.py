@@ -91,6 +91,8 @@ class Request(db.Model):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     locale: Mapped[str] = mapped_column(String(5), default="nl")
+    # From a hidden field of the form: sending the same form twice saves one request.
+    submission_key: Mapped[str | None] = mapped_column(String(36), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

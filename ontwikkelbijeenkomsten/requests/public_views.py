@@ -32,10 +32,6 @@ from .blueprint import bp
 from .forms import RequestForm, optional_int, remaining_text
 from .models import LocationKind, Request
 
-#: A request form is a few kilobytes; this leaves room for every text field at its maximum
-#: length (also when each character is sent as a multi-byte escape) and refuses anything larger.
-MAX_FORM_BYTES = 256 * 1024
-
 #: The audit events a region contact sees in the history of the request (not the internal notes).
 PUBLIC_ACTIONS = (
     "request.submitted",
@@ -76,6 +72,7 @@ def _submission(form: RequestForm) -> services.Submission:
         location=form.location.data if form.location_kind.data == LocationKind.ADDRESS.value else "",
         consent=bool(form.consent.data),
         locale=str(get_locale() or "nl"),
+        submission_key=form.key,
     )
 
 
@@ -83,12 +80,15 @@ def _request_saved(response) -> bool:
     return response.status_code == 302
 
 
+def _contact_key() -> str:
+    return "request-contact:" + request.form.get("contact_email", "").strip().lower()[:254]
+
+
 @bp.route("/aanvragen", methods=["GET", "POST"])
 @limiter.limit("60 per hour", methods=["POST"])
 @limiter.limit("10 per hour", methods=["POST"], deduct_when=_request_saved)
+@limiter.limit("3 per day", methods=["POST"], key_func=_contact_key, deduct_when=_request_saved)
 def new():
-    if request.method == "POST":
-        request.max_content_length = MAX_FORM_BYTES
     today = today_local()
     period = services.open_period(today)
     if period is None:

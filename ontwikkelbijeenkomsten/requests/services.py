@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext, ngettext
+from flask_babel import format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role, User
 from ..core import audit
@@ -24,12 +25,17 @@ from ..mail import services as mail
 from ..regions import quota
 from ..regions.models import OrganisationType, ProgrammePeriod, Region
 from ..regions.services import current_period
+from ..sessions.models import Sector
 from .models import LocationKind, PreferredMoment, Request, RequestState
 
 STATUS_PURPOSE = "request-status"
 MAX_MOMENTS = 6
+MAX_DAGDELEN = 4  # the database allows 1-4 dagdelen per request
+MAX_PARTICIPANTS = 500
 OPEN_STATES = (RequestState.SUBMITTED, RequestState.IN_REVIEW)
-WITHDRAWABLE = (RequestState.SUBMITTED, RequestState.IN_REVIEW, RequestState.GRANTED, RequestState.SCHEDULED)
+# A scheduled request is withdrawn through the coordinator, who cancels its sessions and
+# tells the expert and the participants.
+WITHDRAWABLE = (RequestState.SUBMITTED, RequestState.IN_REVIEW, RequestState.GRANTED)
 
 
 
@@ -56,6 +62,7 @@ class Submission:
     sectors: list[str] = field(default_factory=list)
     location: str = ""
     locale: str = "nl"
+    submission_key: str | None = None
 
 
 def status_token(request: Request) -> str:
@@ -91,9 +98,17 @@ def _check_rules(s: Submission, period: ProgrammePeriod, today: date) -> tuple[R
         raise RuleViolation("theme_ids", _l("Choose at least one theme from the list."))
     if not s.consent:
         raise RuleViolation("consent", _l("Agree to the privacy statement to send your request."))
+    if not 1 <= s.dagdelen_wanted <= MAX_DAGDELEN:
+        raise RuleViolation("dagdelen_wanted", _l("Ask for 1 to 4 dagdelen."))
     left = quota.remaining(region, period)
     if s.dagdelen_wanted > left:
         raise RuleViolation("dagdelen_wanted", _left_message(left))
+    if not 0 <= s.expected_participants <= MAX_PARTICIPANTS:
+        raise RuleViolation(
+            "expected_participants", _l("Enter a number from 0 to %(max)s.", max=MAX_PARTICIPANTS)
+        )
+    if not set(s.sectors) <= {sector.value for sector in Sector}:
+        raise RuleViolation("sectors", _l("Choose the sectors from the list."))
     if not s.moments and not (s.period_start and s.period_end):
         raise RuleViolation("moments", _l("Give at least one preferred moment, or a period."))
     if len(s.moments) > MAX_MOMENTS:
@@ -107,7 +122,7 @@ def _check_rules(s: Submission, period: ProgrammePeriod, today: date) -> tuple[R
             raise RuleViolation(
                 "moments",
                 _l("Choose dates within the programme period (%(start)s to %(end)s).",
-                   start=period.starts_on.strftime("%d-%m-%Y"), end=period.ends_on.strftime("%d-%m-%Y")),
+                   start=format_date(period.starts_on, "d MMMM y"), end=format_date(period.ends_on, "d MMMM y")),
             )
     if s.period_start and s.period_end and s.period_end < s.period_start:
         raise RuleViolation("moments", _l("The end of the period must be after its start."))
@@ -121,11 +136,15 @@ def _check_rules(s: Submission, period: ProgrammePeriod, today: date) -> tuple[R
 def submit(s: Submission, today: date | None = None) -> Request:
     """Save a region's request with its receipt and the coordinators' notification."""
     today = today or today_local()
+    earlier = _submitted_before(s.submission_key)
+    if earlier is not None:
+        return earlier
     period = open_period(today)
     if period is None:
         raise RuleViolation("region_id", _l("There is no open programme period at the moment."))
     region, themes = _check_rules(s, period, today)
     request = Request(
+        submission_key=s.submission_key,
         region=region, period=period, state=RequestState.SUBMITTED,
         organisation_name=s.organisation_name, organisation_type=s.organisation_type,
         participating_organisations=s.participating_organisations,
@@ -141,13 +160,21 @@ def submit(s: Submission, today: date | None = None) -> Request:
         ],
     )
     db.session.add(request)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same form, sent twice at the same moment
+        db.session.rollback()
+        return _submitted_before(s.submission_key)
     audit.record("request.submitted", request, actor_label=s.contact_email.lower(),
                  to_state=RequestState.SUBMITTED.value)
     _mail_contact(request, "request_received", _l("We have received your request for dagdelen"))
     _notify_coordinators(request, "request_new", _l("New request from %(region)s", region=region.name))
     db.session.commit()
     return request
+
+
+def _submitted_before(key: str | None) -> Request | None:
+    return db.session.scalar(select(Request).where(Request.submission_key == key)) if key else None
 
 
 def _notify_coordinators(request: Request, kind: str, subject) -> None:
@@ -165,10 +192,11 @@ def _notify_coordinators(request: Request, kind: str, subject) -> None:
         )
 
 
-def _mail_contact(request: Request, kind: str, subject) -> None:
+def _mail_contact(request: Request, kind: str, subject, **context) -> None:
     mail.enqueue(
         request.contact_email, kind, subject, f"requests/{kind}", locale=request.locale,
         request=request, status_link=absolute_url("requests.status", token=status_token(request)),
+        **context,
     )
 
 
@@ -208,6 +236,8 @@ def grant(request: Request, dagdelen: int, actor: User, explanation: str = "") -
         raise StateError()
     if dagdelen < 1:
         raise RuleViolation("dagdelen", _l("Grant at least one dagdeel, or reject the request."))
+    if dagdelen > request.dagdelen_wanted:
+        raise RuleViolation("dagdelen", _l("Grant at most the number of dagdelen the region asked for."))
     if dagdelen < request.dagdelen_wanted and not explanation.strip():
         raise RuleViolation("explanation", _l("Explain why the region gets fewer dagdelen than it asked for."))
     try:
@@ -229,11 +259,12 @@ def reject(request: Request, reason: str, actor: User) -> None:
         raise StateError()
     if not reason.strip():
         raise RuleViolation("reason", _l("Give the reason for the rejection; the region will read it."))
+    was_granted = request.state is RequestState.GRANTED
     quota.give_back(request.region_id, request.period, request.dagdelen_granted)
     request.dagdelen_granted = 0
     request.decision_reason = reason.strip()
     _transition(request, RequestState.REJECTED, actor, "request.rejected")
-    _mail_contact(request, "request_rejected", _l("Decision on your request for dagdelen"))
+    _mail_contact(request, "request_rejected", _l("Decision on your request for dagdelen"), was_granted=was_granted)
     db.session.commit()
 
 
@@ -263,7 +294,7 @@ def add_note(request: Request, text: str, actor: User) -> None:
 
 def assign(request: Request, coordinator_id: int | None, actor: User) -> None:
     coordinator = db.session.get(User, coordinator_id) if coordinator_id else None
-    if coordinator_id and (coordinator is None or coordinator.role is not Role.COORDINATOR):
+    if coordinator_id and (coordinator is None or coordinator.role is not Role.COORDINATOR or not coordinator.active):
         raise RuleViolation("coordinator_id", _l("Choose a coordinator from the list."))
     before = request.assigned_coordinator_id
     request.assigned_coordinator_id = coordinator_id

@@ -74,17 +74,22 @@ def test_organisations_are_added_once_and_removed(coordinator, region):
 
 
 # ---- periods -----------------------------------------------------------------------------------
-def test_overlapping_periods_are_allowed_and_the_latest_start_is_current(coordinator):
+def test_periods_follow_each_other_and_may_not_overlap(coordinator):
     year = services.create_period("Schooljaar 2030-2031", date(2030, 8, 1), date(2031, 7, 31), 4, coordinator)
-    extra = services.create_period("Extra voorjaar 2031", date(2031, 2, 1), date(2031, 6, 30), 2, coordinator)
-    assert services.current_period(date(2031, 3, 1)) == extra
-    assert services.current_period(date(2030, 9, 1)) == year
-    assert services.default_period(date(2040, 1, 1)) == extra
-    assert services.periods() == [extra, year]
+    later = services.create_period("Schooljaar 2031-2032", date(2031, 8, 1), date(2032, 7, 31), 2, coordinator)
+    assert services.current_period(date(2031, 3, 1)) == year
+    assert services.current_period(date(2031, 9, 1)) == later
+    assert services.default_period(date(2040, 1, 1)) == later
+    assert services.periods() == [later, year]
     assert [e.action for e in _events()] == ["period.created", "period.created"]
     assert _events()[0].details == {
         "name": "Schooljaar 2030-2031", "starts_on": "2030-08-01", "ends_on": "2031-07-31", "default_quota": 4,
     }
+    with pytest.raises(services.RuleViolation) as raised:
+        services.create_period("Extra voorjaar 2031", date(2031, 2, 1), date(2031, 6, 30), 2, coordinator)
+    assert raised.value.field == "starts_on"
+    with pytest.raises(services.RuleViolation):
+        services.update_period(later, "Schooljaar 2031-2032", date(2031, 7, 1), date(2032, 7, 31), 2, coordinator)
 
 
 @pytest.mark.parametrize("name, starts, ends, default, field", [

@@ -381,10 +381,28 @@ def test_the_honeypot_pretends_success_and_saves_nothing(client, world):
     assert_nothing_saved()
 
 
-def test_a_too_large_body_is_refused(client, world):
+def test_a_too_large_body_is_refused_before_any_form_is_read(make_app, world):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
     response = client.post("/aanvragen", data=form_data(world, goal="a" * 300_000))
     assert response.status_code == 413
+    assert "Te veel tekst verstuurd" in response.get_data(as_text=True)
     assert_nothing_saved()
+
+
+def test_the_same_form_sent_twice_saves_one_request(client, world):
+    data = form_data(world, submission_key="0b7a9a8e-4a57-4b59-9a84-2f1f2b8c9d10")
+    first, second = client.post("/aanvragen", data=data), client.post("/aanvragen", data=data)
+    assert first.status_code == second.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Request)) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == 2  # receipt + coordinator
+
+
+def test_receipts_to_one_address_are_limited(make_app, world):
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    data = form_data(world)
+    db.session.commit()  # SQLite: this test's own open transaction would hold the write lock
+    codes = [client.post("/aanvragen", data={**data, "submission_key": ""}).status_code for _ in range(4)]
+    assert codes == [302, 302, 302, 429]
 
 
 def test_posts_are_limited_per_address(make_app, world):
@@ -397,7 +415,10 @@ def test_posts_are_limited_per_address(make_app, world):
 
     other, data = {"REMOTE_ADDR": "192.0.2.8"}, form_data(world)
     db.session.commit()  # SQLite: this test's own open transaction would hold the write lock
-    saved = [client.post("/aanvragen", data=data, environ_base=other).status_code for _ in range(11)]
+    saved = [
+        client.post("/aanvragen", data={**data, "contact_email": f"c{i}@example.org"}, environ_base=other).status_code
+        for i in range(11)
+    ]
     assert saved[:10] == [302] * 10 and saved[10] == 429
 
 

@@ -124,3 +124,37 @@ def test_quota_can_be_raised_but_not_below_what_is_granted(world):
     assert quota.set_quota(world.region.id, world.period, 6) == (4, 6)
     db.session.commit()
     assert quota.remaining(world.region, world.period) == 3
+
+
+def test_never_more_than_asked_for(world):
+    request = services.submit(submission(world, dagdelen_wanted=2))
+    with pytest.raises(services.RuleViolation) as raised:
+        services.grant(request, 3, world.coordinator)
+    assert raised.value.field == "dagdelen"
+    db.session.rollback()
+    assert quota.remaining(world.region, world.period) == 4
+
+
+def test_rejecting_a_grant_says_the_grant_is_withdrawn(world):
+    request = services.submit(submission(world, dagdelen_wanted=1))
+    services.grant(request, 1, world.coordinator)
+    services.reject(request, "Dubbel.", world.coordinator)
+    assert "We moeten de toegekende dagdelen" in _mails()[-1].text_body
+
+
+def test_a_scheduled_request_is_not_withdrawn_by_the_region(world):
+    request = services.submit(submission(world, dagdelen_wanted=1))
+    services.grant(request, 1, world.coordinator)
+    request.state = RequestState.SCHEDULED
+    db.session.commit()
+    with pytest.raises(services.StateError):
+        services.withdraw(request)
+
+
+def test_a_region_with_open_requests_stays_active(world):
+    from ontwikkelbijeenkomsten.regions import services as regions
+
+    services.submit(submission(world))
+    with pytest.raises(services.RuleViolation) as raised:
+        regions.update_region(world.region, world.region.name, False, world.coordinator)
+    assert raised.value.field == "active"
