@@ -62,6 +62,9 @@ def _register_blueprints(app: Flask) -> None:
     from .core import errors
     from .core.views import bp as core_bp
     from .demo import cli as demo_cli
+    from .experts import assignment_views, availability_views, profile_views  # noqa: F401
+    from .experts import coordinator_views as expert_coordinator_views  # noqa: F401
+    from .experts.blueprint import bp as experts_bp
     from .mail import cli as mail_cli
     from .regions import cli as regions_cli
     from .regions.views import bp as regions_bp
@@ -72,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(regions_bp)
+    app.register_blueprint(experts_bp)
     errors.init_app(app)
     for module in (accounts_cli, demo_cli, mail_cli, regions_cli):
         app.cli.add_command(module.group)

@@ -66,6 +66,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 BACKENDS = ("sqlite", "postgresql")
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
@@ -409,6 +410,13 @@ def make_app(database_url):
 @pytest.fixture
 def app(make_app):
     app = make_app()
+
+    # The test's app context is reused by every request of its test clients, and Flask-Login
+    # caches the user in `g`; forget it after each request, as a real request's context would.
+    @app.teardown_request
+    def _forget_user(exc):
+        g.pop("_login_user", None)
+
     with app.app_context():
         yield app
 

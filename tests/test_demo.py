@@ -3,7 +3,11 @@ from sqlalchemy import func, select
 from ontwikkelbijeenkomsten.accounts.models import Role, User
 from ontwikkelbijeenkomsten.accounts.services import authenticate
 from ontwikkelbijeenkomsten.core.models import Theme
-from ontwikkelbijeenkomsten.demo.services import DEMO_COORDINATOR_EMAIL, DEMO_PASSWORD, load_demo
+from ontwikkelbijeenkomsten.demo.services import (
+    DEMO_COORDINATOR_EMAIL,
+    DEMO_PASSWORD,
+    load_demo,
+)
 from ontwikkelbijeenkomsten.extensions import db
 from ontwikkelbijeenkomsten.regions.models import QuotaLedger, Region
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState

@@ -49,6 +49,16 @@ def create_user(email: str, name: str, role: Role, password: str | None = None) 
     return user
 
 
+def coordinators_for(assigned_id: int | None) -> list[User]:
+    """Who hears about a request: its assigned coordinator if active, else every active one."""
+    assigned = db.session.get(User, assigned_id) if assigned_id else None
+    if assigned is not None and assigned.active:
+        return [assigned]
+    return list(db.session.scalars(
+        select(User).where(User.role == Role.COORDINATOR, User.active).order_by(User.id)
+    ))
+
+
 def create_coordinator(email: str, name: str, password: str) -> User:
     user = create_user(email, name, Role.COORDINATOR, password)
     audit.record("user.created", user, actor_label="cli", to_state=user.role.value)

@@ -34,10 +34,17 @@ def login():
             login_user(user)
             flash(_("You are logged in as %(name)s.", name=user.name), "success")
             target = request.args.get("next")
-            return redirect(target if is_safe_local_path(target) else url_for("core.home"))
+            return redirect(target if is_safe_local_path(target) else _start_page(user))
         g.login_failed = True
         form.password.errors.append(_("The e-mail address or the password is not right."))
     return render_template("accounts/login.html", form=form)
+
+
+def _start_page(user) -> str:
+    """Where a user lands after logging in without a `next`: their own work list."""
+    if user.is_expert:
+        return url_for("experts.assignments", expert_id=user.id)
+    return url_for("requests.coordinator_queue")
 
 
 @bp.post("/uitloggen")

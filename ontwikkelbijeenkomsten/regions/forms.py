@@ -1,7 +1,6 @@
 """Coordinator forms for regions, member organisations, programme periods and quota."""
 from __future__ import annotations
 
-import wtforms
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,7 +14,7 @@ from wtforms.validators import (
     Regexp,
 )
 
-from ..core.forms import strip_filter
+from ..core.forms import IntegerField, strip_filter
 from .labels import organisation_type_choices
 from .models import DEFAULT_QUOTA, OrganisationType
 from .services import CODE_PATTERN, QUOTA_MAX
@@ -23,18 +22,6 @@ from .services import CODE_PATTERN, QUOTA_MAX
 
 def _upper(value):
     return value.upper() if isinstance(value, str) else value
-
-
-class IntegerField(wtforms.IntegerField):
-    """WTForms' IntegerField, but text that is not a number is left to the NumberRange message,
-    so the user reads one clear error instead of two. The same class name keeps the text box
-    with a numeric keyboard that macros/forms.html gives integer fields."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
 
 
 def _dagdelen_field(label, missing, **kwargs) -> IntegerField:

@@ -17,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     FieldList,
     Form,
@@ -26,7 +25,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
@@ -39,9 +37,16 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import email_validators, strip_filter
+from ..core.forms import (
+    DATE_FORMATS,
+    DayField,
+    MultiCheckboxField,
+    dagdeel_choices,
+    email_validators,
+    optional_int,
+    strip_filter,
+)
 from ..core.time import Dagdeel
 from ..regions.labels import organisation_type_choices
 from ..regions.models import ProgrammePeriod
@@ -50,7 +55,6 @@ from ..sessions.models import Sector
 from .models import LocationKind
 from .services import MAX_DAGDELEN, MAX_MOMENTS, MAX_PARTICIPANTS
 
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 
 # Text lengths; the database columns are at least this long.
@@ -59,14 +63,6 @@ PHONE_MAX = 40
 LOCATION_MAX = 300
 PARTICIPATING_MAX = 2000
 GOAL_MAX = 4000
-
-
-def optional_int(value):
-    """Coerce a submitted value to int; anything else (empty, text, a forged value) gives None."""
-    if value is None or isinstance(value, int):
-        return value
-    text = str(value).strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def _length(maximum: int):
@@ -79,27 +75,12 @@ def _check_phone(form, field) -> None:
         raise ValidationError(_("Enter a telephone number like 06 12345678 or +31 30 123 45 67."))
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes; rendered as a fieldset by the forms macro."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 def sector_choices() -> list[tuple[str, str]]:
     return [
         (Sector.ONDERWIJS.value, _("Education")),
         (Sector.JEUGDHULP.value, _("Youth care")),
         (Sector.GEMEENTE.value, _("Municipality")),
         (Sector.OTHER.value, _("Other")),
-    ]
-
-
-def dagdeel_choices() -> list[tuple[str, str]]:
-    return [
-        (Dagdeel.OCHTEND.value, _("Morning (09:00–12:30)")),
-        (Dagdeel.MIDDAG.value, _("Afternoon (13:00–16:30)")),
-        (Dagdeel.AVOND.value, _("Evening (19:00–21:30)")),
     ]
 
 
@@ -122,21 +103,6 @@ def region_label(count: QuotaStatus) -> str:
     """'Zuid-Limburg (3 of 4 left)': the counts are in the option itself, so they work without JavaScript."""
     return _("%(name)s (%(remaining)s of %(quota)s left)",
              name=count.name, remaining=count.remaining, quota=count.quota)
-
-
-class DayField(DateField):
-    """A date typed as 2026-03-17 (the browser's date input) or 17-03-2026."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not any(str(v).strip() for v in valuelist):
-            self.data = None  # an empty date is no date, not a wrong one
-            return
-        super().process_formdata([" ".join(str(v).strip() for v in valuelist)])
-
-    @property
-    def given(self) -> bool:
-        """Did the person type anything here (also something that is not a date)?"""
-        return bool(self.raw_data and any(str(v).strip() for v in self.raw_data))
 
 
 class WholeNumberField(IntegerField):

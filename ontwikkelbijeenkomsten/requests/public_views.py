@@ -19,6 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..core.forms import optional_int
 from ..core.models import AuditEvent, Theme
 from ..core.time import Dagdeel, today_local
 from ..core.tokens import InvalidToken
@@ -29,7 +30,7 @@ from ..regions.models import OrganisationType
 from ..sessions.models import Session
 from . import services
 from .blueprint import bp
-from .forms import RequestForm, optional_int, remaining_text
+from .forms import RequestForm, remaining_text
 from .models import LocationKind, Request
 
 #: The audit events a region contact sees in the history of the request (not the internal notes).

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role, User
+from ..accounts.services import coordinators_for
 from ..core import audit
 from ..core.db import utcnow
 from ..core.models import Theme
@@ -179,12 +180,7 @@ def _submitted_before(key: str | None) -> Request | None:
 
 def _notify_coordinators(request: Request, kind: str, subject) -> None:
     """Mail the coordinator assigned to the request, or every active coordinator when none is."""
-    assigned = db.session.get(User, request.assigned_coordinator_id) if request.assigned_coordinator_id else None
-    if assigned is not None and assigned.active:
-        recipients = [assigned]
-    else:
-        recipients = db.session.scalars(select(User).where(User.role == Role.COORDINATOR, User.active))
-    for coordinator in recipients:
+    for coordinator in coordinators_for(request.assigned_coordinator_id):
         mail.enqueue(
             coordinator.email, kind, subject, f"requests/{kind}", locale=coordinator.locale,
             request=request, coordinator=coordinator,

@@ -35,7 +35,8 @@ class AssignmentState(enum.Enum):
     RELEASED = "released"
 
 
-ACTIVE_ASSIGNMENT = "state IN ('assigned', 'accepted')"
+ACTIVE_ASSIGNMENT_STATES = (AssignmentState.ASSIGNED, AssignmentState.ACCEPTED)
+ACTIVE_ASSIGNMENT = "state IN ('assigned', 'accepted')"  # the same, for the partial index
 
 
 class Sector(enum.Enum):

@@ -1,6 +1,8 @@
 """Driving pages the way keyboard users do: Tab to a control, type, press Enter."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
@@ -40,3 +42,20 @@ def log_in_as_coordinator(page, demo) -> None:
     page.locator("#password").fill(demo.DEMO_PASSWORD)
     page.locator("#password").press("Enter")
     expect(page.locator(".ob-nav__logout")).to_be_visible()
+
+
+def type_date(page, selector: str, day: date) -> None:
+    """Type a date into a date input, in the order of its segments (nl-NL: dd-mm-jjjj)."""
+    tab_to(page, selector)
+    page.keyboard.type(day.strftime("%d%m%Y"))
+    if page.locator(selector).input_value() != day.isoformat():  # a browser with mm/dd/yyyy
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.type(day.strftime("%m%d%Y"))
+    assert page.locator(selector).input_value() == day.isoformat()
+
+
+def check_box(page, selector: str) -> None:
+    tab_to(page, selector)
+    page.keyboard.press("Space")
+    expect(page.locator(selector)).to_be_checked()

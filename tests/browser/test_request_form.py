@@ -18,31 +18,7 @@ from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
 
-from .keyboard import tab_to, type_into
-
-
-
-
-
-
-
-
-
-def type_date(page, selector: str, day: date) -> None:
-    """Type a date into a date input, in the order of its segments (nl-NL: dd-mm-jjjj)."""
-    tab_to(page, selector)
-    page.keyboard.type(day.strftime("%d%m%Y"))
-    if page.locator(selector).input_value() != day.isoformat():  # a browser with mm/dd/yyyy
-        page.keyboard.press("Shift+Tab")
-        page.keyboard.press("Shift+Tab")
-        page.keyboard.type(day.strftime("%m%d%Y"))
-    assert page.locator(selector).input_value() == day.isoformat()
-
-
-def check_box(page, selector: str) -> None:
-    tab_to(page, selector)
-    page.keyboard.press("Space")
-    expect(page.locator(selector)).to_be_checked()
+from .keyboard import check_box, tab_to, type_date, type_into
 
 
 def choose_radio(page, group: str, index: int) -> None:

@@ -1,7 +1,6 @@
 from flask import url_for
 
 
-
 def test_home_explains_the_offer_in_dutch(client):
     html = client.get("/").get_data(as_text=True)
     assert 'lang="nl"' in html
@@ -42,8 +41,9 @@ def test_healthz_says_whether_the_schema_is_at_the_newest_migration(make_app, tm
     assert app.test_cli_runner().invoke(args=["db", "downgrade", "base"]).exit_code == 0
     assert app.test_cli_runner().invoke(args=["db", "stamp", "head"]).exit_code == 0
     with app.app_context():
-        from ontwikkelbijeenkomsten.extensions import db
         from sqlalchemy import text
+
+        from ontwikkelbijeenkomsten.extensions import db
 
         db.session.execute(text("UPDATE alembic_version SET version_num = 'old'"))
         db.session.commit()

@@ -8,7 +8,11 @@ from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.extensions import db
 from ontwikkelbijeenkomsten.regions import quota
-from ontwikkelbijeenkomsten.regions.models import OrganisationType, ProgrammePeriod, Region
+from ontwikkelbijeenkomsten.regions.models import (
+    OrganisationType,
+    ProgrammePeriod,
+    Region,
+)
 from ontwikkelbijeenkomsten.regions.services import school_year_containing
 from ontwikkelbijeenkomsten.requests.models import LocationKind, Request, RequestState
 from ontwikkelbijeenkomsten.sessions.models import Session, SessionKind

@@ -3,7 +3,12 @@ from datetime import date, timedelta
 
 from ontwikkelbijeenkomsten.extensions import db
 from ontwikkelbijeenkomsten.regions import services
-from ontwikkelbijeenkomsten.regions.models import Organisation, OrganisationType, ProgrammePeriod, Region
+from ontwikkelbijeenkomsten.regions.models import (
+    Organisation,
+    OrganisationType,
+    ProgrammePeriod,
+    Region,
+)
 from ontwikkelbijeenkomsten.sessions.models import SessionState
 
 from ..queries import queries_for

@@ -6,7 +6,13 @@ from sqlalchemy import select
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.extensions import db
 from ontwikkelbijeenkomsten.regions import quota, services
-from ontwikkelbijeenkomsten.regions.models import Organisation, OrganisationType, ProgrammePeriod, QuotaLedger, Region
+from ontwikkelbijeenkomsten.regions.models import (
+    Organisation,
+    OrganisationType,
+    ProgrammePeriod,
+    QuotaLedger,
+    Region,
+)
 from ontwikkelbijeenkomsten.regions.services import RuleViolation
 from ontwikkelbijeenkomsten.sessions.models import SessionState
 

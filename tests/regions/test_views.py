@@ -8,7 +8,12 @@ from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.extensions import db
 from ontwikkelbijeenkomsten.regions import quota
-from ontwikkelbijeenkomsten.regions.models import Organisation, OrganisationType, ProgrammePeriod, Region
+from ontwikkelbijeenkomsten.regions.models import (
+    Organisation,
+    OrganisationType,
+    ProgrammePeriod,
+    Region,
+)
 
 from .conftest import PASSWORD, add_request, login
 

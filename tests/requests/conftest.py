@@ -7,7 +7,11 @@ from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.extensions import db
-from ontwikkelbijeenkomsten.regions.models import OrganisationType, ProgrammePeriod, Region
+from ontwikkelbijeenkomsten.regions.models import (
+    OrganisationType,
+    ProgrammePeriod,
+    Region,
+)
 from ontwikkelbijeenkomsten.regions.services import school_year_containing
 from ontwikkelbijeenkomsten.requests.models import LocationKind
 from ontwikkelbijeenkomsten.requests.services import Submission

@@ -1,0 +1,229 @@
+"""An expert's assignments (accept, decline) and the personal calendar feed behind a secret token.
+
+Declining sets the assignment to DECLINED, which frees the expert's slot: the database's
+unique index on (expert, date, dagdeel) only covers active (assigned or accepted) assignments.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
+
+from ..accounts.models import Role, User
+from ..accounts.services import coordinators_for
+from ..core import audit
+from ..core.db import utcnow
+from ..core.rules import RuleViolation
+from ..core.time import today_local
+from ..core.urls import absolute_url
+from ..extensions import db
+from ..mail import calendar
+from ..mail import services as mail
+from ..sessions.models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    AssignmentState,
+    Session,
+    SessionExpert,
+    SessionState,
+)
+from .models import ExpertProfile
+
+CLOSED_SESSIONS = (SessionState.CANCELLED, SessionState.HELD)
+#: The feed starts about three months back, so recent sessions stay in the calendar.
+FEED_HISTORY = timedelta(days=92)
+#: What `secrets.token_urlsafe` makes; anything else (a NUL byte, say) never reaches the database.
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+class NotAllowed(Exception):
+    """Only the expert themself or a coordinator may act on an assignment or a feed link."""
+
+
+class StateError(Exception):
+    """The assignment or its session no longer allows this action; `message` says why."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    assignment: SessionExpert
+    upcoming: bool
+    can_accept: bool
+    can_decline: bool
+
+    @property
+    def session(self) -> Session:
+        return self.assignment.session
+
+
+def _open_session(session: Session) -> bool:
+    return session.state not in CLOSED_SESSIONS and session.starts_at > utcnow()
+
+
+def assignments(expert: User) -> list[AssignmentRow]:
+    """Every assignment of `expert`: upcoming ones soonest first, then past ones latest first."""
+    items = db.session.scalars(
+        select(SessionExpert)
+        .join(SessionExpert.session)
+        .where(SessionExpert.expert_id == expert.id)
+        .options(
+            contains_eager(SessionExpert.session).joinedload(Session.region),
+            contains_eager(SessionExpert.session).joinedload(Session.request),
+        )
+        .order_by(Session.starts_at, SessionExpert.id)
+    ).all()
+    now = utcnow()
+    upcoming = [i for i in items if i.session.starts_at > now]
+    past = [i for i in reversed(items) if i.session.starts_at <= now]
+    return [
+        AssignmentRow(
+            assignment=item,
+            upcoming=item.session.starts_at > now,
+            can_accept=item.state is AssignmentState.ASSIGNED and _open_session(item.session),
+            can_decline=item.state in ACTIVE_ASSIGNMENT_STATES and _open_session(item.session),
+        )
+        for item in upcoming + past
+    ]
+
+
+def _check_actor(expert_id: int, actor: User) -> None:
+    if not (actor.is_coordinator or actor.id == expert_id):
+        raise NotAllowed()
+
+
+def _lock(assignment: SessionExpert) -> SessionExpert:
+    """Re-read under a row lock, so two answers at once see each other's result."""
+    db.session.execute(select(SessionExpert.id).where(SessionExpert.id == assignment.id).with_for_update())
+    db.session.refresh(assignment)
+    return assignment
+
+
+def _check_open(assignment: SessionExpert, allowed: tuple[AssignmentState, ...]) -> None:
+    session = assignment.session
+    if session.state is SessionState.CANCELLED:
+        raise StateError(_l("This session has been cancelled."))
+    if not _open_session(session):
+        raise StateError(_l("This session has already started or taken place."))
+    if assignment.state not in allowed:
+        raise StateError(_l("This assignment has already been answered or withdrawn."))
+
+
+def _change(assignment: SessionExpert, to: AssignmentState, actor: User, action: str) -> None:
+    before = assignment.state
+    assignment.state = to
+    audit.record(action, assignment, actor=actor, from_state=before.value, to_state=to.value,
+                 session_id=assignment.session_id)
+
+
+def accept(assignment: SessionExpert, actor: User) -> None:
+    _check_actor(assignment.expert_id, actor)
+    _lock(assignment)
+    _check_open(assignment, (AssignmentState.ASSIGNED,))
+    _change(assignment, AssignmentState.ACCEPTED, actor, "assignment.accepted")
+    db.session.commit()
+
+
+def decline(assignment: SessionExpert, reason: str, actor: User) -> None:
+    """Decline with a reason, free the slot and tell the coordinators by mail."""
+    _check_actor(assignment.expert_id, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("reason", _l("Give the reason why you decline; the coordinator reads it."))
+    _lock(assignment)
+    _check_open(assignment, ACTIVE_ASSIGNMENT_STATES)
+    assignment.decline_reason = reason
+    _change(assignment, AssignmentState.DECLINED, actor, "assignment.declined")
+    _notify_coordinators(assignment)
+    db.session.commit()
+
+
+def _notify_coordinators(assignment: SessionExpert) -> None:
+    session, expert = assignment.session, assignment.expert
+    link = absolute_url("requests.coordinator_detail", request_id=session.request_id) if session.request_id else None
+    for coordinator in coordinators_for(session.request.assigned_coordinator_id if session.request else None):
+        mail.enqueue(
+            coordinator.email, "assignment_declined",
+            _l("%(name)s has declined a session", name=expert.name),
+            "experts/assignment_declined", locale=coordinator.locale,
+            coordinator=coordinator, expert=expert, session=session,
+            reason=assignment.decline_reason, link=link,
+        )
+
+
+# ---- the calendar feed -------------------------------------------------------------------------
+def _profile(expert: User) -> ExpertProfile:
+    profile = db.session.get(ExpertProfile, expert.id)
+    if profile is None:
+        profile = ExpertProfile(user=expert)
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def feed_token(expert: User) -> str:
+    """The expert's feed token, made the first time it is asked for.
+
+    The conditional UPDATE makes two first visits at once agree on one token.
+    """
+    profile = _profile(expert)
+    if profile.feed_token is None:
+        db.session.execute(
+            update(ExpertProfile)
+            .where(ExpertProfile.user_id == expert.id, ExpertProfile.feed_token.is_(None))
+            .values(feed_token=secrets.token_urlsafe(32))
+        )
+        db.session.commit()
+        db.session.refresh(profile)
+    return profile.feed_token
+
+
+def renew_feed_token(expert: User, actor: User) -> str:
+    """Replace the token: the old feed address stops working at once."""
+    _check_actor(expert.id, actor)
+    profile = _profile(expert)
+    profile.feed_token = secrets.token_urlsafe(32)
+    audit.record("expert.feed_renewed", expert, actor=actor)
+    db.session.commit()
+    return profile.feed_token
+
+
+def expert_for_feed(token: str) -> User | None:
+    """The active expert whose feed `token` opens; None for an unknown, old or tampered token."""
+    if not FEED_TOKEN.fullmatch(token or ""):
+        return None
+    return db.session.scalar(
+        select(User)
+        .join(ExpertProfile, ExpertProfile.user_id == User.id)
+        .where(ExpertProfile.feed_token == token, User.role == Role.EXPERT, User.active)
+    )
+
+
+def feed_for(expert: User) -> bytes:
+    """The expert's sessions from about three months back, as an iCalendar feed.
+
+    Declined and released assignments are left out; a cancelled session stays in with
+    STATUS:CANCELLED, so subscribed calendars remove it.
+    """
+    sessions = db.session.scalars(
+        select(Session)
+        .join(SessionExpert, SessionExpert.session_id == Session.id)
+        .where(
+            SessionExpert.expert_id == expert.id,
+            SessionExpert.state.in_(ACTIVE_ASSIGNMENT_STATES),
+            Session.date >= today_local() - FEED_HISTORY,
+        )
+        .order_by(Session.starts_at, Session.id)
+    ).all()
+    url = absolute_url("experts.assignments", expert_id=expert.id)
+    with force_locale(expert.locale):
+        name = gettext("Ontwikkelbijeenkomsten: my sessions")
+    return calendar.feed((calendar.session_event(s, url=url, description=s.description) for s in sessions), name)

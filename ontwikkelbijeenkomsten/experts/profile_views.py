@@ -1,0 +1,63 @@
+"""The expert's own account: accepting the invitation (setting a password) and the profile."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from ..accounts.forms import ResetPasswordForm
+from ..core.rules import RuleViolation
+from ..core.tokens import InvalidToken
+from ..extensions import limiter
+from . import services
+from .access import expert_page
+from .blueprint import bp
+from .forms import ProfileForm
+
+
+def _invalid_invitation(exc: InvalidToken):
+    return render_template("experts/invitation_invalid.html", expired=exc.expired,
+                           days=services.INVITATION_DAYS), 400
+
+
+@bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def accept_invitation(token: str):
+    try:
+        expert = services.expert_for_invitation(token)
+    except InvalidToken as exc:
+        return _invalid_invitation(exc)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            expert = services.accept_invitation(token, form.password.data)
+        except InvalidToken as exc:  # used or revoked meanwhile
+            return _invalid_invitation(exc)
+        login_user(expert)
+        flash(_("Welcome, %(name)s. Your password has been set. Check your profile, then fill in when you are available.",
+                name=expert.name), "success")
+        return redirect(url_for(".profile", expert_id=expert.id))
+    return render_template("experts/accept_invitation.html", form=form, expert=expert)
+
+
+@bp.route("/experts/<int(max=2147483647):expert_id>/profiel", methods=["GET", "POST"])
+@expert_page
+def profile(expert):
+    profile = services.profile_of(expert)
+    form = ProfileForm(
+        obj=profile, theme_ids=[t.id for t in profile.themes], region_ids=[r.id for r in profile.regions],
+    )
+    form.set_choices(services.theme_choices(profile.themes), services.region_choices(profile.regions))
+    if form.validate_on_submit():
+        try:
+            changed = services.update_profile(
+                expert, form.bio.data, form.organisation.data, form.theme_ids.data, form.region_ids.data,
+                form.serves_all_regions.data, form.max_dagdelen_per_month.data,
+                current_user._get_current_object(),
+            )
+        except RuleViolation as exc:
+            form[exc.field].errors.append(exc.message)
+        else:
+            flash(_("The profile has been saved.") if changed else _("Nothing has changed."), "success")
+            return redirect(url_for(".profile", expert_id=expert.id))
+    return render_template("experts/profile.html", form=form, expert=expert, own=current_user.id == expert.id)

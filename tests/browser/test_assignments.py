@@ -1,0 +1,67 @@
+"""An expert declines an assignment in a real browser, with the keyboard only, and axe checks each step."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from ontwikkelbijeenkomsten.accounts.services import find_user
+from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.mail.models import OutboxMail
+from ontwikkelbijeenkomsten.sessions.models import (
+    AssignmentState,
+    SessionExpert,
+    SessionKind,
+)
+
+from .keyboard import tab_to, type_into
+
+EXPERT_EMAIL = "a.elamrani@example.org"
+
+
+def test_an_expert_declines_the_regional_session_with_the_keyboard(page, demo, axe_check):
+    expert = find_user(EXPERT_EMAIL)
+    item = db.session.scalar(select(SessionExpert).where(SessionExpert.expert_id == expert.id))
+    assert item.session.kind is SessionKind.REGIONAL
+    expert_id, item_id = expert.id, item.id
+    title, location, organisation = item.session.title, item.session.location, item.session.request.organisation_name
+    db.session.rollback()  # SQLite: an open transaction here would hold the server's writes back
+    card, reason = f"#assignment-{item_id}", f"#decline-{item_id}-reason"
+    button = f"{card} form[action$='/afwijzen'] button"
+
+    page.goto("/inloggen")
+    type_into(page, "#email", EXPERT_EMAIL)
+    type_into(page, "#password", demo.DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator(".ob-nav__logout")).to_be_visible()
+
+    page.goto(f"/experts/{expert_id}/opdrachten")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn opdrachten")
+    expect(page.locator(f"{card} h3")).to_have_text(title)
+    expect(page.locator(card)).to_contain_text(location)
+    expect(page.locator(card)).to_contain_text(organisation)
+    expect(page.locator("#feed-url")).to_have_value(re.compile(r"^http://127\.0\.0\.1:\d+/agenda/[\w-]{43}\.ics$"))
+    axe_check(page)
+
+    # open the decline form and send it empty: the reason is required
+    tab_to(page, f"{card} summary")
+    page.keyboard.press("Enter")
+    expect(page.locator(reason)).to_be_visible()
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.locator(f"#error-summary a[href='{reason}']")).to_be_visible()
+    expect(page.locator(reason)).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f"{reason}-error")).to_contain_text("Geef de reden waarom u afwijst.")
+    axe_check(page)
+
+    type_into(page, reason, "Ik geef die dag een training in Groningen.")
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("U hebt de opdracht afgewezen.")
+    expect(page.locator(reason)).to_have_count(0)
+    axe_check(page)
+
+    assert db.session.get(SessionExpert, item_id).state is AssignmentState.DECLINED
+    assert db.session.scalars(select(OutboxMail.recipient)).all() == [demo.DEMO_COORDINATOR_EMAIL]

@@ -1,0 +1,317 @@
+"""The expert's assignments: access, accept and decline rules, the coordinators' mail, query counts."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from ontwikkelbijeenkomsten.accounts.models import Role
+from ontwikkelbijeenkomsten.accounts.services import create_user
+from ontwikkelbijeenkomsten.core.db import utcnow
+from ontwikkelbijeenkomsten.core.models import AuditEvent
+from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
+from ontwikkelbijeenkomsten.experts import assignments as services
+from ontwikkelbijeenkomsten.experts.models import ExpertProfile
+from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.mail.models import OutboxMail
+from ontwikkelbijeenkomsten.regions.models import (
+    OrganisationType,
+    ProgrammePeriod,
+    Region,
+)
+from ontwikkelbijeenkomsten.regions.services import school_year_containing
+from ontwikkelbijeenkomsten.requests.models import LocationKind, Request, RequestState
+from ontwikkelbijeenkomsten.sessions.models import (
+    AssignmentState,
+    Session,
+    SessionExpert,
+    SessionKind,
+    SessionState,
+)
+
+from ..queries import queries_for
+from .conftest import PASSWORD, login
+
+MAX_ID = 2147483647
+
+
+# ---- building sessions directly with the models ------------------------------------------------
+def add_session(day: date, dagdeel: Dagdeel = Dagdeel.MIDDAG, **fields) -> Session:
+    starts_at, ends_at = dagdeel.bounds(day)
+    values = {"kind": SessionKind.OPEN_TRAINING, "title": "Samen leren signaleren",
+              "location": "Jaarbeurs Utrecht", "confirmed_count": 0, "capacity": 20}
+    values.update(fields)
+    session = Session(date=day, dagdeel=dagdeel, starts_at=starts_at, ends_at=ends_at, **values)
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def assign(session: Session, expert, state: AssignmentState = AssignmentState.ASSIGNED) -> SessionExpert:
+    item = SessionExpert(session=session, expert=expert, date=session.date, dagdeel=session.dagdeel, state=state)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def in_days(days: int) -> date:
+    return today_local() + timedelta(days=days)
+
+
+def page_url(expert_id: int) -> str:
+    return f"/experts/{expert_id}/opdrachten"
+
+
+def action_url(item: SessionExpert, action: str, expert_id: int | None = None) -> str:
+    return f"{page_url(expert_id or item.expert_id)}/{item.id}/{action}"
+
+
+def decline_field(item: SessionExpert) -> str:
+    return f"decline-{item.id}-reason"
+
+
+def has_field_error(html: str, field: str) -> bool:
+    control = re.search(rf'<textarea[^>]*\bid="{field}"[^>]*>', html)
+    return f'id="{field}-error"' in html and control is not None and 'aria-invalid="true"' in control.group(0)
+
+
+def state_of(item: SessionExpert) -> AssignmentState:
+    return db.session.scalar(select(SessionExpert.state).where(SessionExpert.id == item.id))
+
+
+def outbox() -> list[OutboxMail]:
+    return db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()
+
+
+@pytest.fixture
+def regional_session(app, coordinator, expert):
+    """A regional session next month whose request is handled by `coordinator`."""
+    name, starts, ends = school_year_containing(today_local())
+    region = Region(code="JZ22", name="Utrecht")
+    request = Request(
+        region=region, period=ProgrammePeriod(name=name, starts_on=starts, ends_on=ends),
+        state=RequestState.SCHEDULED, organisation_name="Gemeente Utrecht",
+        organisation_type=OrganisationType.GEMEENTE, contact_name="Linda Visser",
+        contact_email="l.visser@example.org", contact_phone="06 12345678", dagdelen_wanted=1,
+        dagdelen_granted=1, goal="Ondersteuningsteam en wijkteam", location_kind=LocationKind.ADDRESS,
+        location="Stadhuis", consent_at=utcnow(), assigned_coordinator_id=coordinator.id,
+    )
+    session = add_session(in_days(30), Dagdeel.OCHTEND, kind=SessionKind.REGIONAL, request=request, region=region,
+                          title="Werkconferentie ondersteuningsteam", location="Stadhuis Utrecht, zaal 2")
+    return assign(session, expert)
+
+
+@pytest.fixture
+def training(app, expert):
+    return assign(add_session(in_days(20)), expert)
+
+
+# ---- access ------------------------------------------------------------------------------------
+def test_anonymous_visitors_are_sent_to_log_in(client, training):
+    responses = [client.get(page_url(training.expert_id))] + [
+        client.post(action_url(training, action)) for action in ("accepteren", "afwijzen")
+    ] + [client.post(page_url(training.expert_id) + "/agenda-link")]
+    for response in responses:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/inloggen")
+    assert state_of(training) is AssignmentState.ASSIGNED
+
+
+def test_an_expert_sees_their_own_assignments(app, expert, training, regional_session):
+    client = login(app.test_client(), expert)
+    html = client.get(page_url(expert.id)).get_data(as_text=True)
+    assert html.count("<h1") == 1 and "Mijn opdrachten</h1>" in html and "Mijn agenda-abonnement" in html
+    assert "Werkconferentie ondersteuningsteam" in html and "Samen leren signaleren" in html
+    assert "Gemeente Utrecht" in html and "Stadhuis Utrecht, zaal 2" in html
+    assert html.index("Samen leren signaleren") < html.index("Werkconferentie ondersteuningsteam")  # soonest first
+    for item in (training, regional_session):
+        assert action_url(item, "accepteren") in html and f'id="{decline_field(item)}"' in html
+    token = db.session.get(ExpertProfile, expert.id).feed_token
+    assert token and f"http://localhost/agenda/{token}.ics" in html and f"webcal://localhost/agenda/{token}.ics" in html
+
+
+def test_another_expert_gets_404_everywhere(app, expert, other_expert, training):
+    client = login(app.test_client(), other_expert)
+    foreign = [
+        client.get(page_url(expert.id)),
+        client.post(action_url(training, "accepteren")),
+        client.post(action_url(training, "afwijzen"), data={decline_field(training): "Geen tijd"}),
+        client.post(page_url(expert.id) + "/agenda-link"),
+        # their own page, with the other expert's assignment id
+        client.post(action_url(training, "accepteren", expert_id=other_expert.id)),
+        client.post(action_url(training, "afwijzen", expert_id=other_expert.id),
+                    data={decline_field(training): "Geen tijd"}),
+    ]
+    assert [r.status_code for r in foreign] == [404] * len(foreign)
+    assert state_of(training) is AssignmentState.ASSIGNED
+    assert db.session.get(ExpertProfile, expert.id).feed_token is None
+    assert outbox() == []
+
+
+def test_forged_ids_give_404(app, expert, coordinator, training):
+    client = login(app.test_client(), expert)
+    urls = [page_url(n) for n in (coordinator.id, 9999, MAX_ID + 1, -1)] + ["/experts/abc/opdrachten"]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    for suffix in ("9999/accepteren", f"{MAX_ID + 1}/accepteren", "abc/afwijzen", f"{training.id}/weggooien"):
+        assert client.post(f"{page_url(expert.id)}/{suffix}").status_code in (404, 405), suffix
+
+
+def test_a_coordinator_sees_and_answers_for_any_expert(app, coordinator, expert, training):
+    client = login(app.test_client(), coordinator)
+    html = client.get(page_url(expert.id)).get_data(as_text=True)
+    assert "Opdrachten van Eva Jansen</h1>" in html and action_url(training, "accepteren") in html
+    assert client.post(action_url(training, "accepteren")).status_code == 302
+    assert state_of(training) is AssignmentState.ACCEPTED
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.subject_type == "session_experts"))
+    assert (event.action, event.actor_id, event.from_state, event.to_state) == (
+        "assignment.accepted", coordinator.id, "assigned", "accepted")
+
+
+# ---- accept ------------------------------------------------------------------------------------
+def test_accept_once_then_the_buttons_change(app, expert, training):
+    client = login(app.test_client(), expert)
+    response = client.post(action_url(training, "accepteren"))
+    assert response.status_code == 302 and response.headers["Location"] == page_url(expert.id)
+    assert state_of(training) is AssignmentState.ACCEPTED
+    html = client.get(page_url(expert.id)).get_data(as_text=True)
+    assert action_url(training, "accepteren") not in html  # nothing left to accept
+    assert action_url(training, "afwijzen") in html  # an accepted assignment can still be declined
+    client.post(action_url(training, "accepteren"))  # a second click changes nothing
+    assert db.session.scalar(select(sa.func.count()).select_from(AuditEvent)) == 1
+
+
+@pytest.mark.parametrize("case", ["cancelled", "past", "declined", "released"])
+def test_what_cannot_be_accepted_or_declined(app, expert, case):
+    day = in_days(-3 if case == "past" else 10)
+    session = add_session(day, state=SessionState.CANCELLED if case == "cancelled" else SessionState.PLANNED)
+    states = {"declined": AssignmentState.DECLINED, "released": AssignmentState.RELEASED}
+    state = states.get(case, AssignmentState.ASSIGNED)
+    item = assign(session, expert, state)
+    with pytest.raises(services.StateError):
+        services.accept(item, expert)
+    with pytest.raises(services.StateError):
+        services.decline(item, "Ziek", expert)
+    client = login(app.test_client(), expert)
+    html = client.get(page_url(expert.id)).get_data(as_text=True)
+    assert action_url(item, "accepteren") not in html and action_url(item, "afwijzen") not in html
+    assert client.post(action_url(item, "accepteren")).status_code == 302
+    assert client.post(action_url(item, "afwijzen"), data={decline_field(item): "Ziek"}).status_code == 302
+    assert state_of(item) is state
+    assert outbox() == []
+
+
+def test_only_the_expert_or_a_coordinator_may_answer(expert, other_expert, training):
+    with pytest.raises(services.NotAllowed):
+        services.accept(training, other_expert)
+    with pytest.raises(services.NotAllowed):
+        services.decline(training, "Geen tijd", other_expert)
+    assert state_of(training) is AssignmentState.ASSIGNED
+
+
+# ---- decline -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 10_000])
+def test_decline_needs_a_reason_of_sensible_length(app, expert, training, reason):
+    client = login(app.test_client(), expert)
+    response = client.post(action_url(training, "afwijzen"), data={decline_field(training): reason})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert has_field_error(html, decline_field(training))
+    if not reason.strip():
+        assert "Geef de reden waarom u afwijst." in html
+    assert 'id="error-summary"' in html and f'href="#{decline_field(training)}"' in html
+    assert "<details class=\"ob-section\" open>" in html
+    assert state_of(training) is AssignmentState.ASSIGNED
+    assert outbox() == []
+
+
+def test_control_characters_in_the_reason_are_dropped(app, expert, training):
+    client = login(app.test_client(), expert)
+    response = client.post(action_url(training, "afwijzen"), data={decline_field(training): "Ziek\x00 vandaag"})
+    assert response.status_code == 302
+    assert db.session.get(SessionExpert, training.id).decline_reason == "Ziek vandaag"
+
+
+def test_the_service_refuses_an_empty_reason(expert, training):
+    with pytest.raises(services.RuleViolation) as caught:
+        services.decline(training, "  ", expert)
+    assert caught.value.field == "reason"
+
+
+def test_decline_mails_the_coordinator_of_the_request(app, coordinator, expert, regional_session):
+    create_user("tweede@example.org", "Tweede Coördinator", Role.COORDINATOR, PASSWORD)
+    db.session.commit()
+    client = login(app.test_client(), expert)
+    reason = "Ik ben die dag <script>alert(1)</script> op cursus."
+    response = client.post(action_url(regional_session, "afwijzen"), data={decline_field(regional_session): reason})
+    assert response.status_code == 302
+    item = db.session.get(SessionExpert, regional_session.id)
+    assert (item.state, item.decline_reason) == (AssignmentState.DECLINED, reason)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assignment.declined"))
+    assert (event.actor_id, event.from_state, event.to_state) == (expert.id, "assigned", "declined")
+    [mail] = outbox()  # only the coordinator who handles the request
+    assert (mail.recipient, mail.kind) == (coordinator.email, "assignment_declined")
+    assert mail.subject == "Eva Jansen heeft een bijeenkomst afgewezen"
+    link = f"http://localhost/coordinatie/aanvragen/{item.session.request_id}"
+    assert link in mail.text_body and link in mail.html_body
+    for body in (mail.text_body, mail.html_body):
+        assert "Eva Jansen" in body and "Werkconferentie ondersteuningsteam" in body
+        assert "09:00" in body and "12:30" in body and "Stadhuis Utrecht, zaal 2" in body
+    assert reason in mail.text_body
+    assert "<script>" not in mail.html_body and "&lt;script&gt;" in mail.html_body
+
+
+def test_decline_of_an_open_training_mails_every_active_coordinator(app, coordinator, expert, training):
+    create_user("tweede@example.org", "Tweede", Role.COORDINATOR, PASSWORD)
+    create_user("oud@example.org", "Oud", Role.COORDINATOR, PASSWORD).active = False
+    db.session.commit()
+    services.accept(training, expert)  # an accepted assignment can be declined too
+    services.decline(training, "Verhinderd", expert)
+    assert state_of(training) is AssignmentState.DECLINED
+    assert sorted(m.recipient for m in outbox()) == ["coordinator@example.org", "tweede@example.org"]
+    assert all("/coordinatie/aanvragen/" not in m.text_body for m in outbox())
+
+
+def test_decline_frees_the_slot(expert, training):
+    other = add_session(training.session.date, training.dagdeel, title="Andere bijeenkomst")
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.add(SessionExpert(session=other, expert=expert, date=other.date, dagdeel=other.dagdeel))
+    services.decline(training, "Dubbel geboekt", expert)
+    second = assign(db.session.get(Session, other.id), expert)
+    assert state_of(second) is AssignmentState.ASSIGNED
+
+
+# ---- the list ----------------------------------------------------------------------------------
+def test_upcoming_first_then_past(app, expert):
+    items = [assign(add_session(in_days(days), title=f"Bijeenkomst {days}"), expert) for days in (30, -30, 5, -5)]
+    rows = services.assignments(expert)
+    assert [r.session.title for r in rows] == [
+        "Bijeenkomst 5", "Bijeenkomst 30", "Bijeenkomst -5", "Bijeenkomst -30"]
+    assert [r.upcoming for r in rows] == [True, True, False, False]
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    assert html.index('id="past-title"') < html.index("Bijeenkomst -5") < html.index("Bijeenkomst -30")
+    assert html.index("Bijeenkomst 30") < html.index('id="past-title"')
+    assert action_url(items[1], "afwijzen") not in html
+
+
+def test_page_queries_do_not_grow_with_the_assignments(app, expert, regional_session):
+    client = login(app.test_client(), expert)
+    request = regional_session.session.request
+
+    def grow(start: int, stop: int) -> None:
+        for n in range(start, stop):
+            regional = {"kind": SessionKind.REGIONAL, "request_id": request.id, "region_id": request.region_id}
+            kind = regional if n % 2 else {}
+            assign(add_session(in_days(40 + n), title=f"Bijeenkomst {n}", **kind), expert)
+
+    grow(0, 2)  # with the fixture's session: 3
+    client.get(page_url(expert.id))  # the first visit makes the feed token
+    db.session.commit()
+    small = queries_for(client, page_url(expert.id))
+    grow(2, 29)
+    db.session.commit()
+    assert len(services.assignments(expert)) == 30
+    assert queries_for(client, page_url(expert.id)) == small
