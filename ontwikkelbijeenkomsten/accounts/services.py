@@ -93,7 +93,8 @@ def _reset_token(user: User) -> str:
 def request_password_reset(email: str) -> None:
     """Mail a reset link when the address belongs to an active account; say nothing otherwise."""
     user = find_user(email)
-    if user is None or not user.active:
+    # An account without a password is activated only through its invitation.
+    if user is None or not user.active or not user.password_hash:
         return
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     mail.enqueue(
@@ -114,7 +115,7 @@ def user_for_reset_token(token: str) -> User:
     """The user a reset link was made for; raises InvalidToken when tampered, used or expired."""
     data = read_token(RESET_PURPOSE, token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
-    if user is None or not user.active or (user.password_hash or "")[-12:] != data.get("h"):
+    if user is None or not user.active or not user.password_hash or user.password_hash[-12:] != data.get("h"):
         raise InvalidToken()
     return user
 

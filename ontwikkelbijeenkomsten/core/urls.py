@@ -24,3 +24,11 @@ def is_safe_local_path(target: str | None) -> bool:
         and "\\" not in target
         and not any(ord(char) < 32 or ord(char) == 127 for char in target)
     )
+
+
+def private_page(response):
+    """A page behind a private link: not cached by shared caches, not indexed, no referrer."""
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

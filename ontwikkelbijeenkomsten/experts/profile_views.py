@@ -1,13 +1,14 @@
 """The expert's own account: accepting the invitation (setting a password) and the profile."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from ..accounts.forms import ResetPasswordForm
 from ..core.rules import RuleViolation
 from ..core.tokens import InvalidToken
+from ..core.urls import private_page
 from ..extensions import limiter
 from . import services
 from .access import expert_page
@@ -16,8 +17,8 @@ from .forms import ProfileForm
 
 
 def _invalid_invitation(exc: InvalidToken):
-    return render_template("experts/invitation_invalid.html", expired=exc.expired,
-                           days=services.INVITATION_DAYS), 400
+    page = render_template("experts/invitation_invalid.html", expired=exc.expired, days=services.INVITATION_DAYS)
+    return private_page(make_response(page, 400))
 
 
 @bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
@@ -37,7 +38,7 @@ def accept_invitation(token: str):
         flash(_("Welcome, %(name)s. Your password has been set. Check your profile, then fill in when you are available.",
                 name=expert.name), "success")
         return redirect(url_for(".profile", expert_id=expert.id))
-    return render_template("experts/accept_invitation.html", form=form, expert=expert)
+    return private_page(make_response(render_template("experts/accept_invitation.html", form=form, expert=expert)))
 
 
 @bp.route("/experts/<int(max=2147483647):expert_id>/profiel", methods=["GET", "POST"])

@@ -22,12 +22,18 @@ from ..core import audit
 from ..core.db import utcnow
 from ..core.models import Theme
 from ..core.rules import RuleViolation
+from ..core.time import today_local
 from ..core.tokens import InvalidToken, make_token, read_token
 from ..core.urls import absolute_url
 from ..extensions import db
 from ..mail import services as mail
 from ..regions.models import Region
-from ..sessions.models import SessionExpert
+from ..sessions.models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    Session,
+    SessionExpert,
+    SessionState,
+)
 from .availability import live_assignment, slot_is_booked
 from .models import Availability, ExpertProfile
 
@@ -206,11 +212,30 @@ def deactivate(expert: User, actor: User) -> None:
     """The expert can no longer log in; past sessions and assignments stay as they are."""
     if not expert.active:
         raise RuleViolation("active", _l("This expert is already deactivated."))
+    if _has_upcoming_assignments(expert):
+        raise RuleViolation("active", _l(
+            "This expert still has upcoming sessions. Assign them to another expert first."
+        ))
     before = status(expert)
     expert.active = False
+    expert.invitation_nonce = None  # reactivating must not revive an old invitation link
     audit.record("expert.deactivated", expert, actor=actor,
                  from_state=before.value, to_state=ExpertStatus.INACTIVE.value)
     db.session.commit()
+
+
+def _has_upcoming_assignments(expert: User) -> bool:
+    return db.session.scalar(
+        select(SessionExpert.id)
+        .join(Session, Session.id == SessionExpert.session_id)
+        .where(
+            SessionExpert.expert_id == expert.id,
+            SessionExpert.state.in_(ACTIVE_ASSIGNMENT_STATES),
+            SessionExpert.date >= today_local(),
+            Session.state != SessionState.CANCELLED,
+        )
+        .limit(1)
+    ) is not None
 
 
 def reactivate(expert: User, actor: User) -> None:

@@ -23,7 +23,7 @@ from ..core.forms import optional_int
 from ..core.models import AuditEvent, Theme
 from ..core.time import Dagdeel, today_local
 from ..core.tokens import InvalidToken
-from ..core.urls import absolute_url
+from ..core.urls import absolute_url, private_page
 from ..extensions import db, limiter
 from ..regions import quota
 from ..regions.models import OrganisationType
@@ -144,19 +144,11 @@ def _request_or_404(token: str) -> Request:
     return found
 
 
-def _private(response):
-    """Pages behind a private link: not cached by shared caches, not indexed, no referrer."""
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 @bp.get("/aanvragen/verzonden/<token>")
 def submitted(token: str):
     found = _request_or_404(token)
     link = absolute_url("requests.status", token=token)
-    return _private(make_response(render_template("requests/submitted.html", req=found, token=token, status_link=link)))
+    return private_page(make_response(render_template("requests/submitted.html", req=found, token=token, status_link=link)))
 
 
 @bp.get("/aanvraag/<token>")
@@ -171,7 +163,7 @@ def status(token: str):
     sessions = list(db.session.scalars(
         select(Session).where(Session.request_id == found.id).order_by(Session.starts_at, Session.id)
     ))
-    return _private(make_response(render_template(
+    return private_page(make_response(render_template(
         "requests/status.html", req=found, token=token, history=history, sessions=sessions,
         withdrawable=found.state in services.WITHDRAWABLE,
     )))
@@ -192,4 +184,4 @@ def withdraw(token: str):
         else:
             flash(_("Your request has been withdrawn. We have sent you a confirmation by e-mail."), "success")
         return redirect(url_for("requests.status", token=token))
-    return _private(make_response(render_template("requests/withdraw.html", req=found, token=token)))
+    return private_page(make_response(render_template("requests/withdraw.html", req=found, token=token)))

@@ -232,3 +232,11 @@ def test_a_logged_in_expert_loses_access_when_deactivated(app, coordinator_clien
     coordinator_client.post(detail(expert) + "/deactiveren")
     response = client.get(f"/experts/{expert.id}/profiel")
     assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+
+
+def test_an_expert_with_upcoming_sessions_stays_active(coordinator_client, expert):
+    assign(expert, today_local() + timedelta(days=7))
+    db.session.commit()
+    response = coordinator_client.post(detail(expert) + "/deactiveren", follow_redirects=True)
+    assert expert.active
+    assert "nog bijeenkomsten" in response.get_data(as_text=True)

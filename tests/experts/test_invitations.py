@@ -6,7 +6,7 @@ import time
 
 import pytest
 from itsdangerous import TimestampSigner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.accounts.models import Role, User
 from ontwikkelbijeenkomsten.core.models import AuditEvent
@@ -299,3 +299,30 @@ def test_an_invitation_revoked_while_the_form_is_open_is_refused(client, coordin
     services.revoke_invitation(expert, coordinator)
     assert accept(client, link).status_code == 400
     assert expert.password_hash is None
+
+
+def test_a_revoked_invitation_cannot_be_bypassed_with_a_password_reset(client, coordinator, themes, regions):
+    from ontwikkelbijeenkomsten.accounts import services as accounts
+    expert = invite(coordinator, themes, regions)
+    services.revoke_invitation(expert, coordinator)
+    before = db.session.scalar(select(func.count()).select_from(OutboxMail))
+    client.post("/wachtwoord-vergeten", data={"email": expert.email})
+    assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == before  # no reset link
+    with pytest.raises(InvalidToken):
+        accounts.user_for_reset_token(accounts._reset_token(expert))
+
+
+def test_deactivating_kills_the_invitation_for_good(coordinator, themes, regions):
+    expert = invite(coordinator, themes, regions)
+    link = invitation_link(expert.email).rsplit("/", 1)[1]
+    services.deactivate(expert, coordinator)
+    services.reactivate(expert, coordinator)
+    with pytest.raises(InvalidToken):
+        services.expert_for_invitation(link)
+
+
+def test_the_invitation_page_is_private(client, coordinator, themes, regions):
+    expert = invite(coordinator, themes, regions)
+    response = client.get(invitation_link(expert.email))
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
