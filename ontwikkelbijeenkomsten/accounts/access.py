@@ -6,7 +6,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from .models import Role
+from .models import Role, User
 
 
 def role_required(*roles: Role):
@@ -27,3 +27,8 @@ def role_required(*roles: Role):
 
 coordinator_required = role_required(Role.COORDINATOR)
 expert_required = role_required(Role.EXPERT)
+
+
+def acting_user() -> User:
+    """The logged-in user as a plain object, to hand to services as the actor."""
+    return current_user._get_current_object()

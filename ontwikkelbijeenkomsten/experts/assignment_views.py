@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..accounts.access import acting_user
 from ..accounts.models import User
 from ..core.forms import strip_filter
 from ..core.rules import RuleViolation
@@ -41,9 +42,6 @@ def _decline_form(assignment_id: int, **kwargs) -> DeclineForm:
     """One form per assignment on the page; the prefix keeps their ids apart."""
     return DeclineForm(prefix=f"decline-{assignment_id}", **kwargs)
 
-
-def _actor() -> User:
-    return current_user._get_current_object()
 
 
 def _page(expert: User, failed: DeclineForm | None = None, failed_id: int | None = None):
@@ -83,7 +81,7 @@ def assignments(expert: User):
 def accept(expert: User, assignment_id: int):
     item = _assignment(expert, assignment_id)
     try:
-        services.accept(item, _actor())
+        services.accept(item, acting_user())
     except services.StateError as exc:
         flash(str(exc.message), "warning")
     else:
@@ -98,7 +96,7 @@ def decline(expert: User, assignment_id: int):
     form = _decline_form(item.id)
     if form.validate_on_submit():
         try:
-            services.decline(item, form.reason.data, _actor())
+            services.decline(item, form.reason.data, acting_user())
         except services.StateError as exc:
             flash(str(exc.message), "warning")
         except RuleViolation as exc:
@@ -113,7 +111,7 @@ def decline(expert: User, assignment_id: int):
 @bp.post(ASSIGNMENTS_URL + "/agenda-link")
 @expert_page
 def renew_feed(expert: User):
-    services.renew_feed_token(expert, _actor())
+    services.renew_feed_token(expert, acting_user())
     flash(_("There is a new calendar link. The old link no longer works: subscribe again with the new one."),
           "success")
     return redirect(url_for(".assignments", expert_id=expert.id, _anchor="calendar-title"))

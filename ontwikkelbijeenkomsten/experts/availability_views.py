@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..accounts.access import coordinator_required
+from ..accounts.access import acting_user, coordinator_required
 from ..accounts.models import User
 from ..core.i18n import dagdeel_label, long_date
 from ..core.models import Theme
@@ -35,9 +35,6 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 YEARS = range(2000, 2101)  # months outside these years are not worth a page
 GRID_DEFAULT_DAYS = 28
 
-
-def _actor() -> User:
-    return current_user._get_current_object()
 
 
 def _shown_month() -> date:
@@ -105,7 +102,7 @@ def availability_toggle(expert: User):
 
     def run():
         day, dagdeel = form.day.data, Dagdeel(form.dagdeel.data)
-        available = services.toggle(expert, day, dagdeel, _actor(), available=form.available.data == "1")
+        available = services.toggle(expert, day, dagdeel, acting_user(), available=form.available.data == "1")
         values = {"date": long_date(day), "dagdeel": dagdeel_label(dagdeel)}
         message = _("%(date)s, %(dagdeel)s: available.", **values) if available else _(
             "%(date)s, %(dagdeel)s: not available.", **values
@@ -124,7 +121,7 @@ def availability_rule(expert: User):
     def run():
         added = services.apply_rule(
             expert, form.start.data, form.end.data, set(form.weekdays.data),
-            {Dagdeel(value) for value in form.dagdelen.data}, _actor(),
+            {Dagdeel(value) for value in form.dagdelen.data}, acting_user(),
         )
         message = ngettext("%(num)s dagdeel added.", "%(num)s dagdelen added.", added) if added else _(
             "No dagdelen added: they were all available or booked already."
@@ -141,7 +138,7 @@ def availability_block(expert: User):
     form = BlockForm(prefix="block")
 
     def run():
-        removed, kept = services.block(expert, form.start.data, form.end.data, _actor())
+        removed, kept = services.block(expert, form.start.data, form.end.data, acting_user())
         message = ngettext("%(num)s dagdeel removed.", "%(num)s dagdelen removed.", removed)
         if kept:
             message += " " + ngettext(

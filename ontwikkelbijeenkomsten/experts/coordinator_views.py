@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from ..accounts.access import coordinator_required
+from ..accounts.access import acting_user, coordinator_required
 from ..core.rules import RuleViolation
 from ..core.time import today_local
 from . import services
@@ -34,7 +33,7 @@ def invite():
         try:
             expert = services.invite(
                 form.name.data, form.email.data, form.theme_ids.data, form.region_ids.data,
-                form.serves_all_regions.data, current_user._get_current_object(),
+                form.serves_all_regions.data, acting_user(),
             )
         except RuleViolation as exc:
             form[exc.field].errors.append(exc.message)
@@ -63,7 +62,7 @@ def _action(expert_id: int, run, done):
     """Run a button's service call on the expert and flash `done(expert)`, or the broken rule."""
     expert = services.find_expert(expert_id) or abort(404)
     try:
-        run(expert, current_user._get_current_object())
+        run(expert, acting_user())
     except RuleViolation as exc:
         flash(str(exc.message), "error")
     else:

@@ -5,6 +5,7 @@ from flask import flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
+from ..accounts.access import acting_user
 from ..accounts.forms import ResetPasswordForm
 from ..core.rules import RuleViolation
 from ..core.tokens import InvalidToken
@@ -54,7 +55,7 @@ def profile(expert):
             changed = services.update_profile(
                 expert, form.bio.data, form.organisation.data, form.theme_ids.data, form.region_ids.data,
                 form.serves_all_regions.data, form.max_dagdelen_per_month.data,
-                current_user._get_current_object(),
+                acting_user(),
             )
         except RuleViolation as exc:
             form[exc.field].errors.append(exc.message)

@@ -12,10 +12,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from ..accounts.access import coordinator_required
-from ..accounts.models import User
+from ..accounts.access import acting_user, coordinator_required
 from ..core.time import today_local
 from ..extensions import db
 from . import services
@@ -38,9 +36,6 @@ ID = "int(max=2147483647)"
 REGION_URL = f"/coordinatie/regios/<{ID}:region_id>"
 PERIOD_URL = f"/coordinatie/periodes/<{ID}:period_id>"
 
-
-def _actor() -> User:
-    return current_user._get_current_object()
 
 
 def _submitted(form, run):
@@ -108,7 +103,7 @@ def create():
     form = RegionCreateForm()
 
     def run():
-        region = services.create_region(form.code.data, form.name.data, _actor())
+        region = services.create_region(form.code.data, form.name.data, acting_user())
         return _("Region %(code)s has been added.", code=region.code), url_for(".detail", region_id=region.id)
 
     return _submitted(form, run) or render_template("regions/create.html", form=form)
@@ -121,7 +116,7 @@ def detail(region_id: int):
     form = RegionEditForm(prefix="region", obj=region)
 
     def run():
-        changed = services.update_region(region, form.name.data, form.active.data, _actor())
+        changed = services.update_region(region, form.name.data, form.active.data, acting_user())
         message = _("The region has been saved.") if changed else _("Nothing has changed.")
         return message, url_for(".detail", region_id=region.id)
 
@@ -135,7 +130,7 @@ def add_organisation(region_id: int):
     form = OrganisationForm(prefix="organisation")
 
     def run():
-        added = services.add_organisation(region, form.name.data, OrganisationType(form.type.data), _actor())
+        added = services.add_organisation(region, form.name.data, OrganisationType(form.type.data), acting_user())
         return _("%(name)s is now a member of the region.", name=added.name), url_for(".detail", region_id=region.id)
 
     return _submitted(form, run) or _detail_page(region, organisation=form)
@@ -147,7 +142,7 @@ def remove_organisation(region_id: int, organisation_id: int):
     region = db.get_or_404(Region, region_id)
     organisation = services.find_organisation(region, organisation_id) or abort(404)
     name = organisation.name
-    services.remove_organisation(organisation, _actor())
+    services.remove_organisation(organisation, acting_user())
     flash(_("%(name)s is no longer a member of the region.", name=name), "success")
     return redirect(url_for(".detail", region_id=region.id))
 
@@ -161,7 +156,7 @@ def set_quota(region_id: int):
 
     def run():
         period = next(p for p in periods if p.id == form.period.data)
-        old, new = services.set_region_quota(region, period, form.quota.data, form.reason.data, _actor())
+        old, new = services.set_region_quota(region, period, form.quota.data, form.reason.data, acting_user())
         message = _(
             "The quota of %(region)s in %(period)s is now %(new)s dagdelen (it was %(old)s).",
             region=region.name, period=period.name, new=new, old=old,
@@ -202,7 +197,7 @@ def periods():
 
     def run():
         period = services.create_period(
-            form.name.data, form.starts_on.data, form.ends_on.data, form.default_quota.data, _actor()
+            form.name.data, form.starts_on.data, form.ends_on.data, form.default_quota.data, acting_user()
         )
         return _("The period %(name)s has been added.", name=period.name), url_for(".periods")
 
@@ -220,7 +215,7 @@ def period_edit(period_id: int):
 
     def run():
         changed = services.update_period(
-            period, form.name.data, form.starts_on.data, form.ends_on.data, form.default_quota.data, _actor()
+            period, form.name.data, form.starts_on.data, form.ends_on.data, form.default_quota.data, acting_user()
         )
         message = _("The period has been saved.") if changed else _("Nothing has changed.")
         return message, url_for(".periods")

@@ -6,11 +6,10 @@ from math import ceil
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..accounts.access import coordinator_required
+from ..accounts.access import acting_user, coordinator_required
 from ..accounts.models import Role, User
 from ..core.models import AuditEvent, Theme
 from ..extensions import db
@@ -187,9 +186,6 @@ def _changed(item: Request):
     return redirect(url_for(".coordinator_detail", request_id=item.id))
 
 
-def _actor() -> User:
-    return current_user._get_current_object()
-
 
 @bp.post(REQUEST_URL + "/in-behandeling")
 @coordinator_required
@@ -197,7 +193,7 @@ def coordinator_review(request_id: int):
     item = db.get_or_404(Request, request_id)
 
     def run():
-        services.take_into_review(item, _actor())
+        services.take_into_review(item, acting_user())
         return _("You have taken the request into review.")
 
     return _act(item, "review", ReviewForm(), run)
@@ -210,7 +206,7 @@ def coordinator_grant(request_id: int):
     form = GrantForm(remaining=quota.remaining(item.region_id, item.period))
 
     def run():
-        services.grant(item, form.dagdelen.data, _actor(), form.explanation.data or "")
+        services.grant(item, form.dagdelen.data, acting_user(), form.explanation.data or "")
         return ngettext(
             "You have granted %(num)s dagdeel. The region gets an e-mail about it.",
             "You have granted %(num)s dagdelen. The region gets an e-mail about it.",
@@ -227,7 +223,7 @@ def coordinator_reject(request_id: int):
     form = RejectForm()
 
     def run():
-        services.reject(item, form.reason.data, _actor())
+        services.reject(item, form.reason.data, acting_user())
         return _("You have rejected the request. The region gets an e-mail with the reason.")
 
     return _act(item, "reject", form, run)
@@ -240,7 +236,7 @@ def coordinator_note(request_id: int):
     form = NoteForm()
 
     def run():
-        services.add_note(item, form.text.data, _actor())
+        services.add_note(item, form.text.data, acting_user())
         return _("Your note has been saved.")
 
     return _act(item, "note", form, run)
@@ -254,7 +250,7 @@ def coordinator_assign(request_id: int):
 
     def run():
         chosen = form.coordinator_id.data
-        services.assign(item, int(chosen) if chosen else None, _actor())
+        services.assign(item, int(chosen) if chosen else None, acting_user())
         if not chosen:
             return _("The request is no longer assigned to a coordinator.")
         return _("The request is now assigned to %(name)s.", name=dict(form.coordinator_id.choices)[chosen])

@@ -110,6 +110,7 @@ def test_the_coordinators_grid_links_to_the_experts(page, demo, axe_check):
 
     tab_to(page, "td.ob-heat a")
     page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash.length > 1")  # the in-page jump may lag the key press
     target = page.url.split("#", 1)[1]
     expect(page.locator(f"#{target} + ul a").first).to_be_visible()
     name = page.locator(f"#{target} + ul a").first.inner_text()
