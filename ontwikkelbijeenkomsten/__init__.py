@@ -70,12 +70,16 @@ def _register_blueprints(app: Flask) -> None:
     from .regions.views import bp as regions_bp
     from .requests import coordinator_views, public_views  # noqa: F401  (routes on requests_bp)
     from .requests.blueprint import bp as requests_bp
+    from .scheduling import batch_views, views  # noqa: F401  (routes on scheduling_bp)
+    from .scheduling import cli as scheduling_cli
+    from .scheduling.blueprint import bp as scheduling_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(regions_bp)
     app.register_blueprint(experts_bp)
+    app.register_blueprint(scheduling_bp)
     errors.init_app(app)
-    for module in (accounts_cli, demo_cli, mail_cli, regions_cli):
+    for module in (accounts_cli, demo_cli, mail_cli, regions_cli, scheduling_cli):
         app.cli.add_command(module.group)

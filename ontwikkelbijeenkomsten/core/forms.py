@@ -5,7 +5,7 @@ import wtforms
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectMultipleField
-from wtforms.validators import Email, Length
+from wtforms.validators import Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .time import Dagdeel
@@ -80,3 +80,15 @@ class IntegerField(wtforms.IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
+
+
+def in_choices(message):
+    """Validator: the value (every value, for a multiple choice) is one of the field's choices;
+    a forged value gets `message` at the field."""
+
+    def check(form, field):
+        chosen = field.data if isinstance(field.data, list) else [field.data]
+        if not set(chosen) <= {value for value, _label in field.choices}:
+            raise ValidationError(message)
+
+    return check

@@ -210,15 +210,15 @@ def expert_for_feed(token: str) -> User | None:
 def feed_for(expert: User) -> bytes:
     """The expert's sessions from about three months back, as an iCalendar feed.
 
-    Declined and released assignments are left out; a cancelled session stays in with
-    STATUS:CANCELLED, so subscribed calendars remove it.
+    Declined assignments are left out. A session the expert was taken off, or that was
+    cancelled, stays in with STATUS:CANCELLED, so subscribed calendars remove it.
     """
-    sessions = db.session.scalars(
-        select(Session)
+    rows = db.session.execute(
+        select(Session, SessionExpert.state)
         .join(SessionExpert, SessionExpert.session_id == Session.id)
         .where(
             SessionExpert.expert_id == expert.id,
-            SessionExpert.state.in_(ACTIVE_ASSIGNMENT_STATES),
+            SessionExpert.state.in_((*ACTIVE_ASSIGNMENT_STATES, AssignmentState.RELEASED)),
             Session.date >= today_local() - FEED_HISTORY,
         )
         .order_by(Session.starts_at, Session.id)
@@ -226,4 +226,10 @@ def feed_for(expert: User) -> bytes:
     url = absolute_url("experts.assignments", expert_id=expert.id)
     with force_locale(expert.locale):
         name = gettext("Ontwikkelbijeenkomsten: my sessions")
-    return calendar.feed((calendar.session_event(s, url=url, description=s.description) for s in sessions), name)
+    released: dict[Session, bool] = {}  # one event per session: an active assignment wins
+    for session, state in rows:
+        released[session] = released.get(session, True) and state is AssignmentState.RELEASED
+    return calendar.feed((
+        calendar.session_event(s, url=url, description=s.description, cancelled=off)
+        for s, off in released.items()
+    ), name)

@@ -19,6 +19,7 @@ from ..core.forms import (
     DayField,
     MultiCheckboxField,
     dagdeel_choices,
+    in_choices,
     optional_int,
 )
 from ..core.rules import RuleViolation
@@ -39,14 +40,6 @@ def weekday_names() -> list[str]:
     """Monday to Sunday in the page's language: 'maandag' … 'zondag'."""
     names = get_day_names("wide", locale=get_locale())
     return [names[number] for number in range(7)]
-
-
-def _from_list(field, message) -> None:
-    """A value that is not one of the field's choices was forged: say so at the field."""
-    values = {value for value, _label in field.choices}
-    chosen = field.data if isinstance(field.data, list) else [field.data]
-    if not set(chosen) <= values:
-        raise ValidationError(message)
 
 
 def _check_range(form, check) -> None:
@@ -93,10 +86,10 @@ class RuleForm(BlockForm):
         self.dagdelen.choices = dagdeel_choices()
 
     def validate_weekdays(self, field):
-        _from_list(field, _l("Choose days of the week from the list."))
+        in_choices(_l("Choose days of the week from the list."))(self, field)
 
     def validate_dagdelen(self, field):
-        _from_list(field, _l("Choose from the list."))
+        in_choices(_l("Choose from the list."))(self, field)
 
 
 class GridFilterForm(FlaskForm):
@@ -114,7 +107,7 @@ class GridFilterForm(FlaskForm):
         _check_range(self, availability.check_grid_range)
 
     def validate_theme(self, field):
-        _from_list(field, _l("Choose a theme from the list."))
+        in_choices(_l("Choose a theme from the list."))(self, field)
 
     def validate_region(self, field):
-        _from_list(field, _l("Choose a region from the list."))
+        in_choices(_l("Choose a region from the list."))(self, field)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.db import enum_type, utcnow
@@ -36,6 +36,11 @@ class OutboxMail(db.Model):
     calendar: Mapped[str | None] = mapped_column(Text)
     calendar_method: Mapped[str | None] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(60))
+    # A mail queued to be rendered at delivery: its template, a JSON snapshot taken at the
+    # change, and the language. The bodies stay empty until then.
+    template: Mapped[str | None] = mapped_column(String(120))
+    context: Mapped[dict | None] = mapped_column(JSON)
+    locale: Mapped[str] = mapped_column(String(5), default="nl")
     state: Mapped[MailState] = mapped_column(enum_type(MailState, "mail_state"), default=MailState.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

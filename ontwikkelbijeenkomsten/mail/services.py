@@ -7,6 +7,7 @@ after the server accepted it. Failures are retried with exponential backoff.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,21 +26,69 @@ LONGEST_RETRY = timedelta(hours=6)
 SENDING_TIMEOUT = timedelta(minutes=10)
 
 
-def enqueue(recipient: str, kind: str, subject, template: str, locale: str = "nl", **context) -> OutboxMail:
-    """Render `templates/mail/<template>.txt|.html` in the recipient's language and queue it.
+def enqueue(
+    recipient: str, kind: str, subject, template: str, locale: str = "nl",
+    calendar: bytes | None = None, calendar_method: str | None = None, **context,
+) -> OutboxMail:
+    """Render `templates/mail/<template>.txt|.html` in the recipient's language and queue it,
+    with the calendar invite (`calendar`, its METHOD in `calendar_method`) when given.
 
     The caller commits: the mail exists exactly when the change that caused it does.
     """
+    text_body, html_body = render_bodies(template, locale, **context)
     with force_locale(locale):
-        row = OutboxMail(
-            recipient=recipient,
-            kind=kind,
-            subject=str(subject),
-            text_body=render_template(f"mail/{template}.txt", **context),
-            html_body=render_template(f"mail/{template}.html", **context),
-        )
+        subject = str(subject)
+    row = OutboxMail(
+        recipient=recipient, kind=kind, subject=subject, text_body=text_body, html_body=html_body,
+        calendar=calendar.decode() if calendar else None, calendar_method=calendar_method if calendar else None,
+        locale=locale,
+    )
     db.session.add(row)
     return row
+
+
+#: Renderers for mails queued with `enqueue_snapshot`, by name: each fills a row's bodies
+#: (and calendar) from its JSON snapshot.
+RENDERERS: dict[str, Callable[[OutboxMail], None]] = {}
+
+
+def renderer(name: str):
+    def register(func: Callable[[OutboxMail], None]):
+        RENDERERS[name] = func
+        return func
+    return register
+
+
+def enqueue_snapshot(
+    recipient: str, kind: str, subject: str, template: str, locale: str, renderer_name: str,
+    snapshot: dict, calendar_method: str | None = None,
+) -> OutboxMail:
+    """Queue a mail that is rendered when it is delivered, from `snapshot` (JSON) taken now.
+
+    What the mail says is fixed at the change, as with `enqueue`; only the rendering waits, so
+    that booking thousands of sessions at once does not render thousands of mails and
+    calendar invites inside the transaction. The caller commits.
+    """
+    row = OutboxMail(
+        recipient=recipient, kind=kind, subject=subject, text_body="", html_body="",
+        template=template, context={"renderer": renderer_name, **snapshot}, locale=locale,
+        calendar_method=calendar_method,
+    )
+    db.session.add(row)
+    return row
+
+
+def render_bodies(template: str, locale: str, **context) -> tuple[str, str]:
+    with force_locale(locale):
+        return (render_template(f"mail/{template}.txt", **context),
+                render_template(f"mail/{template}.html", **context))
+
+
+def render_pending(rows) -> None:
+    """Fill in the bodies of rows queued with a snapshot that have not been rendered yet."""
+    for row in rows:
+        if row.template and not row.text_body:
+            RENDERERS[row.context["renderer"]](row)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -75,6 +124,7 @@ def _claim(now: datetime, limit: int) -> list[int]:
 
 
 def _message(row: OutboxMail) -> Message:
+    render_pending([row])
     return Message(
         subject=row.subject,
         recipients=[row.recipient],
@@ -104,14 +154,18 @@ def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
     ids = _claim(now, limit)
     if not ids:
         return report
-    rows = db.session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids)).order_by(OutboxMail.id))
+    rows = list(db.session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids)).order_by(OutboxMail.id)))
     if current_app.config["MAIL_BACKEND"] == "console":
         for row in rows:
-            _print(row)
-            _mark_sent(row, report)
+            try:
+                render_pending([row])
+            except Exception as exc:  # a mail that cannot be rendered waits for a retry
+                _record_failure(row, exc, now, report)
+            else:
+                _print(row)
+                _mark_sent(row, report)
         db.session.commit()
         return report
-    rows = list(rows)
     try:
         with mailer.connect() as connection:
             for row in rows:

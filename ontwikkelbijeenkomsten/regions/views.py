@@ -56,18 +56,24 @@ def _submitted(form, run):
 
 
 # ---- overview ----------------------------------------------------------------------------------
-def _overview_choice() -> tuple[OverviewForm, ProgrammePeriod | None, str, bool]:
-    """The period form and the chosen period (404 for an unknown one), sort key and direction."""
+def period_choice() -> tuple[OverviewForm, ProgrammePeriod | None]:
+    """A page's period select (?period=ID) and the chosen period: the current one by default,
+    404 for an unknown one."""
     periods = services.periods()
     form = OverviewForm(formdata=request.args)
     form.period.choices = [(p.id, p.name) for p in periods]
     if "period" in request.args:
         if not form.validate():
             abort(404)
-        period = next(p for p in periods if p.id == form.period.data)
-    else:
-        period = services.default_period(today_local())
-        form.period.data = period.id if period else None
+        return form, next(p for p in periods if p.id == form.period.data)
+    period = services.default_period(today_local())
+    form.period.data = period.id if period else None
+    return form, period
+
+
+def _overview_choice() -> tuple[OverviewForm, ProgrammePeriod | None, str, bool]:
+    """The period form and the chosen period (404 for an unknown one), sort key and direction."""
+    form, period = period_choice()
     sort = request.args.get("sort", "code")
     return form, period, sort if sort in services.SORT_KEYS else "code", request.args.get("order") == "desc"
 

@@ -13,20 +13,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..core.forms import strip_filter
+from ..core.forms import in_choices, strip_filter
 
 REASON_MAX = 2000
 NOTE_MAX = 5000
-
-
-def _in_choices(message):
-    """Inline check that a select's value is one of its choices (a forged value gets `message`)."""
-
-    def check(form, field):
-        if field.data not in {value for value, _label in field.choices}:
-            raise ValidationError(message)
-
-    return check
 
 
 class QueueFilterForm(FlaskForm):
@@ -36,13 +26,13 @@ class QueueFilterForm(FlaskForm):
         csrf = False
 
     state = SelectField(_l("State"), default="", validate_choice=False,
-                        validators=[_in_choices(_l("Choose a state from the list."))])
+                        validators=[in_choices(_l("Choose a state from the list."))])
     region = SelectField(_l("Region"), default="", validate_choice=False,
-                         validators=[_in_choices(_l("Choose a region from the list."))])
+                         validators=[in_choices(_l("Choose a region from the list."))])
     theme = SelectField(_l("Theme"), default="", validate_choice=False,
-                        validators=[_in_choices(_l("Choose a theme from the list."))])
+                        validators=[in_choices(_l("Choose a theme from the list."))])
     period = SelectField(_l("Period"), default="", validate_choice=False,
-                         validators=[_in_choices(_l("Choose a period from the list."))])
+                         validators=[in_choices(_l("Choose a period from the list."))])
 
 
 class ReviewForm(FlaskForm):
@@ -109,5 +99,5 @@ class AssignForm(FlaskForm):
 
     coordinator_id = SelectField(
         _l("Assign to"), default="", validate_choice=False,
-        validators=[_in_choices(_l("Choose a coordinator from the list."))],
+        validators=[in_choices(_l("Choose a coordinator from the list."))],
     )

@@ -15,6 +15,7 @@ from ..core.models import AuditEvent, Theme
 from ..extensions import db
 from ..regions import quota
 from ..regions.models import ProgrammePeriod, Region
+from ..sessions.models import Session, SessionExpert, SessionState
 from . import labels, services
 from .blueprint import bp
 from .coordinator_forms import (
@@ -141,10 +142,21 @@ def _detail(item: Request, **submitted):
         select(User.id, User.name).where(User.id.in_([i for i in people_ids if isinstance(i, int)]))
     ).all())
     actions = {name for name, states in ACTION_STATES.items() if item.state in states}
+    sessions = request_sessions(item)
     return render_template(
         "requests/coordinator/detail.html", item=item, entry=entry, forms=forms, events=events,
-        people=people, actions=actions,
+        people=people, actions=actions, sessions=sessions,
+        booked=sum(s.state is not SessionState.CANCELLED for s in sessions),
     )
+
+
+def request_sessions(item: Request) -> list[Session]:
+    """The request's sessions (also cancelled ones) with their experts, in order of time."""
+    return db.session.scalars(
+        select(Session).where(Session.request_id == item.id)
+        .options(selectinload(Session.experts).joinedload(SessionExpert.expert))
+        .order_by(Session.starts_at, Session.id)
+    ).all()
 
 
 def _assign_form(item: Request, **kwargs) -> AssignForm:

@@ -36,5 +36,10 @@ def action_label(action: str) -> str:
         "request.withdrawn": _("Withdrawn by the region"),
         "request.note": _("Note"),
         "request.assigned": _("Coordinator assigned"),
+        "request.unscheduled": _("No longer fully scheduled"),
+        "session.booked": _("Session booked"),
+        "session.rescheduled": _("Session moved"),
+        "session.changed": _("Session details changed"),
+        "session.cancelled": _("Session cancelled"),
     }
     return labels.get(action, action)

@@ -27,6 +27,7 @@ from ..core.urls import absolute_url, private_page
 from ..extensions import db, limiter
 from ..regions import quota
 from ..regions.models import OrganisationType
+from ..scheduling.services import upcoming_sessions
 from ..sessions.models import Session
 from . import services
 from .blueprint import bp
@@ -40,8 +41,12 @@ PUBLIC_ACTIONS = (
     "request.granted",
     "request.rejected",
     "request.scheduled",
+    "request.unscheduled",
     "request.held",
     "request.withdrawn",
+    "session.booked",
+    "session.rescheduled",
+    "session.cancelled",
 )
 
 
@@ -184,4 +189,6 @@ def withdraw(token: str):
         else:
             flash(_("Your request has been withdrawn. We have sent you a confirmation by e-mail."), "success")
         return redirect(url_for("requests.status", token=token))
-    return private_page(make_response(render_template("requests/withdraw.html", req=found, token=token)))
+    upcoming = len(upcoming_sessions(found))
+    return private_page(make_response(render_template("requests/withdraw.html", req=found, token=token,
+                                                      upcoming=upcoming)))

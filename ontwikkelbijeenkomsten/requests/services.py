@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_babel import format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role, User
@@ -26,7 +26,7 @@ from ..mail import services as mail
 from ..regions import quota
 from ..regions.models import OrganisationType, ProgrammePeriod, Region
 from ..regions.services import current_period
-from ..sessions.models import Sector
+from ..sessions.models import Sector, Session, SessionState
 from .models import LocationKind, PreferredMoment, Request, RequestState
 
 STATUS_PURPOSE = "request-status"
@@ -34,9 +34,8 @@ MAX_MOMENTS = 6
 MAX_DAGDELEN = 4  # the database allows 1-4 dagdelen per request
 MAX_PARTICIPANTS = 500
 OPEN_STATES = (RequestState.SUBMITTED, RequestState.IN_REVIEW)
-# A scheduled request is withdrawn through the coordinator, who cancels its sessions and
-# tells the expert and the participants.
-WITHDRAWABLE = (RequestState.SUBMITTED, RequestState.IN_REVIEW, RequestState.GRANTED)
+#: Until the meetings are held; withdrawing cancels the sessions that have not begun.
+WITHDRAWABLE = (RequestState.SUBMITTED, RequestState.IN_REVIEW, RequestState.GRANTED, RequestState.SCHEDULED)
 
 
 
@@ -208,7 +207,7 @@ def _transition(request: Request, to: RequestState, actor: User | None, action: 
                  from_state=before.value, to_state=to.value, **details)
 
 
-def _lock(request: Request) -> Request:
+def lock(request: Request) -> Request:
     """Re-read the request under a row lock so concurrent actions see each other's result."""
     db.session.execute(select(Request.id).where(Request.id == request.id).with_for_update())
     db.session.refresh(request)
@@ -216,7 +215,7 @@ def _lock(request: Request) -> Request:
 
 
 def take_into_review(request: Request, actor: User) -> None:
-    _lock(request)
+    lock(request)
     if request.state is not RequestState.SUBMITTED:
         raise StateError()
     if request.assigned_coordinator_id is None:
@@ -227,7 +226,7 @@ def take_into_review(request: Request, actor: User) -> None:
 
 def grant(request: Request, dagdelen: int, actor: User, explanation: str = "") -> None:
     """Grant `dagdelen` within the region's quota; fewer than asked needs an explanation."""
-    _lock(request)
+    lock(request)
     if request.state not in OPEN_STATES:
         raise StateError()
     if dagdelen < 1:
@@ -250,29 +249,42 @@ def grant(request: Request, dagdelen: int, actor: User, explanation: str = "") -
 
 def reject(request: Request, reason: str, actor: User) -> None:
     """Reject with a reason that is mailed to the contact; a grant made earlier is given back."""
-    _lock(request)
+    lock(request)
     if request.state not in (*OPEN_STATES, RequestState.GRANTED):
         raise StateError()
     if not reason.strip():
         raise RuleViolation("reason", _l("Give the reason for the rejection; the region will read it."))
     was_granted = request.state is RequestState.GRANTED
-    quota.give_back(request.region_id, request.period, request.dagdelen_granted)
-    request.dagdelen_granted = 0
+    used = _cancel_sessions(request, reason.strip(), actor)
+    quota.give_back(request.region_id, request.period, max(request.dagdelen_granted - used, 0))
+    request.dagdelen_granted = used
     request.decision_reason = reason.strip()
     _transition(request, RequestState.REJECTED, actor, "request.rejected")
     _mail_contact(request, "request_rejected", _l("Decision on your request for dagdelen"), was_granted=was_granted)
     db.session.commit()
 
 
+def _cancel_sessions(request: Request, reason, actor: User | None) -> int:
+    """Cancel the sessions that have not begun; returns how many dagdelen were used already."""
+    from ..scheduling.services import cancel_upcoming  # scheduling builds on this module
+
+    cancel_upcoming(request, reason, actor)
+    return db.session.scalar(
+        select(func.count(Session.id)).where(Session.request_id == request.id, Session.state != SessionState.CANCELLED)
+    )
+
+
 def withdraw(request: Request) -> None:
-    """The region withdraws; granted dagdelen go back to its quota."""
-    _lock(request)
+    """The region withdraws: sessions that have not begun are cancelled (expert and participants
+    are told), and the dagdelen not used go back to the region's quota."""
+    lock(request)
     if request.state not in WITHDRAWABLE:
         raise StateError()
-    quota.give_back(request.region_id, request.period, request.dagdelen_granted)
-    _transition(request, RequestState.WITHDRAWN, None, "request.withdrawn",
-                dagdelen_returned=request.dagdelen_granted)
-    request.dagdelen_granted = 0
+    used = _cancel_sessions(request, _l("The region has withdrawn its request."), None)
+    returned = max(request.dagdelen_granted - used, 0)
+    quota.give_back(request.region_id, request.period, returned)
+    _transition(request, RequestState.WITHDRAWN, None, "request.withdrawn", dagdelen_returned=returned)
+    request.dagdelen_granted = used
     _mail_contact(request, "request_withdrawn", _l("Your request has been withdrawn"))
     _notify_coordinators(
         request, "request_withdrawn_notice",

@@ -108,6 +108,7 @@ class Session(db.Model):
     waiting_list_enabled: Mapped[bool] = mapped_column(default=True)
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
     uid: Mapped[str] = mapped_column(String(120), unique=True, default=_new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -124,10 +124,11 @@ def test_what_the_feed_holds(client, expert, other_expert):
         session_for(-30),
         session_for(11, assignment=AssignmentState.ACCEPTED, online_url="https://meet.example.org/abc", location=""),
         session_for(12, state=SessionState.CANCELLED, sequence=2),
+        # taken off the session: kept, cancelled for this expert, so the calendar removes it
+        session_for(14, assignment=AssignmentState.RELEASED),
     ]
     left_out = [
         session_for(13, assignment=AssignmentState.DECLINED),
-        session_for(14, assignment=AssignmentState.RELEASED),
         session_for(-120),
         session_for(15, who=other_expert),
     ]
@@ -137,6 +138,8 @@ def test_what_the_feed_holds(client, expert, other_expert):
     assert not {s.uid for s in left_out} & set(events)
     cancelled = events[kept[3].uid]
     assert (cancelled.status.value, cancelled.sequence.value) == ("CANCELLED", "2")
+    assert events[kept[4].uid].status.value == "CANCELLED"
+    assert events[kept[0].uid].status.value == "CONFIRMED"
     assert events[kept[2].uid].location.value == "https://meet.example.org/abc"
     assert events[kept[0].uid].summary.value == "Bijeenkomst 10"
     assert events[kept[0].uid].url.value == f"http://localhost/experts/{expert.id}/opdrachten"

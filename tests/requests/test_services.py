@@ -142,13 +142,23 @@ def test_rejecting_a_grant_says_the_grant_is_withdrawn(world):
     assert "We moeten de toegekende dagdelen" in _mails()[-1].text_body
 
 
-def test_a_scheduled_request_is_not_withdrawn_by_the_region(world):
+def test_a_held_request_is_not_withdrawn(world):
+    request = services.submit(submission(world, dagdelen_wanted=1))
+    services.grant(request, 1, world.coordinator)
+    request.state = RequestState.HELD
+    db.session.commit()
+    with pytest.raises(services.StateError):
+        services.withdraw(request)
+
+
+def test_withdrawing_a_scheduled_request_returns_its_dagdelen(world):
     request = services.submit(submission(world, dagdelen_wanted=1))
     services.grant(request, 1, world.coordinator)
     request.state = RequestState.SCHEDULED
     db.session.commit()
-    with pytest.raises(services.StateError):
-        services.withdraw(request)
+    services.withdraw(request)
+    assert request.state is RequestState.WITHDRAWN
+    assert quota.remaining(world.region, world.period) == 4
 
 
 def test_a_region_with_open_requests_stays_active(world):

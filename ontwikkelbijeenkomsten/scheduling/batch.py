@@ -1,0 +1,139 @@
+"""Batch scheduling of a programme period: read the open requests and the experts' free slots,
+solve exactly (see solver.py), preview, and write every booking in one transaction."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..accounts.models import User
+from ..extensions import db
+from ..regions.models import ProgrammePeriod, Region
+from ..requests.models import Request, RequestState
+from . import services
+from .candidates import active_sessions, booked_per_region, demand_for, load_supplies
+from .solver import Plan, Problem, solve
+
+#: A booking that races a single booking for the same slot is solved again, this often.
+ATTEMPTS = 3
+Progress = Callable[[str], None]
+
+
+def _quiet(step: str) -> None:
+    pass
+
+
+@dataclass
+class Preview:
+    period: ProgrammePeriod
+    plan: Plan
+    requests: dict[int, Request]
+    experts: dict[int, str]
+    regions: dict[int, str]
+
+    @property
+    def fingerprint(self) -> str:
+        """Names this exact plan, so that a confirmation can tell whether it changed."""
+        rows = sorted(f"{b.request_id}:{b.expert_id}:{b.moment[0]}:{b.moment[1].value}" for b in self.plan.bookings)
+        return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
+
+    @property
+    def to_book(self) -> int:
+        return self.plan.total + sum(u.missing for u in self.plan.unserved)
+
+
+def _open_requests(period: ProgrammePeriod, lock: bool = False) -> dict[int, Request]:
+    query = (
+        select(Request)
+        .where(Request.period_id == period.id, Request.state == RequestState.GRANTED)
+        .options(joinedload(Request.region), selectinload(Request.themes), selectinload(Request.preferred_moments))
+        .order_by(Request.id)
+    )
+    if lock:
+        query = query.with_for_update(of=Request)
+    return {r.id: r for r in db.session.scalars(query).unique()}
+
+
+def load_problem(period: ProgrammePeriod, requests: dict[int, Request]) -> Problem:
+    taken = active_sessions(requests)
+    demands = [demand_for(r, len(taken.get(r.id, [])), taken.get(r.id, [])) for r in requests.values()]
+    demands = [d for d in demands if d.units]
+    days = [day for d in demands for day, _ in d.moments]
+    supplies = load_supplies(min(days), max(days)) if days else []
+    return Problem(demands, supplies, booked_per_region(period.id))
+
+
+def preview(period: ProgrammePeriod, progress: Progress = _quiet) -> Preview:
+    progress("read")
+    requests = _open_requests(period)
+    plan = solve(load_problem(period, requests), progress)
+    return _preview(period, plan, requests)
+
+
+def _preview(period: ProgrammePeriod, plan: Plan, requests: dict[int, Request]) -> Preview:
+    expert_ids = {b.expert_id for b in plan.bookings}
+    experts = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(expert_ids))).all()) if expert_ids else {}
+    regions = dict(db.session.execute(
+        select(Region.id, Region.name).where(Region.id.in_(list(plan.per_region)))
+    ).all()) if plan.per_region else {}
+    return Preview(period, plan, requests, experts, regions)
+
+
+@dataclass
+class Result:
+    preview: Preview
+    changed: bool  # the plan differs from the one the coordinator saw
+
+
+def confirm(
+    period: ProgrammePeriod, actor: User | None, seen: str | None = None, progress: Progress = _quiet,
+    on_booking: Callable[[int, int], None] = lambda done, total: None,
+) -> Result:
+    """Solve again under lock and write every booking, its mails and audit events at once.
+
+    The requests are locked, so nobody books them meanwhile; a single booking that takes one
+    of the planned expert slots at the same moment makes the unique index refuse the whole
+    write, after which the plan is solved again (at most ATTEMPTS times).
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        progress("read")
+        requests = _open_requests(period, lock=True)
+        problem = load_problem(period, requests)
+        result = _preview(period, solve(problem, progress), requests)
+        progress("write")
+        try:
+            _write(result, problem, actor, on_booking)
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == ATTEMPTS:
+                raise
+            continue
+        db.session.commit()
+        return Result(result, changed=seen is not None and seen != result.fingerprint)
+    raise AssertionError("unreachable")
+
+
+def _write(result: Preview, problem: Problem, actor: User | None, on_booking: Callable[[int, int], None]) -> None:
+    """`on_booking(done, total)` follows the writing, for a progress bar."""
+    plan, requests = result.plan, result.requests
+    themes = {supply.expert_id: supply.themes for supply in problem.supplies}
+    experts = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(result.experts))))}
+    sessions = []
+    for booking in plan.bookings:
+        request, expert = requests[booking.request_id], experts[booking.expert_id]
+        sessions.append((services.add_booking(request, expert, booking.moment, shared_themes=themes[expert.id]), expert))
+    db.session.flush()
+    for done, (session, expert) in enumerate(sessions, start=1):
+        services.announce_booking(session, expert, actor)
+        on_booking(done, len(sessions))
+    booked = Counter(b.request_id for b in plan.bookings)
+    taken = active_sessions(booked)
+    for request_id in booked:
+        request = requests[request_id]
+        if len(taken.get(request_id, [])) >= request.dagdelen_granted:
+            services.set_state(request, RequestState.SCHEDULED, actor)

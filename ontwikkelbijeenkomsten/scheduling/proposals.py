@@ -1,0 +1,98 @@
+"""Ranked slot proposals for one granted request: (date, dagdeel, expert) that fit, and why."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
+from sqlalchemy import func, select
+
+from ..accounts.models import User
+from ..core.time import Dagdeel
+from ..experts.availability import live_assignment
+from ..extensions import db
+from ..requests.models import Request
+from ..sessions.models import SessionExpert
+from .candidates import PERIOD_RANK, active_sessions, demand_for, load_supplies
+from .solver import Moment
+
+LIMIT = 20
+DAGDEEL_ORDER = {d: i for i, d in enumerate(Dagdeel)}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    moment: Moment
+    rank: int
+    expert_id: int
+    expert_name: str
+    themes: tuple[str, ...]  # the request's themes the expert covers
+    everywhere: bool  # the expert works in all regions
+    region: str
+    load: int  # the expert's sessions in the programme period
+
+    @property
+    def reasons(self) -> list:
+        return [
+            _l("Preferred moment %(rank)s of the region", rank=self.rank) if self.rank < PERIOD_RANK
+            else _l("Within the region's preferred period"),
+            _l("Covers: %(themes)s", themes=", ".join(self.themes)),
+            _l("Works in all regions") if self.everywhere else _l("Works in %(region)s", region=self.region),
+            lazy_ngettext("%(num)s other session in this period", "%(num)s other sessions in this period", self.load)
+            if self.load else _l("No other sessions in this period"),
+        ]
+
+
+@dataclass(frozen=True)
+class Proposals:
+    items: list[Proposal]
+    to_book: int  # dagdelen still to book
+    moments: int  # moments ahead that the region accepts
+    found: int  # fitting (moment, expert) pairs, of which `items` are the best
+
+
+def proposals(request: Request, limit: int = LIMIT) -> Proposals:
+    """The best `limit` proposals: by the region's preference, then the most shared themes,
+    then the expert with the fewest sessions in the period (to spread the work), then date."""
+    taken = active_sessions([request.id]).get(request.id, [])
+    demand = demand_for(request, len(taken), taken)
+    if not demand.moments or not demand.units:
+        return Proposals([], demand.units, len(demand.moments), 0)
+    days = [day for day, _ in demand.moments]
+    pairs = [
+        (moment, supply)
+        for supply in load_supplies(min(days), max(days))
+        if supply.fits(demand)
+        for moment in supply.slots
+        if moment in demand.moments and supply.room((moment[0].year, moment[0].month)) != 0
+    ]
+    experts = {supply.expert_id for _, supply in pairs}
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(experts))).all()) if experts else {}
+    load = _period_load(request, experts)
+    themes = {t.id: t.name for t in request.themes}
+    items = sorted(
+        (
+            Proposal(
+                moment=moment, rank=demand.moments[moment], expert_id=supply.expert_id,
+                expert_name=names[supply.expert_id],
+                themes=tuple(name for id_, name in themes.items() if id_ in supply.themes),
+                everywhere=supply.regions is None, region=request.region.name,
+                load=load.get(supply.expert_id, 0),
+            )
+            for moment, supply in pairs
+        ),
+        key=lambda p: (p.rank, -len(p.themes), p.load, p.moment[0], DAGDEEL_ORDER[p.moment[1]], p.expert_name),
+    )
+    return Proposals(items[:limit], demand.units, len(demand.moments), len(items))
+
+
+def _period_load(request: Request, experts: set[int]) -> dict[int, int]:
+    if not experts:
+        return {}
+    period = request.period
+    return dict(db.session.execute(
+        select(SessionExpert.expert_id, func.count())
+        .where(SessionExpert.expert_id.in_(experts), SessionExpert.date.between(period.starts_on, period.ends_on),
+               live_assignment())
+        .group_by(SessionExpert.expert_id)
+    ).all())

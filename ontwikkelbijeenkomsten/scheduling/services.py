@@ -1,0 +1,435 @@
+"""Booking granted dagdelen as regional sessions; rescheduling, changing and cancelling sessions.
+
+Every change runs in one transaction with its audit events and its mails. The request row is
+locked first, so two coordinators never book more than its granted dagdelen; when two bookings
+race for one expert slot, the unique index on active assignments per (expert, date, dagdeel)
+lets exactly one of them through. Rules that fail roll the transaction back before raising.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from flask_babel import force_locale, format_date, gettext, lazy_ngettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import Role, User
+from ..core import audit
+from ..core.i18n import dagdeel_label
+from ..core.rules import RuleViolation
+from ..core.time import Dagdeel, local_to_utc, to_local
+from ..experts.availability import live_assignment
+from ..experts.models import Availability
+from ..extensions import db
+from ..requests.models import LocationKind, Request, RequestState
+from ..requests.services import lock
+from ..sessions import mails
+from ..sessions.models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    AssignmentState,
+    Session,
+    SessionExpert,
+    SessionKind,
+    SessionState,
+)
+from .candidates import active_sessions, has_started, load_supplies, request_moments
+from .solver import Moment, Supply
+
+OPEN_SESSION_STATES = (SessionState.PLANNED, SessionState.CHANGED)
+
+
+class NeedsConfirmation(Exception):
+    """The booking is possible but outside what fits; `warnings` say why. Book again with
+    `confirmed=True` after the coordinator has read them."""
+
+    def __init__(self, warnings: list):
+        super().__init__("; ".join(str(w) for w in warnings))
+        self.warnings = warnings
+
+
+@dataclass(frozen=True)
+class Booked:
+    session: Session
+    already: bool = False  # the same booking existed: a repeated click
+
+
+def booked_count(request: Request) -> int:
+    return len(active_sessions([request.id]).get(request.id, []))
+
+
+def _rolled_back(func):
+    """Services own their transaction: a refused change leaves nothing behind."""
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (RuleViolation, NeedsConfirmation):
+            db.session.rollback()
+            raise
+    wrapper.__name__, wrapper.__doc__ = func.__name__, func.__doc__
+    return wrapper
+
+
+# ---- checks shared by booking and rescheduling --------------------------------------------------
+def _expert(expert_id: int | None) -> User:
+    expert = db.session.get(User, expert_id) if expert_id else None
+    if expert is None or expert.role is not Role.EXPERT or not expert.active:
+        raise RuleViolation("expert_id", _l("Choose an active expert from the list."))
+    return expert
+
+
+def _check_moment(moment: Moment) -> None:
+    if has_started(moment):
+        raise RuleViolation("day", _l("This dagdeel has begun or is over. Choose a moment in the future."))
+
+
+def _check_free(expert: User, moment: Moment) -> None:
+    day, dagdeel = moment
+    available = db.session.scalar(select(exists().where(
+        Availability.expert_id == expert.id, Availability.date == day, Availability.dagdeel == dagdeel,
+    )))
+    if not available:
+        raise RuleViolation("expert_id", _l(
+            "%(name)s has not given this dagdeel as available. Ask the expert to add it to their "
+            "availability first.", name=expert.name))
+    booked = db.session.scalar(select(exists().where(
+        SessionExpert.expert_id == expert.id, SessionExpert.date == day, SessionExpert.dagdeel == dagdeel,
+        live_assignment(),
+    )))
+    if booked:
+        raise RuleViolation("expert_id", _l("%(name)s is already booked for another session in this dagdeel.",
+                                            name=expert.name))
+
+
+def _supply(expert: User, moment: Moment) -> Supply:
+    day = moment[0]
+    return next(iter(s for s in load_supplies(day, day) if s.expert_id == expert.id), None) or Supply(
+        expert.id, frozenset(), frozenset(), frozenset())
+
+
+def fit_warnings(request: Request, expert: User, moment: Moment, taken: list[Moment],
+                 leaving: Moment | None = None) -> list:
+    """Why booking `expert` at `moment` for `request` falls outside the proposals (empty: it fits).
+
+    `leaving` is the moment the same expert moves away from, which frees room in its month.
+    """
+    warnings = []
+    if moment not in request_moments(request, taken):
+        warnings.append(_l("This moment is not one of the region's preferred moments or its preferred period."))
+    supply = _supply(expert, moment)
+    if not supply.themes & {t.id for t in request.themes}:
+        warnings.append(_l("%(name)s does not cover any of the themes of this request.", name=expert.name))
+    if supply.regions is not None and request.region_id not in supply.regions:
+        warnings.append(_l("%(name)s does not work in %(region)s.", name=expert.name, region=request.region.name))
+    month = (moment[0].year, moment[0].month)
+    room = supply.room(month)
+    if room is not None and leaving and (leaving[0].year, leaving[0].month) == month:
+        room += 1
+    if room == 0:
+        warnings.append(lazy_ngettext(
+            "%(name)s has reached their maximum of %(num)s dagdeel in %(month)s.",
+            "%(name)s has reached their maximum of %(num)s dagdelen in %(month)s.",
+            supply.month_limit, name=expert.name, month=format_date(moment[0], "MMMM y")))
+    return warnings
+
+
+def _assign(session: Session, expert: User) -> SessionExpert:
+    assignment = SessionExpert(session=session, expert=expert, date=session.date, dagdeel=session.dagdeel)
+    db.session.add(assignment)
+    return assignment
+
+
+def _flush_or_taken(expert: User) -> None:
+    """Write now, so that a slot taken at the same moment by someone else shows up here."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise RuleViolation("expert_id", _l(
+            "%(name)s has just been booked for another session in this dagdeel. Choose another "
+            "expert or moment.", name=expert.name)) from exc
+
+
+def _history_subject(session: Session):
+    return session.request or session
+
+
+# ---- booking -----------------------------------------------------------------------------------
+def default_title(request: Request) -> str:
+    with force_locale(request.locale):
+        return gettext("Development meeting %(region)s", region=request.region.name)
+
+
+def _place_session(session: Session, moment: Moment) -> None:
+    session.date, session.dagdeel = moment
+    session.starts_at, session.ends_at = moment[1].bounds(moment[0])
+
+
+@_rolled_back
+def book(request: Request, expert_id: int | None, day: date, dagdeel: Dagdeel, actor: User,
+         *, title: str = "", confirmed: bool = False) -> Booked:
+    """Book a regional session for one of the request's granted dagdelen.
+
+    A booking outside the proposals (another moment, an expert without the themes or the
+    region, an expert at their monthly maximum) raises NeedsConfirmation unless `confirmed`.
+    """
+    lock(request)
+    moment = (day, dagdeel)
+    taken = active_sessions([request.id]).get(request.id, [])
+    if moment in taken:
+        existing = db.session.scalar(
+            select(Session).where(Session.request_id == request.id, Session.date == day,
+                                  Session.dagdeel == dagdeel, Session.state != SessionState.CANCELLED))
+        if any(a.expert_id == expert_id and a.state in ACTIVE_ASSIGNMENT_STATES for a in existing.experts):
+            db.session.rollback()
+            return Booked(existing, already=True)
+        raise RuleViolation("day", _l("This request already has a session in this dagdeel."))
+    if request.state is RequestState.SCHEDULED or (
+        request.state is RequestState.GRANTED and len(taken) >= request.dagdelen_granted
+    ):
+        raise RuleViolation("request", _l("All granted dagdelen of this request have been booked."))
+    if request.state is not RequestState.GRANTED:
+        raise RuleViolation("request", _l("Only a granted request can be booked."))
+    _check_moment(moment)
+    expert = _expert(expert_id)
+    _check_free(expert, moment)
+    warnings = fit_warnings(request, expert, moment, taken)
+    if warnings and not confirmed:
+        raise NeedsConfirmation(warnings)
+
+    session = add_booking(request, expert, moment, title=title)
+    _flush_or_taken(expert)
+    announce_booking(session, expert, actor, outside_proposals=bool(warnings))
+    if len(taken) + 1 >= request.dagdelen_granted:
+        set_state(request, RequestState.SCHEDULED, actor)
+    db.session.commit()
+    return Booked(session)
+
+
+def add_booking(request: Request, expert: User, moment: Moment, *, title: str = "",
+                shared_themes: frozenset[int] | None = None) -> Session:
+    """The regional session and its assignment; the caller flushes, then calls announce_booking."""
+    if shared_themes is None:
+        shared_themes = _supply(expert, moment).themes
+    session = Session(
+        kind=SessionKind.REGIONAL, request=request, region=request.region,
+        title=(title or "").strip() or default_title(request), description=request.goal,
+        location=request.location if request.location_kind is LocationKind.ADDRESS else "",
+        themes=[t for t in request.themes if t.id in shared_themes] or list(request.themes),
+    )
+    _place_session(session, moment)
+    db.session.add(session)
+    _assign(session, expert)
+    return session
+
+
+def announce_booking(session: Session, expert: User, actor: User | None, *, outside_proposals: bool = False) -> None:
+    """The audit event and the mails to the contact and the expert, once the session has its id."""
+    audit.record("session.booked", session.request, actor=actor, actor_label=None if actor else "system",
+                 session_id=session.id, date=session.date.isoformat(), dagdeel=session.dagdeel.value,
+                 expert=expert.name, outside_proposals=outside_proposals)
+    _mail_booked(session, expert)
+
+
+def set_state(request: Request, to: RequestState, actor: User | None) -> None:
+    before = request.state
+    request.state = to
+    action = "request.scheduled" if to is RequestState.SCHEDULED else "request.unscheduled"
+    audit.record(action, request, actor=actor, actor_label=None if actor else "system",
+                 from_state=before.value, to_state=to.value)
+
+
+def _mail_booked(session: Session, expert: User) -> None:
+    contact = mails.contact_of(session)
+    if contact:
+        mails.tell(session, contact, "session_booked", _l("Your meeting has been planned"),
+                   "scheduling/session_booked", "REQUEST", expert=expert)
+    assignment = next(a for a in session.experts if a.expert_id == expert.id)
+    mails.tell(session, mails.expert_person(assignment), "session_assigned",
+               _l("New assignment: %(title)s", title=session.title), "scheduling/session_assigned", "REQUEST")
+
+
+# ---- rescheduling ------------------------------------------------------------------------------
+def _lock_session(session: Session) -> Session:
+    if session.request is not None:
+        lock(session.request)
+    db.session.execute(select(Session.id).where(Session.id == session.id).with_for_update())
+    db.session.refresh(session)
+    return session
+
+
+def _check_open(session: Session) -> None:
+    if session.state is SessionState.CANCELLED:
+        raise RuleViolation("session", _l("This session has been cancelled."))
+    if session.state not in OPEN_SESSION_STATES or has_started((session.date, session.dagdeel)):
+        raise RuleViolation("session", _l("This session has begun or taken place and can no longer be changed."))
+
+
+def _active_assignments(session: Session) -> list[SessionExpert]:
+    return [a for a in session.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
+
+
+@_rolled_back
+def reschedule(session: Session, day: date, dagdeel: Dagdeel, expert_id: int | None, actor: User,
+               *, confirmed: bool = False) -> None:
+    """Move the session to another moment and/or another expert.
+
+    The expert's old slot is freed in the same transaction; the people concerned get an update
+    (or, for an expert taken off, a cancellation), the new expert an assignment.
+    """
+    _lock_session(session)
+    _check_open(session)
+    moment = (day, dagdeel)
+    current = _active_assignments(session)
+    expert = _expert(expert_id)
+    same_moment = moment == (session.date, session.dagdeel)
+    keeps_expert = any(a.expert_id == expert.id for a in current)
+    if same_moment and keeps_expert:
+        raise RuleViolation("day", _l("Choose another moment or another expert."))
+    _check_moment(moment)
+    request = session.request
+    taken = [m for m in active_sessions([request.id])[request.id] if m != (session.date, session.dagdeel)] if request else []
+    if moment in taken:
+        raise RuleViolation("day", _l("This request already has a session in this dagdeel."))
+    _check_free(expert, moment)
+    leaving = (session.date, session.dagdeel) if keeps_expert else None
+    warnings = fit_warnings(request, expert, moment, taken, leaving) if request else []
+    if warnings and not confirmed:
+        raise NeedsConfirmation(warnings)
+
+    before = (session.date, session.dagdeel)
+    audience = [p for p in mails.people(session) if p.role != "expert"]
+    released = [a for a in current if a.expert_id != expert.id]
+    session.sequence += 1  # every invite about a change needs a higher SEQUENCE
+    for assignment in released:  # told before the move, so the mail shows the moment they had
+        assignment.state = AssignmentState.RELEASED
+        mails.tell(session, mails.expert_person(assignment), "session_released",
+                   _l("You are no longer needed for %(title)s", title=session.title),
+                   "scheduling/session_released", "CANCEL")
+    if not same_moment:
+        _place_session(session, moment)
+        for assignment in current:
+            if assignment.expert_id == expert.id:
+                assignment.date, assignment.dagdeel = moment
+        session.state = SessionState.CHANGED
+    new_assignment = None if keeps_expert else _assign(session, expert)
+    _flush_or_taken(expert)
+    audit.record("session.rescheduled", _history_subject(session), actor=actor, session_id=session.id,
+                 from_date=before[0].isoformat(), from_dagdeel=before[1].value, date=day.isoformat(),
+                 dagdeel=dagdeel.value, expert=expert.name, released=[a.expert.name for a in released],
+                 outside_proposals=bool(warnings))
+
+    if new_assignment is not None:
+        mails.tell(session, mails.expert_person(new_assignment), "session_assigned",
+                   _l("New assignment: %(title)s", title=session.title), "scheduling/session_assigned", "REQUEST")
+    if not same_moment:
+        kept = [mails.expert_person(a) for a in current if a not in released]
+        _mail_changed(session, audience + kept, moved_from=before)
+    elif audience and (contact := mails.contact_of(session)):
+        mails.tell(session, contact, "session_changed", _l("Change to your meeting: %(title)s", title=session.title),
+                   "scheduling/session_changed", "REQUEST", moved_from=None, expert=expert)
+    db.session.commit()
+
+
+def _mail_changed(session: Session, people: list[mails.Person], moved_from: Moment | None) -> None:
+    experts = [a.expert for a in _active_assignments(session)]
+    for person in people:
+        mails.tell(session, person, "session_changed", _l("Change to your meeting: %(title)s", title=session.title),
+                   "scheduling/session_changed", "REQUEST", moved_from=moved_from,
+                   expert=experts[0] if experts else None)
+
+
+# ---- details -----------------------------------------------------------------------------------
+@dataclass
+class Details:
+    title: str
+    description: str
+    location: str
+    online_url: str
+    starts: time
+    ends: time
+
+
+@_rolled_back
+def change_details(session: Session, details: Details, actor: User) -> bool:
+    """Change title, description, place and the exact times within the dagdeel.
+
+    A change of time or place raises the SEQUENCE and tells everyone; a new title or
+    description alone is saved quietly. Returns whether people were told.
+    """
+    _lock_session(session)
+    _check_open(session)
+    title = details.title.strip()
+    if not title:
+        raise RuleViolation("title", _l("Give the session a title."))
+    dagdeel = session.dagdeel
+    if not (dagdeel.start <= details.starts < details.ends <= dagdeel.end):
+        raise RuleViolation("starts", _l(
+            "Choose times within the %(dagdeel)s (%(start)s to %(end)s), the end after the start.",
+            dagdeel=dagdeel_label(dagdeel), start=dagdeel.start.strftime("%H:%M"), end=dagdeel.end.strftime("%H:%M")))
+    starts_at, ends_at = local_to_utc(session.date, details.starts), local_to_utc(session.date, details.ends)
+    noticeable = (starts_at, ends_at, details.location.strip(), details.online_url.strip()) != (
+        session.starts_at, session.ends_at, session.location, session.online_url)
+    session.title, session.description = title, details.description.strip()
+    session.location, session.online_url = details.location.strip(), details.online_url.strip()
+    session.starts_at, session.ends_at = starts_at, ends_at
+    if noticeable:
+        session.sequence += 1
+        session.state = SessionState.CHANGED
+        _mail_changed(session, mails.people(session), moved_from=None)
+    audit.record("session.changed", _history_subject(session), actor=actor, session_id=session.id,
+                 told=noticeable)
+    db.session.commit()
+    return noticeable
+
+
+def local_times(session: Session) -> tuple[time, time]:
+    return to_local(session.starts_at).time(), to_local(session.ends_at).time()
+
+
+# ---- cancelling --------------------------------------------------------------------------------
+def cancel_without_commit(session: Session, reason: str, actor: User | None) -> None:
+    """Cancel in the caller's transaction: free the experts' slots and tell everyone."""
+    audience = mails.people(session)
+    session.state = SessionState.CANCELLED
+    session.cancel_reason = str(reason)
+    session.sequence += 1
+    for assignment in _active_assignments(session):
+        assignment.state = AssignmentState.RELEASED
+    audit.record("session.cancelled", _history_subject(session), actor=actor,
+                 actor_label=None if actor else "system", session_id=session.id,
+                 date=session.date.isoformat(), dagdeel=session.dagdeel.value, reason=str(reason))
+    for person in audience:
+        mails.tell(session, person, "session_cancelled", _l("Cancelled: %(title)s", title=session.title),
+                   "scheduling/session_cancelled", "CANCEL", reason=reason)
+
+
+@_rolled_back
+def cancel(session: Session, reason: str, actor: User) -> None:
+    """Cancel a session; its dagdeel goes back to the request, which can then be booked again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("reason", _l("Give the reason for cancelling; everyone involved reads it."))
+    _lock_session(session)
+    _check_open(session)
+    cancel_without_commit(session, reason, actor)
+    request = session.request
+    if request is not None and request.state is RequestState.SCHEDULED:
+        set_state(request, RequestState.GRANTED, actor)
+    db.session.commit()
+
+
+def upcoming_sessions(request: Request) -> list[Session]:
+    """The request's sessions that are planned and have not begun."""
+    return [
+        session for session in db.session.scalars(
+            select(Session).where(Session.request_id == request.id, Session.state.in_(OPEN_SESSION_STATES)))
+        if not has_started((session.date, session.dagdeel))
+    ]
+
+
+def cancel_upcoming(request: Request, reason, actor: User | None) -> None:
+    """Cancel the request's sessions that have not begun (withdrawal, rejection); no commit."""
+    for session in upcoming_sessions(request):
+        cancel_without_commit(session, reason, actor)

@@ -1,0 +1,304 @@
+"""Scheduling one request: proposals, booking; and a session's page: details, reschedule, cancel.
+
+The pages parse input and call scheduling.services, which checks every rule again under a lock.
+A booking or change outside what fits comes back as NeedsConfirmation: the page shows the
+warnings and asks to tick a box, and only the same choice with the box ticked goes through.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..accounts.access import acting_user, coordinator_required
+from ..accounts.models import Role, User
+from ..core.i18n import clock, dagdeel_label, long_date
+from ..core.rules import RuleViolation
+from ..experts.availability import MAX_GRID_DAYS
+from ..extensions import db
+from ..requests.coordinator_views import REQUEST_URL, request_sessions
+from ..requests.models import Request, RequestState
+from ..sessions.models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    Session,
+    SessionExpert,
+    SessionState,
+)
+from . import services
+from .blueprint import bp
+from .candidates import has_started, request_moments
+from .forms import (
+    CancelForm,
+    DetailsForm,
+    ManualForm,
+    MoveForm,
+    ProposalForm,
+    slot_value,
+)
+from .proposals import Proposal, proposals
+
+#: Larger ids overflow the database's integer column; the converter answers 404 for them.
+SESSION_URL = "/coordinatie/bijeenkomsten/<int(max=2147483647):session_id>"
+
+
+def _experts() -> list[tuple[int, str]]:
+    """The active experts by name: whom a coordinator can book."""
+    return db.session.execute(
+        select(User.id, User.name).where(User.role == Role.EXPERT, User.active).order_by(User.name, User.id)
+    ).all()
+
+
+def _field_error(form, exc: RuleViolation) -> None:
+    field = form._fields.get(exc.field)
+    (field.errors if field is not None else form.form_errors).append(exc.message)
+
+
+def _slot_text(day, dagdeel, expert: str) -> dict:
+    return {"date": long_date(day), "dagdeel": dagdeel_label(dagdeel), "expert": expert}
+
+
+# ---- one request -------------------------------------------------------------------------------
+def _proposal_label(proposal: Proposal) -> Markup:
+    day, dagdeel = proposal.moment
+    start, end = dagdeel.bounds(day)
+    head = _("%(date)s, %(dagdeel)s (%(start)s to %(end)s): %(expert)s", start=clock(start), end=clock(end),
+             **_slot_text(day, dagdeel, proposal.expert_name))
+    return Markup("<strong>{}</strong><br>{}").format(head, "; ".join(str(reason) for reason in proposal.reasons))
+
+
+def _grid_url(item: Request) -> str:
+    """The coordinators' availability grid over the moments the region accepts, for its region
+    (and its theme, when it has one)."""
+    args = {"regio": item.region_id}
+    if len(item.themes) == 1:
+        args["thema"] = item.themes[0].id
+    days = sorted(day for day, _dagdeel in request_moments(item))
+    if days:
+        last = min(days[-1], days[0] + timedelta(days=MAX_GRID_DAYS - 1))
+        args.update(van=days[0].isoformat(), tot=last.isoformat())
+    return url_for("experts.availability_grid", **args)
+
+
+def _request_page(item: Request, *, proposal: ProposalForm | None = None, manual: ManualForm | None = None,
+                  warnings=()):
+    """The scheduling page; `proposal` or `manual` is the form that was sent, with its errors."""
+    bookable = item.state is RequestState.GRANTED
+    found = proposals(item) if bookable else None
+    forms = {}
+    if bookable:
+        title = services.default_title(item)
+        forms["proposal"] = proposal or ProposalForm(prefix="proposal", formdata=None, title=title)
+        forms["proposal"].proposal.choices = [
+            (slot_value(*p.moment, p.expert_id), _proposal_label(p)) for p in found.items
+        ]
+        forms["manual"] = manual or ManualForm(prefix="manual", formdata=None, experts=_experts(), title=title)
+    sessions = request_sessions(item)
+    return render_template(
+        "scheduling/request.html", item=item, found=found, forms=forms, warnings=warnings, sessions=sessions,
+        booked=sum(s.state is not SessionState.CANCELLED for s in sessions), grid_url=_grid_url(item),
+    )
+
+
+def _to_detail(item: Request, message):
+    flash(message, "warning")
+    return redirect(url_for("requests.coordinator_detail", request_id=item.id))
+
+
+def _not_bookable(item: Request):
+    if item.state is RequestState.SCHEDULED:
+        return _to_detail(item, _("All granted dagdelen of this request have been booked."))
+    return _to_detail(item, _("Only a granted request can be booked."))
+
+
+def _booked(item: Request, booked: services.Booked):
+    """Say what was booked; go on booking while dagdelen are left, else back to the request."""
+    session = booked.session
+    if booked.already:
+        flash(_("This session had already been booked."), "info")
+    else:
+        expert = next(a.expert.name for a in session.experts if a.state in ACTIVE_ASSIGNMENT_STATES)
+        flash(_("Booked: %(date)s, %(dagdeel)s, with %(expert)s. The contact person and the expert have been "
+                "sent an e-mail about it.", **_slot_text(session.date, session.dagdeel, expert)), "success")
+    if item.state is RequestState.GRANTED:
+        return redirect(url_for(".request", request_id=item.id))
+    return redirect(url_for("requests.coordinator_detail", request_id=item.id))
+
+
+@bp.route(REQUEST_URL + "/inplannen", methods=["GET", "POST"], endpoint="request")
+@coordinator_required
+def request_page(request_id: int):
+    item = db.get_or_404(Request, request_id)
+    if request.method == "POST":
+        return _book_proposal(item)
+    if item.state not in (RequestState.GRANTED, RequestState.SCHEDULED):
+        return _not_bookable(item)
+    return _request_page(item)
+
+
+def _book_proposal(item: Request):
+    """A proposal fits by definition: when the service has warnings about it, it has stopped
+    fitting (or the value was forged), and that is an error at the proposals."""
+    form = ProposalForm(prefix="proposal")
+    if form.validate_on_submit():
+        day, dagdeel, expert_id = form.slot
+        try:
+            booked = services.book(item, expert_id, day, dagdeel, acting_user(), title=form.title.data)
+        except services.NeedsConfirmation as exc:
+            form.proposal.errors.append(_(
+                "This proposal does not fit (any more): %(warnings)s Choose another proposal, or book this "
+                "moment below, outside the proposals.", warnings=" ".join(str(w) for w in exc.warnings)))
+        except RuleViolation as exc:
+            if exc.field == "request":
+                return _to_detail(item, exc.message)
+            (form.title if exc.field == "title" else form.proposal).errors.append(exc.message)
+        else:
+            return _booked(item, booked)
+    if item.state is not RequestState.GRANTED:
+        return _not_bookable(item)
+    return _request_page(item, proposal=form)
+
+
+@bp.post(REQUEST_URL + "/inplannen/handmatig", endpoint="book_manual")
+@coordinator_required
+def book_manual(request_id: int):
+    item = db.get_or_404(Request, request_id)
+    form = ManualForm(prefix="manual", experts=_experts())
+    warnings = []
+    if form.validate_on_submit():
+        day, dagdeel, expert_id = form.slot
+        try:
+            booked = services.book(item, expert_id, day, dagdeel, acting_user(), title=form.title.data,
+                                   confirmed=form.confirmed_slot)
+        except services.NeedsConfirmation as exc:
+            form.needs_confirmation()
+            warnings = exc.warnings
+        except RuleViolation as exc:
+            if exc.field == "request":
+                return _to_detail(item, exc.message)
+            _field_error(form, exc)
+        else:
+            return _booked(item, booked)
+    if item.state is not RequestState.GRANTED:
+        return _not_bookable(item)
+    return _request_page(item, manual=form, warnings=warnings)
+
+
+# ---- one session -------------------------------------------------------------------------------
+def _session_or_404(session_id: int) -> Session:
+    found = db.session.scalar(
+        select(Session).where(Session.id == session_id).options(
+            joinedload(Session.request), joinedload(Session.region), selectinload(Session.themes),
+            selectinload(Session.experts).joinedload(SessionExpert.expert),
+        )
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+def _closed_message(session: Session) -> str | None:
+    """Why the session can no longer be changed; None while it can."""
+    if session.state is SessionState.CANCELLED:
+        return _("This session has been cancelled.")
+    if session.state not in services.OPEN_SESSION_STATES or has_started((session.date, session.dagdeel)):
+        return _("This session has begun or taken place and can no longer be changed.")
+    return None
+
+
+def _session_page(session: Session, *, warnings=(), **submitted):
+    """The session's page; `submitted` holds the form that was sent (details, move or cancel)."""
+    closed = _closed_message(session)
+    forms = {}
+    if not closed:
+        starts, ends = services.local_times(session)
+        current = next((a.expert_id for a in session.experts if a.state in ACTIVE_ASSIGNMENT_STATES), None)
+        forms = {
+            "details": DetailsForm(
+                prefix="details", formdata=None, title=session.title, description=session.description,
+                location=session.location, online_url=session.online_url, starts=starts, ends=ends),
+            "move": MoveForm(prefix="move", formdata=None, experts=_experts(), day=session.date,
+                             dagdeel=session.dagdeel.value, expert_id=str(current or "")),
+            "cancel": CancelForm(prefix="cancel", formdata=None),
+            **submitted,
+        }
+    return render_template("scheduling/session.html", session=session, forms=forms, closed=closed,
+                           warnings=warnings)
+
+
+def _session_action(session_id: int, name: str, make_form, run):
+    """Validate the form, then `run(session, form)` the service call, which returns the flash
+    message and where to go. A rule the service finds is shown at its field."""
+    session = _session_or_404(session_id)
+    closed = _closed_message(session)
+    if closed:
+        flash(closed, "warning")
+        return redirect(url_for(".session", session_id=session.id))
+    form = make_form()
+    warnings = []
+    if form.validate_on_submit():
+        try:
+            message, target = run(session, form)
+        except services.NeedsConfirmation as exc:
+            form.needs_confirmation()
+            warnings = exc.warnings
+        except RuleViolation as exc:
+            if exc.field == "session":
+                flash(exc.message, "warning")
+                return redirect(url_for(".session", session_id=session.id))
+            _field_error(form, exc)
+        else:
+            flash(message, "success")
+            return redirect(target)
+    return _session_page(session, warnings=warnings, **{name: form})
+
+
+@bp.get(SESSION_URL, endpoint="session")
+@coordinator_required
+def session_page(session_id: int):
+    return _session_page(_session_or_404(session_id))
+
+
+@bp.post(SESSION_URL + "/gegevens", endpoint="session_details")
+@coordinator_required
+def session_details(session_id: int):
+    def run(session: Session, form: DetailsForm):
+        told = services.change_details(session, services.Details(
+            title=form.title.data, description=form.description.data or "", location=form.location.data or "",
+            online_url=form.online_url.data or "", starts=form.starts.data, ends=form.ends.data,
+        ), acting_user())
+        message = _("The changes have been saved. Everyone involved gets an e-mail with the new details.") if told \
+            else _("The changes have been saved. The time and place stay the same, so nobody gets an e-mail.")
+        return message, url_for(".session", session_id=session.id)
+
+    return _session_action(session_id, "details", lambda: DetailsForm(prefix="details"), run)
+
+
+@bp.post(SESSION_URL + "/verplaatsen", endpoint="session_move")
+@coordinator_required
+def session_move(session_id: int):
+    def run(session: Session, form: MoveForm):
+        day, dagdeel, expert_id = form.slot
+        services.reschedule(session, day, dagdeel, expert_id, acting_user(), confirmed=form.confirmed_slot)
+        expert = dict(form.expert_id.choices)[str(expert_id)]
+        return _("The session is now on %(date)s, %(dagdeel)s, with %(expert)s. Everyone involved gets an e-mail "
+                 "about the change.", **_slot_text(day, dagdeel, expert)), url_for(".session", session_id=session.id)
+
+    return _session_action(session_id, "move", lambda: MoveForm(prefix="move", experts=_experts()), run)
+
+
+@bp.post(SESSION_URL + "/annuleren", endpoint="session_cancel")
+@coordinator_required
+def session_cancel(session_id: int):
+    def run(session: Session, form: CancelForm):
+        services.cancel(session, form.reason.data, acting_user())
+        if session.request_id is None:
+            return _("The session has been cancelled. Everyone involved gets an e-mail about it."), \
+                url_for(".session", session_id=session.id)
+        return _("The session has been cancelled. Everyone involved gets an e-mail about it, and the dagdeel "
+                 "can be booked again."), url_for("requests.coordinator_detail", request_id=session.request_id)
+
+    return _session_action(session_id, "cancel", lambda: CancelForm(prefix="cancel"), run)

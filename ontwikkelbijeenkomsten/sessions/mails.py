@@ -1,0 +1,132 @@
+"""Mails about a session, one per person, each with that person's calendar invite.
+
+They are queued with a JSON snapshot of the session as it is at the change and rendered when
+they are delivered: a batch that books thousands of sessions then writes rows, not thousands
+of rendered mails and invites, inside its transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from types import SimpleNamespace
+
+from flask import current_app
+from flask_babel import force_locale
+
+from ..core.time import Dagdeel
+from ..core.urls import absolute_url
+from ..mail import calendar
+from ..mail import services as mail
+from ..mail.models import OutboxMail
+from ..requests.services import status_token
+from .models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    RegistrationState,
+    Session,
+    SessionExpert,
+    SessionState,
+)
+
+RENDERER = "session"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone a session concerns. `invited`: has a place, so gets calendar invites."""
+
+    name: str
+    email: str
+    locale: str
+    role: str  # "contact", "expert" or "participant"
+    link: str | None = None  # where they see the session
+    invited: bool = True
+
+
+def contact_of(session: Session) -> Person | None:
+    request = session.request
+    if request is None:
+        return None
+    return Person(request.contact_name, request.contact_email, request.locale, "contact",
+                  absolute_url("requests.status", token=status_token(request)))
+
+
+def expert_person(assignment: SessionExpert) -> Person:
+    expert = assignment.expert
+    return Person(expert.name, expert.email, expert.locale, "expert",
+                  absolute_url("experts.assignments", expert_id=expert.id))
+
+
+def people(session: Session) -> list[Person]:
+    """The contact, the experts with an active assignment, and the registered participants."""
+    found = [p for p in [contact_of(session)] if p]
+    found += [expert_person(a) for a in session.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
+    found += [
+        Person(r.name, r.email, r.locale, "participant", invited=r.state is RegistrationState.CONFIRMED)
+        for r in session.registrations
+        if r.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING)
+    ]
+    return found
+
+
+def _snapshot(session: Session) -> dict:
+    request = session.request
+    return {
+        "uid": session.uid, "sequence": session.sequence, "state": session.state.value,
+        "title": session.title, "description": session.description,
+        "date": session.date.isoformat(), "dagdeel": session.dagdeel.value,
+        "starts_at": session.starts_at.isoformat(), "ends_at": session.ends_at.isoformat(),
+        "location": session.location, "online_url": session.online_url,
+        "region": session.region.name if session.region else None,
+        "request": {
+            "contact_name": request.contact_name, "contact_email": request.contact_email,
+            "contact_phone": request.contact_phone, "goal": request.goal,
+        } if request else None,
+    }
+
+
+def tell(session: Session, person: Person, kind: str, subject, template: str, method: str, *,
+         expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None) -> OutboxMail:
+    """Queue `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
+
+    `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
+    why it was cancelled. Subject and reason are put in the person's language now.
+    """
+    with force_locale(person.locale):
+        subject, reason = str(subject), str(reason) if reason is not None else None
+    snapshot = {
+        "session": _snapshot(session), "person": asdict(person), "reason": reason,
+        "expert": expert.name if expert else None,
+        "moved_from": [moved_from[0].isoformat(), moved_from[1].value] if moved_from else None,
+    }
+    return mail.enqueue_snapshot(person.email, kind, subject, template, person.locale, RENDERER, snapshot,
+                                 calendar_method=method if person.invited else None)
+
+
+@mail.renderer(RENDERER)
+def render(row: OutboxMail) -> None:
+    data = row.context
+    session = _session_view(data["session"])
+    person = Person(**data["person"])
+    moved = data["moved_from"]
+    row.text_body, row.html_body = mail.render_bodies(
+        row.template, row.locale, session=session, person=person, link=person.link, reason=data["reason"],
+        expert=SimpleNamespace(name=data["expert"]) if data["expert"] else None,
+        moved_from=(date.fromisoformat(moved[0]), Dagdeel(moved[1])) if moved else None,
+    )
+    if person.invited:
+        row.calendar = calendar.invitation(
+            session, row.calendar_method, (person.name, person.email), current_app.config["MAIL_DEFAULT_SENDER"],
+            url=person.link, description="\n\n".join(p for p in (session.description, person.link) if p),
+        ).decode()
+
+
+def _session_view(data: dict) -> SimpleNamespace:
+    """The snapshot with the attributes of a Session that the templates and the invite read."""
+    return SimpleNamespace(**{
+        **data,
+        "state": SessionState(data["state"]), "date": date.fromisoformat(data["date"]),
+        "dagdeel": Dagdeel(data["dagdeel"]), "starts_at": datetime.fromisoformat(data["starts_at"]),
+        "ends_at": datetime.fromisoformat(data["ends_at"]),
+        "region": SimpleNamespace(name=data["region"]) if data["region"] else None,
+        "request": SimpleNamespace(**data["request"]) if data["request"] else None,
+    })

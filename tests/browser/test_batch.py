@@ -1,0 +1,29 @@
+"""The planning page in a real browser: reach it by keyboard, check it with axe, confirm the plan."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from .keyboard import log_in_as_coordinator, tab_to
+
+
+def test_plan_and_confirm_with_the_keyboard(page, demo, axe_check):
+    log_in_as_coordinator(page, demo)
+    page.goto("/")
+    tab_to(page, 'nav a[href="/coordinatie/planning"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/coordinatie/planning")
+    expect(page.locator("#plan-summary")).to_contain_text("2 van 2 dagdelen kunnen worden ingepland voor 1 aanvraag")
+    expect(page.locator("#bookings tbody tr")).to_have_count(2)
+    expect(page.locator("#regions")).to_contain_text("Zuid-Limburg")
+    axe_check(page)
+
+    tab_to(page, 'a[href="#confirm-title"]')
+    page.keyboard.press("Enter")
+    tab_to(page, 'form[method="post"][action="/coordinatie/planning"] button[type="submit"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/coordinatie/planning?period=*")
+    expect(page.locator(".ob-alert").last).to_contain_text(
+        "2 dagdelen ingepland; de contactpersonen en experts krijgen een e-mail.")
+    expect(page.locator("#plan-summary")).to_contain_text("geen toegekende dagdelen meer in te plannen")
+    expect(page.get_by_role("button", name="Alles inplannen")).to_have_count(0)
+    axe_check(page)

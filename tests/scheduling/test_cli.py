@@ -1,0 +1,66 @@
+"""`flask schedule auto --period P [--dry-run]`."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.requests.models import RequestState
+from ontwikkelbijeenkomsten.sessions.models import Session
+
+from .conftest import AVOND, future_day
+
+
+def run(app, *args: str):
+    db.session.commit()  # SQLite: the command writes in its own transaction
+    return app.test_cli_runner().invoke(args=["schedule", "auto", *args])
+
+
+def sessions() -> int:
+    return db.session.scalar(select(func.count(Session.id)))
+
+
+def test_a_dry_run_prints_the_plan_and_books_nothing(app, plan):
+    unserved = plan.granted(1, region=plan.regions[1], moments=[(future_day(40), AVOND)])
+    result = run(app, "--period", plan.period.name, "--dry-run")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert f"Plan for {plan.period.name}: 2 of 3 dagdelen for 1 request." in out
+    for day, dagdeel in plan.moments:
+        assert f"Zuid-Limburg, request {plan.request.id}, {day.isoformat()}, " in out
+    assert "morning, Eva Jansen, preference 1" in out and "afternoon, Eva Jansen, preference 2" in out
+    assert (f"Groningen, request {unserved.id}: 1 dagdeel missing, "
+            "no fitting expert is available at the preferred moments") in out
+    assert "Zuid-Limburg: +2, 2 in total" in out
+    assert "Dry run: nothing has been booked." in out
+    assert "solving" in result.stderr
+    assert sessions() == 0
+
+
+def test_a_run_books_and_shows_progress_and_a_summary(app, plan):
+    result = run(app, "--period", str(plan.period.id))
+    assert result.exit_code == 0, result.output
+    for step in ("reading", "building the network", "solving", "reading the solution", "writing the bookings",
+                 "bookings"):
+        assert step in result.stderr
+    assert f"Booked 2 dagdelen of 2 dagdelen for 1 request in {plan.period.name}." in result.stdout
+    assert "Zuid-Limburg: +2, 2 in total" in result.stdout
+    assert "Total time:" in result.stdout
+    assert sessions() == 2
+    db.session.expire_all()
+    assert plan.request.state is RequestState.SCHEDULED
+
+    again = run(app, "--period", str(plan.period.id))
+    assert again.exit_code == 0 and "Nothing to book." in again.stdout and sessions() == 2
+
+
+def test_an_unknown_period_is_refused_with_the_known_ones(app, plan):
+    result = run(app, "--period", "1999-2000")
+    assert result.exit_code == 2
+    assert "no programme period '1999-2000'" in result.output
+    assert f"{plan.period.name} (id {plan.period.id})" in result.output
+    assert sessions() == 0
+
+
+def test_the_period_is_required(app, plan):
+    result = run(app, "--dry-run")
+    assert result.exit_code == 2 and "--period" in result.output

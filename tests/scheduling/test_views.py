@@ -1,0 +1,572 @@
+"""The coordinator's scheduling pages: the request's scheduling section, booking a proposal or
+another slot, and a session's page with its three forms. Access, bad input, query counts."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from ontwikkelbijeenkomsten.core.time import today_local
+from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.requests import services as requests
+from ontwikkelbijeenkomsten.requests.models import (
+    PreferredMoment,
+    Request,
+    RequestState,
+)
+from ontwikkelbijeenkomsten.scheduling import services, views
+from ontwikkelbijeenkomsten.sessions.models import (
+    AssignmentState,
+    RegistrationState,
+    Session,
+    SessionExpert,
+    SessionState,
+)
+from tests.queries import count_queries
+from tests.requests.conftest import submission
+from tests.requests.test_coordinator_pages import has_field_error
+
+from .conftest import AVOND, MIDDAG, OCHTEND, future_day
+from .test_services import (
+    add_expert,
+    book,
+    counts,
+    last_mail_id,
+    register,
+    sent,
+    session_mails,
+)
+
+CONTACT = "ilse@example.org"
+EXPERT = "expert@example.org"
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+def schedule_url(request) -> str:
+    return f"/coordinatie/aanvragen/{request.id}/inplannen"
+
+
+def session_url(session) -> str:
+    return f"/coordinatie/bijeenkomsten/{session.id}"
+
+
+def slot(moment, expert) -> str:
+    return f"{moment[0].isoformat()}|{moment[1].value}|{expert.id}"
+
+
+def html_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def flashes(client, url: str) -> str:
+    """The page the redirect leads to, with its flash messages."""
+    return html_of(client.get(url))
+
+
+def pick(client, plan, moment=None, expert=None, **data):
+    """POST the proposal form with the proposal for `moment` (default the first) and `expert`."""
+    data.setdefault("proposal-title", "Werkconferentie")
+    data.setdefault("proposal-proposal", slot(moment or plan.moments[0], expert or plan.expert))
+    return client.post(schedule_url(plan.request), data=data)
+
+
+def manual(client, plan, moment, expert, request=None, **data):
+    values = {
+        "manual-expert_id": str(expert.id) if hasattr(expert, "id") else expert,
+        "manual-day": moment[0].isoformat() if hasattr(moment[0], "isoformat") else moment[0],
+        "manual-dagdeel": moment[1].value if hasattr(moment[1], "value") else moment[1],
+        "manual-title": "Werkconferentie",
+    }
+    values.update(data)
+    return client.post(f"{schedule_url(request or plan.request)}/handmatig", data=values)
+
+
+def sessions_of(request) -> list[Session]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Session).where(Session.request_id == request.id).order_by(Session.id)))
+
+
+def state_of(request) -> RequestState:
+    db.session.expire_all()
+    return db.session.get(Request, request.id).state
+
+
+def booked_session(plan, moment=None, **kwargs) -> Session:
+    return book(plan, moment, **kwargs).session
+
+
+# ---- access ------------------------------------------------------------------------------------
+def _routes(plan) -> list[tuple[str, str]]:
+    session = booked_session(plan)
+    return [
+        ("get", schedule_url(plan.request)), ("post", schedule_url(plan.request)),
+        ("post", schedule_url(plan.request) + "/handmatig"),
+        ("get", session_url(session)), ("post", session_url(session) + "/gegevens"),
+        ("post", session_url(session) + "/verplaatsen"), ("post", session_url(session) + "/annuleren"),
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(app, plan):
+    client = app.test_client()
+    routes = _routes(plan)
+    before = counts()
+    for method, url in routes:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/inloggen"), url
+    assert counts() == before
+
+
+def test_experts_may_not_open_the_scheduling_pages(expert_client, plan):
+    routes = _routes(plan)
+    before = counts()
+    for method, url in routes:
+        assert getattr(expert_client, method)(url).status_code == 403, url
+    assert counts() == before
+
+
+@pytest.mark.parametrize("url", [
+    "/coordinatie/aanvragen/999999/inplannen", "/coordinatie/aanvragen/2147483648/inplannen",
+    "/coordinatie/aanvragen/99999999999999999999/inplannen/handmatig", "/coordinatie/bijeenkomsten/999999",
+    "/coordinatie/bijeenkomsten/2147483648", "/coordinatie/bijeenkomsten/999999/annuleren",
+    "/coordinatie/bijeenkomsten/-1", "/coordinatie/bijeenkomsten/abc",
+])
+def test_unknown_and_huge_ids_are_not_found(coordinator_client, url):
+    method = coordinator_client.post if url.endswith(("handmatig", "annuleren")) else coordinator_client.get
+    assert method(url).status_code == 404
+
+
+# ---- the request's detail page -----------------------------------------------------------------
+def test_the_request_page_shows_what_is_booked_and_links_to_scheduling(coordinator_client, plan):
+    detail = f"/coordinatie/aanvragen/{plan.request.id}"
+    html = html_of(coordinator_client.get(detail))
+    assert "0 van 2 dagdelen ingepland" in html
+    assert f'href="{schedule_url(plan.request)}"' in html and "Dagdelen inplannen" in html
+
+    session = booked_session(plan)
+    html = html_of(coordinator_client.get(detail))
+    assert "1 van 2 dagdelen ingepland" in html
+    row = re.search(rf'<tr[^>]*id="session-{session.id}".*?</tr>', html, re.DOTALL).group(0)
+    assert f'href="{session_url(session)}"' in row and "ochtend" in row and "09:00" in row
+    assert "Eva Jansen" in row and "Nog niet beantwoord" in row and "Gepland" in row
+    assert f'href="{schedule_url(plan.request)}"' in html
+
+    book(plan, plan.moments[1])
+    html = html_of(coordinator_client.get(detail))
+    assert "2 van 2 dagdelen ingepland" in html and f'href="{schedule_url(plan.request)}"' not in html
+
+
+def test_a_request_that_is_not_granted_has_no_scheduling(coordinator_client, plan):
+    world = SimpleNamespace(region=plan.region, themes=plan.themes)
+    submitted = requests.submit(submission(world, contact_email="ander@example.org"))
+    html = html_of(coordinator_client.get(f"/coordinatie/aanvragen/{submitted.id}"))
+    assert schedule_url(submitted) not in html and 'id="scheduling-title"' not in html
+    response = coordinator_client.get(schedule_url(submitted))
+    assert response.status_code == 302 and response.headers["Location"] == f"/coordinatie/aanvragen/{submitted.id}"
+    assert "Alleen een toegekende aanvraag kan worden ingepland." in flashes(coordinator_client, response.headers["Location"])
+
+
+# ---- the scheduling page -----------------------------------------------------------------------
+def test_the_scheduling_page_shows_the_request_and_the_ranked_proposals(coordinator_client, plan):
+    html = html_of(coordinator_client.get(schedule_url(plan.request)))
+    assert "Zuid-Limburg" in html and "OOGO" in html and "Stadhuis Maastricht" in html
+    assert 'value="Ontwikkelbijeenkomst Zuid-Limburg"' in html  # the default title
+    values = re.findall(r'name="proposal-proposal" value="([^"]+)"', html)
+    assert values == [slot(m, plan.expert) for m in plan.moments]
+    first = re.search(r'<label[^>]*for="proposal-proposal-0">(.*?)</label>', html, re.DOTALL).group(1)
+    day = plan.moments[0][0]
+    assert f"{day.day} " in first and "ochtend" in first and "09:00" in first and "12:30" in first
+    assert "Eva Jansen" in first and "Voorkeursmoment 1 van de regio" in first and "OOGO" in first
+    assert '<fieldset' in html and "<legend" in html and "Boek dit voorstel" in html
+    assert 'action="' + schedule_url(plan.request) + '/handmatig"' in html
+    assert f'<option value="{plan.expert.id}">Eva Jansen</option>' in html
+    assert f'<option value="{plan.other_expert.id}">Omar Bakker</option>' in html
+
+
+def test_booking_a_proposal_creates_one_session_and_mails_contact_and_expert(coordinator_client, plan):
+    response = pick(coordinator_client, plan)
+    assert response.status_code == 302 and response.headers["Location"] == schedule_url(plan.request)
+    html = flashes(coordinator_client, response.headers["Location"])
+    day = plan.moments[0][0]
+    assert re.search(rf"Geboekt: \w+ {day.day} \w+ {day.year}, ochtend, met Eva Jansen\.", html)
+    assert "De contactpersoon en de expert hebben er een e-mail over gekregen." in html
+
+    (session,) = sessions_of(plan.request)
+    assert session.title == "Werkconferentie" and (session.date, session.dagdeel) == plan.moments[0]
+    assert [(a.expert_id, a.state) for a in session.experts] == [(plan.expert.id, AssignmentState.ASSIGNED)]
+    mails = session_mails()
+    assert sorted((m.recipient, m.calendar_method) for m in mails) == sorted([(CONTACT, "REQUEST"), (EXPERT, "REQUEST")])
+    assert all(m.calendar for m in mails)
+    assert "1 van 2 dagdelen ingepland" in html
+    assert re.findall(r'name="proposal-proposal" value="([^"]+)"', html) == [slot(plan.moments[1], plan.expert)]
+
+
+def test_a_double_click_books_once(coordinator_client, plan):
+    first, second = pick(coordinator_client, plan), pick(coordinator_client, plan)
+    assert first.status_code == second.status_code == 302
+    assert "Deze bijeenkomst was al geboekt." in flashes(coordinator_client, second.headers["Location"])
+    assert len(sessions_of(plan.request)) == 1
+    assert len(session_mails()) == 2
+
+
+def test_booking_the_last_dagdeel_leads_back_to_the_request(coordinator_client, plan):
+    book(plan)
+    response = pick(coordinator_client, plan, moment=plan.moments[1])
+    assert response.headers["Location"] == f"/coordinatie/aanvragen/{plan.request.id}"
+    assert state_of(plan.request) is RequestState.SCHEDULED
+    html = html_of(coordinator_client.get(schedule_url(plan.request)))
+    assert "2 van 2 dagdelen ingepland" in html and "<form" not in html.split('id="main"')[1]
+    assert "Alle toegekende dagdelen zijn geboekt." in html
+
+    again = pick(coordinator_client, plan, moment=plan.moments[1])  # a late double click
+    assert "Deze bijeenkomst was al geboekt." in flashes(coordinator_client, again.headers["Location"])
+    late = manual(coordinator_client, plan, (future_day(30), OCHTEND), plan.expert)
+    assert late.headers["Location"] == f"/coordinatie/aanvragen/{plan.request.id}"
+    assert "Alle toegekende dagdelen van deze aanvraag zijn al ingepland." in flashes(coordinator_client, late.headers["Location"])
+    assert len(sessions_of(plan.request)) == 2
+
+
+def test_without_proposals_the_page_says_why_and_links_to_the_availability(coordinator_client, plan):
+    transport = plan.themes[2]  # only Omar Bakker covers it, and he has no free dagdelen
+    other = plan.granted(1, theme_ids=[transport.id], contact_email="vervoer@example.org")
+    html = html_of(coordinator_client.get(schedule_url(other)))
+    assert 'name="proposal-proposal"' not in html
+    assert "geen expert vrij" in html
+    grid = re.search(r'href="(/coordinatie/beschikbaarheid\?[^"]+)"', html).group(1).replace("&amp;", "&")
+    assert f"regio={plan.region.id}" in grid and f"thema={transport.id}" in grid
+    assert f"van={plan.moments[0][0].isoformat()}" in grid and f"tot={plan.moments[1][0].isoformat()}" in grid
+    assert coordinator_client.get(grid).status_code == 200
+
+    for moment in db.session.scalars(select(PreferredMoment).where(PreferredMoment.request_id == other.id)):
+        moment.date = today_local() - timedelta(days=moment.rank)
+    db.session.commit()
+    html = html_of(coordinator_client.get(schedule_url(other)))
+    assert "geen van de momenten die de regio wil ligt nog in de toekomst" in html
+    assert 'action="' + schedule_url(other) + '/handmatig"' in html
+
+
+# ---- booking outside the proposals -------------------------------------------------------------
+def test_booking_outside_the_proposals_warns_first_and_books_after_confirmation(coordinator_client, plan):
+    moment = (future_day(35), AVOND)
+    plan.available(plan.other_expert, *moment)
+    before = counts()
+
+    html = html_of(manual(coordinator_client, plan, moment, plan.other_expert))
+    assert counts() == before
+    assert "Controleer dit eerst" in html
+    assert "Dit moment is geen voorkeursmoment van de regio" in html
+    assert "Omar Bakker werkt niet in Zuid-Limburg." in html
+    assert f'name="manual-warned" type="hidden" value="{slot(moment, plan.other_expert)}"' in html
+    assert "Ik heb de waarschuwingen gelezen en wil toch boeken" in html
+    assert 'value="Werkconferentie"' in html and f'value="{moment[0].isoformat()}"' in html
+
+    # sent again without ticking the box: the warnings again, and an error at the box
+    html = html_of(manual(coordinator_client, plan, moment, plan.other_expert,
+                          **{"manual-warned": slot(moment, plan.other_expert)}))
+    assert has_field_error(html, "manual-confirmed") and counts() == before
+
+    # ticked, but for another slot than the one warned about: warnings for the new slot first
+    other = (future_day(36), AVOND)
+    plan.available(plan.other_expert, *other)
+    html = html_of(manual(coordinator_client, plan, other, plan.other_expert,
+                          **{"manual-warned": slot(moment, plan.other_expert), "manual-confirmed": "y"}))
+    assert "Controleer dit eerst" in html and counts() == before
+
+    response = manual(coordinator_client, plan, moment, plan.other_expert,
+                      **{"manual-warned": slot(moment, plan.other_expert), "manual-confirmed": "y"})
+    assert response.status_code == 302
+    (session,) = sessions_of(plan.request)
+    assert (session.date, session.dagdeel) == moment and session.experts[0].expert_id == plan.other_expert.id
+    assert sorted(m.recipient for m in session_mails()) == sorted([CONTACT, "ander@example.org"])
+
+
+def test_a_manual_booking_that_fits_needs_no_confirmation(coordinator_client, plan):
+    response = manual(coordinator_client, plan, plan.moments[1], plan.expert)
+    assert response.status_code == 302
+    assert [(s.date, s.dagdeel) for s in sessions_of(plan.request)] == [plan.moments[1]]
+
+
+# ---- bad input ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("data, field", [
+    ({"manual-expert_id": "", "manual-day": "", "manual-dagdeel": "", "manual-title": ""}, "manual-expert_id"),
+    ({"manual-day": ""}, "manual-day"),
+    ({"manual-day": "2026-02-30"}, "manual-day"),
+    ({"manual-day": "morgen"}, "manual-day"),
+    ({"manual-day": "2020-03-03"}, "manual-day"),
+    ({"manual-expert_id": "999999"}, "manual-expert_id"),
+    ({"manual-expert_id": "abc"}, "manual-expert_id"),
+    ({"manual-dagdeel": "nacht"}, "manual-dagdeel"),
+    ({"manual-title": "x" * 10_000}, "manual-title"),
+    ({"manual-title": "   "}, "manual-title"),
+])
+def test_bad_manual_input_is_shown_at_its_field(coordinator_client, plan, data, field):
+    before = counts()
+    response = manual(coordinator_client, plan, plan.moments[1], plan.expert, **data)
+    html = html_of(response)
+    assert response.status_code == 200
+    assert has_field_error(html, field), field
+    assert 'id="error-summary"' in html and f'href="#{field}"' in html
+    for name, value in data.items():
+        if value.strip() and name not in ("manual-expert_id", "manual-dagdeel"):  # a select shows its options
+            assert f'value="{value}"' in html, f"{name} was not kept"
+    assert counts() == before
+
+
+def test_an_inactive_expert_cannot_be_chosen(coordinator_client, plan):
+    plan.expert.active = False
+    db.session.commit()
+    html = html_of(manual(coordinator_client, plan, plan.moments[0], plan.expert))
+    assert has_field_error(html, "manual-expert_id") and not sessions_of(plan.request)
+
+
+def test_an_expert_who_is_not_free_is_refused_at_the_expert(coordinator_client, plan):
+    html = html_of(manual(coordinator_client, plan, (future_day(40), OCHTEND), plan.expert))
+    assert has_field_error(html, "manual-expert_id") and "niet als beschikbaar opgegeven" in html
+
+
+@pytest.mark.parametrize("value", [
+    "", "x", "<script>", "2026-02-30|ochtend|1", "2030-01-01|nacht|1", "2030-01-01|ochtend|0",
+    "2030-01-01|ochtend|99999999999", "2030-01-01|ochtend|1|2", "2030-01-01|ochtend|1\n", "２０３０-01-01|ochtend|1",
+    "{past}", "{unknown}", "{other}",
+])
+def test_a_forged_proposal_is_an_error_at_the_proposals(coordinator_client, plan, value):
+    past, unknown = (today_local() - timedelta(days=3)).isoformat(), plan.moments[0][0].isoformat()
+    value = value.format(past=f"{past}|ochtend|{plan.expert.id}", unknown=f"{unknown}|ochtend|999999",
+                         other=slot(plan.moments[0], plan.other_expert))
+    before = counts()
+    response = pick(coordinator_client, plan, **{"proposal-proposal": value, "proposal-title": "Mijn titel"})
+    html = html_of(response)
+    assert response.status_code == 200
+    assert 'id="proposal-proposal-error"' in html and 'href="#proposal-proposal-0"' in html
+    assert 'value="Mijn titel"' in html
+    assert counts() == before
+
+
+def test_a_title_is_escaped_and_its_length_checked(coordinator_client, plan):
+    html = html_of(pick(coordinator_client, plan, **{"proposal-title": "x" * 10_000}))
+    assert has_field_error(html, "proposal-title") and "gebruik maximaal 200 tekens" in html.lower()
+    assert not sessions_of(plan.request)
+
+    response = pick(coordinator_client, plan, **{"proposal-title": "<script>alert(1)</script> overleg"})
+    (session,) = sessions_of(plan.request)
+    assert session.title == "<script>alert(1)</script> overleg"
+    for url in (response.headers["Location"], session_url(session), f"/coordinatie/aanvragen/{plan.request.id}"):
+        html = html_of(coordinator_client.get(url))
+        assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; overleg" in html_of(coordinator_client.get(session_url(session)))
+
+
+def test_no_proposal_chosen_keeps_the_title(coordinator_client, plan):
+    response = coordinator_client.post(schedule_url(plan.request), data={"proposal-title": "Mijn titel"})
+    html = html_of(response)
+    assert response.status_code == 200 and 'id="proposal-proposal-error"' in html and 'value="Mijn titel"' in html
+    assert "Kies een van de voorstellen." in html
+
+
+# ---- the session page --------------------------------------------------------------------------
+def test_the_session_page_shows_the_session_and_its_forms(coordinator_client, plan):
+    session = booked_session(plan, title="Samen signaleren")
+    html = html_of(coordinator_client.get(session_url(session)))
+    assert "<h1" in html and "Samen signaleren" in html
+    assert "Stadhuis Maastricht" in html and "09:00" in html and "12:30" in html and "ochtend" in html
+    assert f'href="/coordinatie/aanvragen/{plan.request.id}"' in html
+    assert "Eva Jansen" in html and "Nog niet beantwoord" in html and "OOGO" in html
+    assert 'value="Samen signaleren"' in html and 'value="09:00"' in html and 'value="12:30"' in html
+    assert f'<option selected value="{plan.expert.id}">Eva Jansen</option>' in html
+    assert f'value="{plan.moments[0][0].isoformat()}"' in html
+    for action in ("gegevens", "verplaatsen", "annuleren"):
+        assert f'action="{session_url(session)}/{action}"' in html
+
+
+def test_a_declined_assignment_shows_its_reason(coordinator_client, plan):
+    session = booked_session(plan)
+    assignment = session.experts[0]
+    assignment.state, assignment.decline_reason = AssignmentState.DECLINED, "Ik ben die dag in Groningen."
+    db.session.commit()
+    html = html_of(coordinator_client.get(session_url(session)))
+    assert "Afgewezen" in html and "Ik ben die dag in Groningen." in html
+
+
+def _details(session, **changes) -> dict:
+    values = {"title": session.title, "description": "", "location": session.location, "online_url": "",
+              "starts": "09:00", "ends": "12:30", **changes}
+    return {f"details-{k}": v for k, v in values.items()}
+
+
+def test_changing_the_details_through_the_page(coordinator_client, plan):
+    session = booked_session(plan)
+    url = session_url(session) + "/gegevens"
+    since = last_mail_id()
+    response = coordinator_client.post(url, data=_details(session, title="Nieuwe titel"))
+    assert response.headers["Location"] == session_url(session)
+    assert "niemand krijgt een e-mail" in flashes(coordinator_client, session_url(session))
+    assert session_mails(since) == []
+
+    response = coordinator_client.post(url, data=_details(session, starts="09:30", online_url="https://meet.example.org/x"))
+    assert "Iedereen die meedoet krijgt een e-mail" in flashes(coordinator_client, session_url(session))
+    db.session.expire_all()
+    changed = db.session.get(Session, session.id)
+    assert changed.title == "Nieuwe titel" and changed.state is SessionState.CHANGED
+    assert changed.online_url == "https://meet.example.org/x"
+    assert sorted(sent(session_mails(since))) == sorted([("session_changed", CONTACT), ("session_changed", EXPERT)])
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"starts": "08:00"}, "details-starts"),
+    ({"starts": "11:00", "ends": "10:00"}, "details-starts"),
+    ({"starts": "25:00"}, "details-starts"),
+    ({"ends": ""}, "details-ends"),
+    ({"title": ""}, "details-title"),
+    ({"title": "x" * 10_000}, "details-title"),
+    ({"online_url": "javascript:alert(1)"}, "details-online_url"),
+    ({"location": "y" * 301}, "details-location"),
+])
+def test_bad_details_are_shown_at_their_field(coordinator_client, plan, changes, field):
+    session = booked_session(plan)
+    before = counts()
+    response = coordinator_client.post(session_url(session) + "/gegevens", data=_details(session, **changes))
+    html = html_of(response)
+    assert response.status_code == 200 and has_field_error(html, field), field
+    for value in changes.values():
+        if value and len(value) < 400:
+            assert f'value="{value}"' in html
+    assert counts() == before
+
+
+def test_rescheduling_through_the_page(coordinator_client, plan):
+    session = booked_session(plan)
+    url = session_url(session) + "/verplaatsen"
+    since = last_mail_id()
+    data = {"move-day": plan.moments[1][0].isoformat(), "move-dagdeel": "middag", "move-expert_id": str(plan.expert.id)}
+    response = coordinator_client.post(url, data=data)
+    assert response.headers["Location"] == session_url(session)
+    html = flashes(coordinator_client, session_url(session))
+    assert "De bijeenkomst is nu op" in html and "middag, met Eva Jansen" in html
+    db.session.expire_all()
+    moved = db.session.get(Session, session.id)
+    assert (moved.date, moved.dagdeel, moved.state) == (*plan.moments[1], SessionState.CHANGED)
+    assert sorted(sent(session_mails(since))) == sorted([("session_changed", CONTACT), ("session_changed", EXPERT)])
+
+
+def test_rescheduling_outside_the_preferences_asks_to_confirm(coordinator_client, plan):
+    session = booked_session(plan)
+    moment = (future_day(42), AVOND)
+    plan.available(plan.expert, *moment)
+    url = session_url(session) + "/verplaatsen"
+    data = {"move-day": moment[0].isoformat(), "move-dagdeel": "avond", "move-expert_id": str(plan.expert.id)}
+    html = html_of(coordinator_client.post(url, data=data))
+    assert "Controleer dit eerst" in html and "Ik heb de waarschuwingen gelezen" in html
+    assert sessions_of(plan.request)[0].date == plan.moments[0][0]
+
+    response = coordinator_client.post(url, data={**data, "move-warned": slot(moment, plan.expert), "move-confirmed": "y"})
+    assert response.status_code == 302
+    assert (sessions_of(plan.request)[0].date, sessions_of(plan.request)[0].dagdeel) == moment
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"move-day": "2026-02-30"}, "move-day"),
+    ({"move-day": "2020-01-01"}, "move-day"),
+    ({"move-expert_id": "999999"}, "move-expert_id"),
+    ({"move-dagdeel": ""}, "move-dagdeel"),
+    ({}, "move-day"),  # the same moment and expert: nothing to change
+])
+def test_bad_rescheduling_input_is_shown_at_its_field(coordinator_client, plan, data, field):
+    session = booked_session(plan)
+    before = counts()
+    values = {"move-day": session.date.isoformat(), "move-dagdeel": "ochtend", "move-expert_id": str(plan.expert.id),
+              **data}
+    response = coordinator_client.post(session_url(session) + "/verplaatsen", data=values)
+    assert response.status_code == 200 and has_field_error(html_of(response), field)
+    assert counts() == before
+
+
+def test_cancelling_through_the_page(coordinator_client, plan):
+    session = booked_session(plan)
+    book(plan, plan.moments[1])
+    register(session, "deelnemer@example.org", RegistrationState.CONFIRMED)
+    url = session_url(session) + "/annuleren"
+    before = counts()
+    html = html_of(coordinator_client.post(url, data={"cancel-reason": "  "}))
+    assert has_field_error(html, "cancel-reason") and counts() == before
+
+    since = last_mail_id()
+    response = coordinator_client.post(url, data={"cancel-reason": "De spreker is ziek."})
+    assert response.headers["Location"] == f"/coordinatie/aanvragen/{plan.request.id}"
+    html = flashes(coordinator_client, response.headers["Location"])
+    assert "De bijeenkomst is geannuleerd." in html and "1 van 2 dagdelen ingepland" in html
+    assert f'href="{schedule_url(plan.request)}"' in html
+    assert state_of(plan.request) is RequestState.GRANTED
+    mails = session_mails(since)
+    assert sorted((m.recipient, m.calendar_method) for m in mails) == sorted([
+        (CONTACT, "CANCEL"), ("deelnemer@example.org", "CANCEL"), (EXPERT, "CANCEL")])
+
+    html = html_of(coordinator_client.get(session_url(session)))
+    assert "Geannuleerd" in html and "De spreker is ziek." in html and "<form" not in html.split('id="main"')[1]
+    again = coordinator_client.post(url, data={"cancel-reason": "Nog eens."})
+    assert again.headers["Location"] == session_url(session)
+    assert "Deze bijeenkomst is geannuleerd." in flashes(coordinator_client, session_url(session))
+    assert len(session_mails(since)) == 3
+
+
+def test_a_session_that_has_begun_shows_no_forms(coordinator_client, plan, monkeypatch):
+    session = booked_session(plan)
+    monkeypatch.setattr(views, "has_started", lambda moment: True)
+    html = html_of(coordinator_client.get(session_url(session)))
+    assert "al begonnen of geweest" in html and "<form" not in html.split('id="main"')[1]
+    response = coordinator_client.post(session_url(session) + "/annuleren", data={"cancel-reason": "Te laat."})
+    assert response.status_code == 302 and sessions_of(plan.request)[0].state is SessionState.PLANNED
+
+
+# ---- the region's status page -----------------------------------------------------------------
+def test_the_status_page_shows_the_booking_and_a_cancellation_with_its_reason(client, plan):
+    session = booked_session(plan)
+    book(plan, plan.moments[1])
+    token = requests.status_token(plan.request)
+    html = html_of(client.get(f"/aanvraag/{token}"))
+    assert "Er is een bijeenkomst ingepland." in html and "Alle dagdelen zijn ingepland." in html
+    assert f'href="/aanvraag/{token}/intrekken"' in html and "tot de bijeenkomsten hebben plaatsgevonden" in html
+    services.cancel(session, "De spreker is ziek.", plan.coordinator)
+    html = html_of(client.get(f"/aanvraag/{token}"))
+    assert "(Geannuleerd)" in html and "De spreker is ziek." in html
+    assert "Er is een bijeenkomst geannuleerd." in html
+    withdraw = html_of(client.get(f"/aanvraag/{token}/intrekken"))
+    assert "wordt de geplande bijeenkomst geannuleerd" in withdraw
+
+
+# ---- query counts ------------------------------------------------------------------------------
+def _queries(client, url: str) -> int:
+    db.session.expire_all()
+    with count_queries() as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def test_the_pages_take_as_many_queries_for_many_experts_and_sessions_as_for_few(coordinator_client, plan):
+    small = plan.request
+    small_session = booked_session(plan)
+    days = [future_day(d) for d in range(50, 56)]
+    big = plan.granted(4, region=plan.regions[1], contact_email="noord@example.org",
+                       moments=[(day, MIDDAG) for day in days])
+    experts = [add_expert(plan, f"e{i}@example.org", f"Expert {i}", slots=[(d, MIDDAG) for d in days])
+               for i in range(10)]
+    big_sessions = [booked_session(plan, (day, MIDDAG), expert=expert, request=big)
+                    for day, expert in zip(days[:3], experts)]
+    extra = big_sessions[0]
+    for i in range(3):
+        register(extra, f"p{i}@example.org", RegistrationState.CONFIRMED)
+    declined = db.session.scalar(select(SessionExpert).where(SessionExpert.session_id == extra.id))
+    declined.state = AssignmentState.DECLINED
+    db.session.add(SessionExpert(session=extra, expert=experts[5], date=extra.date, dagdeel=extra.dagdeel))
+    db.session.commit()
+    assert len(sessions_of(big)) == 3 and db.session.scalar(select(func.count()).select_from(SessionExpert)) == 5
+
+    for few, many in [
+        (schedule_url(small), schedule_url(big)),
+        (f"/coordinatie/aanvragen/{small.id}", f"/coordinatie/aanvragen/{big.id}"),
+        (session_url(small_session), session_url(extra)),
+    ]:
+        assert _queries(coordinator_client, few) == _queries(coordinator_client, many), (few, many)
+    html = html_of(coordinator_client.get(schedule_url(big)))
+    assert len(re.findall(r'name="proposal-proposal"', html)) == 20  # of 3 days left x 10 experts
