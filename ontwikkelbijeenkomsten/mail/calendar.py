@@ -7,9 +7,9 @@ vobject misread. icalendar (7.3 and later) folds long lines at 75 octets.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 from datetime import datetime, timedelta
 from email.utils import parseaddr
+from functools import cache
 
 from icalendar import (
     Alarm,

@@ -123,15 +123,20 @@ def _claim(now: datetime, limit: int) -> list[int]:
     return ids
 
 
-def _message(row: OutboxMail) -> Message:
+def message_for(row: OutboxMail) -> Message:
+    """The mail as it goes out: rendered now if it was queued with a snapshot, invite attached."""
     render_pending([row])
-    return Message(
+    message = Message(
         subject=row.subject,
         recipients=[row.recipient],
         body=row.text_body,
         html=row.html_body,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
     )
+    if row.calendar:
+        message.attach("invite.ics", f"text/calendar; method={row.calendar_method}; charset=utf-8",
+                       row.calendar.encode())
+    return message
 
 
 def _record_failure(row: OutboxMail, error: Exception, now: datetime, report: DeliveryReport) -> None:
@@ -170,7 +175,7 @@ def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
         with mailer.connect() as connection:
             for row in rows:
                 try:
-                    connection.send(_message(row))
+                    connection.send(message_for(row))
                 except Exception as exc:  # the server refused this one mail
                     _record_failure(row, exc, now, report)
                 else:

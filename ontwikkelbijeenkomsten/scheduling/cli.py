@@ -101,7 +101,7 @@ def auto(period_ref: str, dry_run: bool) -> None:
             _print_unserved(done)
             click.echo(f"Nothing to book. Time: {progress.elapsed():.2f} s")
             return
-        click.echo(f"Booked {_dagdelen(done.plan.total)} of {_dagdelen(done.to_book)} for "
+        click.echo(f"Booked {done.plan.total} of {_dagdelen(done.to_book)} for "
                    f"{_requests(served_requests(done))} in {period.name}.")
         _print_regions(done)
         _print_unserved(done)

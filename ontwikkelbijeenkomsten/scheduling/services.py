@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
+from functools import wraps
 
 from flask_babel import force_locale, format_date, gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
@@ -55,19 +56,15 @@ class Booked:
     already: bool = False  # the same booking existed: a repeated click
 
 
-def booked_count(request: Request) -> int:
-    return len(active_sessions([request.id]).get(request.id, []))
-
-
 def _rolled_back(func):
     """Services own their transaction: a refused change leaves nothing behind."""
+    @wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
         except (RuleViolation, NeedsConfirmation):
             db.session.rollback()
             raise
-    wrapper.__name__, wrapper.__doc__ = func.__name__, func.__doc__
     return wrapper
 
 

@@ -42,7 +42,7 @@ def test_a_run_books_and_shows_progress_and_a_summary(app, plan):
     for step in ("reading", "building the network", "solving", "reading the solution", "writing the bookings",
                  "bookings"):
         assert step in result.stderr
-    assert f"Booked 2 dagdelen of 2 dagdelen for 1 request in {plan.period.name}." in result.stdout
+    assert f"Booked 2 of 2 dagdelen for 1 request in {plan.period.name}." in result.stdout
     assert "Zuid-Limburg: +2, 2 in total" in result.stdout
     assert "Total time:" in result.stdout
     assert sessions() == 2

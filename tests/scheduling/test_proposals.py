@@ -7,8 +7,8 @@ from flask_babel import force_locale
 
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.requests.models import RequestState
-from ontwikkelbijeenkomsten.scheduling import candidates, services
-from ontwikkelbijeenkomsten.scheduling.candidates import PERIOD_RANK
+from ontwikkelbijeenkomsten.scheduling import candidates
+from ontwikkelbijeenkomsten.scheduling.candidates import PERIOD_RANK, active_sessions
 from ontwikkelbijeenkomsten.scheduling.proposals import proposals
 
 from .conftest import MIDDAG, OCHTEND, future_day
@@ -133,4 +133,4 @@ def test_a_scheduled_request_has_no_proposals(plan):
     assert plan.request.state is RequestState.SCHEDULED
     result = proposals(plan.request)
     assert result.items == [] and result.to_book == 0 and result.found == 0
-    assert services.booked_count(plan.request) == 2
+    assert len(active_sessions([plan.request.id])[plan.request.id]) == 2

@@ -11,6 +11,7 @@ test once the translations are merged and compiled.
 """
 from __future__ import annotations
 
+import email
 from html.parser import HTMLParser
 from typing import ClassVar
 
@@ -21,6 +22,7 @@ from flask_babel import gettext as _
 
 from ontwikkelbijeenkomsten.core.urls import absolute_url
 from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.mail.services import message_for
 from ontwikkelbijeenkomsten.requests.services import request_for_token
 from ontwikkelbijeenkomsten.scheduling import services
 
@@ -183,3 +185,12 @@ def test_dutch_subjects_and_openings_are_translated(plan, kind):
     for mail in mails:
         assert mail.subject != subject % {"title": "Samen signaleren"}, f"English subject for a Dutch reader: {mail.subject}"
         assert opening not in mail.text_body, f"English text for a Dutch reader in {kind}"
+
+
+def test_a_delivered_session_mail_carries_its_invite(plan):
+    book(plan, plan.moments[0])
+    (contact_mail,) = [m for m in session_mails() if m.recipient == CONTACT]
+    message = email.message_from_bytes(message_for(contact_mail).as_bytes())
+    (invite,) = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+    assert invite.get_param("method") == "REQUEST" and invite.get_filename() == "invite.ics"
+    assert b"METHOD:REQUEST" in invite.get_payload(decode=True)
