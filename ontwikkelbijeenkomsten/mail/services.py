@@ -123,10 +123,25 @@ def _claim(now: datetime, limit: int) -> list[int]:
     return ids
 
 
+class _InviteMessage(Message):
+    """A mail whose multipart/alternative ends with its calendar invite, as calendar clients
+    expect: text/plain, text/html, text/calendar with the METHOD of the calendar inside."""
+
+    method: str | None = None
+
+    def _message(self):
+        built = super()._message()
+        for part in built.walk():
+            if part.get_content_type() == "text/calendar" and part.get_filename() is None:
+                part.set_param("method", self.method)
+        return built
+
+
 def message_for(row: OutboxMail) -> Message:
-    """The mail as it goes out: rendered now if it was queued with a snapshot, invite attached."""
+    """The mail as it goes out: rendered now if it was queued with a snapshot. A calendar
+    invite is the last alternative part and also an invite.ics attachment."""
     render_pending([row])
-    message = Message(
+    message = _InviteMessage(
         subject=row.subject,
         recipients=[row.recipient],
         body=row.text_body,
@@ -134,6 +149,8 @@ def message_for(row: OutboxMail) -> Message:
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
     )
     if row.calendar:
+        message.method = row.calendar_method
+        message.alts["calendar"] = row.calendar
         message.attach("invite.ics", f"text/calendar; method={row.calendar_method}; charset=utf-8",
                        row.calendar.encode())
     return message

@@ -191,6 +191,11 @@ def test_a_delivered_session_mail_carries_its_invite(plan):
     book(plan, plan.moments[0])
     (contact_mail,) = [m for m in session_mails() if m.recipient == CONTACT]
     message = email.message_from_bytes(message_for(contact_mail).as_bytes())
-    (invite,) = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
-    assert invite.get_param("method") == "REQUEST" and invite.get_filename() == "invite.ics"
-    assert b"METHOD:REQUEST" in invite.get_payload(decode=True)
+    assert message.get_content_type() == "multipart/mixed"
+    alternative, attachment = message.get_payload()
+    assert [p.get_content_type() for p in alternative.get_payload()] == ["text/plain", "text/html", "text/calendar"]
+    for invite in (alternative.get_payload()[-1], attachment):
+        assert invite.get_content_type() == "text/calendar"
+        assert (invite.get_param("method"), invite.get_param("charset")) == ("REQUEST", "utf-8")
+        assert b"METHOD:REQUEST" in invite.get_payload(decode=True)
+    assert attachment.get_filename() == "invite.ics"
