@@ -142,21 +142,21 @@ def _detail(item: Request, **submitted):
         select(User.id, User.name).where(User.id.in_([i for i in people_ids if isinstance(i, int)]))
     ).all())
     actions = {name for name, states in ACTION_STATES.items() if item.state in states}
-    sessions = request_sessions(item)
     return render_template(
         "requests/coordinator/detail.html", item=item, entry=entry, forms=forms, events=events,
-        people=people, actions=actions, sessions=sessions,
-        booked=sum(s.state is not SessionState.CANCELLED for s in sessions),
+        people=people, actions=actions, **request_sessions(item),
     )
 
 
-def request_sessions(item: Request) -> list[Session]:
-    """The request's sessions (also cancelled ones) with their experts, in order of time."""
-    return db.session.scalars(
+def request_sessions(item: Request) -> dict:
+    """For a page: `sessions`, the request's sessions (also cancelled ones) with their experts in
+    order of time, and `booked`, how many of them count against the granted dagdelen."""
+    sessions = db.session.scalars(
         select(Session).where(Session.request_id == item.id)
         .options(selectinload(Session.experts).joinedload(SessionExpert.expert))
         .order_by(Session.starts_at, Session.id)
     ).all()
+    return {"sessions": sessions, "booked": sum(s.state is not SessionState.CANCELLED for s in sessions)}
 
 
 def _assign_form(item: Request, **kwargs) -> AssignForm:

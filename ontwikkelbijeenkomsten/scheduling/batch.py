@@ -126,7 +126,7 @@ def _write(result: Preview, problem: Problem, actor: User | None, on_booking: Ca
     sessions = []
     for booking in plan.bookings:
         request, expert = requests[booking.request_id], experts[booking.expert_id]
-        sessions.append((services.add_booking(request, expert, booking.moment, shared_themes=themes[expert.id]), expert))
+        sessions.append((services.add_booking(request, expert, booking.moment, themes[expert.id]), expert))
     db.session.flush()
     for done, (session, expert) in enumerate(sessions, start=1):
         services.announce_booking(session, expert, actor)

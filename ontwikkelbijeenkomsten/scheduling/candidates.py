@@ -87,15 +87,19 @@ def booked_per_region(period_id: int) -> dict[int, int]:
     ).all())
 
 
-def load_supplies(start: date, end: date) -> list[Supply]:
-    """Every active expert with free (available, not booked) slots from `start` to `end`."""
+def load_supplies(start: date, end: date, expert_id: int | None = None) -> list[Supply]:
+    """Every active expert (or only `expert_id`) with free (available, not booked) slots from
+    `start` to `end`."""
     slots: dict[int, set[Moment]] = defaultdict(set)
-    for expert_id, day, dagdeel in db.session.execute(
+    query = (
         select(Availability.expert_id, Availability.date, Availability.dagdeel)
         .join(User, User.id == Availability.expert_id)
         .where(User.active, User.role == Role.EXPERT, Availability.date.between(start, end), ~slot_is_booked())
         .order_by(Availability.expert_id)  # the same data gives the same plan
-    ):
+    )
+    if expert_id is not None:
+        query = query.where(Availability.expert_id == expert_id)
+    for expert_id, day, dagdeel in db.session.execute(query):
         slots[expert_id].add((day, dagdeel))
     if not slots:
         return []

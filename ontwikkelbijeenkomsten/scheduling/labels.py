@@ -43,11 +43,8 @@ def region_rows(preview: Preview) -> list[RegionRow]:
     """Every region with dagdelen booked, planned or asked for in the period, by name."""
     plan = preview.plan
     planned = Counter(b.region_id for b in plan.bookings)
-    names = dict(preview.regions)
-    for item in plan.unserved:
-        names.setdefault(item.region_id, preview.requests[item.request_id].region.name)
     return sorted(
-        (RegionRow(rid, name, plan.per_region.get(rid, 0) - planned[rid], planned[rid]) for rid, name in names.items()),
+        (RegionRow(rid, name, plan.per_region[rid] - planned[rid], planned[rid]) for rid, name in preview.regions.items()),
         key=lambda row: (row.name, row.region_id),
     )
 

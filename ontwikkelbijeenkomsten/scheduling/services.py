@@ -100,21 +100,22 @@ def _check_free(expert: User, moment: Moment) -> None:
 
 
 def _supply(expert: User, moment: Moment) -> Supply:
+    """The expert's themes, regions and monthly room, as the scheduler sees them on that day."""
     day = moment[0]
-    return next(iter(s for s in load_supplies(day, day) if s.expert_id == expert.id), None) or Supply(
-        expert.id, frozenset(), frozenset(), frozenset())
+    found = load_supplies(day, day, expert.id)
+    return found[0] if found else Supply(expert.id, frozenset(), frozenset(), frozenset())
 
 
-def fit_warnings(request: Request, expert: User, moment: Moment, taken: list[Moment],
+def fit_warnings(request: Request, expert: User, supply: Supply, moment: Moment, taken: list[Moment],
                  leaving: Moment | None = None) -> list:
-    """Why booking `expert` at `moment` for `request` falls outside the proposals (empty: it fits).
+    """Why booking `expert` (`supply`) at `moment` for `request` falls outside the proposals
+    (empty: it fits).
 
     `leaving` is the moment the same expert moves away from, which frees room in its month.
     """
     warnings = []
     if moment not in request_moments(request, taken):
         warnings.append(_l("This moment is not one of the region's preferred moments or its preferred period."))
-    supply = _supply(expert, moment)
     if not supply.themes & {t.id for t in request.themes}:
         warnings.append(_l("%(name)s does not cover any of the themes of this request.", name=expert.name))
     if supply.regions is not None and request.region_id not in supply.regions:
@@ -191,11 +192,12 @@ def book(request: Request, expert_id: int | None, day: date, dagdeel: Dagdeel, a
     _check_moment(moment)
     expert = _expert(expert_id)
     _check_free(expert, moment)
-    warnings = fit_warnings(request, expert, moment, taken)
+    supply = _supply(expert, moment)
+    warnings = fit_warnings(request, expert, supply, moment, taken)
     if warnings and not confirmed:
         raise NeedsConfirmation(warnings)
 
-    session = add_booking(request, expert, moment, title=title)
+    session = add_booking(request, expert, moment, supply.themes, title=title)
     _flush_or_taken(expert)
     announce_booking(session, expert, actor, outside_proposals=bool(warnings))
     if len(taken) + 1 >= request.dagdelen_granted:
@@ -204,16 +206,15 @@ def book(request: Request, expert_id: int | None, day: date, dagdeel: Dagdeel, a
     return Booked(session)
 
 
-def add_booking(request: Request, expert: User, moment: Moment, *, title: str = "",
-                shared_themes: frozenset[int] | None = None) -> Session:
-    """The regional session and its assignment; the caller flushes, then calls announce_booking."""
-    if shared_themes is None:
-        shared_themes = _supply(expert, moment).themes
+def add_booking(request: Request, expert: User, moment: Moment, expert_themes: frozenset[int], *,
+                title: str = "") -> Session:
+    """The regional session (with the request's themes the expert covers) and its assignment;
+    the caller flushes, then calls announce_booking."""
     session = Session(
         kind=SessionKind.REGIONAL, request=request, region=request.region,
         title=(title or "").strip() or default_title(request), description=request.goal,
         location=request.location if request.location_kind is LocationKind.ADDRESS else "",
-        themes=[t for t in request.themes if t.id in shared_themes] or list(request.themes),
+        themes=[t for t in request.themes if t.id in expert_themes] or list(request.themes),
     )
     _place_session(session, moment)
     db.session.add(session)
@@ -291,7 +292,7 @@ def reschedule(session: Session, day: date, dagdeel: Dagdeel, expert_id: int | N
         raise RuleViolation("day", _l("This request already has a session in this dagdeel."))
     _check_free(expert, moment)
     leaving = (session.date, session.dagdeel) if keeps_expert else None
-    warnings = fit_warnings(request, expert, moment, taken, leaving) if request else []
+    warnings = fit_warnings(request, expert, _supply(expert, moment), moment, taken, leaving) if request else []
     if warnings and not confirmed:
         raise NeedsConfirmation(warnings)
 

@@ -96,10 +96,9 @@ def _request_page(item: Request, *, proposal: ProposalForm | None = None, manual
             (slot_value(*p.moment, p.expert_id), _proposal_label(p)) for p in found.items
         ]
         forms["manual"] = manual or ManualForm(prefix="manual", formdata=None, experts=_experts(), title=title)
-    sessions = request_sessions(item)
     return render_template(
-        "scheduling/request.html", item=item, found=found, forms=forms, warnings=warnings, sessions=sessions,
-        booked=sum(s.state is not SessionState.CANCELLED for s in sessions), grid_url=_grid_url(item),
+        "scheduling/request.html", item=item, found=found, forms=forms, warnings=warnings,
+        grid_url=_grid_url(item), **request_sessions(item),
     )
 
 
