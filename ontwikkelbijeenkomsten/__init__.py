@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from .experts import coordinator_views as expert_coordinator_views  # noqa: F401
     from .experts.blueprint import bp as experts_bp
     from .mail import cli as mail_cli
+    from .mail.views import bp as mail_bp
     from .regions import cli as regions_cli
     from .regions.views import bp as regions_bp
     from .requests import coordinator_views, public_views  # noqa: F401  (routes on requests_bp)
@@ -73,6 +74,8 @@ def _register_blueprints(app: Flask) -> None:
     from .scheduling import batch_views, views  # noqa: F401  (routes on scheduling_bp)
     from .scheduling import cli as scheduling_cli
     from .scheduling.blueprint import bp as scheduling_bp
+    from .sessions import list_views, public_views, training_views  # noqa: F401  (routes on sessions_bp)
+    from .sessions.blueprint import bp as sessions_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -80,6 +83,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(regions_bp)
     app.register_blueprint(experts_bp)
     app.register_blueprint(scheduling_bp)
+    app.register_blueprint(sessions_bp)
+    app.register_blueprint(mail_bp)
     errors.init_app(app)
     for module in (accounts_cli, demo_cli, mail_cli, regions_cli, scheduling_cli):
         app.cli.add_command(module.group)

@@ -11,7 +11,7 @@ from ontwikkelbijeenkomsten.demo.services import (
 from ontwikkelbijeenkomsten.extensions import db
 from ontwikkelbijeenkomsten.regions.models import QuotaLedger, Region
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
-from ontwikkelbijeenkomsten.sessions.models import RegistrationState, Session
+from ontwikkelbijeenkomsten.sessions.models import Evaluation, RegistrationState, Session
 
 
 def _count(model, *where):
@@ -28,9 +28,15 @@ def test_demo_is_a_living_example(app):
     states = set(db.session.scalars(select(Request.state)))
     assert {RequestState.SUBMITTED, RequestState.IN_REVIEW, RequestState.GRANTED, RequestState.SCHEDULED} <= states
     sessions = db.session.scalars(select(Session)).all()
-    assert len(sessions) == 2 and all(s.registrations for s in sessions)
+    leads = [s for s in sessions if s.series_id is None]
+    assert len(sessions) == 6 and len(leads) == 4 and all(s.registrations for s in leads)
     training = next(s for s in sessions if s.capacity == 3)
     assert [r.state for r in training.registrations].count(RegistrationState.WAITING) == 1
+    series = next(s for s in leads if s.parts)
+    assert len(series.all_parts) == 3 and series.all_parts[0] is series
+    held = next(s for s in leads if s.title == "OOGO in de praktijk")
+    assert all(r.state is RegistrationState.ATTENDED and r.attendances for r in held.registrations)
+    assert _count(Evaluation) == 2
     granted = db.session.scalar(select(func.sum(QuotaLedger.granted)))
     assert granted == db.session.scalar(select(func.sum(Request.dagdelen_granted)))
 

@@ -92,3 +92,9 @@ def in_choices(message):
             raise ValidationError(message)
 
     return check
+
+
+def field_error(form, exc) -> None:
+    """Show a service's RuleViolation at the field it names, or above the form."""
+    field = form._fields.get(exc.field)
+    (field.errors if field is not None else form.form_errors).append(exc.message)

@@ -1,4 +1,7 @@
 """The exception every service raises for input that is well-formed but breaks a rule."""
+from functools import wraps
+
+from ..extensions import db
 
 
 class RuleViolation(Exception):
@@ -8,3 +11,18 @@ class RuleViolation(Exception):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+def rolled_back(*refusals: type[Exception]):
+    """Services own their transaction: when one refuses (a RuleViolation, or one of
+    `refusals`), nothing it wrote stays behind."""
+    def decorate(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except (RuleViolation, *refusals):
+                db.session.rollback()
+                raise
+        return wrapper
+    return decorate

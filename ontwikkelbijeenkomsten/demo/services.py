@@ -25,6 +25,8 @@ from ..regions.models import (
 from ..regions.services import import_regions, school_year_containing
 from ..requests.models import LocationKind, PreferredMoment, Request, RequestState
 from ..sessions.models import (
+    Attendance,
+    Evaluation,
     Registration,
     RegistrationState,
     Sector,
@@ -217,11 +219,67 @@ def _add_sessions(requests, experts, themes, regions, today) -> None:
         ("Tom Hendriks", "t.hendriks@example.org", "Praktijkschool West", Sector.ONDERWIJS, "Zorgcoördinator"),
     ]
     for session in (regional, training):
-        for person_name, email, org, sector, function in people:
-            full = session.capacity is not None and session.confirmed_count >= session.capacity
-            session.registrations.append(Registration(
-                name=person_name, email=email, organisation=org, sector=sector, function=function,
-                state=RegistrationState.WAITING if full else RegistrationState.CONFIRMED,
-            ))
-            if not full:
-                session.confirmed_count += 1
+        _register(session, people)
+    _add_series(experts, themes, today)
+    _add_past_training(experts, themes, regions, today, people)
+
+
+def _register(session: Session, people) -> list[Registration]:
+    """Places while they last, then the waiting list, as the registration rules give them."""
+    added = []
+    for person_name, email, org, sector, function in people:
+        full = session.capacity is not None and session.confirmed_count >= session.capacity
+        added.append(Registration(
+            name=person_name, email=email, organisation=org, sector=sector, function=function,
+            state=RegistrationState.WAITING if full else RegistrationState.CONFIRMED, consent_at=utcnow(),
+        ))
+        session.registrations.append(added[-1])
+        if not full:
+            session.confirmed_count += 1
+    return added
+
+
+def _with_expert(session: Session, expert) -> Session:
+    db.session.add(session)
+    session.experts.append(SessionExpert(expert=expert, date=session.date, dagdeel=session.dagdeel))
+    return session
+
+
+def _add_series(experts, themes, today) -> None:
+    """A national online series of three mornings, registered as one."""
+    lead = None
+    for week in range(3):
+        part = _session_at(
+            _next_weekday(today, 1, 5 + week), Dagdeel.OCHTEND, kind=SessionKind.OPEN_TRAINING, series=lead,
+            title="Leergang doorgaande lijnen: van voorschool tot mbo",
+            description="Drie ochtenden over overgangen tussen scholen en de jeugdhulp die meegaat.",
+            target_groups="Zorgcoördinatoren, jeugdconsulenten en beleidsmedewerkers",
+            online_url="https://meet.example.org/doorgaande-lijnen", capacity=None if lead else 25,
+            themes=[themes["doorgaande-lijnen"], themes["jonge-risicokinderen"]],
+        )
+        lead = lead or part
+        _with_expert(part, experts[1])
+    _register(lead, [
+        ("Sanne Smit", "s.smit@example.org", "SWV VO Utrecht", Sector.ONDERWIJS, "Zorgcoördinator"),
+        ("Karim Haddou", "k.haddou@example.org", "Jeugdteam Zuid", Sector.JEUGDHULP, "Jeugdconsulent"),
+    ])
+
+
+def _add_past_training(experts, themes, regions, today, people) -> None:
+    """A training three weeks ago: attendance marked, evaluations given."""
+    held = _with_expert(_session_at(
+        _next_weekday(today, 2, -3), Dagdeel.MIDDAG, kind=SessionKind.OPEN_TRAINING,
+        title="OOGO in de praktijk", description="Hoe voert u het op overeenstemming gericht overleg samen?",
+        location="Provinciehuis Maastricht", capacity=20, region=regions.get("JZ41"), themes=[themes["oogo"]],
+    ), experts[0])
+    db.session.flush()
+    answers = [(5, "Concrete voorbeelden uit de regio.", ""), (4, "Samen met de gemeente aan tafel.",
+                                                               "Meer tijd voor de casussen.")]
+    for registration, answer in zip(_register(held, people[:3]), [*answers, None], strict=True):
+        registration.state = RegistrationState.ATTENDED
+        registration.evaluation_requested_at = utcnow()
+        registration.attendances.append(Attendance(session_id=held.id))
+        if answer:
+            score, went_well, to_improve = answer
+            registration.evaluation = Evaluation(session_id=held.id, score=score, went_well=went_well,
+                                                 to_improve=to_improve)

@@ -116,18 +116,29 @@ def _vtimezone_bytes() -> bytes:
     return amsterdam_vtimezone().to_ical()
 
 
-def feed(events: Iterable[Event], name: str) -> bytes:
-    """A calendar to subscribe to (METHOD:PUBLISH; invitations need REQUEST or CANCEL instead)."""
+def _published(events: Iterable[Event]) -> Calendar:
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
+    calendar.add_component(amsterdam_vtimezone())
+    for event in events:
+        calendar.add_component(event)
+    return calendar
+
+
+def feed(events: Iterable[Event], name: str) -> bytes:
+    """A calendar to subscribe to (METHOD:PUBLISH; invitations need REQUEST or CANCEL instead)."""
+    calendar = _published(events)
     calendar.add("X-WR-CALNAME", name)
     calendar.add("X-WR-TIMEZONE", TIMEZONE)
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
-    calendar.add_component(amsterdam_vtimezone())
-    for event in events:
-        calendar.add_component(event)
     return calendar.to_ical()
+
+
+def download(sessions: Iterable[Session], url: str) -> bytes:
+    """The .ics behind "Zet in mijn agenda": the sessions (every part of a series) to import,
+    with the same UIDs as the invites, so an import and an invite never make two events."""
+    return _published(session_event(s, url=url, description=url) for s in sessions).to_ical()

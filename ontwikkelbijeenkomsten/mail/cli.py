@@ -1,17 +1,27 @@
+import socket
 import time
 
 import click
 from flask.cli import with_appcontext
 
+from ..sessions.reminders import send_reminders
 from . import services
 
 group = click.Group("mail", help="Deliver the mails in the outbox.")
+#: Flask-Mail opens SMTP connections without a timeout: a server that accepts the connection
+#: and never answers would stop the worker for good. In a worker process this default is safe.
+SMTP_TIMEOUT = 60
+
+
+def _with_timeout() -> None:
+    socket.setdefaulttimeout(SMTP_TIMEOUT)
 
 
 @group.command("send-queued")
 @with_appcontext
 def send_queued() -> None:
     """Deliver every mail that is due, once."""
+    _with_timeout()
     total = services.DeliveryReport()
     while True:
         report = services.deliver_due()
@@ -31,6 +41,7 @@ def send_queued() -> None:
 @with_appcontext
 def work(interval: float) -> None:
     """Keep delivering mails until stopped (Ctrl+C)."""
+    _with_timeout()
     click.echo("Delivering mails; stop with Ctrl+C.")
     while True:
         report = services.deliver_due()
@@ -38,3 +49,15 @@ def work(interval: float) -> None:
             click.echo(f"sent {report.sent}, retrying later {report.retrying}, failed {report.failed}")
         else:
             time.sleep(interval)
+
+
+@group.command("reminders")
+@with_appcontext
+def reminders() -> None:
+    """Queue a reminder for every session that begins within two days (run it from cron;
+    a session is reminded once, however often this runs)."""
+    def progress(done: int, total: int) -> None:
+        click.echo(f"session {done} of {total}")
+
+    queued = send_reminders(progress=progress)
+    click.echo(f"Done: {queued} reminders queued; `mail send-queued` or `mail work` delivers them.")

@@ -114,13 +114,21 @@ def _claim(now: datetime, limit: int) -> list[int]:
     query = select(OutboxMail.id).where(due).order_by(OutboxMail.id).limit(limit)
     ids = list(db.session.scalars(query.with_for_update(skip_locked=True)))
     if ids:
+        # A row taken back from a worker that stopped while sending counts as an attempt, so
+        # a mail that kills the worker every time ends as failed instead of coming back forever.
+        stuck = and_(OutboxMail.id.in_(ids), OutboxMail.state == MailState.SENDING)
+        db.session.execute(update(OutboxMail).where(stuck).values(
+            attempts=OutboxMail.attempts + 1, last_error="The delivery stopped while sending this mail."))
+        db.session.execute(update(OutboxMail).where(OutboxMail.id.in_(ids), OutboxMail.attempts >= MAX_ATTEMPTS)
+                           .values(state=MailState.FAILED, locked_at=None))
         db.session.execute(
             update(OutboxMail)
-            .where(OutboxMail.id.in_(ids))
+            .where(OutboxMail.id.in_(ids), OutboxMail.state != MailState.FAILED)
             .values(state=MailState.SENDING, locked_at=now)
         )
     db.session.commit()
-    return ids
+    return list(db.session.scalars(select(OutboxMail.id).where(
+        OutboxMail.id.in_(ids), OutboxMail.state == MailState.SENDING).order_by(OutboxMail.id))) if ids else []
 
 
 class _InviteMessage(Message):
@@ -188,11 +196,20 @@ def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
                 _mark_sent(row, report)
         db.session.commit()
         return report
+    built = []
+    for row in rows:
+        try:
+            built.append((row, message_for(row)))
+        except Exception as exc:  # a mail that cannot be rendered waits for a retry
+            _record_failure(row, exc, now, report)
+    # No transaction stays open while the SMTP server works: on SQLite it would hold the
+    # write lock and keep every other writer waiting until the whole batch was sent.
+    db.session.commit()
     try:
         with mailer.connect() as connection:
-            for row in rows:
+            for row, message in built:
                 try:
-                    connection.send(message_for(row))
+                    connection.send(message)
                 except Exception as exc:  # the server refused this one mail
                     _record_failure(row, exc, now, report)
                 else:
@@ -208,6 +225,7 @@ def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
 
 def _mark_sent(row: OutboxMail, report: DeliveryReport) -> None:
     row.state = MailState.SENT
+    row.last_error = ""
     row.sent_at = utcnow()
     row.locked_at = None
     row.attempts += 1

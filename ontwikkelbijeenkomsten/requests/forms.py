@@ -51,7 +51,7 @@ from ..core.time import Dagdeel
 from ..regions.labels import organisation_type_choices
 from ..regions.models import ProgrammePeriod
 from ..regions.quota import QuotaStatus
-from ..sessions.models import Sector
+from ..sessions.labels import sector_choices
 from .models import LocationKind
 from .services import MAX_DAGDELEN, MAX_MOMENTS, MAX_PARTICIPANTS
 
@@ -73,15 +73,6 @@ def _check_phone(form, field) -> None:
     digits = sum(ch.isdigit() for ch in field.data or "")
     if field.data and (not PHONE.match(field.data) or not 9 <= digits <= 15):
         raise ValidationError(_("Enter a telephone number like 06 12345678 or +31 30 123 45 67."))
-
-
-def sector_choices() -> list[tuple[str, str]]:
-    return [
-        (Sector.ONDERWIJS.value, _("Education")),
-        (Sector.JEUGDHULP.value, _("Youth care")),
-        (Sector.GEMEENTE.value, _("Municipality")),
-        (Sector.OTHER.value, _("Other")),
-    ]
 
 
 def location_choices() -> list[tuple[str, str]]:

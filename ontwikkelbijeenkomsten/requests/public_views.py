@@ -28,6 +28,7 @@ from ..extensions import db, limiter
 from ..regions import quota
 from ..regions.models import OrganisationType
 from ..scheduling.services import upcoming_sessions
+from ..sessions.links import session_token
 from ..sessions.models import Session
 from . import services
 from .blueprint import bp
@@ -168,9 +169,13 @@ def status(token: str):
     sessions = list(db.session.scalars(
         select(Session).where(Session.request_id == found.id).order_by(Session.starts_at, Session.id)
     ))
+    # The private registration link of each session to come, for the region to share.
+    registration_links = {
+        s.id: absolute_url("sessions.private_session", token=session_token(s)) for s in upcoming_sessions(found)
+    }
     return private_page(make_response(render_template(
         "requests/status.html", req=found, token=token, history=history, sessions=sessions,
-        withdrawable=found.state in services.WITHDRAWABLE,
+        registration_links=registration_links, withdrawable=found.state in services.WITHDRAWABLE,
     )))
 
 

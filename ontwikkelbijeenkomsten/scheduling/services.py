@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
-from functools import wraps
 
 from flask_babel import force_locale, format_date, gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
@@ -19,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import Role, User
 from ..core import audit
 from ..core.i18n import dagdeel_label
-from ..core.rules import RuleViolation
+from ..core.rules import RuleViolation, rolled_back
 from ..core.time import Dagdeel, local_to_utc, to_local
 from ..experts.availability import live_assignment
 from ..experts.models import Availability
@@ -56,16 +55,7 @@ class Booked:
     already: bool = False  # the same booking existed: a repeated click
 
 
-def _rolled_back(func):
-    """Services own their transaction: a refused change leaves nothing behind."""
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (RuleViolation, NeedsConfirmation):
-            db.session.rollback()
-            raise
-    return wrapper
+_rolled_back = rolled_back(NeedsConfirmation)
 
 
 # ---- checks shared by booking and rescheduling --------------------------------------------------
@@ -209,12 +199,14 @@ def book(request: Request, expert_id: int | None, day: date, dagdeel: Dagdeel, a
 def add_booking(request: Request, expert: User, moment: Moment, expert_themes: frozenset[int], *,
                 title: str = "") -> Session:
     """The regional session (with the request's themes the expert covers) and its assignment;
-    the caller flushes, then calls announce_booking."""
+    the caller flushes, then calls announce_booking. Its places: the participants the region
+    expects (no limit when it gave none); coordinators can change that."""
     session = Session(
         kind=SessionKind.REGIONAL, request=request, region=request.region,
         title=(title or "").strip() or default_title(request), description=request.goal,
         location=request.location if request.location_kind is LocationKind.ADDRESS else "",
         themes=[t for t in request.themes if t.id in expert_themes] or list(request.themes),
+        capacity=request.expected_participants or None,
     )
     _place_session(session, moment)
     db.session.add(session)
@@ -356,6 +348,13 @@ def change_details(session: Session, details: Details, actor: User) -> bool:
     A change of time or place raises the SEQUENCE and tells everyone; a new title or
     description alone is saved quietly. Returns whether people were told.
     """
+    told = apply_details(session, details, actor)
+    db.session.commit()
+    return told
+
+
+def apply_details(session: Session, details: Details, actor: User) -> bool:
+    """change_details in the caller's transaction (which rolls back when this raises)."""
     _lock_session(session)
     _check_open(session)
     title = details.title.strip()
@@ -378,7 +377,6 @@ def change_details(session: Session, details: Details, actor: User) -> bool:
         _mail_changed(session, mails.people(session), moved_from=None)
     audit.record("session.changed", _history_subject(session), actor=actor, session_id=session.id,
                  told=noticeable)
-    db.session.commit()
     return noticeable
 
 

@@ -17,11 +17,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..accounts.access import acting_user, coordinator_required
 from ..accounts.models import Role, User
 from ..core.i18n import clock, dagdeel_label, long_date
+from ..core.forms import field_error
 from ..core.rules import RuleViolation
 from ..experts.availability import MAX_GRID_DAYS
 from ..extensions import db
 from ..requests.coordinator_views import REQUEST_URL, request_sessions
 from ..requests.models import Request, RequestState
+from ..sessions.lists import waiting_count
 from ..sessions.models import (
     ACTIVE_ASSIGNMENT_STATES,
     Session,
@@ -50,11 +52,6 @@ def _experts() -> list[tuple[int, str]]:
     return db.session.execute(
         select(User.id, User.name).where(User.role == Role.EXPERT, User.active).order_by(User.name, User.id)
     ).all()
-
-
-def _field_error(form, exc: RuleViolation) -> None:
-    field = form._fields.get(exc.field)
-    (field.errors if field is not None else form.form_errors).append(exc.message)
 
 
 def _slot_text(day, dagdeel, expert: str) -> dict:
@@ -178,7 +175,7 @@ def book_manual(request_id: int):
         except RuleViolation as exc:
             if exc.field == "request":
                 return _to_detail(item, exc.message)
-            _field_error(form, exc)
+            field_error(form, exc)
         else:
             return _booked(item, booked)
     if item.state is not RequestState.GRANTED:
@@ -210,6 +207,7 @@ def _closed_message(session: Session) -> str | None:
 
 def _session_page(session: Session, *, warnings=(), **submitted):
     """The session's page; `submitted` holds the form that was sent (details, move or cancel)."""
+
     closed = _closed_message(session)
     forms = {}
     if not closed:
@@ -225,7 +223,7 @@ def _session_page(session: Session, *, warnings=(), **submitted):
             **submitted,
         }
     return render_template("scheduling/session.html", session=session, forms=forms, closed=closed,
-                           warnings=warnings)
+                           warnings=warnings, waiting=waiting_count(session.lead))
 
 
 def _session_action(session_id: int, name: str, make_form, run):
@@ -248,7 +246,7 @@ def _session_action(session_id: int, name: str, make_form, run):
             if exc.field == "session":
                 flash(exc.message, "warning")
                 return redirect(url_for(".session", session_id=session.id))
-            _field_error(form, exc)
+            field_error(form, exc)
         else:
             flash(message, "success")
             return redirect(target)

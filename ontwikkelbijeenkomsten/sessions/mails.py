@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from ..core.time import Dagdeel
 from ..core.urls import absolute_url
@@ -19,8 +20,10 @@ from ..mail import calendar
 from ..mail import services as mail
 from ..mail.models import OutboxMail
 from ..requests.services import status_token
+from .links import registration_token
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
+    Registration,
     RegistrationState,
     Session,
     SessionExpert,
@@ -56,15 +59,23 @@ def expert_person(assignment: SessionExpert) -> Person:
                   absolute_url("experts.assignments", expert_id=expert.id))
 
 
+def participant(registration: Registration, invited: bool | None = None,
+                page: str = "sessions.registration") -> Person:
+    """A participant, linked to their registration page (or another private `page` of it);
+    invited while they have a place."""
+    if invited is None:
+        invited = registration.state is RegistrationState.CONFIRMED
+    return Person(registration.name, registration.email, registration.locale, "participant",
+                  absolute_url(page, token=registration_token(registration)), invited)
+
+
 def people(session: Session) -> list[Person]:
-    """The contact, the experts with an active assignment, and the registered participants."""
+    """The contact, the experts with an active assignment, and the registered participants
+    (of the whole series: they are registered at its lead)."""
     found = [p for p in [contact_of(session)] if p]
     found += [expert_person(a) for a in session.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
-    found += [
-        Person(r.name, r.email, r.locale, "participant", invited=r.state is RegistrationState.CONFIRMED)
-        for r in session.registrations
-        if r.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING)
-    ]
+    found += [participant(r) for r in session.lead.registrations
+              if r.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING)]
     return found
 
 
@@ -84,19 +95,27 @@ def _snapshot(session: Session) -> dict:
     }
 
 
-def tell(session: Session, person: Person, kind: str, subject, template: str, method: str, *,
+def _part(session: Session) -> dict:
+    return {"starts_at": session.starts_at.isoformat(), "ends_at": session.ends_at.isoformat(),
+            "cancelled": session.state is SessionState.CANCELLED}
+
+
+def tell(session: Session, person: Person, kind: str, subject, template: str, method: str | None, *,
          expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None) -> OutboxMail:
     """Queue `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
 
     `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
-    why it was cancelled. Subject and reason are put in the person's language now.
+    why it was cancelled. Subject and reason are put in the person's language now. A session
+    in a series also lists every part of it.
     """
     with force_locale(person.locale):
         subject, reason = str(subject), str(reason) if reason is not None else None
+    parts = session.all_parts
     snapshot = {
         "session": _snapshot(session), "person": asdict(person), "reason": reason,
         "expert": expert.name if expert else None,
         "moved_from": [moved_from[0].isoformat(), moved_from[1].value] if moved_from else None,
+        "parts": [_part(p) for p in parts] if len(parts) > 1 else [],
     }
     return mail.enqueue_snapshot(person.email, kind, subject, template, person.locale, RENDERER, snapshot,
                                  calendar_method=method if person.invited else None)
@@ -108,10 +127,13 @@ def render(row: OutboxMail) -> None:
     session = _session_view(data["session"])
     person = Person(**data["person"])
     moved = data["moved_from"]
+    parts = [SimpleNamespace(starts_at=datetime.fromisoformat(p["starts_at"]),
+                             ends_at=datetime.fromisoformat(p["ends_at"]), cancelled=p["cancelled"])
+             for p in data.get("parts", [])]
     row.text_body, row.html_body = mail.render_bodies(
         row.template, row.locale, session=session, person=person, link=person.link, reason=data["reason"],
         expert=SimpleNamespace(name=data["expert"]) if data["expert"] else None,
-        moved_from=(date.fromisoformat(moved[0]), Dagdeel(moved[1])) if moved else None,
+        moved_from=(date.fromisoformat(moved[0]), Dagdeel(moved[1])) if moved else None, parts=parts,
     )
     if person.invited:
         row.calendar = calendar.invitation(
@@ -130,3 +152,28 @@ def _session_view(data: dict) -> SimpleNamespace:
         "region": SimpleNamespace(name=data["region"]) if data["region"] else None,
         "request": SimpleNamespace(**data["request"]) if data["request"] else None,
     })
+
+
+#: Mails to a participant: subject, and the METHOD of the invite they carry (None: no invite,
+#: as for a waiting-list spot, which is not a place in anyone's calendar).
+REGISTRATION_MAILS = {
+    "confirmed": (lambda title: _l("Registration confirmed: %(title)s", title=title), "REQUEST"),
+    "waiting": (lambda title: _l("On the waiting list: %(title)s", title=title), None),
+    "promoted": (lambda title: _l("You have a place: %(title)s", title=title), "REQUEST"),
+    "cancelled": (lambda title: _l("Registration cancelled: %(title)s", title=title), "CANCEL"),
+    "evaluation": (lambda title: _l("How was %(title)s? Give your opinion", title=title), None),
+}
+
+
+def tell_registration(registration: Registration, kind: str, reason=None) -> None:
+    """Queue the participant's mail about their registration. With a place (or losing one):
+    one mail and invite per part of the series that is not cancelled; otherwise one mail."""
+    subject, method = REGISTRATION_MAILS[kind]
+    lead = registration.session
+    invited = method is not None and (kind != "cancelled" or registration.state is RegistrationState.CONFIRMED)
+    person = participant(registration, invited, "sessions.evaluation" if kind == "evaluation" else "sessions.registration")
+    about = [part for part in lead.all_parts if part.state is not SessionState.CANCELLED] if invited else [lead]
+    for session in about:
+        experts = [a.expert for a in session.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
+        tell(session, person, f"registration_{kind}", subject(lead.title), f"sessions/registration_{kind}",
+             method, reason=reason, expert=experts[0] if experts else None)

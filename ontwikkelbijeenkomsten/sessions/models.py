@@ -67,8 +67,10 @@ def _new_uid() -> str:
 class Session(db.Model):
     """A bijeenkomst in one dagdeel: regional (from a request) or an open training.
 
-    `uid` and `sequence` identify it in calendar invites; `confirmed_count` is the
-    capacity counter that registrations raise with a conditional UPDATE.
+    An open training of several dagdelen is a series: the first session is its lead and holds
+    the registrations, capacity and registration window; the other parts point to it with
+    `series_id`. `uid` and `sequence` identify each session in calendar invites;
+    `confirmed_count` is the capacity counter that registrations raise with a conditional UPDATE.
     """
 
     __tablename__ = "sessions"
@@ -94,9 +96,11 @@ class Session(db.Model):
     request_id: Mapped[int | None] = mapped_column(
         ForeignKey("requests.id", ondelete="RESTRICT"), index=True
     )
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    target_groups: Mapped[str] = mapped_column(String(300), default="")
     date: Mapped[date]
     dagdeel: Mapped[Dagdeel] = mapped_column(enum_type(Dagdeel, "session_dagdeel"))
     starts_at: Mapped[datetime]
@@ -109,6 +113,7 @@ class Session(db.Model):
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    reminded_at: Mapped[datetime | None]  # when the reminders two days before went out
     uid: Mapped[str] = mapped_column(String(120), unique=True, default=_new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -122,6 +127,19 @@ class Session(db.Model):
     registrations: Mapped[list[Registration]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Registration.id"
     )
+    series: Mapped[Session | None] = relationship(remote_side=[id], back_populates="parts")
+    parts: Mapped[list[Session]] = relationship(back_populates="series", order_by="Session.starts_at")
+
+    @property
+    def lead(self) -> Session:
+        """The session that holds the registrations: the first part of a series, else itself."""
+        return self.series or self
+
+    @property
+    def all_parts(self) -> list[Session]:
+        """Every dagdeel of the series this session belongs to, in time order."""
+        lead = self.lead
+        return sorted([lead, *lead.parts], key=lambda s: s.starts_at)
 
 
 class SessionExpert(db.Model):
@@ -172,6 +190,7 @@ class Registration(db.Model):
             sqlite_where=text(ACTIVE_REGISTRATION),
             postgresql_where=text(ACTIVE_REGISTRATION),
         ),
+        Index("ix_registrations_session_state", "session_id", "state", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -184,7 +203,48 @@ class Registration(db.Model):
     function: Mapped[str] = mapped_column(String(200), default="")
     needs: Mapped[str] = mapped_column(Text, default="")
     locale: Mapped[str] = mapped_column(String(5), default="nl")
+    consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    evaluation_requested_at: Mapped[datetime | None]
 
     session: Mapped[Session] = relationship(back_populates="registrations")
+    attendances: Mapped[list[Attendance]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan"
+    )
+    evaluation: Mapped[Evaluation | None] = relationship(
+        back_populates="registration", cascade="all, delete-orphan"
+    )
+
+
+class Attendance(db.Model):
+    """A registered participant was present at one session (one part of a series)."""
+
+    __tablename__ = "attendances"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="attendances")
+
+
+class Evaluation(db.Model):
+    """One attendee's answers about a session (or series): a score and two open questions."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_one_to_five"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), unique=True
+    )
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    score: Mapped[int]
+    went_well: Mapped[str] = mapped_column(Text, default="")
+    to_improve: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="evaluation")

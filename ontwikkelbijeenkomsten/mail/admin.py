@@ -1,0 +1,157 @@
+"""What coordinators see of the outbox, and putting a mail that did not go out back in the queue.
+
+The worker (`flask mail work` / `mail send-queued`) delivers what is put back; nothing here sends.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import load_only
+
+from ..core import audit
+from ..core.db import utcnow
+from ..core.rules import RuleViolation
+from ..extensions import db
+from .models import MailState, OutboxMail
+from .services import render_pending
+
+#: How many mails each list on the outbox page shows at most.
+LISTED = 50
+
+#: Put back in the queue by a coordinator: failed, or waiting for a later attempt after an error.
+RESENDABLE = or_(
+    OutboxMail.state == MailState.FAILED,
+    and_(OutboxMail.state == MailState.QUEUED, OutboxMail.attempts > 0),
+)
+
+#: Why a mail cannot be put back, by its state (a queued one that never failed is still to go).
+REFUSALS = {
+    MailState.SENT: _l("This mail has already been sent. It is not sent a second time."),
+    MailState.SENDING: _l("This mail is being sent right now."),
+    MailState.QUEUED: _l("This mail is already in the queue and goes out soon."),
+}
+
+#: The columns the lists show: not the bodies, the invite or the snapshot.
+_LISTED_COLUMNS = load_only(
+    OutboxMail.recipient, OutboxMail.subject, OutboxMail.kind, OutboxMail.state, OutboxMail.attempts,
+    OutboxMail.next_attempt_at, OutboxMail.last_error, OutboxMail.created_at, OutboxMail.sent_at,
+)
+
+
+@dataclass
+class Overview:
+    counts: dict[MailState, int]
+    retrying_count: int
+    failed: list[OutboxMail]
+    retrying: list[OutboxMail]
+    latest: list[OutboxMail]
+
+    @property
+    def failed_count(self) -> int:
+        return self.counts[MailState.FAILED]
+
+
+def overview(state: MailState | None = None, recipient: str | None = None) -> Overview:
+    """The number of mails per state, the failed ones, those waiting for another attempt, and
+    the latest mails (of `state`, to an address containing `recipient`), newest first."""
+    counts = {state_: 0 for state_ in MailState}
+    retrying_count = 0
+    for state_, number, retrying_number in db.session.execute(
+        select(OutboxMail.state, func.count(), func.count().filter(OutboxMail.attempts > 0))
+        .group_by(OutboxMail.state)
+    ):
+        counts[state_] = number
+        if state_ is MailState.QUEUED:
+            retrying_count = retrying_number
+
+    def listed(*conditions, order=None) -> list[OutboxMail]:
+        return list(db.session.scalars(
+            select(OutboxMail).options(_LISTED_COLUMNS).where(*conditions)
+            .order_by(*(order or [OutboxMail.id.desc()])).limit(LISTED)
+        ))
+
+    conditions = []
+    if state is not None:
+        conditions.append(OutboxMail.state == state)
+    if recipient:
+        escaped = recipient.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(OutboxMail.recipient.ilike(f"%{escaped}%", escape="\\"))
+    return Overview(
+        counts=counts,
+        retrying_count=retrying_count,
+        failed=listed(OutboxMail.state == MailState.FAILED),
+        retrying=listed(OutboxMail.state == MailState.QUEUED, OutboxMail.attempts > 0,
+                        order=[OutboxMail.next_attempt_at, OutboxMail.id]),
+        latest=listed(*conditions),
+    )
+
+
+@dataclass
+class Shown:
+    """A mail as its page shows it. `rendered_now`: it waits to be rendered at delivery and was
+    rendered for this page only; `error` says why that did not work."""
+
+    mail: OutboxMail
+    rendered_now: bool = False
+    error: str | None = None
+
+
+def for_display(mail_id: int) -> Shown | None:
+    """The mail with its bodies and invite; one queued to be rendered at delivery is rendered
+    now, on a copy outside the session, so that showing it writes nothing."""
+    mail = db.session.get(OutboxMail, mail_id)
+    if mail is None:
+        return None
+    db.session.expunge(mail)
+    shown = Shown(mail, rendered_now=bool(mail.template and not mail.text_body))
+    try:
+        render_pending([mail])
+    except Exception as exc:  # a snapshot that cannot be rendered is why some mails failed
+        shown.error = f"{type(exc).__name__}: {exc}"
+    return shown
+
+
+def resendable(mail: OutboxMail) -> bool:
+    return mail.state is MailState.FAILED or (mail.state is MailState.QUEUED and mail.attempts > 0)
+
+
+def resend(mail: OutboxMail, actor) -> None:
+    """Put a failed mail (or one waiting for another attempt) back in the queue, due now.
+
+    The row is locked and checked again first: a worker may have taken or sent it meanwhile,
+    and a sent mail is never sent twice. Raises RuleViolation("mail", why) otherwise.
+    """
+    locked = db.session.scalars(
+        select(OutboxMail).where(OutboxMail.id == mail.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if not resendable(locked):
+        db.session.rollback()
+        raise RuleViolation("mail", REFUSALS[locked.state])
+    _requeue(locked, actor)
+    db.session.commit()
+
+
+def resend_failed(actor) -> int:
+    """Put every failed mail back in the queue; returns how many."""
+    rows = list(db.session.scalars(
+        select(OutboxMail).options(load_only(OutboxMail.state, OutboxMail.attempts))
+        .where(OutboxMail.state == MailState.FAILED).order_by(OutboxMail.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ))
+    for row in rows:
+        _requeue(row, actor)
+    db.session.commit()
+    return len(rows)
+
+
+def _requeue(row: OutboxMail, actor) -> None:
+    """Due now, with a fresh series of attempts; the last error stays for reference."""
+    audit.record("mail.resent", row, actor=actor, from_state=row.state.value,
+                 to_state=MailState.QUEUED.value, attempts=row.attempts)
+    row.state = MailState.QUEUED
+    row.attempts = 0
+    row.next_attempt_at = utcnow()
+    row.locked_at = None

@@ -1,0 +1,288 @@
+"""The participant list of a session (for coordinators and its experts), its CSV export and
+printable presence list, attendance, the coordinators' changes to the list, and the results of
+the evaluations.
+
+A page about a part of a series shows the list of the series (held by its lead); attendance is
+marked per part, for the part in the address. Views parse input, call sessions.services (which
+commits and audits) and say what happened.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from ..accounts.access import acting_user, coordinator_required
+from ..core.db import utcnow
+from ..core.forms import field_error
+from ..core.i18n import clock, long_date
+from ..core.rules import RuleViolation
+from ..extensions import db
+from ..regions.views import period_choice
+from . import lists, services
+from .access import list_page, series_or_404
+from .blueprint import bp
+from .labels import registration_state_label, sector_label
+from .list_forms import AddForm, AttendanceForm, CancelForm, CapacityForm, MoveForm
+from .models import Registration, RegistrationState, Session, SessionState
+
+#: Larger ids overflow the database's integer column; the converter answers 404 for them.
+LIST_URL = "/bijeenkomsten/<int(max=2147483647):session_id>"
+REGISTRATION_URL = LIST_URL + "/deelnemers/<int(max=2147483647):registration_id>"
+EVALUATIONS_URL = "/coordinatie/evaluaties"
+
+
+def _registration_or_404(session: Session, registration_id: int) -> Registration:
+    found = db.session.get(Registration, registration_id)
+    if found is None or found.session_id != session.lead.id:
+        abort(404)
+    return found
+
+
+def _attendance_open(part: Session) -> bool:
+    return part.state is not SessionState.CANCELLED and part.starts_at <= utcnow()
+
+
+def _target_label(target: Session) -> str:
+    left = services.places_left(target)
+    if left is None:
+        places = _("no limit")
+    elif left:
+        places = ngettext("%(num)d place left", "%(num)d places left", left)
+    else:
+        places = _("full: waiting list")
+    return _("%(title)s, %(date)s at %(time)s (%(places)s)", title=target.title, date=long_date(target.date),
+             time=clock(target.starts_at), places=places)
+
+
+def _move_choices(lead: Session) -> list[tuple[str, str]]:
+    """Open sessions to move to; one that is full without a waiting list has no room."""
+    return [("", _("Choose a session"))] + [
+        (str(t.id), _target_label(t)) for t in lists.move_targets(lead)
+        if not (services.is_full(t) and not t.waiting_list_enabled)]
+
+
+def _page(session: Session, *, failed=None, key: str | None = None):
+    """The participants page; `failed` is the form that was sent with errors, under `key`."""
+    found = lists.participant_list(session)
+    lead = found.lead
+    closed = services.closed_reason(lead, by_hand=True)
+    forms = {}
+    if current_user.is_coordinator and closed is None:
+        choices = _move_choices(lead)
+        forms["add"] = AddForm(prefix="add", formdata=None).configure()
+        forms["capacity"] = CapacityForm(prefix="capacity", formdata=None, capacity=lead.capacity,
+                                         waiting_list=lead.waiting_list_enabled)
+        for registration in found.confirmed + found.waiting:
+            forms[f"cancel-{registration.id}"] = CancelForm(prefix=f"cancel-{registration.id}", formdata=None)
+            move = MoveForm(prefix=f"move-{registration.id}", formdata=None)
+            move.target.choices = choices
+            forms[f"move-{registration.id}"] = move
+    if _attendance_open(session):
+        attendance = AttendanceForm(prefix="attendance", formdata=None,
+                                    present=[str(rid) for rid in found.present_here()])
+        attendance.present.choices = [(str(r.id), r.name) for r in found.confirmed]
+        forms["attendance"] = attendance
+    if failed is not None:
+        forms[key] = failed
+    return render_template(
+        "sessions/lists/participants.html", found=found, lead=lead, forms=forms, failed=failed, closed=closed,
+        full=services.is_full(lead), sectors=[(sector_label(s), n) for s, n in found.sectors.items()],
+        sector_label=sector_label, state_label=registration_state_label,
+    )
+
+
+def _back(session: Session, message, category: str = "success"):
+    flash(message, category)
+    return redirect(url_for(".participants", session_id=session.id))
+
+
+def _action(session: Session, key: str, form, run, *, inline: bool = False):
+    """Validate `form`, then `run(form)`, which calls the service and returns the message to
+    flash. A rule about one of the form's fields is shown there (every rule, when `inline`: what
+    was typed stays); other rules are flashed."""
+    if form.validate_on_submit():
+        try:
+            message = run(form)
+        except RuleViolation as exc:
+            if not inline and exc.field not in form._fields:
+                return _back(session, exc.message, "warning")
+            field_error(form, exc)
+        else:
+            return _back(session, message)
+    return _page(session, failed=form, key=key)
+
+
+def _promoted_text(promoted: list[Registration]) -> str:
+    if not promoted:
+        return ""
+    return " " + ngettext("%(num)d person from the waiting list got a place: %(names)s.",
+                          "%(num)d people from the waiting list got a place: %(names)s.",
+                          len(promoted), names=", ".join(r.name for r in promoted))
+
+
+# ---- the list, its export and its print --------------------------------------------------------
+@bp.get(LIST_URL + "/deelnemers", endpoint="participants")
+@list_page
+def participants(session: Session):
+    return _page(session)
+
+
+@bp.get(LIST_URL + "/deelnemers.csv", endpoint="participants_csv")
+@list_page
+def participants_csv(session: Session):
+    """Semicolons and a byte order mark: what Excel with Dutch settings opens as columns. Only
+    coordinators get the e-mail addresses."""
+    found = lists.participant_list(session)
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
+        lists.csv_rows(found, with_email=current_user.is_coordinator))
+    response = make_response(("\ufeff" + out.getvalue()).encode("utf-8"))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="deelnemers-{found.lead.date.isoformat()}.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get(LIST_URL + "/presentielijst", endpoint="presence_list")
+@list_page
+def presence_list(session: Session):
+    """?deel=<id> chooses the part of a series the list is for; another id gives 404."""
+    part = session
+    if "deel" in request.args:
+        wanted = request.args.get("deel", type=int)
+        part = next((p for p in session.all_parts if p.id == wanted), None)
+        if part is None:
+            abort(404)
+    return render_template("sessions/lists/presence.html", found=lists.participant_list(part), part=part,
+                           sector_label=sector_label)
+
+
+# ---- attendance (coordinators and the session's experts) ---------------------------------------
+@bp.post(LIST_URL + "/aanwezigheid", endpoint="attendance")
+@list_page
+def attendance(session: Session):
+    form = AttendanceForm(prefix="attendance")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        queued = services.mark_attendance(session, form.present_ids, acting_user())
+    except RuleViolation as exc:
+        return _back(session, exc.message, "warning")
+    return _back(session, _("Attendance has been saved.") + " " + ngettext(
+        "%(num)d participant gets an e-mail with the evaluation.",
+        "%(num)d participants get an e-mail with the evaluation.", queued))
+
+
+# ---- changes to the list (coordinators) --------------------------------------------------------
+@bp.post(LIST_URL + "/deelnemers/toevoegen", endpoint="add_participant")
+@coordinator_required
+def add_participant(session_id: int):
+    session = series_or_404(session_id)
+
+    def run(form: AddForm):
+        try:
+            added = services.register(session.lead, form.applicant(by_hand=True), actor=acting_user())
+        except services.AlreadyRegistered as exc:
+            raise RuleViolation("email", _(
+                "%(email)s is already on the list of this session (%(state)s).", email=exc.registration.email,
+                state=registration_state_label(exc.registration.state).lower())) from None
+        if added.state is RegistrationState.CONFIRMED:
+            return _("%(name)s has been added and has a place. They get a confirmation by e-mail.", name=added.name)
+        return _("The session is full, so %(name)s is on the waiting list, as number %(position)d. They get an "
+                 "e-mail about it.", name=added.name, position=services.waiting_position(added))
+
+    return _action(session, "add", AddForm(prefix="add").configure(), run, inline=True)
+
+
+@bp.post(REGISTRATION_URL + "/afmelden", endpoint="cancel_participant")
+@coordinator_required
+def cancel_participant(session_id: int, registration_id: int):
+    session = series_or_404(session_id)
+    registration = _registration_or_404(session, registration_id)
+
+    def run(form: CancelForm):
+        if registration.state is RegistrationState.CANCELLED:
+            return _("The registration of %(name)s had already been cancelled.", name=registration.name)
+        promoted = services.cancel_registration(registration, actor=acting_user(), reason=form.reason.data or None)
+        return _("The registration of %(name)s has been cancelled. They get an e-mail about it.",
+                 name=registration.name) + _promoted_text(promoted)
+
+    key = f"cancel-{registration.id}"
+    return _action(session, key, CancelForm(prefix=key), run)
+
+
+@bp.post(REGISTRATION_URL + "/plaats-geven", endpoint="promote_participant")
+@coordinator_required
+def promote_participant(session_id: int, registration_id: int):
+    session = series_or_404(session_id)
+    registration = _registration_or_404(session, registration_id)
+    try:
+        raised = services.promote(registration, acting_user())
+    except RuleViolation as exc:
+        return _back(session, exc.message, "warning")
+    message = _("%(name)s now has a place and gets an e-mail about it.", name=registration.name)
+    if raised:
+        message += " " + _("The session was full, so it now has one place more: %(capacity)d.",
+                           capacity=session.lead.capacity)
+    return _back(session, message)
+
+
+@bp.post(REGISTRATION_URL + "/verplaatsen", endpoint="move_participant")
+@coordinator_required
+def move_participant(session_id: int, registration_id: int):
+    session = series_or_404(session_id)
+    registration = _registration_or_404(session, registration_id)
+    key = f"move-{registration.id}"
+    form = MoveForm(prefix=key)
+    form.target.choices = _move_choices(session.lead)
+
+    def run(form: MoveForm):
+        target = db.get_or_404(Session, form.target_id)
+        moved = services.move(registration, target, acting_user())
+        where = {"name": moved.name, "title": target.title, "date": long_date(target.date)}
+        if moved.state is RegistrationState.CONFIRMED:
+            return _("%(name)s has been moved to %(title)s on %(date)s and has a place there. They get an e-mail "
+                     "about it.", **where)
+        return _("%(name)s has been moved to %(title)s on %(date)s. That session is full, so they are on its "
+                 "waiting list. They get an e-mail about it.", **where)
+
+    return _action(session, key, form, run)
+
+
+@bp.post(LIST_URL + "/plaatsen", endpoint="participants_capacity")
+@coordinator_required
+def participants_capacity(session_id: int):
+    session = series_or_404(session_id)
+
+    def run(form: CapacityForm):
+        capacity, waiting_list = form.capacity.data, form.waiting_list.data
+        promoted = services.set_capacity(session.lead, capacity, waiting_list, acting_user())
+        message = _("The session now has no limit on places.") if capacity is None else ngettext(
+            "The session now has %(num)d place.", "The session now has %(num)d places.", capacity)
+        message += " " + (_("When it is full, people go on the waiting list.") if waiting_list
+                          else _("When it is full, nobody can register any more."))
+        return message + _promoted_text(promoted)
+
+    return _action(session, "capacity", CapacityForm(prefix="capacity"), run)
+
+
+# ---- evaluations (coordinators) ----------------------------------------------------------------
+@bp.get(EVALUATIONS_URL, endpoint="evaluations")
+@coordinator_required
+def evaluations():
+    form, period = period_choice()
+    return render_template("sessions/lists/evaluations.html", form=form, period=period,
+                           groups=lists.evaluation_overview(period), score_text=lists.score_text)
+
+
+@bp.get(EVALUATIONS_URL + "/<int(max=2147483647):session_id>", endpoint="session_evaluations")
+@coordinator_required
+def session_evaluations(session_id: int):
+    session = series_or_404(session_id)
+    return render_template("sessions/lists/session_evaluations.html", lead=session.lead,
+                           results=lists.session_results(session.lead), score_text=lists.score_text)

@@ -1,0 +1,144 @@
+"""Issue 6, open trainings: a coordinator creates a training of two dagdelen with the keyboard,
+after a first try with an error, sees it in the list and opens it again; the region contact
+finds the registration link of its meeting on the status page. axe on every page."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from ontwikkelbijeenkomsten.accounts.models import Role
+from ontwikkelbijeenkomsten.accounts.services import create_user
+from ontwikkelbijeenkomsten.core.models import Theme
+from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
+from ontwikkelbijeenkomsten.experts.models import Availability
+from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
+from ontwikkelbijeenkomsten.regions.services import school_year_containing
+from ontwikkelbijeenkomsten.requests import services as requests
+from ontwikkelbijeenkomsten.scheduling import services as scheduling
+from ontwikkelbijeenkomsten.sessions.models import Session, SessionKind
+from tests.experts.conftest import PASSWORD, make_expert
+from tests.requests.conftest import future_day, submission
+
+from .keyboard import check_box, tab_to, type_date, type_into
+from .test_scheduling import COORDINATOR, choose, log_in, press
+
+REGIONAL = (future_day(14), Dagdeel.OCHTEND)
+FIRST, SECOND = future_day(30), future_day(37)
+
+
+def seed(live_server) -> SimpleNamespace:
+    """A coordinator, an expert free at the training's dagdelen, and a region whose request has
+    one meeting booked (so its status page has a registration link)."""
+    with live_server.app.app_context():
+        name, starts, ends = school_year_containing(today_local())
+        region = Region(code="JZ41", name="Zuid-Limburg")
+        themes = [Theme(slug="oogo", name="OOGO", position=1), Theme(slug="leerplicht", name="Leerplicht", position=2)]
+        db.session.add_all([ProgrammePeriod(name=name, starts_on=starts, ends_on=ends, default_quota=4), region, *themes])
+        coordinator = create_user(COORDINATOR, "Sanne de Vries", Role.COORDINATOR, PASSWORD)
+        expert = make_expert("expert@example.org", "Eva Jansen", themes)
+        db.session.add_all(Availability(expert_id=expert.id, date=day, dagdeel=dagdeel)
+                           for day, dagdeel in [REGIONAL, (FIRST, Dagdeel.MIDDAG), (SECOND, Dagdeel.OCHTEND)])
+        db.session.commit()
+        saved = requests.submit(submission(SimpleNamespace(region=region, themes=themes), dagdelen_wanted=1,
+                                           moments=[REGIONAL]))
+        requests.take_into_review(saved, coordinator)
+        requests.grant(saved, 1, coordinator, "")
+        session = scheduling.book(saved, expert.id, *REGIONAL, coordinator).session
+        found = SimpleNamespace(token=requests.status_token(saved), session_id=session.id, expert_id=expert.id,
+                                theme_id=themes[0].id)
+        db.session.remove()
+    return found
+
+
+def type_time(page, selector: str, value: str) -> None:
+    """Type a time like 13:30 into a time input, in the order of its segments (a browser
+    that ignores the locale shows hh:mm AM/PM)."""
+    hours, minutes = (int(part) for part in value.split(":"))
+    tab_to(page, selector)
+    page.keyboard.type(f"{hours:02d}{minutes:02d}")
+    if page.locator(selector).input_value() != value:
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.type(f"{hours % 12 or 12:02d}{minutes:02d}{'AM' if hours < 12 else 'PM'}")
+    expect(page.locator(selector)).to_have_value(value)
+
+
+def trainings(live_server) -> list[Session]:
+    with live_server.app.app_context():
+        found = list(db.session.scalars(select(Session).where(Session.kind == SessionKind.OPEN_TRAINING)
+                                        .order_by(Session.starts_at)))
+        for session in found:
+            db.session.expunge(session)
+        db.session.remove()
+    return found
+
+
+def test_create_a_training_of_two_dagdelen_by_keyboard(page, live_server, axe_check):
+    data = seed(live_server)
+    log_in(page, COORDINATOR)
+
+    page.goto("/coordinatie/trainingen")
+    expect(page.locator("main table")).to_have_count(0)
+    axe_check(page)
+    press(page, 'main a[href="/coordinatie/trainingen/nieuw"]')
+    page.wait_for_url("**/coordinatie/trainingen/nieuw")
+    expect(page.locator('input[name="parts-5-date"]')).to_be_attached()
+    axe_check(page)
+
+    # sent without a title: the error is in the summary and at the field, and what was typed stays
+    type_into(page, "#location", "Stadhuis, Markt 1, Maastricht")
+    press(page, 'main form button[type="submit"]')
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.locator("#title-error")).to_be_visible()
+    expect(page.locator("#location")).to_have_value("Stadhuis, Markt 1, Maastricht")
+    axe_check(page)
+
+    type_into(page, "#title", "Samen signaleren")
+    type_into(page, "#target_groups", "Intern begeleiders en jeugdprofessionals")
+    check_box(page, f'input[name="theme_ids"][value="{data.theme_id}"]')
+    type_into(page, "#capacity", "20")
+    type_date(page, "#parts-0-date", SECOND)
+    choose(page, "#parts-0-dagdeel", "Och", "ochtend")
+    type_time(page, "#parts-0-starts", "09:30")
+    type_date(page, "#parts-1-date", FIRST)
+    choose(page, "#parts-1-dagdeel", "Mid", "middag")
+    check_box(page, f'input[name="expert_ids"][value="{data.expert_id}"]')
+    press(page, 'main form button[type="submit"]')
+    page.wait_for_url("**/coordinatie/trainingen")
+
+    first, second = trainings(live_server)
+    assert (first.date, first.dagdeel, first.series_id) == (FIRST, Dagdeel.MIDDAG, None)
+    assert (second.date, second.dagdeel, second.series_id) == (SECOND, Dagdeel.OCHTEND, first.id)
+    assert first.capacity == 20 and first.location == "Stadhuis, Markt 1, Maastricht"
+    row = page.locator(f"#training-{first.id}")
+    expect(row).to_contain_text("Samen signaleren")
+    expect(row).to_contain_text("09:30")
+    expect(row.locator(f'a[href="/coordinatie/bijeenkomsten/{second.id}"]')).to_be_visible()
+    expect(page.get_by_role("status")).to_be_visible()
+    axe_check(page)
+
+    # open it again from the list: the form is filled in, with the times of both dagdelen
+    press(page, f'#training-{first.id} th a')
+    page.wait_for_url(f"**/coordinatie/trainingen/{first.id}")
+    expect(page.locator("#title")).to_have_value("Samen signaleren")
+    expect(page.locator("#parts-1-starts")).to_have_value("09:30")
+    axe_check(page)
+
+
+def test_the_region_finds_the_registration_link_on_its_status_page(page, live_server, axe_check):
+    data = seed(live_server)
+    page.goto(f"/aanvraag/{data.token}")
+    link = page.locator(f"#share-{data.session_id}")
+    expect(link).to_have_attribute("readonly", "")
+    expect(page.locator(f'label[for="share-{data.session_id}"]')).to_be_visible()
+    url = urlsplit(link.input_value())
+    assert url.path.startswith("/bijeenkomst/") and url.scheme in ("http", "https")
+    axe_check(page)
+    tab_to(page, f"#share-{data.session_id}")  # reachable by keyboard, to select and copy
+
+    page.goto(url.path)  # what the people the region invites open
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
