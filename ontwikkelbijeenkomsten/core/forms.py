@@ -55,6 +55,9 @@ def dagdeel_choices() -> list[tuple[str, str]]:
     ]
 
 
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
 class DayField(DateField):
     """A date typed as 2026-03-17 (the browser's date input) or 17-03-2026."""
 
@@ -63,6 +66,9 @@ class DayField(DateField):
             self.data = None  # an empty date is no date, not a wrong one
             return
         super().process_formdata([" ".join(str(v).strip() for v in valuelist)])
+        if self.data is not None and not MIN_YEAR <= self.data.year <= MAX_YEAR:
+            self.data = None  # year 1 or 9999 parse, but no moment in this programme is there
+            raise ValueError(self.invalid_value_message or self.gettext("Not a valid date value."))
 
     @property
     def given(self) -> bool:

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..sessions.reminders import send_reminders
+from ..sessions.services import request_due_evaluations
 from . import services
 
 group = click.Group("mail", help="Deliver the mails in the outbox.")
@@ -54,10 +55,13 @@ def work(interval: float) -> None:
 @group.command("reminders")
 @with_appcontext
 def reminders() -> None:
-    """Queue a reminder for every session that begins within two days (run it from cron;
-    a session is reminded once, however often this runs)."""
+    """Queue a reminder for every session that begins within two days, and the evaluation
+    link for attendees of series that have ended (run it from cron; each goes out once,
+    however often this runs)."""
     def progress(done: int, total: int) -> None:
         click.echo(f"session {done} of {total}")
 
     queued = send_reminders(progress=progress)
-    click.echo(f"Done: {queued} reminders queued; `mail send-queued` or `mail work` delivers them.")
+    evaluations = request_due_evaluations()
+    click.echo(f"Done: {queued} reminders and {evaluations} evaluation links queued; "
+               "`mail send-queued` or `mail work` delivers them.")

@@ -205,9 +205,13 @@ def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
     # No transaction stays open while the SMTP server works: on SQLite it would hold the
     # write lock and keep every other writer waiting until the whole batch was sent.
     db.session.commit()
+    started, pending = utcnow(), [row for row, _message in built]
     try:
         with mailer.connect() as connection:
             for row, message in built:
+                pending.remove(row)
+                if not _renew(row, claimed_at=now, at=now + (utcnow() - started)):
+                    continue
                 try:
                     connection.send(message)
                 except Exception as exc:  # the server refused this one mail
@@ -215,12 +219,23 @@ def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
                 else:
                     _mark_sent(row, report)
                 db.session.commit()
-    except Exception as exc:  # no connection: every claimed mail waits for a retry
-        for row in rows:
-            if row.state is MailState.SENDING:
-                _record_failure(row, exc, now, report)
+    except Exception as exc:  # no connection: the mails not tried yet wait for a retry
+        for row in pending:
+            _record_failure(row, exc, now, report)
         db.session.commit()
     return report
+
+
+def _renew(row: OutboxMail, claimed_at: datetime, at: datetime) -> bool:
+    """Renew this worker's claim on a row just before sending it. False when another worker
+    took it back meanwhile (this batch ran past SENDING_TIMEOUT): then it is not sent twice."""
+    renewed = db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == row.id, OutboxMail.state == MailState.SENDING, OutboxMail.locked_at == claimed_at)
+        .values(locked_at=at).execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.commit()
+    return renewed
 
 
 def _mark_sent(row: OutboxMail, report: DeliveryReport) -> None:

@@ -242,9 +242,12 @@ def _mail_booked(session: Session, expert: User) -> None:
 
 # ---- rescheduling ------------------------------------------------------------------------------
 def _lock_session(session: Session) -> Session:
+    """Lock the request, the series' lead (where registrations take their places) and the
+    session, always in that order."""
     if session.request is not None:
         lock(session.request)
-    db.session.execute(select(Session.id).where(Session.id == session.id).with_for_update())
+    ids = sorted({session.id, session.series_id or session.id})
+    db.session.execute(select(Session.id).where(Session.id.in_(ids)).order_by(Session.id).with_for_update())
     db.session.refresh(session)
     return session
 
@@ -299,6 +302,7 @@ def reschedule(session: Session, day: date, dagdeel: Dagdeel, expert_id: int | N
                    "scheduling/session_released", "CANCEL")
     if not same_moment:
         _place_session(session, moment)
+        session.reminded_at = None  # the new date gets its own reminder
         for assignment in current:
             if assignment.expert_id == expert.id:
                 assignment.date, assignment.dagdeel = moment
@@ -370,6 +374,8 @@ def apply_details(session: Session, details: Details, actor: User) -> bool:
         session.starts_at, session.ends_at, session.location, session.online_url)
     session.title, session.description = title, details.description.strip()
     session.location, session.online_url = details.location.strip(), details.online_url.strip()
+    if starts_at != session.starts_at:
+        session.reminded_at = None
     session.starts_at, session.ends_at = starts_at, ends_at
     if noticeable:
         session.sequence += 1

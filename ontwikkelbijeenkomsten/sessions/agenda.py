@@ -95,7 +95,7 @@ def trainings(filters: Filters, now: datetime | None = None) -> list[Item]:
     query = (
         select(Session)
         .where(Session.kind == SessionKind.OPEN_TRAINING, Session.series_id.is_(None),
-               Session.state.in_(services.OPEN_STATES), first_start > (now or utcnow()))
+               first_start > (now or utcnow()))  # a cancelled first part leaves the series listed
         .order_by(first_start, Session.id)
         .options(selectinload(Session.parts), selectinload(Session.themes), selectinload(Session.region))
     )

@@ -79,6 +79,11 @@ def closes_at(lead: Session) -> datetime:
     return min(lead.registration_closes_at, start) if lead.registration_closes_at else start
 
 
+def _goes_ahead(lead: Session) -> bool:
+    """Some part of the series is still planned (a cancelled first part leaves the rest)."""
+    return any(part.state in OPEN_STATES for part in lead.all_parts)
+
+
 def closed_reason(session: Session, now: datetime | None = None, *, by_hand: bool = False):
     """Why no one can register now (a message for the page), or None while it is open.
 
@@ -86,8 +91,9 @@ def closed_reason(session: Session, now: datetime | None = None, *, by_hand: boo
     the session begins.
     """
     lead, now = session.lead, now or utcnow()
-    if lead.state not in OPEN_STATES:
-        return _l("This session has been cancelled.") if lead.state is SessionState.CANCELLED \
+    if not _goes_ahead(lead):
+        return _l("This session has been cancelled.") \
+            if all(part.state is SessionState.CANCELLED for part in lead.all_parts) \
             else _l("This session has taken place.")
     if first_start(lead) <= now:
         return _l("This session has already begun; registering is no longer possible.")
@@ -133,10 +139,11 @@ def _active_with_email(lead: Session, email: str) -> Registration | None:
 
 
 def _take_place(lead: Session) -> bool:
-    """Count one more confirmed place if one is free; the database decides."""
+    """Count one more confirmed place if one is free; the database decides. The UPDATE holds
+    the lead's row lock from here on, so the caller looks at the session once more after it."""
     taken = db.session.execute(
         update(Session)
-        .where(Session.id == lead.id, Session.state.in_(OPEN_STATES),
+        .where(Session.id == lead.id,
                or_(Session.capacity.is_(None), Session.confirmed_count < Session.capacity))
         .values(confirmed_count=Session.confirmed_count + 1)
         .execution_options(synchronize_session=False)
@@ -167,7 +174,11 @@ def register(session: Session, applicant: Applicant, *, actor: User | None = Non
         raise RuleViolation("session", reason)
     if (existing := _active_with_email(lead, email)) is not None:
         raise AlreadyRegistered(existing)
-    if _take_place(lead) or (_lock(lead) and _take_place(lead)):
+    placed = _take_place(lead) or (_lock(lead) and _take_place(lead))
+    db.session.refresh(lead)  # under the row lock: a cancellation that came first shows now
+    if (reason := closed_reason(lead, by_hand=actor is not None)) is not None:
+        raise RuleViolation("session", reason)
+    if placed:
         state = RegistrationState.CONFIRMED
     elif lead.waiting_list_enabled:
         state = RegistrationState.WAITING
@@ -184,7 +195,6 @@ def register(session: Session, applicant: Applicant, *, actor: User | None = Non
     except IntegrityError:  # the same address registered at the same moment
         db.session.rollback()
         raise AlreadyRegistered(_active_with_email(lead, email)) from None
-    db.session.refresh(lead)
     if actor is not None:
         audit.record("registration.added", lead, actor=actor, registration_id=registration.id,
                      name=registration.name, state=state.value)
@@ -232,7 +242,7 @@ def _fill_places(lead: Session, actor: User | None) -> list[Registration]:
 
 
 def _check_changeable(lead: Session) -> None:
-    if lead.state not in OPEN_STATES or first_start(lead) <= utcnow():
+    if not _goes_ahead(lead) or first_start(lead) <= utcnow():
         raise RuleViolation("session", _l("This session has begun or taken place; its list can no longer change."))
 
 
@@ -294,7 +304,9 @@ def move(registration: Registration, target: Session, actor: User) -> Registrati
     """Move someone to another session: their place here goes to the waiting list, there they
     get a place or, when it is full, a spot on its waiting list. Returns the new registration."""
     target = target.lead
-    lead = _lock(registration.session)
+    for session in sorted({registration.session, target}, key=lambda s: s.id):  # one order: no deadlock
+        lead = _lock(session)
+    lead = registration.session
     if target.id == lead.id:
         raise RuleViolation("target", _l("Choose another session."))
     db.session.refresh(registration)
@@ -375,8 +387,24 @@ def mark_attendance(session: Session, present: set[int], actor: User) -> int:
     return queued
 
 
-def _series_over(lead: Session) -> bool:
-    now = utcnow()
+def request_due_evaluations(now: datetime | None = None) -> int:
+    """Send the evaluation link to attendees of series that are over and whose attendance was
+    marked while they ran (run from cron with the reminders). Returns mails queued."""
+    waiting_for_link = select(Registration.session_id).where(
+        Registration.state == RegistrationState.ATTENDED, Registration.evaluation_requested_at.is_(None))
+    leads = db.session.scalars(select(Session).where(Session.id.in_(waiting_for_link))
+                               .order_by(Session.id).with_for_update(skip_locked=True)).all()
+    queued = 0
+    for lead in leads:
+        if _series_over(lead, now):
+            people = [r for r in lead.registrations if r.state is RegistrationState.ATTENDED]
+            queued += _request_evaluations(lead, people)
+    db.session.commit()
+    return queued
+
+
+def _series_over(lead: Session, now: datetime | None = None) -> bool:
+    now = now or utcnow()
     return all(part.ends_at <= now or part.state is SessionState.CANCELLED for part in lead.all_parts)
 
 

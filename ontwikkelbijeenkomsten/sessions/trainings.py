@@ -352,7 +352,7 @@ def overview(now: datetime | None = None) -> tuple[list[TrainingRow], list[Train
     now = now or utcnow()
     leads = list(db.session.scalars(
         select(Session).where(Session.kind == SessionKind.OPEN_TRAINING, Session.series_id.is_(None))
-        .options(selectinload(Session.parts))))
+        .options(selectinload(Session.parts), selectinload(Session.region))))
     waiting = dict(db.session.execute(
         select(Registration.session_id, func.count())
         .where(Registration.state == RegistrationState.WAITING,

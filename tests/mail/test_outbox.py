@@ -2,6 +2,7 @@
 import smtplib
 from datetime import timedelta
 
+from flask_mail import Connection
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.db import utcnow
@@ -107,3 +108,42 @@ def test_send_queued_command_reports_progress(app):
         result = app.test_cli_runner().invoke(args=["mail", "send-queued"])
     assert result.exit_code == 0, result.output
     assert "2 sent" in result.output
+
+
+def test_a_batch_that_outlasts_the_timeout_sends_no_mail_twice(app, monkeypatch):
+    """Each send takes four minutes; eleven minutes in, a second worker looks for stuck rows.
+    The first worker renewed its claim on the mail it is sending, so the second takes back
+    only mails not tried yet, and the first skips those."""
+    _queue(4)
+    t0 = utcnow()
+    clock = {"now": t0}
+    monkeypatch.setattr(services, "utcnow", lambda: clock["now"])
+    original, sends = Connection.send, []
+
+    def slow_send(self, message, *args, **kwargs):
+        sends.append(message.recipients[0])
+        clock["now"] += timedelta(minutes=4)
+        if len(sends) == 3:  # t0 + 12 minutes: another worker takes back what looks stuck
+            with app.app_context():
+                services.deliver_due()
+                db.session.remove()
+        return original(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(Connection, "send", slow_send)
+    with mailer.record_messages():
+        services.deliver_due()
+    assert sorted(sends) == [f"p{i}@example.org" for i in range(4)]  # each once, by one worker or the other
+    db.session.expire_all()
+    assert {row.state for row in db.session.scalars(select(OutboxMail))} == {MailState.SENT}
+
+
+def test_a_row_taken_back_from_a_stopped_worker_counts_as_an_attempt(app):
+    row = _queue(1)[0]
+    row.state, row.locked_at, row.attempts = MailState.SENDING, utcnow() - timedelta(hours=1), services.MAX_ATTEMPTS - 1
+    db.session.commit()
+    with mailer.record_messages() as sent:
+        report = services.deliver_due()
+    assert report.handled == 0 and sent == []
+    db.session.refresh(row)
+    assert row.state is MailState.FAILED and row.attempts == services.MAX_ATTEMPTS
+    assert "stopped" in row.last_error

@@ -12,7 +12,7 @@ from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
-from ontwikkelbijeenkomsten.scheduling.services import cancel
+from ontwikkelbijeenkomsten.scheduling.services import Details, cancel, change_details, local_times
 from ontwikkelbijeenkomsten.sessions import services
 from ontwikkelbijeenkomsten.sessions.reminders import send_reminders
 
@@ -93,4 +93,15 @@ def test_the_command_shows_progress_and_the_total(make_training, app):
     services.register(make_training(days_ahead=1), applicant(1))
     result = app.test_cli_runner().invoke(args=["mail", "reminders"])
     assert result.exit_code == 0, result.output
-    assert "session 1 of 1" in result.output and "2 reminders queued" in result.output
+    assert "session 1 of 1" in result.output and "2 reminders and 0 evaluation links queued" in result.output
+
+
+def test_a_session_moved_after_its_reminder_is_reminded_again(make_training, plan):
+    session = make_training(days_ahead=1, dagdeel=Dagdeel.MIDDAG)
+    services.register(session, applicant(1))
+    assert send_reminders() == 2
+    starts, ends = local_times(session)
+    change_details(session, Details(session.title, session.description, session.location, "",
+                                    starts.replace(hour=14), ends), plan.coordinator)
+    assert session.reminded_at is None
+    assert send_reminders() == 2

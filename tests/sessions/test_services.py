@@ -16,6 +16,7 @@ from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
+from ontwikkelbijeenkomsten.scheduling.services import cancel
 from ontwikkelbijeenkomsten.sessions import mails, services
 from ontwikkelbijeenkomsten.sessions.links import registration_for_token, registration_token
 from ontwikkelbijeenkomsten.sessions.models import (
@@ -262,3 +263,30 @@ def test_tokens_are_signed(training):
     assert registration_for_token(token).id == registration.id
     assert registration_for_token(token[:-2] + "xx") is None
     assert registration_for_token("1") is None
+
+
+def test_a_cancelled_first_part_leaves_the_rest_of_the_series_open(make_training, plan):
+    lead = make_training(parts=3)
+    early = services.register(lead, applicant(1))
+    cancel(lead, "De zaal is die dag dicht.", plan.coordinator)
+    assert services.closed_reason(lead) is None
+    late = services.register(lead.all_parts[2], applicant(2))
+    assert late.state is CONFIRMED
+    assert [str(invite(r)["UID"]) for r in outbox(late.email)] == [p.uid for p in lead.all_parts[1:]]
+    services.cancel_registration(early)  # still possible: the other parts go ahead
+    for part in lead.all_parts[1:]:
+        cancel(part, "Afgelast.", plan.coordinator)
+    with pytest.raises(RuleViolation, match="cancelled"):
+        services.register(lead, applicant(3))
+
+
+def test_evaluation_links_go_out_when_the_series_is_over_also_if_marked_during_it(make_training, plan):
+    session = make_training(days_ahead=3)
+    present = services.register(session, applicant(1))
+    session.starts_at, session.ends_at = utcnow() - timedelta(hours=1), utcnow() + timedelta(hours=2)
+    db.session.commit()
+    assert services.mark_attendance(session, {present.id}, plan.coordinator) == 0  # still going on
+    assert services.request_due_evaluations() == 0
+    assert services.request_due_evaluations(now=utcnow() + timedelta(hours=3)) == 1
+    assert services.request_due_evaluations(now=utcnow() + timedelta(hours=3)) == 0  # once
+    assert [m.kind for m in outbox(present.email)][-1] == "registration_evaluation"
