@@ -198,7 +198,10 @@ def register(session: Session, applicant: Applicant, *, actor: User | None = Non
     if actor is not None:
         audit.record("registration.added", lead, actor=actor, registration_id=registration.id,
                      name=registration.name, state=state.value)
-    mails.tell_registration(registration, "confirmed" if state is RegistrationState.CONFIRMED else "waiting")
+    if state is RegistrationState.CONFIRMED:
+        _invite(registration, "confirmed")
+    else:
+        mails.tell_registration(registration, "waiting")
     db.session.commit()
     return registration
 
@@ -236,7 +239,7 @@ def _fill_places(lead: Session, actor: User | None) -> list[Registration]:
         db.session.flush()
         audit.record("registration.promoted", lead, actor=actor, actor_label=None if actor else "system",
                      registration_id=first.id, name=first.name)
-        mails.tell_registration(first, "promoted")
+        _invite(first, "promoted")
         promoted.append(first)
     return promoted
 
@@ -246,10 +249,30 @@ def _check_changeable(lead: Session) -> None:
         raise RuleViolation("session", _l("This session has begun or taken place; its list can no longer change."))
 
 
+def _raise_sequence(lead: Session) -> None:
+    """A CANCEL for one person must outrank the invite they had, and a new invite after it
+    must outrank that CANCEL, or calendars ignore it; higher numbers harm no one else."""
+    for part in lead.all_parts:
+        if part.state is not SessionState.CANCELLED:
+            part.sequence += 1
+
+
+def _invite(registration: Registration, kind: str) -> None:
+    """Mail a new place; raise the SEQUENCE first when this address cancelled a place before."""
+    returning = db.session.scalar(select(Registration.id).where(
+        Registration.session_id == registration.session_id, Registration.email == registration.email,
+        Registration.state == RegistrationState.CANCELLED, Registration.id != registration.id).limit(1))
+    if returning is not None:
+        _raise_sequence(registration.session)
+    mails.tell_registration(registration, kind)
+
+
 def _cancel(registration: Registration, actor: User | None, reason=None) -> list[Registration]:
     """Cancel in the caller's transaction (lead locked); returns who got the freed place."""
     lead = registration.session
     had_place = registration.state is RegistrationState.CONFIRMED
+    if had_place:
+        _raise_sequence(lead)
     mails.tell_registration(registration, "cancelled", reason=reason)
     registration.state = RegistrationState.CANCELLED
     registration.cancelled_at = utcnow()
@@ -294,7 +317,7 @@ def promote(registration: Registration, actor: User) -> bool:
     lead.confirmed_count += 1
     audit.record("registration.promoted", lead, actor=actor, registration_id=registration.id,
                  name=registration.name, capacity_raised=raised)
-    mails.tell_registration(registration, "promoted")
+    _invite(registration, "promoted")
     db.session.commit()
     return raised
 

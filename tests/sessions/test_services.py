@@ -290,3 +290,14 @@ def test_evaluation_links_go_out_when_the_series_is_over_also_if_marked_during_i
     assert services.request_due_evaluations(now=utcnow() + timedelta(hours=3)) == 1
     assert services.request_due_evaluations(now=utcnow() + timedelta(hours=3)) == 0  # once
     assert [m.kind for m in outbox(present.email)][-1] == "registration_evaluation"
+
+
+def test_a_personal_cancel_and_a_new_invite_each_outrank_the_last(training):
+    def sequences(email):
+        return [(r.calendar_method, int(invite(r)["SEQUENCE"])) for r in outbox(email) if r.calendar]
+
+    first = services.register(training, applicant(1))
+    services.cancel_registration(first)
+    services.register(training, applicant(1))
+    [(m1, s1), (m2, s2), (m3, s3)] = sequences(first.email)
+    assert (m1, m2, m3) == ("REQUEST", "CANCEL", "REQUEST") and s1 < s2 < s3
