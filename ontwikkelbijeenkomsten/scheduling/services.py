@@ -28,6 +28,7 @@ from ..requests.services import lock
 from ..sessions import mails
 from ..sessions.models import (
     ACTIVE_ASSIGNMENT_STATES,
+    OPEN_SESSION_STATES,
     AssignmentState,
     Session,
     SessionExpert,
@@ -37,7 +38,6 @@ from ..sessions.models import (
 from .candidates import active_sessions, has_started, load_supplies, request_moments
 from .solver import Moment, Supply
 
-OPEN_SESSION_STATES = (SessionState.PLANNED, SessionState.CHANGED)
 
 
 class NeedsConfirmation(Exception):
@@ -252,11 +252,18 @@ def _lock_session(session: Session) -> Session:
     return session
 
 
-def _check_open(session: Session) -> None:
+def closed_message(session: Session):
+    """Why the session can no longer be changed (moved, changed, cancelled); None while it can."""
     if session.state is SessionState.CANCELLED:
-        raise RuleViolation("session", _l("This session has been cancelled."))
+        return _l("This session has been cancelled.")
     if session.state not in OPEN_SESSION_STATES or has_started((session.date, session.dagdeel)):
-        raise RuleViolation("session", _l("This session has begun or taken place and can no longer be changed."))
+        return _l("This session has begun or taken place and can no longer be changed.")
+    return None
+
+
+def _check_open(session: Session) -> None:
+    if (message := closed_message(session)) is not None:
+        raise RuleViolation("session", message)
 
 
 def _active_assignments(session: Session) -> list[SessionExpert]:

@@ -28,11 +28,10 @@ from ..sessions.models import (
     ACTIVE_ASSIGNMENT_STATES,
     Session,
     SessionExpert,
-    SessionState,
 )
 from . import services
 from .blueprint import bp
-from .candidates import has_started, request_moments
+from .candidates import request_moments
 from .forms import (
     CancelForm,
     DetailsForm,
@@ -196,19 +195,10 @@ def _session_or_404(session_id: int) -> Session:
     return found
 
 
-def _closed_message(session: Session) -> str | None:
-    """Why the session can no longer be changed; None while it can."""
-    if session.state is SessionState.CANCELLED:
-        return _("This session has been cancelled.")
-    if session.state not in services.OPEN_SESSION_STATES or has_started((session.date, session.dagdeel)):
-        return _("This session has begun or taken place and can no longer be changed.")
-    return None
-
-
 def _session_page(session: Session, *, warnings=(), **submitted):
     """The session's page; `submitted` holds the form that was sent (details, move or cancel)."""
 
-    closed = _closed_message(session)
+    closed = services.closed_message(session)
     forms = {}
     if not closed:
         starts, ends = services.local_times(session)
@@ -230,9 +220,9 @@ def _session_action(session_id: int, name: str, make_form, run):
     """Validate the form, then `run(session, form)` the service call, which returns the flash
     message and where to go. A rule the service finds is shown at its field."""
     session = _session_or_404(session_id)
-    closed = _closed_message(session)
+    closed = services.closed_message(session)
     if closed:
-        flash(closed, "warning")
+        flash(str(closed), "warning")
         return redirect(url_for(".session", session_id=session.id))
     form = make_form()
     warnings = []

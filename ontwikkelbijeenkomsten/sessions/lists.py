@@ -19,6 +19,7 @@ from ..regions.models import ProgrammePeriod
 from . import services
 from .labels import registration_state_label, sector_label
 from .models import (
+    OPEN_SESSION_STATES,
     Attendance,
     Evaluation,
     Registration,
@@ -89,7 +90,7 @@ def move_targets(lead: Session) -> list[Session]:
     same_request = Session.request_id == lead.request_id if lead.request_id is not None else False
     return list(db.session.scalars(
         select(Session).where(
-            Session.series_id.is_(None), Session.id != lead.id, Session.state.in_(services.OPEN_STATES),
+            Session.series_id.is_(None), Session.id != lead.id, Session.state.in_(OPEN_SESSION_STATES),
             Session.starts_at > utcnow(), or_(Session.kind == SessionKind.OPEN_TRAINING, same_request))
         .order_by(Session.starts_at, Session.id)))
 

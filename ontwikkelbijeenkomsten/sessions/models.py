@@ -28,6 +28,10 @@ class SessionState(enum.Enum):
     HELD = "held"
 
 
+#: A session in these states still takes place (and can still change until it begins).
+OPEN_SESSION_STATES = (SessionState.PLANNED, SessionState.CHANGED)
+
+
 class AssignmentState(enum.Enum):
     ASSIGNED = "assigned"
     ACCEPTED = "accepted"

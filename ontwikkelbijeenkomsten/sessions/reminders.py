@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from ..core.db import utcnow
 from ..extensions import db
 from . import mails
-from .models import ACTIVE_ASSIGNMENT_STATES, Registration, RegistrationState, Session, SessionState
+from .models import ACTIVE_ASSIGNMENT_STATES, OPEN_SESSION_STATES, Registration, RegistrationState, Session
 
 AHEAD = timedelta(days=2)
 
@@ -24,7 +24,7 @@ AHEAD = timedelta(days=2)
 def _due(now: datetime) -> list[int]:
     return list(db.session.scalars(
         select(Session.id).where(
-            Session.state.in_((SessionState.PLANNED, SessionState.CHANGED)), Session.reminded_at.is_(None),
+            Session.state.in_(OPEN_SESSION_STATES), Session.reminded_at.is_(None),
             Session.starts_at > now, Session.starts_at <= now + AHEAD)
         .order_by(Session.starts_at).with_for_update(skip_locked=True)))
 

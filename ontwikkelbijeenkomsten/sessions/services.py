@@ -27,6 +27,7 @@ from ..core.rules import RuleViolation, rolled_back
 from ..extensions import db
 from . import mails
 from .models import (
+    OPEN_SESSION_STATES,
     Attendance,
     Evaluation,
     Registration,
@@ -36,9 +37,7 @@ from .models import (
     SessionState,
 )
 
-OPEN_STATES = (SessionState.PLANNED, SessionState.CHANGED)
 HOLDING_PLACE = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
-ACTIVE = (RegistrationState.CONFIRMED, RegistrationState.WAITING, RegistrationState.ATTENDED)
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def closes_at(lead: Session) -> datetime:
 
 def _goes_ahead(lead: Session) -> bool:
     """Some part of the series is still planned (a cancelled first part leaves the rest)."""
-    return any(part.state in OPEN_STATES for part in lead.all_parts)
+    return any(part.state in OPEN_SESSION_STATES for part in lead.all_parts)
 
 
 def closed_reason(session: Session, now: datetime | None = None, *, by_hand: bool = False):

@@ -36,6 +36,7 @@ from ..scheduling.candidates import has_started
 from . import mails, services
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
+    OPEN_SESSION_STATES,
     Registration,
     RegistrationState,
     Session,
@@ -257,8 +258,7 @@ def missing_availability(lead: Session) -> list:
 # ---- changing ----------------------------------------------------------------------------------
 def editable_parts(lead: Session, now: datetime | None = None) -> list[Session]:
     """The parts whose details can still change: not cancelled, their dagdeel not begun."""
-    return [p for p in lead.all_parts
-            if p.state in scheduling.OPEN_SESSION_STATES and not has_started((p.date, p.dagdeel), now)]
+    return [p for p in lead.all_parts if p.state in OPEN_SESSION_STATES and not has_started((p.date, p.dagdeel), now)]
 
 
 def closed_reason(lead: Session, now: datetime | None = None):

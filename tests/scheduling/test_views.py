@@ -17,7 +17,7 @@ from ontwikkelbijeenkomsten.requests.models import (
     Request,
     RequestState,
 )
-from ontwikkelbijeenkomsten.scheduling import services, views
+from ontwikkelbijeenkomsten.scheduling import services
 from ontwikkelbijeenkomsten.sessions.models import (
     AssignmentState,
     RegistrationState,
@@ -512,7 +512,7 @@ def test_cancelling_through_the_page(coordinator_client, plan):
 
 def test_a_session_that_has_begun_shows_no_forms(coordinator_client, plan, monkeypatch):
     session = booked_session(plan)
-    monkeypatch.setattr(views, "has_started", lambda moment: True)
+    monkeypatch.setattr(services, "has_started", lambda moment: True)  # the rule the page and the service share
     html = html_of(coordinator_client.get(session_url(session)))
     assert "al begonnen of geweest" in html and "<form" not in html.split('id="main"')[1]
     response = coordinator_client.post(session_url(session) + "/annuleren", data={"cancel-reason": "Te laat."})
