@@ -6,8 +6,16 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config as config_module
-from .extensions import babel, csrf, db, limiter, login_manager, mailer, migrate
+from ontwikkelbijeenkomsten.core import config as config_module
+from ontwikkelbijeenkomsten.core.extensions import (
+    babel,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    mailer,
+    migrate,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,34 +65,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .accounts import cli as accounts_cli
-    from .accounts.views import bp as accounts_bp
-    from .core import errors
-    from .core.views import bp as core_bp
-    from .demo import cli as demo_cli
-    from .experts import assignment_views, availability_views, profile_views  # noqa: F401
-    from .experts import coordinator_views as expert_coordinator_views  # noqa: F401
-    from .experts.blueprint import bp as experts_bp
-    from .mail import cli as mail_cli
-    from .mail.views import bp as mail_bp
-    from .regions import cli as regions_cli
-    from .regions.views import bp as regions_bp
-    from .requests import coordinator_views, public_views  # noqa: F401  (routes on requests_bp)
-    from .requests.blueprint import bp as requests_bp
-    from .scheduling import batch_views, views  # noqa: F401  (routes on scheduling_bp)
-    from .scheduling import cli as scheduling_cli
-    from .scheduling.blueprint import bp as scheduling_bp
-    from .sessions import list_views, public_views, training_views  # noqa: F401  (routes on sessions_bp)
-    from .sessions.blueprint import bp as sessions_bp
+    from . import cli, web
 
-    app.register_blueprint(core_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(requests_bp)
-    app.register_blueprint(regions_bp)
-    app.register_blueprint(experts_bp)
-    app.register_blueprint(scheduling_bp)
-    app.register_blueprint(sessions_bp)
-    app.register_blueprint(mail_bp)
-    errors.init_app(app)
-    for module in (accounts_cli, demo_cli, mail_cli, regions_cli, scheduling_cli):
-        app.cli.add_command(module.group)
+    web.register(app)
+    cli.register(app)

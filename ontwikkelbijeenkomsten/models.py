@@ -8,4 +8,4 @@ def load_all() -> None:
     from .mail import models as _mail  # noqa: F401
     from .regions import models as _regions  # noqa: F401
     from .requests import models as _requests  # noqa: F401
-    from .sessions import models as _sessions  # noqa: F401
+    from .meetings import models as _meetings  # noqa: F401

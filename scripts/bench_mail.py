@@ -74,25 +74,25 @@ def queue_invites(n: int) -> int:
 
     from ontwikkelbijeenkomsten.core.db import utcnow
     from ontwikkelbijeenkomsten.demo.services import load_demo
-    from ontwikkelbijeenkomsten.extensions import db
+    from ontwikkelbijeenkomsten.core.extensions import db
     from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
-    from ontwikkelbijeenkomsten.sessions import mails
-    from ontwikkelbijeenkomsten.sessions.models import (
-        Registration,
-        RegistrationState,
-        Sector,
-        Session,
-        SessionKind,
-    )
+    from ontwikkelbijeenkomsten.meetings import mails
+from ontwikkelbijeenkomsten.meetings.models import (
+    Registration,
+    RegistrationState,
+    Meeting,
+    MeetingKind,
+)
+from ontwikkelbijeenkomsten.core.sectors import Sector
 
     load_demo()
     training = db.session.scalar(
-        select(Session).where(Session.kind == SessionKind.OPEN_TRAINING, Session.series_id.is_(None),
-                              Session.starts_at > utcnow()).order_by(Session.starts_at).limit(1))
+        select(Meeting).where(Meeting.kind == MeetingKind.OPEN_TRAINING, Meeting.series_id.is_(None),
+                              Meeting.starts_at > utcnow()).order_by(Meeting.starts_at).limit(1))
     training.capacity = None
     sectors = list(Sector)
     registrations = [
-        Registration(session=training, state=RegistrationState.CONFIRMED, name=f"Deelnemer {i}",
+        Registration(meeting=training, state=RegistrationState.CONFIRMED, name=f"Deelnemer {i}",
                      email=f"deelnemer{i}@example.org", organisation="SWV Utrecht", sector=sectors[i % len(sectors)],
                      function="Intern begeleider", consent_at=utcnow())
         for i in range(n)
@@ -133,7 +133,7 @@ def build_messages() -> tuple[list[tuple[str, list[str], bytes]], float]:
     from flask import current_app
     from sqlalchemy import select
 
-    from ontwikkelbijeenkomsten.extensions import db
+    from ontwikkelbijeenkomsten.core.extensions import db
     from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
     from ontwikkelbijeenkomsten.mail.services import message_for
 
@@ -172,7 +172,7 @@ def main() -> None:
         workdir = tempfile.TemporaryDirectory(prefix="bench-mail-")
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(workdir.name) / 'bench.db'}"
     from ontwikkelbijeenkomsten import create_app
-    from ontwikkelbijeenkomsten.extensions import db
+    from ontwikkelbijeenkomsten.core.extensions import db
 
     app = create_app({"BASE_URL": "https://ontwikkelbijeenkomsten.example.org", "MAIL_BACKEND": "smtp",
                       "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_SUPPRESS_SEND": False})

@@ -87,7 +87,7 @@ def generate(args: argparse.Namespace) -> dict:
         expert_regions,
         expert_themes,
     )
-    from ontwikkelbijeenkomsten.extensions import db
+    from ontwikkelbijeenkomsten.core.extensions import db
     from ontwikkelbijeenkomsten.regions.models import (
         OrganisationType,
         ProgrammePeriod,
@@ -206,11 +206,11 @@ def main() -> None:
     from ontwikkelbijeenkomsten import create_app
     from ontwikkelbijeenkomsten.accounts.models import User
     from ontwikkelbijeenkomsten.core.models import AuditEvent, Theme
-    from ontwikkelbijeenkomsten.extensions import db
+    from ontwikkelbijeenkomsten.core.extensions import db
     from ontwikkelbijeenkomsten.mail.models import OutboxMail
     from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
     from ontwikkelbijeenkomsten.scheduling import batch
-    from ontwikkelbijeenkomsten.sessions.models import Session
+    from ontwikkelbijeenkomsten.meetings.models import Meeting
 
     app = create_app({"MAIL_SUPPRESS_SEND": True, "BASE_URL": "http://localhost"})
     with app.app_context():
@@ -241,7 +241,7 @@ def main() -> None:
         report("preview()", result, preview_times)
         report("confirm()", confirmed.preview, confirm_times)
         counts = {label: db.session.scalar(select(func.count()).select_from(model))
-                  for label, model in (("sessions", Session), ("mails", OutboxMail), ("audit events", AuditEvent))}
+                  for label, model in (("meetings", Meeting), ("mails", OutboxMail), ("audit events", AuditEvent))}
         print(f"  written: {', '.join(f'{n} {label}' for label, n in counts.items())}; "
               f"plan changed since the preview: {confirmed.changed}")
         if profiler:

@@ -102,7 +102,7 @@ def skip_or_fail(reason: str) -> None:
 
 
 def _metadata() -> sa.MetaData:
-    from ontwikkelbijeenkomsten.extensions import db
+    from ontwikkelbijeenkomsten.core.extensions import db
     from ontwikkelbijeenkomsten.models import load_all
 
     load_all()
@@ -383,7 +383,7 @@ def database_url(db_backend, request, tmp_path):
 # Apps
 # --------------------------------------------------------------------------------------------
 def _dispose(app) -> None:
-    from ontwikkelbijeenkomsten.extensions import db
+    from ontwikkelbijeenkomsten.core.extensions import db
 
     with app.app_context():
         db.session.remove()

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 
 COUNTED = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
 

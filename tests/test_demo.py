@@ -8,10 +8,10 @@ from ontwikkelbijeenkomsten.demo.services import (
     DEMO_PASSWORD,
     load_demo,
 )
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions.models import QuotaLedger, Region
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
-from ontwikkelbijeenkomsten.sessions.models import Evaluation, RegistrationState, Session
+from ontwikkelbijeenkomsten.meetings.models import Evaluation, RegistrationState, Meeting
 
 
 def _count(model, *where):
@@ -27,10 +27,10 @@ def test_demo_is_a_living_example(app):
     assert authenticate(credentials.coordinator, DEMO_PASSWORD).role is Role.COORDINATOR
     states = set(db.session.scalars(select(Request.state)))
     assert {RequestState.SUBMITTED, RequestState.IN_REVIEW, RequestState.GRANTED, RequestState.SCHEDULED} <= states
-    sessions = db.session.scalars(select(Session)).all()
-    leads = [s for s in sessions if s.series_id is None]
-    assert len(sessions) == 6 and len(leads) == 4 and all(s.registrations for s in leads)
-    training = next(s for s in sessions if s.capacity == 3)
+    meetings = db.session.scalars(select(Meeting)).all()
+    leads = [s for s in meetings if s.series_id is None]
+    assert len(meetings) == 6 and len(leads) == 4 and all(s.registrations for s in leads)
+    training = next(s for s in meetings if s.capacity == 3)
     assert [r.state for r in training.registrations].count(RegistrationState.WAITING) == 1
     series = next(s for s in leads if s.parts)
     assert len(series.all_parts) == 3 and series.all_parts[0] is series

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from ontwikkelbijeenkomsten.core.models import Theme
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 
 
 @pytest.mark.parametrize("round", [1, 2])

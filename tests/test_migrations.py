@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 
 
 @pytest.fixture
@@ -43,4 +43,4 @@ def test_upgrade_from_empty_then_check_finds_no_difference(make_app, empty_datab
         tables = set(sa.inspect(engine).get_table_names())
     finally:
         engine.dispose()
-    assert {"users", "regions", "requests", "sessions", "registrations", "outbox_mails"} <= tables
+    assert {"users", "regions", "requests", "meetings", "registrations", "outbox_mails"} <= tables

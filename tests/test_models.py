@@ -7,29 +7,29 @@ from sqlalchemy.exc import IntegrityError
 from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.time import Dagdeel
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, QuotaLedger, Region
-from ontwikkelbijeenkomsten.sessions.models import (
+from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
     Registration,
     RegistrationState,
-    Sector,
-    Session,
-    SessionExpert,
-    SessionKind,
+    Meeting,
+    MeetingExpert,
+    MeetingKind,
 )
+from ontwikkelbijeenkomsten.core.sectors import Sector
 
 DAY = date(2026, 3, 3)
 
 
-def _training(**fields) -> Session:
+def _training(**fields) -> Meeting:
     starts, ends = Dagdeel.MIDDAG.bounds(DAY)
-    values = dict(kind=SessionKind.OPEN_TRAINING, title="Samen leren", date=DAY, dagdeel=Dagdeel.MIDDAG,
+    values = dict(kind=MeetingKind.OPEN_TRAINING, title="Samen leren", date=DAY, dagdeel=Dagdeel.MIDDAG,
                   starts_at=starts, ends_at=ends, capacity=10, confirmed_count=0)
     values.update(fields)
-    session = Session(**values)
-    db.session.add(session)
-    return session
+    meeting = Meeting(**values)
+    db.session.add(meeting)
+    return meeting
 
 
 def _commit_fails():
@@ -39,10 +39,10 @@ def _commit_fails():
 
 
 def test_times_come_back_aware_in_utc(app):
-    session = _training()
+    meeting = _training()
     db.session.commit()
     db.session.expire_all()
-    loaded = db.session.get(Session, session.id)
+    loaded = db.session.get(Meeting, meeting.id)
     assert loaded.starts_at == datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)  # 13:00 CET
     assert loaded.starts_at.tzinfo is not None
 
@@ -57,38 +57,38 @@ def test_naive_datetimes_are_refused(app):
 def test_one_active_assignment_per_expert_slot(app):
     expert = create_user("e@example.org", "Expert", Role.EXPERT)
     first, second = _training(), _training(title="Ander")
-    db.session.add(SessionExpert(session=first, expert=expert, date=DAY, dagdeel=Dagdeel.MIDDAG))
+    db.session.add(MeetingExpert(meeting=first, expert=expert, date=DAY, dagdeel=Dagdeel.MIDDAG))
     db.session.commit()
-    db.session.add(SessionExpert(session=second, expert=expert, date=DAY, dagdeel=Dagdeel.MIDDAG))
+    db.session.add(MeetingExpert(meeting=second, expert=expert, date=DAY, dagdeel=Dagdeel.MIDDAG))
     _commit_fails()
 
 
 def test_a_declined_assignment_frees_the_slot(app):
     expert = create_user("e@example.org", "Expert", Role.EXPERT)
     first, second = _training(), _training(title="Ander")
-    db.session.add(SessionExpert(session=first, expert=expert, date=DAY, dagdeel=Dagdeel.MIDDAG,
+    db.session.add(MeetingExpert(meeting=first, expert=expert, date=DAY, dagdeel=Dagdeel.MIDDAG,
                                  state=AssignmentState.DECLINED))
-    db.session.add(SessionExpert(session=second, expert=expert, date=DAY, dagdeel=Dagdeel.MIDDAG))
+    db.session.add(MeetingExpert(meeting=second, expert=expert, date=DAY, dagdeel=Dagdeel.MIDDAG))
     db.session.commit()
 
 
-def _registration(session, state=RegistrationState.CONFIRMED):
-    return Registration(session=session, name="Fatima", email="f@example.org", sector=Sector.ONDERWIJS,
+def _registration(meeting, state=RegistrationState.CONFIRMED):
+    return Registration(meeting=meeting, name="Fatima", email="f@example.org", sector=Sector.ONDERWIJS,
                         state=state)
 
 
-def test_one_active_registration_per_email_and_session(app):
-    session = _training()
-    db.session.add(_registration(session))
+def test_one_active_registration_per_email_and_meeting(app):
+    meeting = _training()
+    db.session.add(_registration(meeting))
     db.session.commit()
-    db.session.add(_registration(session, RegistrationState.WAITING))
+    db.session.add(_registration(meeting, RegistrationState.WAITING))
     _commit_fails()
 
 
 def test_a_cancelled_registration_allows_registering_again(app):
-    session = _training()
-    db.session.add(_registration(session, RegistrationState.CANCELLED))
-    db.session.add(_registration(session))
+    meeting = _training()
+    db.session.add(_registration(meeting, RegistrationState.CANCELLED))
+    db.session.add(_registration(meeting))
     db.session.commit()
 
 
@@ -104,7 +104,7 @@ def test_confirmed_places_never_exceed_the_capacity(app):
     _commit_fails()
 
 
-def test_a_session_ends_after_it_starts(app):
+def test_a_meeting_ends_after_it_starts(app):
     starts, _ = Dagdeel.MIDDAG.bounds(DAY)
     _training(ends_at=starts - timedelta(hours=1))
     _commit_fails()

@@ -1,7 +1,7 @@
 """Accounts for coordinators and experts: login, password reset, roles."""
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db, login_manager
+from ..core.extensions import db, login_manager
 
 
 def init_app() -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.db import enum_type, utcnow
-from ..extensions import db
+from ..core.extensions import db
 
 
 class Role(enum.Enum):

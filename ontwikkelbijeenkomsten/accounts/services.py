@@ -12,7 +12,7 @@ from ..core import audit
 from ..core.db import utcnow
 from ..core.tokens import InvalidToken, make_token, read_token
 from ..core.urls import absolute_url
-from ..extensions import db
+from ..core.extensions import db
 from ..mail import services as mail
 from .models import Role, User
 

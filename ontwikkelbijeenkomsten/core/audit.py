@@ -1,7 +1,7 @@
 """Writing audit events in the caller's transaction."""
 from __future__ import annotations
 
-from ..extensions import db
+from .extensions import db
 from .models import AuditEvent
 
 

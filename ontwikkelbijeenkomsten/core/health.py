@@ -8,7 +8,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from ..extensions import db
+from .extensions import db
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 

@@ -7,7 +7,7 @@ from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
-from ..config import TIMEZONE
+from .config import TIMEZONE
 from .time import Dagdeel
 
 

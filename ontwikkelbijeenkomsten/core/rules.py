@@ -1,21 +1,44 @@
 """The exception every service raises for input that is well-formed but breaks a rule."""
-from functools import wraps
-
-from ..extensions import db
+from __future__ import annotations
 
 
 class RuleViolation(Exception):
-    """`field` names the form field to blame; `message` is shown there, in the user's language."""
+    """One or more broken rules. Each problem names the form field to blame (`field`) and the
+    message shown there, in the user's language; `field` and `message` are the first problem's.
 
-    def __init__(self, field: str, message):
+    Services collect every problem they find and raise them together (`RuleViolation.all`), so
+    a person sees everything to correct at once.
+    """
+
+    def __init__(self, field: str, message, *, problems: list[RuleViolation] | None = None):
         super().__init__(message)
         self.field = field
         self.message = message
+        self.problems = problems or [self]
+
+    @classmethod
+    def all(cls, problems: list[RuleViolation]) -> RuleViolation:
+        """One exception carrying every problem in `problems` (at least one)."""
+        first = problems[0]
+        return cls(first.field, first.message, problems=problems)
+
+    @staticmethod
+    def raise_if(problems: list[RuleViolation]) -> None:
+        if problems:
+            raise RuleViolation.all(problems)
+
+
+class StateError(Exception):
+    """The action does not fit the object's current state (someone else acted first)."""
 
 
 def rolled_back(*refusals: type[Exception]):
     """Services own their transaction: when one refuses (a RuleViolation, or one of
     `refusals`), nothing it wrote stays behind."""
+    from functools import wraps
+
+    from .extensions import db
+
     def decorate(func):
         @wraps(func)
         def wrapper(*args, **kwargs):

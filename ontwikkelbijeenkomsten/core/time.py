@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from ..config import TIMEZONE
+from .config import TIMEZONE
 
 AMSTERDAM = ZoneInfo(TIMEZONE)
 

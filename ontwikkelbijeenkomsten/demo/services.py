@@ -14,7 +14,7 @@ from ..core.models import Theme
 from ..core.themes import THEMES
 from ..core.time import Dagdeel, today_local
 from ..experts.models import Availability, ExpertProfile
-from ..extensions import db
+from ..core.extensions import db
 from ..regions.models import (
     Organisation,
     OrganisationType,
@@ -24,16 +24,16 @@ from ..regions.models import (
 )
 from ..regions.services import import_regions, school_year_containing
 from ..requests.models import LocationKind, PreferredMoment, Request, RequestState
-from ..sessions.models import (
+from ..meetings.models import (
     Attendance,
     Evaluation,
     Registration,
     RegistrationState,
-    Sector,
-    Session,
-    SessionExpert,
-    SessionKind,
+    Meeting,
+    MeetingExpert,
+    MeetingKind,
 )
+from ..core.sectors import Sector
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"
 DEMO_COORDINATOR_EMAIL = "coordinator@example.org"
@@ -96,7 +96,7 @@ def load_demo(force: bool = False, today: date | None = None) -> DemoCredentials
     }
     db.session.add_all(ledgers.values())
     requests = _add_requests(regions, period, themes, ledgers, coordinator.id, today)
-    _add_sessions(requests, experts, themes, regions, today)
+    _add_meetings(requests, experts, themes, regions, today)
     db.session.commit()
     return DemoCredentials(DEMO_COORDINATOR_EMAIL, [e[0] for e in DEMO_EXPERTS], DEMO_PASSWORD)
 
@@ -183,25 +183,25 @@ def _add_requests(regions, period, themes, ledgers, coordinator_id, today):
     return created
 
 
-def _session_at(day: date, dagdeel: Dagdeel, **fields) -> Session:
+def _meeting_at(day: date, dagdeel: Dagdeel, **fields) -> Meeting:
     starts_at, ends_at = dagdeel.bounds(day)
-    return Session(
+    return Meeting(
         date=day, dagdeel=dagdeel, starts_at=starts_at, ends_at=ends_at, confirmed_count=0, **fields
     )
 
 
-def _add_sessions(requests, experts, themes, regions, today) -> None:
+def _add_meetings(requests, experts, themes, regions, today) -> None:
     scheduled = requests[RequestState.SCHEDULED]
     day = scheduled.preferred_moments[0].date
-    regional = _session_at(
-        day, Dagdeel.OCHTEND, kind=SessionKind.REGIONAL, request=scheduled, region=scheduled.region,
+    regional = _meeting_at(
+        day, Dagdeel.OCHTEND, kind=MeetingKind.REGIONAL, request=scheduled, region=scheduled.region,
         title="Werkconferentie ondersteuningsteam en wijkteam",
         description=scheduled.goal, location="Stadhuis Utrecht, zaal 2", capacity=30,
         themes=list(scheduled.themes),
     )
     training_day = _next_weekday(today, 3, 3)
-    training = _session_at(
-        training_day, Dagdeel.MIDDAG, kind=SessionKind.OPEN_TRAINING,
+    training = _meeting_at(
+        training_day, Dagdeel.MIDDAG, kind=MeetingKind.OPEN_TRAINING,
         title="Samen leren: signaleren en arrangeren voor onderwijs en jeugdhulp",
         description="Een training voor intern begeleiders, jeugdprofessionals en leerplichtambtenaren.",
         location="Jaarbeurs Utrecht, zaal Rhône", capacity=3, waiting_list_enabled=True,
@@ -210,47 +210,47 @@ def _add_sessions(requests, experts, themes, regions, today) -> None:
     training.registration_closes_at = training.starts_at
     db.session.add_all([regional, training])
     db.session.flush()
-    for session, expert in ((regional, experts[0]), (training, experts[1])):
-        db.session.add(SessionExpert(session=session, expert=expert, date=session.date, dagdeel=session.dagdeel))
+    for meeting, expert in ((regional, experts[0]), (training, experts[1])):
+        db.session.add(MeetingExpert(meeting=meeting, expert=expert, date=meeting.date, dagdeel=meeting.dagdeel))
     people = [
         ("Fatima Ouali", "f.ouali@example.org", "Basisschool De Regenboog", Sector.ONDERWIJS, "Intern begeleider"),
         ("Jeroen de Boer", "j.deboer@example.org", "Wijkteam Oost", Sector.JEUGDHULP, "Jeugdprofessional"),
         ("Linda Visser", "l.visser@example.org", "Gemeente Utrecht", Sector.GEMEENTE, "Leerplichtambtenaar"),
         ("Tom Hendriks", "t.hendriks@example.org", "Praktijkschool West", Sector.ONDERWIJS, "Zorgcoördinator"),
     ]
-    for session in (regional, training):
-        _register(session, people)
+    for meeting in (regional, training):
+        _register(meeting, people)
     _add_series(experts, themes, today)
     _add_past_training(experts, themes, regions, today, people)
 
 
-def _register(session: Session, people) -> list[Registration]:
+def _register(meeting: Meeting, people) -> list[Registration]:
     """Places while they last, then the waiting list, as the registration rules give them."""
     added = []
     for person_name, email, org, sector, function in people:
-        full = session.capacity is not None and session.confirmed_count >= session.capacity
+        full = meeting.capacity is not None and meeting.confirmed_count >= meeting.capacity
         added.append(Registration(
             name=person_name, email=email, organisation=org, sector=sector, function=function,
             state=RegistrationState.WAITING if full else RegistrationState.CONFIRMED, consent_at=utcnow(),
         ))
-        session.registrations.append(added[-1])
+        meeting.registrations.append(added[-1])
         if not full:
-            session.confirmed_count += 1
+            meeting.confirmed_count += 1
     return added
 
 
-def _with_expert(session: Session, expert) -> Session:
-    db.session.add(session)
-    session.experts.append(SessionExpert(expert=expert, date=session.date, dagdeel=session.dagdeel))
-    return session
+def _with_expert(meeting: Meeting, expert) -> Meeting:
+    db.session.add(meeting)
+    meeting.experts.append(MeetingExpert(expert=expert, date=meeting.date, dagdeel=meeting.dagdeel))
+    return meeting
 
 
 def _add_series(experts, themes, today) -> None:
     """A national online series of three mornings, registered as one."""
     lead = None
     for week in range(3):
-        part = _session_at(
-            _next_weekday(today, 1, 5 + week), Dagdeel.OCHTEND, kind=SessionKind.OPEN_TRAINING, series=lead,
+        part = _meeting_at(
+            _next_weekday(today, 1, 5 + week), Dagdeel.OCHTEND, kind=MeetingKind.OPEN_TRAINING, series=lead,
             title="Leergang doorgaande lijnen: van voorschool tot mbo",
             description="Drie ochtenden over overgangen tussen scholen en de jeugdhulp die meegaat.",
             target_groups="Zorgcoördinatoren, jeugdconsulenten en beleidsmedewerkers",
@@ -267,8 +267,8 @@ def _add_series(experts, themes, today) -> None:
 
 def _add_past_training(experts, themes, regions, today, people) -> None:
     """A training three weeks ago: attendance marked, evaluations given."""
-    held = _with_expert(_session_at(
-        _next_weekday(today, 2, -3), Dagdeel.MIDDAG, kind=SessionKind.OPEN_TRAINING,
+    held = _with_expert(_meeting_at(
+        _next_weekday(today, 2, -3), Dagdeel.MIDDAG, kind=MeetingKind.OPEN_TRAINING,
         title="OOGO in de praktijk", description="Hoe voert u het op overeenstemming gericht overleg samen?",
         location="Provinciehuis Maastricht", capacity=20, region=regions.get("JZ41"), themes=[themes["oogo"]],
     ), experts[0])
@@ -278,8 +278,8 @@ def _add_past_training(experts, themes, regions, today, people) -> None:
     for registration, answer in zip(_register(held, people[:3]), [*answers, None], strict=True):
         registration.state = RegistrationState.ATTENDED
         registration.evaluation_requested_at = utcnow()
-        registration.attendances.append(Attendance(session_id=held.id))
+        registration.attendances.append(Attendance(meeting_id=held.id))
         if answer:
             score, went_well, to_improve = answer
-            registration.evaluation = Evaluation(session_id=held.id, score=score, went_well=went_well,
+            registration.evaluation = Evaluation(meeting_id=held.id, score=score, went_well=went_well,
                                                  to_improve=to_improve)

@@ -22,19 +22,19 @@ from ..core.db import utcnow
 from ..core.rules import RuleViolation
 from ..core.time import today_local
 from ..core.urls import absolute_url
-from ..extensions import db
+from ..core.extensions import db
 from ..mail import calendar
 from ..mail import services as mail
-from ..sessions.models import (
+from ..meetings.models import (
     ACTIVE_ASSIGNMENT_STATES,
     AssignmentState,
-    Session,
-    SessionExpert,
-    SessionState,
+    Meeting,
+    MeetingExpert,
+    MeetingState,
 )
 from .models import ExpertProfile
 
-CLOSED_SESSIONS = (SessionState.CANCELLED, SessionState.HELD)
+CLOSED_MEETINGS = (MeetingState.CANCELLED, MeetingState.HELD)
 #: The feed starts about three months back, so recent sessions stay in the calendar.
 FEED_HISTORY = timedelta(days=92)
 #: What `secrets.token_urlsafe` makes; anything else (a NUL byte, say) never reaches the database.
@@ -55,41 +55,41 @@ class StateError(Exception):
 
 @dataclass(frozen=True)
 class AssignmentRow:
-    assignment: SessionExpert
+    assignment: MeetingExpert
     upcoming: bool
     can_accept: bool
     can_decline: bool
 
     @property
-    def session(self) -> Session:
-        return self.assignment.session
+    def meeting(self) -> Meeting:
+        return self.assignment.meeting
 
 
-def _open_session(session: Session) -> bool:
-    return session.state not in CLOSED_SESSIONS and session.starts_at > utcnow()
+def _open_meeting(meeting: Meeting) -> bool:
+    return meeting.state not in CLOSED_MEETINGS and meeting.starts_at > utcnow()
 
 
 def assignments(expert: User) -> list[AssignmentRow]:
     """Every assignment of `expert`: upcoming ones soonest first, then past ones latest first."""
     items = db.session.scalars(
-        select(SessionExpert)
-        .join(SessionExpert.session)
-        .where(SessionExpert.expert_id == expert.id)
+        select(MeetingExpert)
+        .join(MeetingExpert.meeting)
+        .where(MeetingExpert.expert_id == expert.id)
         .options(
-            contains_eager(SessionExpert.session).joinedload(Session.region),
-            contains_eager(SessionExpert.session).joinedload(Session.request),
+            contains_eager(MeetingExpert.meeting).joinedload(Meeting.region),
+            contains_eager(MeetingExpert.meeting).joinedload(Meeting.request),
         )
-        .order_by(Session.starts_at, SessionExpert.id)
+        .order_by(Meeting.starts_at, MeetingExpert.id)
     ).all()
     now = utcnow()
-    upcoming = [i for i in items if i.session.starts_at > now]
-    past = [i for i in reversed(items) if i.session.starts_at <= now]
+    upcoming = [i for i in items if i.meeting.starts_at > now]
+    past = [i for i in reversed(items) if i.meeting.starts_at <= now]
     return [
         AssignmentRow(
             assignment=item,
-            upcoming=item.session.starts_at > now,
-            can_accept=item.state is AssignmentState.ASSIGNED and _open_session(item.session),
-            can_decline=item.state in ACTIVE_ASSIGNMENT_STATES and _open_session(item.session),
+            upcoming=item.meeting.starts_at > now,
+            can_accept=item.state is AssignmentState.ASSIGNED and _open_meeting(item.meeting),
+            can_decline=item.state in ACTIVE_ASSIGNMENT_STATES and _open_meeting(item.meeting),
         )
         for item in upcoming + past
     ]
@@ -100,31 +100,31 @@ def _check_actor(expert_id: int, actor: User) -> None:
         raise NotAllowed()
 
 
-def _lock(assignment: SessionExpert) -> SessionExpert:
+def _lock(assignment: MeetingExpert) -> MeetingExpert:
     """Re-read under a row lock, so two answers at once see each other's result."""
-    db.session.execute(select(SessionExpert.id).where(SessionExpert.id == assignment.id).with_for_update())
+    db.session.execute(select(MeetingExpert.id).where(MeetingExpert.id == assignment.id).with_for_update())
     db.session.refresh(assignment)
     return assignment
 
 
-def _check_open(assignment: SessionExpert, allowed: tuple[AssignmentState, ...]) -> None:
-    session = assignment.session
-    if session.state is SessionState.CANCELLED:
+def _check_open(assignment: MeetingExpert, allowed: tuple[AssignmentState, ...]) -> None:
+    meeting = assignment.meeting
+    if meeting.state is MeetingState.CANCELLED:
         raise StateError(_l("This session has been cancelled."))
-    if not _open_session(session):
+    if not _open_meeting(meeting):
         raise StateError(_l("This session has already started or taken place."))
     if assignment.state not in allowed:
         raise StateError(_l("This assignment has already been answered or withdrawn."))
 
 
-def _change(assignment: SessionExpert, to: AssignmentState, actor: User, action: str) -> None:
+def _change(assignment: MeetingExpert, to: AssignmentState, actor: User, action: str) -> None:
     before = assignment.state
     assignment.state = to
     audit.record(action, assignment, actor=actor, from_state=before.value, to_state=to.value,
-                 session_id=assignment.session_id)
+                 meeting_id=assignment.meeting_id)
 
 
-def accept(assignment: SessionExpert, actor: User) -> None:
+def accept(assignment: MeetingExpert, actor: User) -> None:
     _check_actor(assignment.expert_id, actor)
     _lock(assignment)
     _check_open(assignment, (AssignmentState.ASSIGNED,))
@@ -132,7 +132,7 @@ def accept(assignment: SessionExpert, actor: User) -> None:
     db.session.commit()
 
 
-def decline(assignment: SessionExpert, reason: str, actor: User) -> None:
+def decline(assignment: MeetingExpert, reason: str, actor: User) -> None:
     """Decline with a reason, free the slot and tell the coordinators by mail."""
     _check_actor(assignment.expert_id, actor)
     reason = (reason or "").strip()
@@ -146,15 +146,15 @@ def decline(assignment: SessionExpert, reason: str, actor: User) -> None:
     db.session.commit()
 
 
-def _notify_coordinators(assignment: SessionExpert) -> None:
-    session, expert = assignment.session, assignment.expert
-    link = absolute_url("requests.coordinator_detail", request_id=session.request_id) if session.request_id else None
-    for coordinator in coordinators_for(session.request.assigned_coordinator_id if session.request else None):
+def _notify_coordinators(assignment: MeetingExpert) -> None:
+    meeting, expert = assignment.meeting, assignment.expert
+    link = absolute_url("requests.coordinator_detail", request_id=meeting.request_id) if meeting.request_id else None
+    for coordinator in coordinators_for(meeting.request.assigned_coordinator_id if meeting.request else None):
         mail.enqueue(
             coordinator.email, "assignment_declined",
             _l("%(name)s has declined a session", name=expert.name),
             "experts/assignment_declined", locale=coordinator.locale,
-            coordinator=coordinator, expert=expert, session=session,
+            coordinator=coordinator, expert=expert, meeting=meeting,
             reason=assignment.decline_reason, link=link,
         )
 
@@ -214,22 +214,22 @@ def feed_for(expert: User) -> bytes:
     cancelled, stays in with STATUS:CANCELLED, so subscribed calendars remove it.
     """
     rows = db.session.execute(
-        select(Session, SessionExpert.state)
-        .join(SessionExpert, SessionExpert.session_id == Session.id)
+        select(Meeting, MeetingExpert.state)
+        .join(MeetingExpert, MeetingExpert.meeting_id == Meeting.id)
         .where(
-            SessionExpert.expert_id == expert.id,
-            SessionExpert.state.in_((*ACTIVE_ASSIGNMENT_STATES, AssignmentState.RELEASED)),
-            Session.date >= today_local() - FEED_HISTORY,
+            MeetingExpert.expert_id == expert.id,
+            MeetingExpert.state.in_((*ACTIVE_ASSIGNMENT_STATES, AssignmentState.RELEASED)),
+            Meeting.date >= today_local() - FEED_HISTORY,
         )
-        .order_by(Session.starts_at, Session.id)
+        .order_by(Meeting.starts_at, Meeting.id)
     ).all()
     url = absolute_url("experts.assignments", expert_id=expert.id)
     with force_locale(expert.locale):
         name = gettext("Ontwikkelbijeenkomsten: my sessions")
-    released: dict[Session, bool] = {}  # one event per session: an active assignment wins
-    for session, state in rows:
-        released[session] = released.get(session, True) and state is AssignmentState.RELEASED
+    released: dict[Meeting, bool] = {}  # one event per session: an active assignment wins
+    for meeting, state in rows:
+        released[meeting] = released.get(meeting, True) and state is AssignmentState.RELEASED
     return calendar.feed((
-        calendar.session_event(s, url=url, description=s.description, cancelled=off)
+        calendar.meeting_event(s, url=url, description=s.description, cancelled=off)
         for s, off in released.items()
     ), name)

@@ -19,12 +19,12 @@ from ..accounts.models import Role, User
 from ..core import audit
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, today_local
-from ..extensions import db
-from ..sessions.models import (
+from ..core.extensions import db
+from ..meetings.models import (
     ACTIVE_ASSIGNMENT_STATES,
-    Session,
-    SessionExpert,
-    SessionState,
+    Meeting,
+    MeetingExpert,
+    MeetingState,
 )
 from .models import Availability, ExpertProfile, expert_regions, expert_themes
 
@@ -37,18 +37,18 @@ HEAT_LEVELS = 4  # shades of the grid for a non-empty cell: 1 (few experts) to 4
 def live_assignment():
     """An assignment that holds its slot: active, in a session that is not cancelled."""
     return and_(
-        SessionExpert.state.in_(ACTIVE_ASSIGNMENT_STATES),
-        Session.id == SessionExpert.session_id,
-        Session.state != SessionState.CANCELLED,
+        MeetingExpert.state.in_(ACTIVE_ASSIGNMENT_STATES),
+        Meeting.id == MeetingExpert.meeting_id,
+        Meeting.state != MeetingState.CANCELLED,
     )
 
 
 def slot_is_booked():
     """EXISTS clause: the Availability row of the enclosing statement is booked."""
     return exists().where(
-        SessionExpert.expert_id == Availability.expert_id,
-        SessionExpert.date == Availability.date,
-        SessionExpert.dagdeel == Availability.dagdeel,
+        MeetingExpert.expert_id == Availability.expert_id,
+        MeetingExpert.date == Availability.date,
+        MeetingExpert.dagdeel == Availability.dagdeel,
         live_assignment(),
     )
 
@@ -63,8 +63,8 @@ class Booking:
 
 def _bookings(expert_id: int, start: date, end: date) -> dict[tuple[date, Dagdeel], Booking]:
     rows = db.session.execute(
-        select(SessionExpert.date, SessionExpert.dagdeel, SessionExpert.id, Session.title)
-        .where(SessionExpert.expert_id == expert_id, SessionExpert.date.between(start, end), live_assignment())
+        select(MeetingExpert.date, MeetingExpert.dagdeel, MeetingExpert.id, Meeting.title)
+        .where(MeetingExpert.expert_id == expert_id, MeetingExpert.date.between(start, end), live_assignment())
     )
     return {(day, dagdeel): Booking(assignment_id, title) for day, dagdeel, assignment_id, title in rows}
 

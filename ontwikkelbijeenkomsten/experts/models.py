@@ -16,7 +16,7 @@ from ..accounts.models import User
 from ..core.db import enum_type
 from ..core.models import Theme
 from ..core.time import Dagdeel
-from ..extensions import db
+from ..core.extensions import db
 from ..regions.models import Region
 
 expert_themes = db.Table(

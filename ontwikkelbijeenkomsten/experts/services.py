@@ -25,14 +25,14 @@ from ..core.rules import RuleViolation
 from ..core.time import today_local
 from ..core.tokens import InvalidToken, make_token, read_token
 from ..core.urls import absolute_url
-from ..extensions import db
+from ..core.extensions import db
 from ..mail import services as mail
 from ..regions.models import Region
-from ..sessions.models import (
+from ..meetings.models import (
     ACTIVE_ASSIGNMENT_STATES,
-    Session,
-    SessionExpert,
-    SessionState,
+    Meeting,
+    MeetingExpert,
+    MeetingState,
 )
 from .availability import live_assignment, slot_is_booked
 from .models import Availability, ExpertProfile
@@ -226,13 +226,13 @@ def deactivate(expert: User, actor: User) -> None:
 
 def _has_upcoming_assignments(expert: User) -> bool:
     return db.session.scalar(
-        select(SessionExpert.id)
-        .join(Session, Session.id == SessionExpert.session_id)
+        select(MeetingExpert.id)
+        .join(Meeting, Meeting.id == MeetingExpert.meeting_id)
         .where(
-            SessionExpert.expert_id == expert.id,
-            SessionExpert.state.in_(ACTIVE_ASSIGNMENT_STATES),
-            SessionExpert.date >= today_local(),
-            Session.state != SessionState.CANCELLED,
+            MeetingExpert.expert_id == expert.id,
+            MeetingExpert.state.in_(ACTIVE_ASSIGNMENT_STATES),
+            MeetingExpert.date >= today_local(),
+            Meeting.state != MeetingState.CANCELLED,
         )
         .limit(1)
     ) is not None
@@ -329,13 +329,13 @@ def overview(today: date, expert_id: int | None = None) -> list[ExpertRow]:
         .group_by(Availability.expert_id)
     ).all())
     upcoming = dict(db.session.execute(
-        select(SessionExpert.expert_id, func.count())
+        select(MeetingExpert.expert_id, func.count())
         .where(
-            SessionExpert.date >= today,
+            MeetingExpert.date >= today,
             live_assignment(),
-            *([SessionExpert.expert_id == expert_id] if expert_id is not None else []),
+            *([MeetingExpert.expert_id == expert_id] if expert_id is not None else []),
         )
-        .group_by(SessionExpert.expert_id)
+        .group_by(MeetingExpert.expert_id)
     ).all())
     now = utcnow()
     return [

@@ -13,7 +13,7 @@ from sqlalchemy.orm import load_only
 from ..core import audit
 from ..core.db import utcnow
 from ..core.rules import RuleViolation
-from ..extensions import db
+from ..core.extensions import db
 from .models import MailState, OutboxMail
 from .services import render_pending
 

@@ -22,10 +22,10 @@ from icalendar import (
     vDuration,
 )
 
-from ..config import TIMEZONE
+from ..core.config import TIMEZONE
 from ..core.db import utcnow
 from ..core.time import to_local
-from ..sessions.models import Session, SessionState
+from ..meetings.models import Meeting, MeetingState
 
 PRODID = "-//Ontwikkelbijeenkomsten onderwijs-jeugd//NL"
 #: How often a subscribed calendar should fetch the feed again.
@@ -50,33 +50,33 @@ def amsterdam_vtimezone() -> Timezone:
     return zone
 
 
-def session_event(session: Session, *, url: str | None = None, description: str = "",
+def meeting_event(meeting: Meeting, *, url: str | None = None, description: str = "",
                   cancelled: bool = False) -> Event:
     """The session as a VEVENT with its stable UID and SEQUENCE; times local with a TZID.
 
     `cancelled` marks it CANCELLED for this person even when the session itself goes on.
     """
     event = Event()
-    event.add("UID", session.uid)
-    event.add("SEQUENCE", session.sequence)
+    event.add("UID", meeting.uid)
+    event.add("SEQUENCE", meeting.sequence)
     event.add("DTSTAMP", utcnow())
-    event.add("DTSTART", to_local(session.starts_at))
-    event.add("DTEND", to_local(session.ends_at))
-    event.add("SUMMARY", session.title)
-    place = session.location or session.online_url
+    event.add("DTSTART", to_local(meeting.starts_at))
+    event.add("DTEND", to_local(meeting.ends_at))
+    event.add("SUMMARY", meeting.title)
+    place = meeting.location or meeting.online_url
     if place:
         event.add("LOCATION", place)
     if description:
         event.add("DESCRIPTION", description)
     if url:
         event.add("URL", url)
-    off = cancelled or session.state is SessionState.CANCELLED
+    off = cancelled or meeting.state is MeetingState.CANCELLED
     event.add("STATUS", "CANCELLED" if off else "CONFIRMED")
     return event
 
 
 def invitation(
-    session: Session, method: str, attendee: tuple[str, str], sender: str,
+    meeting: Meeting, method: str, attendee: tuple[str, str], sender: str,
     *, url: str | None = None, description: str = "",
 ) -> bytes:
     """An iTIP message for one person: METHOD:REQUEST for a booking, registration or change,
@@ -85,7 +85,7 @@ def invitation(
     `attendee` is (name, e-mail); `sender` the From address ("Name <address>"), which is the
     ORGANIZER, so that calendars accept updates from it. A day-before alarm comes with REQUEST.
     """
-    event = session_event(session, url=url, description=description, cancelled=method == "CANCEL")
+    event = meeting_event(meeting, url=url, description=description, cancelled=method == "CANCEL")
     name, address = parseaddr(sender)
     organizer = vCalAddress(f"mailto:{address}")
     organizer.params["CN"] = name or address
@@ -97,7 +97,7 @@ def invitation(
     if method == "REQUEST":
         alarm = Alarm()
         alarm.add("ACTION", "DISPLAY")
-        alarm.add("DESCRIPTION", session.title)
+        alarm.add("DESCRIPTION", meeting.title)
         alarm.add("TRIGGER", timedelta(days=-1))
         event.add_component(alarm)
     calendar = Calendar()
@@ -138,7 +138,7 @@ def feed(events: Iterable[Event], name: str) -> bytes:
     return calendar.to_ical()
 
 
-def download(sessions: Iterable[Session], url: str) -> bytes:
+def download(meetings: Iterable[Meeting], url: str) -> bytes:
     """The .ics behind "Zet in mijn agenda": the sessions (every part of a series) to import,
     with the same UIDs as the invites, so an import and an invite never make two events."""
-    return _published(session_event(s, url=url, description=url) for s in sessions).to_ical()
+    return _published(meeting_event(s, url=url, description=url) for s in meetings).to_ical()

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.db import enum_type, utcnow
-from ..extensions import db
+from ..core.extensions import db
 
 
 class MailState(enum.Enum):

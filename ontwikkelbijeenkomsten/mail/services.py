@@ -17,7 +17,7 @@ from flask_mail import Message
 from sqlalchemy import and_, or_, select, update
 
 from ..core.db import utcnow
-from ..extensions import db, mailer
+from ..core.extensions import db, mailer
 from .models import MailState, OutboxMail
 
 MAX_ATTEMPTS = 8

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import enum_type
-from ..extensions import db
+from ..core.extensions import db
 
 DEFAULT_QUOTA = 4
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..extensions import db
+from ..core.extensions import db
 from .models import ProgrammePeriod, QuotaLedger, Region
 
 

@@ -21,9 +21,9 @@ from ..accounts.models import User
 from ..core import audit
 from ..core.models import AuditEvent
 from ..core.rules import RuleViolation
-from ..extensions import db
+from ..core.extensions import db
 from ..requests.models import PreferredMoment, Request, RequestState
-from ..sessions.models import Session, SessionState
+from ..meetings.models import Meeting, MeetingState
 from . import quota
 from .models import Organisation, OrganisationType, ProgrammePeriod, QuotaLedger, Region
 
@@ -451,9 +451,9 @@ def overview(period: ProgrammePeriod, sort: str = "code", descending: bool = Fal
     cancelled. One query, whatever the number of regions.
     """
     scheduled = (
-        select(Request.region_id, func.count(Session.id).label("count"))
-        .join(Session, Session.request_id == Request.id)
-        .where(Request.period_id == period.id, Session.state != SessionState.CANCELLED)
+        select(Request.region_id, func.count(Meeting.id).label("count"))
+        .join(Meeting, Meeting.request_id == Request.id)
+        .where(Request.period_id == period.id, Meeting.state != MeetingState.CANCELLED)
         .group_by(Request.region_id)
         .subquery()
     )

@@ -14,10 +14,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from flask_babel import gettext as _
+
 from ..core.db import enum_type, utcnow
 from ..core.models import Theme
+from ..core.states import StateMachine
 from ..core.time import Dagdeel
-from ..extensions import db
+from ..core.extensions import db
 from ..regions.models import OrganisationType, ProgrammePeriod, Region
 
 
@@ -30,6 +33,33 @@ class RequestState(enum.Enum):
     HELD = "held"
     WITHDRAWN = "withdrawn"
 
+
+def _request_state_labels() -> dict:
+    return {
+        RequestState.SUBMITTED: _("Submitted"),
+        RequestState.IN_REVIEW: _("In review"),
+        RequestState.GRANTED: _("Granted"),
+        RequestState.REJECTED: _("Rejected"),
+        RequestState.SCHEDULED: _("Scheduled"),
+        RequestState.HELD: _("Held"),
+        RequestState.WITHDRAWN: _("Withdrawn"),
+    }
+
+
+#: The one owner of a request's state: every change goes through `REQUEST_STATES.move`.
+#: Withdrawing is possible until the meetings are held.
+REQUEST_STATES = StateMachine(
+    RequestState,
+    {
+        RequestState.SUBMITTED: {RequestState.IN_REVIEW, RequestState.GRANTED, RequestState.REJECTED,
+                                 RequestState.WITHDRAWN},
+        RequestState.IN_REVIEW: {RequestState.GRANTED, RequestState.REJECTED, RequestState.WITHDRAWN},
+        RequestState.GRANTED: {RequestState.SCHEDULED, RequestState.REJECTED, RequestState.WITHDRAWN},
+        RequestState.SCHEDULED: {RequestState.GRANTED, RequestState.HELD, RequestState.WITHDRAWN},
+    },
+    _request_state_labels,
+    action="request",
+)
 
 class LocationKind(enum.Enum):
     ADDRESS = "address"

@@ -21,12 +21,13 @@ from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, today_local
 from ..core.tokens import make_token, read_token
 from ..core.urls import absolute_url
-from ..extensions import db
+from ..core.extensions import db
 from ..mail import services as mail
 from ..regions import quota
 from ..regions.models import OrganisationType, ProgrammePeriod, Region
 from ..regions.services import current_period
-from ..sessions.models import Sector, Session, SessionState
+from ..meetings.models import Meeting, MeetingState
+from ..core.sectors import Sector
 from .models import LocationKind, PreferredMoment, Request, RequestState
 
 STATUS_PURPOSE = "request-status"
@@ -255,7 +256,7 @@ def reject(request: Request, reason: str, actor: User) -> None:
     if not reason.strip():
         raise RuleViolation("reason", _l("Give the reason for the rejection; the region will read it."))
     was_granted = request.state is RequestState.GRANTED
-    used = _cancel_sessions(request, reason.strip(), actor)
+    used = _cancel_meetings(request, reason.strip(), actor)
     quota.give_back(request.region_id, request.period, max(request.dagdelen_granted - used, 0))
     request.dagdelen_granted = used
     request.decision_reason = reason.strip()
@@ -264,13 +265,13 @@ def reject(request: Request, reason: str, actor: User) -> None:
     db.session.commit()
 
 
-def _cancel_sessions(request: Request, reason, actor: User | None) -> int:
+def _cancel_meetings(request: Request, reason, actor: User | None) -> int:
     """Cancel the sessions that have not begun; returns how many dagdelen were used already."""
     from ..scheduling.services import cancel_upcoming  # scheduling builds on this module
 
     cancel_upcoming(request, reason, actor)
     return db.session.scalar(
-        select(func.count(Session.id)).where(Session.request_id == request.id, Session.state != SessionState.CANCELLED)
+        select(func.count(Meeting.id)).where(Meeting.request_id == request.id, Meeting.state != MeetingState.CANCELLED)
     )
 
 
@@ -280,7 +281,7 @@ def withdraw(request: Request) -> None:
     lock(request)
     if request.state not in WITHDRAWABLE:
         raise StateError()
-    used = _cancel_sessions(request, _l("The region has withdrawn its request."), None)
+    used = _cancel_meetings(request, _l("The region has withdrawn its request."), None)
     returned = max(request.dagdelen_granted - used, 0)
     quota.give_back(request.region_id, request.period, returned)
     _transition(request, RequestState.WITHDRAWN, None, "request.withdrawn", dagdelen_returned=returned)

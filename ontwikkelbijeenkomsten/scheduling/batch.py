@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
-from ..extensions import db
+from ..core.extensions import db
 from ..regions.models import ProgrammePeriod, Region
 from ..requests.models import Request, RequestState
 from . import services
-from .candidates import active_sessions, booked_per_region, demand_for, load_supplies
+from .candidates import active_meetings, booked_per_region, demand_for, load_supplies
 from .solver import Plan, Problem, solve
 
 #: A booking that races a single booking for the same slot is solved again, this often.
@@ -60,7 +60,7 @@ def _open_requests(period: ProgrammePeriod, lock: bool = False) -> dict[int, Req
 
 
 def load_problem(period: ProgrammePeriod, requests: dict[int, Request]) -> Problem:
-    taken = active_sessions(requests)
+    taken = active_meetings(requests)
     demands = [demand_for(r, len(taken.get(r.id, [])), taken.get(r.id, [])) for r in requests.values()]
     demands = [d for d in demands if d.units]
     days = [day for d in demands for day, _ in d.moments]
@@ -123,16 +123,16 @@ def _write(result: Preview, problem: Problem, actor: User | None, on_booking: Ca
     plan, requests = result.plan, result.requests
     themes = {supply.expert_id: supply.themes for supply in problem.supplies}
     experts = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(result.experts))))}
-    sessions = []
+    meetings = []
     for booking in plan.bookings:
         request, expert = requests[booking.request_id], experts[booking.expert_id]
-        sessions.append((services.add_booking(request, expert, booking.moment, themes[expert.id]), expert))
+        meetings.append((services.add_booking(request, expert, booking.moment, themes[expert.id]), expert))
     db.session.flush()
-    for done, (session, expert) in enumerate(sessions, start=1):
-        services.announce_booking(session, expert, actor)
-        on_booking(done, len(sessions))
+    for done, (meeting, expert) in enumerate(meetings, start=1):
+        services.announce_booking(meeting, expert, actor)
+        on_booking(done, len(meetings))
     booked = Counter(b.request_id for b in plan.bookings)
-    taken = active_sessions(booked)
+    taken = active_meetings(booked)
     for request_id in booked:
         request = requests[request_id]
         if len(taken.get(request_id, [])) >= request.dagdelen_granted:

@@ -13,9 +13,9 @@ from ..core.db import utcnow
 from ..core.time import Dagdeel, to_local
 from ..experts.availability import live_assignment, slot_is_booked
 from ..experts.models import Availability, ExpertProfile, expert_regions, expert_themes
-from ..extensions import db
+from ..core.extensions import db
 from ..requests.models import Request
-from ..sessions.models import Session, SessionExpert, SessionKind, SessionState
+from ..meetings.models import Meeting, MeetingExpert, MeetingKind, MeetingState
 from .solver import Demand, Moment, Supply
 
 #: The rank of a day in the region's preferred period: after its separately named moments.
@@ -62,14 +62,14 @@ def demand_for(request: Request, booked: int, taken: Iterable[Moment], now: date
     )
 
 
-def active_sessions(request_ids: Iterable[int]) -> dict[int, list[Moment]]:
+def active_meetings(request_ids: Iterable[int]) -> dict[int, list[Moment]]:
     """The (date, dagdeel) of every session that is not cancelled, per request."""
     ids = list(request_ids)
     found: dict[int, list[Moment]] = defaultdict(list)
     if ids:
         rows = db.session.execute(
-            select(Session.request_id, Session.date, Session.dagdeel)
-            .where(Session.request_id.in_(ids), Session.state != SessionState.CANCELLED)
+            select(Meeting.request_id, Meeting.date, Meeting.dagdeel)
+            .where(Meeting.request_id.in_(ids), Meeting.state != MeetingState.CANCELLED)
         )
         for request_id, day, dagdeel in rows:
             found[request_id].append((day, dagdeel))
@@ -79,10 +79,10 @@ def active_sessions(request_ids: Iterable[int]) -> dict[int, list[Moment]]:
 def booked_per_region(period_id: int) -> dict[int, int]:
     """Regional sessions that are not cancelled, per region, for requests of the period."""
     return dict(db.session.execute(
-        select(Request.region_id, func.count(Session.id))
-        .join(Session, Session.request_id == Request.id)
-        .where(Request.period_id == period_id, Session.kind == SessionKind.REGIONAL,
-               Session.state != SessionState.CANCELLED)
+        select(Request.region_id, func.count(Meeting.id))
+        .join(Meeting, Meeting.request_id == Request.id)
+        .where(Request.period_id == period_id, Meeting.kind == MeetingKind.REGIONAL,
+               Meeting.state != MeetingState.CANCELLED)
         .group_by(Request.region_id)
     ).all())
 
@@ -142,9 +142,9 @@ def month_load(expert_ids: list[int], start: date, end: date) -> dict[int, dict[
     first = start.replace(day=1)
     load: dict[int, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
     for expert_id, day in db.session.execute(
-        select(SessionExpert.expert_id, SessionExpert.date)
-        .where(SessionExpert.expert_id.in_(expert_ids), SessionExpert.date >= first,
-               SessionExpert.date <= _month_end(end), live_assignment())
+        select(MeetingExpert.expert_id, MeetingExpert.date)
+        .where(MeetingExpert.expert_id.in_(expert_ids), MeetingExpert.date >= first,
+               MeetingExpert.date <= _month_end(end), live_assignment())
     ):
         load[expert_id][(day.year, day.month)] += 1
     return load

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from ..accounts.models import User
 from ..core.time import Dagdeel
 from ..experts.availability import live_assignment
-from ..extensions import db
+from ..core.extensions import db
 from ..requests.models import Request
-from ..sessions.models import SessionExpert
-from .candidates import PERIOD_RANK, active_sessions, demand_for, load_supplies
+from ..meetings.models import MeetingExpert
+from .candidates import PERIOD_RANK, active_meetings, demand_for, load_supplies
 from .solver import Moment
 
 LIMIT = 20
@@ -54,7 +54,7 @@ class Proposals:
 def proposals(request: Request, limit: int = LIMIT) -> Proposals:
     """The best `limit` proposals: by the region's preference, then the most shared themes,
     then the expert with the fewest sessions in the period (to spread the work), then date."""
-    taken = active_sessions([request.id]).get(request.id, [])
+    taken = active_meetings([request.id]).get(request.id, [])
     demand = demand_for(request, len(taken), taken)
     if not demand.moments or not demand.units:
         return Proposals([], demand.units, len(demand.moments), 0)
@@ -91,8 +91,8 @@ def _period_load(request: Request, experts: set[int]) -> dict[int, int]:
         return {}
     period = request.period
     return dict(db.session.execute(
-        select(SessionExpert.expert_id, func.count())
-        .where(SessionExpert.expert_id.in_(experts), SessionExpert.date.between(period.starts_on, period.ends_on),
+        select(MeetingExpert.expert_id, func.count())
+        .where(MeetingExpert.expert_id.in_(experts), MeetingExpert.date.between(period.starts_on, period.ends_on),
                live_assignment())
-        .group_by(SessionExpert.expert_id)
+        .group_by(MeetingExpert.expert_id)
     ).all())

@@ -22,20 +22,20 @@ from ..core.rules import RuleViolation, rolled_back
 from ..core.time import Dagdeel, local_to_utc, to_local
 from ..experts.availability import live_assignment
 from ..experts.models import Availability
-from ..extensions import db
+from ..core.extensions import db
 from ..requests.models import LocationKind, Request, RequestState
 from ..requests.services import lock
-from ..sessions import mails
-from ..sessions.models import (
+from ..meetings import mails
+from ..meetings.models import (
     ACTIVE_ASSIGNMENT_STATES,
-    OPEN_SESSION_STATES,
+    OPEN_MEETING_STATES,
     AssignmentState,
-    Session,
-    SessionExpert,
-    SessionKind,
-    SessionState,
+    Meeting,
+    MeetingExpert,
+    MeetingKind,
+    MeetingState,
 )
-from .candidates import active_sessions, has_started, load_supplies, request_moments
+from .candidates import active_meetings, has_started, load_supplies, request_moments
 from .solver import Moment, Supply
 
 
@@ -51,7 +51,7 @@ class NeedsConfirmation(Exception):
 
 @dataclass(frozen=True)
 class Booked:
-    session: Session
+    meeting: Meeting
     already: bool = False  # the same booking existed: a repeated click
 
 
@@ -81,7 +81,7 @@ def _check_free(expert: User, moment: Moment) -> None:
             "%(name)s has not given this dagdeel as available. Ask the expert to add it to their "
             "availability first.", name=expert.name))
     booked = db.session.scalar(select(exists().where(
-        SessionExpert.expert_id == expert.id, SessionExpert.date == day, SessionExpert.dagdeel == dagdeel,
+        MeetingExpert.expert_id == expert.id, MeetingExpert.date == day, MeetingExpert.dagdeel == dagdeel,
         live_assignment(),
     )))
     if booked:
@@ -122,8 +122,8 @@ def fit_warnings(request: Request, expert: User, supply: Supply, moment: Moment,
     return warnings
 
 
-def _assign(session: Session, expert: User) -> SessionExpert:
-    assignment = SessionExpert(session=session, expert=expert, date=session.date, dagdeel=session.dagdeel)
+def _assign(meeting: Meeting, expert: User) -> MeetingExpert:
+    assignment = MeetingExpert(meeting=meeting, expert=expert, date=meeting.date, dagdeel=meeting.dagdeel)
     db.session.add(assignment)
     return assignment
 
@@ -139,8 +139,8 @@ def _flush_or_taken(expert: User) -> None:
             "expert or moment.", name=expert.name)) from exc
 
 
-def _history_subject(session: Session):
-    return session.request or session
+def _history_subject(meeting: Meeting):
+    return meeting.request or meeting
 
 
 # ---- booking -----------------------------------------------------------------------------------
@@ -149,9 +149,9 @@ def default_title(request: Request) -> str:
         return gettext("Development meeting %(region)s", region=request.region.name)
 
 
-def _place_session(session: Session, moment: Moment) -> None:
-    session.date, session.dagdeel = moment
-    session.starts_at, session.ends_at = moment[1].bounds(moment[0])
+def _place_meeting(meeting: Meeting, moment: Moment) -> None:
+    meeting.date, meeting.dagdeel = moment
+    meeting.starts_at, meeting.ends_at = moment[1].bounds(moment[0])
 
 
 @_rolled_back
@@ -164,11 +164,11 @@ def book(request: Request, expert_id: int | None, day: date, dagdeel: Dagdeel, a
     """
     lock(request)
     moment = (day, dagdeel)
-    taken = active_sessions([request.id]).get(request.id, [])
+    taken = active_meetings([request.id]).get(request.id, [])
     if moment in taken:
         existing = db.session.scalar(
-            select(Session).where(Session.request_id == request.id, Session.date == day,
-                                  Session.dagdeel == dagdeel, Session.state != SessionState.CANCELLED))
+            select(Meeting).where(Meeting.request_id == request.id, Meeting.date == day,
+                                  Meeting.dagdeel == dagdeel, Meeting.state != MeetingState.CANCELLED))
         if any(a.expert_id == expert_id and a.state in ACTIVE_ASSIGNMENT_STATES for a in existing.experts):
             db.session.rollback()
             return Booked(existing, already=True)
@@ -187,39 +187,39 @@ def book(request: Request, expert_id: int | None, day: date, dagdeel: Dagdeel, a
     if warnings and not confirmed:
         raise NeedsConfirmation(warnings)
 
-    session = add_booking(request, expert, moment, supply.themes, title=title)
+    meeting = add_booking(request, expert, moment, supply.themes, title=title)
     _flush_or_taken(expert)
-    announce_booking(session, expert, actor, outside_proposals=bool(warnings))
+    announce_booking(meeting, expert, actor, outside_proposals=bool(warnings))
     if len(taken) + 1 >= request.dagdelen_granted:
         set_state(request, RequestState.SCHEDULED, actor)
     db.session.commit()
-    return Booked(session)
+    return Booked(meeting)
 
 
 def add_booking(request: Request, expert: User, moment: Moment, expert_themes: frozenset[int], *,
-                title: str = "") -> Session:
+                title: str = "") -> Meeting:
     """The regional session (with the request's themes the expert covers) and its assignment;
     the caller flushes, then calls announce_booking. Its places: the participants the region
     expects (no limit when it gave none); coordinators can change that."""
-    session = Session(
-        kind=SessionKind.REGIONAL, request=request, region=request.region,
+    meeting = Meeting(
+        kind=MeetingKind.REGIONAL, request=request, region=request.region,
         title=(title or "").strip() or default_title(request), description=request.goal,
         location=request.location if request.location_kind is LocationKind.ADDRESS else "",
         themes=[t for t in request.themes if t.id in expert_themes] or list(request.themes),
         capacity=request.expected_participants or None,
     )
-    _place_session(session, moment)
-    db.session.add(session)
-    _assign(session, expert)
-    return session
+    _place_meeting(meeting, moment)
+    db.session.add(meeting)
+    _assign(meeting, expert)
+    return meeting
 
 
-def announce_booking(session: Session, expert: User, actor: User | None, *, outside_proposals: bool = False) -> None:
+def announce_booking(meeting: Meeting, expert: User, actor: User | None, *, outside_proposals: bool = False) -> None:
     """The audit event and the mails to the contact and the expert, once the session has its id."""
-    audit.record("session.booked", session.request, actor=actor, actor_label=None if actor else "system",
-                 session_id=session.id, date=session.date.isoformat(), dagdeel=session.dagdeel.value,
+    audit.record("session.booked", meeting.request, actor=actor, actor_label=None if actor else "system",
+                 meeting_id=meeting.id, date=meeting.date.isoformat(), dagdeel=meeting.dagdeel.value,
                  expert=expert.name, outside_proposals=outside_proposals)
-    _mail_booked(session, expert)
+    _mail_booked(meeting, expert)
 
 
 def set_state(request: Request, to: RequestState, actor: User | None) -> None:
@@ -230,113 +230,113 @@ def set_state(request: Request, to: RequestState, actor: User | None) -> None:
                  from_state=before.value, to_state=to.value)
 
 
-def _mail_booked(session: Session, expert: User) -> None:
-    contact = mails.contact_of(session)
+def _mail_booked(meeting: Meeting, expert: User) -> None:
+    contact = mails.contact_of(meeting)
     if contact:
-        mails.tell(session, contact, "session_booked", _l("Your meeting has been planned"),
+        mails.tell(meeting, contact, "session_booked", _l("Your meeting has been planned"),
                    "scheduling/session_booked", "REQUEST", expert=expert)
-    assignment = next(a for a in session.experts if a.expert_id == expert.id)
-    mails.tell(session, mails.expert_person(assignment), "session_assigned",
-               _l("New assignment: %(title)s", title=session.title), "scheduling/session_assigned", "REQUEST")
+    assignment = next(a for a in meeting.experts if a.expert_id == expert.id)
+    mails.tell(meeting, mails.expert_person(assignment), "session_assigned",
+               _l("New assignment: %(title)s", title=meeting.title), "scheduling/session_assigned", "REQUEST")
 
 
 # ---- rescheduling ------------------------------------------------------------------------------
-def _lock_session(session: Session) -> Session:
+def _lock_meeting(meeting: Meeting) -> Meeting:
     """Lock the request, the series' lead (where registrations take their places) and the
     session, always in that order."""
-    if session.request is not None:
-        lock(session.request)
-    ids = sorted({session.id, session.series_id or session.id})
-    db.session.execute(select(Session.id).where(Session.id.in_(ids)).order_by(Session.id).with_for_update())
-    db.session.refresh(session)
-    return session
+    if meeting.request is not None:
+        lock(meeting.request)
+    ids = sorted({meeting.id, meeting.series_id or meeting.id})
+    db.session.execute(select(Meeting.id).where(Meeting.id.in_(ids)).order_by(Meeting.id).with_for_update())
+    db.session.refresh(meeting)
+    return meeting
 
 
-def closed_message(session: Session):
+def closed_message(meeting: Meeting):
     """Why the session can no longer be changed (moved, changed, cancelled); None while it can."""
-    if session.state is SessionState.CANCELLED:
+    if meeting.state is MeetingState.CANCELLED:
         return _l("This session has been cancelled.")
-    if session.state not in OPEN_SESSION_STATES or has_started((session.date, session.dagdeel)):
+    if meeting.state not in OPEN_MEETING_STATES or has_started((meeting.date, meeting.dagdeel)):
         return _l("This session has begun or taken place and can no longer be changed.")
     return None
 
 
-def _check_open(session: Session) -> None:
-    if (message := closed_message(session)) is not None:
-        raise RuleViolation("session", message)
+def _check_open(meeting: Meeting) -> None:
+    if (message := closed_message(meeting)) is not None:
+        raise RuleViolation("meeting", message)
 
 
-def _active_assignments(session: Session) -> list[SessionExpert]:
-    return [a for a in session.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
+def _active_assignments(meeting: Meeting) -> list[MeetingExpert]:
+    return [a for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
 
 
 @_rolled_back
-def reschedule(session: Session, day: date, dagdeel: Dagdeel, expert_id: int | None, actor: User,
+def reschedule(meeting: Meeting, day: date, dagdeel: Dagdeel, expert_id: int | None, actor: User,
                *, confirmed: bool = False) -> None:
     """Move the session to another moment and/or another expert.
 
     The expert's old slot is freed in the same transaction; the people concerned get an update
     (or, for an expert taken off, a cancellation), the new expert an assignment.
     """
-    _lock_session(session)
-    _check_open(session)
+    _lock_meeting(meeting)
+    _check_open(meeting)
     moment = (day, dagdeel)
-    current = _active_assignments(session)
+    current = _active_assignments(meeting)
     expert = _expert(expert_id)
-    same_moment = moment == (session.date, session.dagdeel)
+    same_moment = moment == (meeting.date, meeting.dagdeel)
     keeps_expert = any(a.expert_id == expert.id for a in current)
     if same_moment and keeps_expert:
         raise RuleViolation("day", _l("Choose another moment or another expert."))
     _check_moment(moment)
-    request = session.request
-    taken = [m for m in active_sessions([request.id])[request.id] if m != (session.date, session.dagdeel)] if request else []
+    request = meeting.request
+    taken = [m for m in active_meetings([request.id])[request.id] if m != (meeting.date, meeting.dagdeel)] if request else []
     if moment in taken:
         raise RuleViolation("day", _l("This request already has a session in this dagdeel."))
     _check_free(expert, moment)
-    leaving = (session.date, session.dagdeel) if keeps_expert else None
+    leaving = (meeting.date, meeting.dagdeel) if keeps_expert else None
     warnings = fit_warnings(request, expert, _supply(expert, moment), moment, taken, leaving) if request else []
     if warnings and not confirmed:
         raise NeedsConfirmation(warnings)
 
-    before = (session.date, session.dagdeel)
-    audience = [p for p in mails.people(session) if p.role != "expert"]
+    before = (meeting.date, meeting.dagdeel)
+    audience = [p for p in mails.people(meeting) if p.role != "expert"]
     released = [a for a in current if a.expert_id != expert.id]
-    session.sequence += 1  # every invite about a change needs a higher SEQUENCE
+    meeting.sequence += 1  # every invite about a change needs a higher SEQUENCE
     for assignment in released:  # told before the move, so the mail shows the moment they had
         assignment.state = AssignmentState.RELEASED
-        mails.tell(session, mails.expert_person(assignment), "session_released",
-                   _l("You are no longer needed for %(title)s", title=session.title),
+        mails.tell(meeting, mails.expert_person(assignment), "session_released",
+                   _l("You are no longer needed for %(title)s", title=meeting.title),
                    "scheduling/session_released", "CANCEL")
     if not same_moment:
-        _place_session(session, moment)
-        session.reminded_at = None  # the new date gets its own reminder
+        _place_meeting(meeting, moment)
+        meeting.reminded_at = None  # the new date gets its own reminder
         for assignment in current:
             if assignment.expert_id == expert.id:
                 assignment.date, assignment.dagdeel = moment
-        session.state = SessionState.CHANGED
-    new_assignment = None if keeps_expert else _assign(session, expert)
+        meeting.state = MeetingState.CHANGED
+    new_assignment = None if keeps_expert else _assign(meeting, expert)
     _flush_or_taken(expert)
-    audit.record("session.rescheduled", _history_subject(session), actor=actor, session_id=session.id,
+    audit.record("session.rescheduled", _history_subject(meeting), actor=actor, meeting_id=meeting.id,
                  from_date=before[0].isoformat(), from_dagdeel=before[1].value, date=day.isoformat(),
                  dagdeel=dagdeel.value, expert=expert.name, released=[a.expert.name for a in released],
                  outside_proposals=bool(warnings))
 
     if new_assignment is not None:
-        mails.tell(session, mails.expert_person(new_assignment), "session_assigned",
-                   _l("New assignment: %(title)s", title=session.title), "scheduling/session_assigned", "REQUEST")
+        mails.tell(meeting, mails.expert_person(new_assignment), "session_assigned",
+                   _l("New assignment: %(title)s", title=meeting.title), "scheduling/session_assigned", "REQUEST")
     if not same_moment:
         kept = [mails.expert_person(a) for a in current if a not in released]
-        _mail_changed(session, audience + kept, moved_from=before)
-    elif audience and (contact := mails.contact_of(session)):
-        mails.tell(session, contact, "session_changed", _l("Change to your meeting: %(title)s", title=session.title),
+        _mail_changed(meeting, audience + kept, moved_from=before)
+    elif audience and (contact := mails.contact_of(meeting)):
+        mails.tell(meeting, contact, "session_changed", _l("Change to your meeting: %(title)s", title=meeting.title),
                    "scheduling/session_changed", "REQUEST", moved_from=None, expert=expert)
     db.session.commit()
 
 
-def _mail_changed(session: Session, people: list[mails.Person], moved_from: Moment | None) -> None:
-    experts = [a.expert for a in _active_assignments(session)]
+def _mail_changed(meeting: Meeting, people: list[mails.Person], moved_from: Moment | None) -> None:
+    experts = [a.expert for a in _active_assignments(meeting)]
     for person in people:
-        mails.tell(session, person, "session_changed", _l("Change to your meeting: %(title)s", title=session.title),
+        mails.tell(meeting, person, "session_changed", _l("Change to your meeting: %(title)s", title=meeting.title),
                    "scheduling/session_changed", "REQUEST", moved_from=moved_from,
                    expert=experts[0] if experts else None)
 
@@ -353,92 +353,92 @@ class Details:
 
 
 @_rolled_back
-def change_details(session: Session, details: Details, actor: User) -> bool:
+def change_details(meeting: Meeting, details: Details, actor: User) -> bool:
     """Change title, description, place and the exact times within the dagdeel.
 
     A change of time or place raises the SEQUENCE and tells everyone; a new title or
     description alone is saved quietly. Returns whether people were told.
     """
-    told = apply_details(session, details, actor)
+    told = apply_details(meeting, details, actor)
     db.session.commit()
     return told
 
 
-def apply_details(session: Session, details: Details, actor: User) -> bool:
+def apply_details(meeting: Meeting, details: Details, actor: User) -> bool:
     """change_details in the caller's transaction (which rolls back when this raises)."""
-    _lock_session(session)
-    _check_open(session)
+    _lock_meeting(meeting)
+    _check_open(meeting)
     title = details.title.strip()
     if not title:
         raise RuleViolation("title", _l("Give the session a title."))
-    dagdeel = session.dagdeel
+    dagdeel = meeting.dagdeel
     if not (dagdeel.start <= details.starts < details.ends <= dagdeel.end):
         raise RuleViolation("starts", _l(
             "Choose times within the %(dagdeel)s (%(start)s to %(end)s), the end after the start.",
             dagdeel=dagdeel_label(dagdeel), start=dagdeel.start.strftime("%H:%M"), end=dagdeel.end.strftime("%H:%M")))
-    starts_at, ends_at = local_to_utc(session.date, details.starts), local_to_utc(session.date, details.ends)
+    starts_at, ends_at = local_to_utc(meeting.date, details.starts), local_to_utc(meeting.date, details.ends)
     noticeable = (starts_at, ends_at, details.location.strip(), details.online_url.strip()) != (
-        session.starts_at, session.ends_at, session.location, session.online_url)
-    session.title, session.description = title, details.description.strip()
-    session.location, session.online_url = details.location.strip(), details.online_url.strip()
-    if starts_at != session.starts_at:
-        session.reminded_at = None
-    session.starts_at, session.ends_at = starts_at, ends_at
+        meeting.starts_at, meeting.ends_at, meeting.location, meeting.online_url)
+    meeting.title, meeting.description = title, details.description.strip()
+    meeting.location, meeting.online_url = details.location.strip(), details.online_url.strip()
+    if starts_at != meeting.starts_at:
+        meeting.reminded_at = None
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
     if noticeable:
-        session.sequence += 1
-        session.state = SessionState.CHANGED
-        _mail_changed(session, mails.people(session), moved_from=None)
-    audit.record("session.changed", _history_subject(session), actor=actor, session_id=session.id,
+        meeting.sequence += 1
+        meeting.state = MeetingState.CHANGED
+        _mail_changed(meeting, mails.people(meeting), moved_from=None)
+    audit.record("session.changed", _history_subject(meeting), actor=actor, meeting_id=meeting.id,
                  told=noticeable)
     return noticeable
 
 
-def local_times(session: Session) -> tuple[time, time]:
-    return to_local(session.starts_at).time(), to_local(session.ends_at).time()
+def local_times(meeting: Meeting) -> tuple[time, time]:
+    return to_local(meeting.starts_at).time(), to_local(meeting.ends_at).time()
 
 
 # ---- cancelling --------------------------------------------------------------------------------
-def cancel_without_commit(session: Session, reason: str, actor: User | None) -> None:
+def cancel_without_commit(meeting: Meeting, reason: str, actor: User | None) -> None:
     """Cancel in the caller's transaction: free the experts' slots and tell everyone."""
-    audience = mails.people(session)
-    session.state = SessionState.CANCELLED
-    session.cancel_reason = str(reason)
-    session.sequence += 1
-    for assignment in _active_assignments(session):
+    audience = mails.people(meeting)
+    meeting.state = MeetingState.CANCELLED
+    meeting.cancel_reason = str(reason)
+    meeting.sequence += 1
+    for assignment in _active_assignments(meeting):
         assignment.state = AssignmentState.RELEASED
-    audit.record("session.cancelled", _history_subject(session), actor=actor,
-                 actor_label=None if actor else "system", session_id=session.id,
-                 date=session.date.isoformat(), dagdeel=session.dagdeel.value, reason=str(reason))
+    audit.record("session.cancelled", _history_subject(meeting), actor=actor,
+                 actor_label=None if actor else "system", meeting_id=meeting.id,
+                 date=meeting.date.isoformat(), dagdeel=meeting.dagdeel.value, reason=str(reason))
     for person in audience:
-        mails.tell(session, person, "session_cancelled", _l("Cancelled: %(title)s", title=session.title),
+        mails.tell(meeting, person, "session_cancelled", _l("Cancelled: %(title)s", title=meeting.title),
                    "scheduling/session_cancelled", "CANCEL", reason=reason)
 
 
 @_rolled_back
-def cancel(session: Session, reason: str, actor: User) -> None:
+def cancel(meeting: Meeting, reason: str, actor: User) -> None:
     """Cancel a session; its dagdeel goes back to the request, which can then be booked again."""
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation("reason", _l("Give the reason for cancelling; everyone involved reads it."))
-    _lock_session(session)
-    _check_open(session)
-    cancel_without_commit(session, reason, actor)
-    request = session.request
+    _lock_meeting(meeting)
+    _check_open(meeting)
+    cancel_without_commit(meeting, reason, actor)
+    request = meeting.request
     if request is not None and request.state is RequestState.SCHEDULED:
         set_state(request, RequestState.GRANTED, actor)
     db.session.commit()
 
 
-def upcoming_sessions(request: Request) -> list[Session]:
+def upcoming_meetings(request: Request) -> list[Meeting]:
     """The request's sessions that are planned and have not begun."""
     return [
-        session for session in db.session.scalars(
-            select(Session).where(Session.request_id == request.id, Session.state.in_(OPEN_SESSION_STATES)))
-        if not has_started((session.date, session.dagdeel))
+        meeting for meeting in db.session.scalars(
+            select(Meeting).where(Meeting.request_id == request.id, Meeting.state.in_(OPEN_MEETING_STATES)))
+        if not has_started((meeting.date, meeting.dagdeel))
     ]
 
 
 def cancel_upcoming(request: Request, reason, actor: User | None) -> None:
     """Cancel the request's sessions that have not begun (withdrawal, rejection); no commit."""
-    for session in upcoming_sessions(request):
-        cancel_without_commit(session, reason, actor)
+    for meeting in upcoming_meetings(request):
+        cancel_without_commit(meeting, reason, actor)

@@ -2,7 +2,7 @@ import pytest
 
 from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 
 PASSWORD = "een lang wachtwoord"
 

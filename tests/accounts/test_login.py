@@ -1,6 +1,6 @@
 import re
 
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 
 from .conftest import PASSWORD, login
 

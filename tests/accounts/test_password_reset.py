@@ -3,7 +3,7 @@ import re
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.accounts import services
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 
 from .conftest import login

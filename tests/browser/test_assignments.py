@@ -7,12 +7,12 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.accounts.services import find_user
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-from ontwikkelbijeenkomsten.sessions.models import (
+from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
-    SessionExpert,
-    SessionKind,
+    MeetingExpert,
+    MeetingKind,
 )
 
 from .keyboard import tab_to, type_into
@@ -20,12 +20,12 @@ from .keyboard import tab_to, type_into
 EXPERT_EMAIL = "a.elamrani@example.org"
 
 
-def test_an_expert_declines_the_regional_session_with_the_keyboard(page, demo, axe_check):
+def test_an_expert_declines_the_regional_meeting_with_the_keyboard(page, demo, axe_check):
     expert = find_user(EXPERT_EMAIL)
-    item = db.session.scalar(select(SessionExpert).where(SessionExpert.expert_id == expert.id))
-    assert item.session.kind is SessionKind.REGIONAL
+    item = db.session.scalar(select(MeetingExpert).where(MeetingExpert.expert_id == expert.id))
+    assert item.meeting.kind is MeetingKind.REGIONAL
     expert_id, item_id = expert.id, item.id
-    title, location, organisation = item.session.title, item.session.location, item.session.request.organisation_name
+    title, location, organisation = item.meeting.title, item.meeting.location, item.meeting.request.organisation_name
     db.session.rollback()  # SQLite: an open transaction here would hold the server's writes back
     card, reason = f"#assignment-{item_id}", f"#decline-{item_id}-reason"
     button = f"{card} form[action$='/afwijzen'] button"
@@ -63,5 +63,5 @@ def test_an_expert_declines_the_regional_session_with_the_keyboard(page, demo, a
     expect(page.locator(reason)).to_have_count(0)
     axe_check(page)
 
-    assert db.session.get(SessionExpert, item_id).state is AssignmentState.DECLINED
+    assert db.session.get(MeetingExpert, item_id).state is AssignmentState.DECLINED
     assert db.session.scalars(select(OutboxMail.recipient)).all() == [demo.DEMO_COORDINATOR_EMAIL]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ontwikkelbijeenkomsten.accounts.models import User
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts.models import Availability
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 
 from .keyboard import check_box, log_in_as_coordinator, tab_to, type_date, type_into

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 from tests.experts.conftest import PASSWORD
 

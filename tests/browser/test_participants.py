@@ -14,20 +14,20 @@ from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
 from ontwikkelbijeenkomsten.regions.services import school_year_containing
-from ontwikkelbijeenkomsten.sessions import services
-from ontwikkelbijeenkomsten.sessions.models import (
+from ontwikkelbijeenkomsten.meetings import services
+from ontwikkelbijeenkomsten.meetings.models import (
     Registration,
     RegistrationState,
-    Session,
-    SessionExpert,
-    SessionKind,
+    Meeting,
+    MeetingExpert,
+    MeetingKind,
 )
 from tests.experts.conftest import PASSWORD, make_expert
 from tests.requests.conftest import future_day
-from tests.sessions.conftest import applicant
+from tests.meetings.conftest import applicant
 
 from .keyboard import tab_to, type_into
 from .test_scheduling import log_in, press
@@ -35,15 +35,15 @@ from .test_scheduling import log_in, press
 COORDINATOR, EXPERT = "coordinator@example.org", "expert@example.org"
 
 
-def _training(title: str, days: int, capacity: int, expert) -> Session:
+def _training(title: str, days: int, capacity: int, expert) -> Meeting:
     day = future_day(days)
     starts, ends = Dagdeel.MIDDAG.bounds(day)
-    session = Session(kind=SessionKind.OPEN_TRAINING, title=title, date=day, dagdeel=Dagdeel.MIDDAG,
+    meeting = Meeting(kind=MeetingKind.OPEN_TRAINING, title=title, date=day, dagdeel=Dagdeel.MIDDAG,
                       starts_at=starts, ends_at=ends, location="Stadhuis, Markt 1, Maastricht", capacity=capacity)
-    session.experts.append(SessionExpert(expert=expert, date=day, dagdeel=Dagdeel.MIDDAG))
-    db.session.add(session)
+    meeting.experts.append(MeetingExpert(expert=expert, date=day, dagdeel=Dagdeel.MIDDAG))
+    db.session.add(meeting)
     db.session.commit()
-    return session
+    return meeting
 
 
 def seed(live_server) -> SimpleNamespace:
@@ -73,7 +73,7 @@ def seed(live_server) -> SimpleNamespace:
 def state(live_server, registration_id: int) -> tuple[RegistrationState, int]:
     with live_server.app.app_context():
         registration = db.session.get(Registration, registration_id)
-        found = registration.state, registration.session.capacity
+        found = registration.state, registration.meeting.capacity
         db.session.remove()
     return found
 
@@ -143,8 +143,8 @@ def test_the_expert_sees_the_list_without_changes(page, live_server, axe_check):
     data = seed(live_server)
     log_in(page, EXPERT)
     with live_server.app.app_context():
-        expert_id = db.session.scalar(select(SessionExpert.expert_id).where(
-            SessionExpert.session_id == data.training_id))
+        expert_id = db.session.scalar(select(MeetingExpert.expert_id).where(
+            MeetingExpert.meeting_id == data.training_id))
         db.session.remove()
     page.goto(f"/experts/{expert_id}/opdrachten")
     press(page, f'a[href="/bijeenkomsten/{data.training_id}/deelnemers"]')

@@ -12,16 +12,16 @@ from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.time import Dagdeel
-from ontwikkelbijeenkomsten.extensions import db
-from ontwikkelbijeenkomsten.sessions import links, services
-from ontwikkelbijeenkomsten.sessions.models import (
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.meetings import links, services
+from ontwikkelbijeenkomsten.meetings.models import (
     Registration,
     RegistrationState,
-    Sector,
-    Session,
-    SessionExpert,
-    SessionKind,
+    Meeting,
+    MeetingExpert,
+    MeetingKind,
 )
+from ontwikkelbijeenkomsten.core.sectors import Sector
 from tests.experts.conftest import make_expert
 from tests.requests.conftest import future_day
 
@@ -41,11 +41,11 @@ def seed(live_server) -> SimpleNamespace:
         for week in range(2):
             day = future_day(21 + 7 * week)
             starts, ends = Dagdeel.MIDDAG.bounds(day)
-            part = Session(kind=SessionKind.OPEN_TRAINING, title="Samen signaleren en arrangeren",
+            part = Meeting(kind=MeetingKind.OPEN_TRAINING, title="Samen signaleren en arrangeren",
                            description="Onderwijs en jeugdhulp leren samen.", date=day, dagdeel=Dagdeel.MIDDAG,
                            starts_at=starts, ends_at=ends, location="Stadhuis, Markt 1, Maastricht",
                            capacity=None if lead else 5, themes=[theme], series=lead)
-            part.experts.append(SessionExpert(expert=expert, date=day, dagdeel=Dagdeel.MIDDAG))
+            part.experts.append(MeetingExpert(expert=expert, date=day, dagdeel=Dagdeel.MIDDAG))
             db.session.add(part)
             lead = lead or part
         db.session.commit()

@@ -13,12 +13,12 @@ from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts.models import Availability
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
 from ontwikkelbijeenkomsten.regions.services import school_year_containing
 from ontwikkelbijeenkomsten.requests import services as requests
-from ontwikkelbijeenkomsten.sessions.models import Session, SessionState
+from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingState
 from tests.experts.conftest import PASSWORD, make_expert
 from tests.requests.conftest import future_day, submission
 
@@ -70,12 +70,12 @@ def choose(page, selector: str, text: str, value: str) -> None:
     expect(page.locator(selector)).to_have_value(value)
 
 
-def only_session(live_server) -> Session:
+def only_meeting(live_server) -> Meeting:
     with live_server.app.app_context():
-        session = db.session.scalars(select(Session)).one()
-        db.session.expunge(session)
+        meeting = db.session.scalars(select(Meeting)).one()
+        db.session.expunge(meeting)
         db.session.remove()
-    return session
+    return meeting
 
 
 def test_grant_book_follow_reschedule_and_cancel(page, live_server, axe_check):
@@ -127,9 +127,9 @@ def test_grant_book_follow_reschedule_and_cancel(page, live_server, axe_check):
     expect(page.get_by_role("status")).to_contain_text("met Eva Jansen")
     expect(page.locator("#booked-count")).to_have_text("1 van 1 dagdeel ingepland")
     expect(page.locator("#schedule-link")).to_have_count(0)
-    session = only_session(live_server)
-    assert (session.date, session.dagdeel) == PREFERRED[0]
-    row = page.locator(f"#session-{session.id}")
+    meeting = only_meeting(live_server)
+    assert (meeting.date, meeting.dagdeel) == PREFERRED[0]
+    row = page.locator(f"#session-{meeting.id}")
     expect(row).to_contain_text("Eva Jansen")
     expect(row).to_contain_text("Gepland")
     axe_check(page)
@@ -152,7 +152,7 @@ def test_grant_book_follow_reschedule_and_cancel(page, live_server, axe_check):
     page.context.clear_cookies()
     log_in(page, COORDINATOR)
     page.goto(detail)
-    press(page, f"#session-{session.id} a")
+    press(page, f"#session-{meeting.id} a")
     expect(page.get_by_role("heading", level=1)).to_have_text("Samen signaleren in Zuid-Limburg")
     expect(page.locator("#move-expert_id")).to_have_value(str(data.expert_id))
     axe_check(page)
@@ -167,8 +167,8 @@ def test_grant_book_follow_reschedule_and_cancel(page, live_server, axe_check):
     expect(page.get_by_role("status")).to_contain_text("De bijeenkomst is nu op")
     expect(page.locator("main dl")).to_contain_text("19:00 tot 21:30 (avond)")
     expect(page.locator("main dl")).to_contain_text("Gewijzigd")
-    moved = only_session(live_server)
-    assert (moved.date, moved.dagdeel, moved.state) == (*ELSEWHERE, SessionState.CHANGED)
+    moved = only_meeting(live_server)
+    assert (moved.date, moved.dagdeel, moved.state) == (*ELSEWHERE, MeetingState.CHANGED)
 
     # cancel it: the reason is required
     press(page, 'form[action$="/annuleren"] button[type="submit"]')
@@ -179,11 +179,11 @@ def test_grant_book_follow_reschedule_and_cancel(page, live_server, axe_check):
     page.wait_for_url(f"**{detail}")
     expect(page.get_by_role("status")).to_contain_text("De bijeenkomst is geannuleerd.")
     expect(page.locator("#booked-count")).to_have_text("0 van 1 dagdeel ingepland")
-    expect(page.locator(f"#session-{session.id}")).to_contain_text("Geannuleerd")
+    expect(page.locator(f"#session-{meeting.id}")).to_contain_text("Geannuleerd")
     expect(page.locator("#schedule-link")).to_be_visible()
     axe_check(page)
 
-    page.goto(f"/coordinatie/bijeenkomsten/{session.id}")
+    page.goto(f"/coordinatie/bijeenkomsten/{meeting.id}")
     expect(page.locator("main form")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("De regio stelt de bijeenkomst uit tot na de zomer.")
     axe_check(page)

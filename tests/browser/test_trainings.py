@@ -14,12 +14,12 @@ from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts.models import Availability
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
 from ontwikkelbijeenkomsten.regions.services import school_year_containing
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
-from ontwikkelbijeenkomsten.sessions.models import Session, SessionKind
+from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind
 from tests.experts.conftest import PASSWORD, make_expert
 from tests.requests.conftest import future_day, submission
 
@@ -47,8 +47,8 @@ def seed(live_server) -> SimpleNamespace:
                                            moments=[REGIONAL]))
         requests.take_into_review(saved, coordinator)
         requests.grant(saved, 1, coordinator, "")
-        session = scheduling.book(saved, expert.id, *REGIONAL, coordinator).session
-        found = SimpleNamespace(token=requests.status_token(saved), session_id=session.id, expert_id=expert.id,
+        meeting = scheduling.book(saved, expert.id, *REGIONAL, coordinator).meeting
+        found = SimpleNamespace(token=requests.status_token(saved), meeting_id=meeting.id, expert_id=expert.id,
                                 theme_id=themes[0].id)
         db.session.remove()
     return found
@@ -67,12 +67,12 @@ def type_time(page, selector: str, value: str) -> None:
     expect(page.locator(selector)).to_have_value(value)
 
 
-def trainings(live_server) -> list[Session]:
+def trainings(live_server) -> list[Meeting]:
     with live_server.app.app_context():
-        found = list(db.session.scalars(select(Session).where(Session.kind == SessionKind.OPEN_TRAINING)
-                                        .order_by(Session.starts_at)))
-        for session in found:
-            db.session.expunge(session)
+        found = list(db.session.scalars(select(Meeting).where(Meeting.kind == MeetingKind.OPEN_TRAINING)
+                                        .order_by(Meeting.starts_at)))
+        for meeting in found:
+            db.session.expunge(meeting)
         db.session.remove()
     return found
 
@@ -132,13 +132,13 @@ def test_create_a_training_of_two_dagdelen_by_keyboard(page, live_server, axe_ch
 def test_the_region_finds_the_registration_link_on_its_status_page(page, live_server, axe_check):
     data = seed(live_server)
     page.goto(f"/aanvraag/{data.token}")
-    link = page.locator(f"#share-{data.session_id}")
+    link = page.locator(f"#share-{data.meeting_id}")
     expect(link).to_have_attribute("readonly", "")
-    expect(page.locator(f'label[for="share-{data.session_id}"]')).to_be_visible()
+    expect(page.locator(f'label[for="share-{data.meeting_id}"]')).to_be_visible()
     url = urlsplit(link.input_value())
     assert url.path.startswith("/bijeenkomst/") and url.scheme in ("http", "https")
     axe_check(page)
-    tab_to(page, f"#share-{data.session_id}")  # reachable by keyboard, to select and copy
+    tab_to(page, f"#share-{data.meeting_id}")  # reachable by keyboard, to select and copy
 
     page.goto(url.path)  # what the people the region invites open
     expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from ontwikkelbijeenkomsten import create_app
-from ontwikkelbijeenkomsten.config import ConfigError, from_environment
+from ontwikkelbijeenkomsten.core.config import ConfigError, from_environment
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 
 

@@ -3,7 +3,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
-from ontwikkelbijeenkomsten.core.forms import DATE_FORMATS, DayField
+from ontwikkelbijeenkomsten.web.forms import DATE_FORMATS, DayField
 
 
 class DayForm(Form):

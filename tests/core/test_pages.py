@@ -43,7 +43,7 @@ def test_healthz_says_whether_the_schema_is_at_the_newest_migration(make_app, tm
     with app.app_context():
         from sqlalchemy import text
 
-        from ontwikkelbijeenkomsten.extensions import db
+        from ontwikkelbijeenkomsten.core.extensions import db
 
         db.session.execute(text("UPDATE alembic_version SET version_num = 'old'"))
         db.session.commit()

@@ -9,7 +9,7 @@ from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions.models import Region
 
 PASSWORD = "een lang wachtwoord"

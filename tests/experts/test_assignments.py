@@ -15,7 +15,7 @@ from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts import assignments as services
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.regions.models import (
     OrganisationType,
@@ -24,12 +24,12 @@ from ontwikkelbijeenkomsten.regions.models import (
 )
 from ontwikkelbijeenkomsten.regions.services import school_year_containing
 from ontwikkelbijeenkomsten.requests.models import LocationKind, Request, RequestState
-from ontwikkelbijeenkomsten.sessions.models import (
+from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
-    Session,
-    SessionExpert,
-    SessionKind,
-    SessionState,
+    Meeting,
+    MeetingExpert,
+    MeetingKind,
+    MeetingState,
 )
 
 from ..queries import queries_for
@@ -39,19 +39,19 @@ MAX_ID = 2147483647
 
 
 # ---- building sessions directly with the models ------------------------------------------------
-def add_session(day: date, dagdeel: Dagdeel = Dagdeel.MIDDAG, **fields) -> Session:
+def add_meeting(day: date, dagdeel: Dagdeel = Dagdeel.MIDDAG, **fields) -> Meeting:
     starts_at, ends_at = dagdeel.bounds(day)
-    values = {"kind": SessionKind.OPEN_TRAINING, "title": "Samen leren signaleren",
+    values = {"kind": MeetingKind.OPEN_TRAINING, "title": "Samen leren signaleren",
               "location": "Jaarbeurs Utrecht", "confirmed_count": 0, "capacity": 20}
     values.update(fields)
-    session = Session(date=day, dagdeel=dagdeel, starts_at=starts_at, ends_at=ends_at, **values)
-    db.session.add(session)
+    meeting = Meeting(date=day, dagdeel=dagdeel, starts_at=starts_at, ends_at=ends_at, **values)
+    db.session.add(meeting)
     db.session.flush()
-    return session
+    return meeting
 
 
-def assign(session: Session, expert, state: AssignmentState = AssignmentState.ASSIGNED) -> SessionExpert:
-    item = SessionExpert(session=session, expert=expert, date=session.date, dagdeel=session.dagdeel, state=state)
+def assign(meeting: Meeting, expert, state: AssignmentState = AssignmentState.ASSIGNED) -> MeetingExpert:
+    item = MeetingExpert(meeting=meeting, expert=expert, date=meeting.date, dagdeel=meeting.dagdeel, state=state)
     db.session.add(item)
     db.session.commit()
     return item
@@ -65,11 +65,11 @@ def page_url(expert_id: int) -> str:
     return f"/experts/{expert_id}/opdrachten"
 
 
-def action_url(item: SessionExpert, action: str, expert_id: int | None = None) -> str:
+def action_url(item: MeetingExpert, action: str, expert_id: int | None = None) -> str:
     return f"{page_url(expert_id or item.expert_id)}/{item.id}/{action}"
 
 
-def decline_field(item: SessionExpert) -> str:
+def decline_field(item: MeetingExpert) -> str:
     return f"decline-{item.id}-reason"
 
 
@@ -78,8 +78,8 @@ def has_field_error(html: str, field: str) -> bool:
     return f'id="{field}-error"' in html and control is not None and 'aria-invalid="true"' in control.group(0)
 
 
-def state_of(item: SessionExpert) -> AssignmentState:
-    return db.session.scalar(select(SessionExpert.state).where(SessionExpert.id == item.id))
+def state_of(item: MeetingExpert) -> AssignmentState:
+    return db.session.scalar(select(MeetingExpert.state).where(MeetingExpert.id == item.id))
 
 
 def outbox() -> list[OutboxMail]:
@@ -87,7 +87,7 @@ def outbox() -> list[OutboxMail]:
 
 
 @pytest.fixture
-def regional_session(app, coordinator, expert):
+def regional_meeting(app, coordinator, expert):
     """A regional session next month whose request is handled by `coordinator`."""
     name, starts, ends = school_year_containing(today_local())
     region = Region(code="JZ22", name="Utrecht")
@@ -99,14 +99,14 @@ def regional_session(app, coordinator, expert):
         dagdelen_granted=1, goal="Ondersteuningsteam en wijkteam", location_kind=LocationKind.ADDRESS,
         location="Stadhuis", consent_at=utcnow(), assigned_coordinator_id=coordinator.id,
     )
-    session = add_session(in_days(30), Dagdeel.OCHTEND, kind=SessionKind.REGIONAL, request=request, region=region,
+    meeting = add_meeting(in_days(30), Dagdeel.OCHTEND, kind=MeetingKind.REGIONAL, request=request, region=region,
                           title="Werkconferentie ondersteuningsteam", location="Stadhuis Utrecht, zaal 2")
-    return assign(session, expert)
+    return assign(meeting, expert)
 
 
 @pytest.fixture
 def training(app, expert):
-    return assign(add_session(in_days(20)), expert)
+    return assign(add_meeting(in_days(20)), expert)
 
 
 # ---- access ------------------------------------------------------------------------------------
@@ -120,14 +120,14 @@ def test_anonymous_visitors_are_sent_to_log_in(client, training):
     assert state_of(training) is AssignmentState.ASSIGNED
 
 
-def test_an_expert_sees_their_own_assignments(app, expert, training, regional_session):
+def test_an_expert_sees_their_own_assignments(app, expert, training, regional_meeting):
     client = login(app.test_client(), expert)
     html = client.get(page_url(expert.id)).get_data(as_text=True)
     assert html.count("<h1") == 1 and "Mijn opdrachten</h1>" in html and "Mijn agenda-abonnement" in html
     assert "Werkconferentie ondersteuningsteam" in html and "Samen leren signaleren" in html
     assert "Gemeente Utrecht" in html and "Stadhuis Utrecht, zaal 2" in html
     assert html.index("Samen leren signaleren") < html.index("Werkconferentie ondersteuningsteam")  # soonest first
-    for item in (training, regional_session):
+    for item in (training, regional_meeting):
         assert action_url(item, "accepteren") in html and f'id="{decline_field(item)}"' in html
     token = db.session.get(ExpertProfile, expert.id).feed_token
     assert token and f"http://localhost/agenda/{token}.ics" in html and f"webcal://localhost/agenda/{token}.ics" in html
@@ -166,7 +166,7 @@ def test_a_coordinator_sees_and_answers_for_any_expert(app, coordinator, expert,
     assert "Opdrachten van Eva Jansen</h1>" in html and action_url(training, "accepteren") in html
     assert client.post(action_url(training, "accepteren")).status_code == 302
     assert state_of(training) is AssignmentState.ACCEPTED
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.subject_type == "session_experts"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.subject_type == "meeting_experts"))
     assert (event.action, event.actor_id, event.from_state, event.to_state) == (
         "assignment.accepted", coordinator.id, "assigned", "accepted")
 
@@ -187,10 +187,10 @@ def test_accept_once_then_the_buttons_change(app, expert, training):
 @pytest.mark.parametrize("case", ["cancelled", "past", "declined", "released"])
 def test_what_cannot_be_accepted_or_declined(app, expert, case):
     day = in_days(-3 if case == "past" else 10)
-    session = add_session(day, state=SessionState.CANCELLED if case == "cancelled" else SessionState.PLANNED)
+    meeting = add_meeting(day, state=MeetingState.CANCELLED if case == "cancelled" else MeetingState.PLANNED)
     states = {"declined": AssignmentState.DECLINED, "released": AssignmentState.RELEASED}
     state = states.get(case, AssignmentState.ASSIGNED)
-    item = assign(session, expert, state)
+    item = assign(meeting, expert, state)
     with pytest.raises(services.StateError):
         services.accept(item, expert)
     with pytest.raises(services.StateError):
@@ -232,7 +232,7 @@ def test_control_characters_in_the_reason_are_dropped(app, expert, training):
     client = login(app.test_client(), expert)
     response = client.post(action_url(training, "afwijzen"), data={decline_field(training): "Ziek\x00 vandaag"})
     assert response.status_code == 302
-    assert db.session.get(SessionExpert, training.id).decline_reason == "Ziek vandaag"
+    assert db.session.get(MeetingExpert, training.id).decline_reason == "Ziek vandaag"
 
 
 def test_the_service_refuses_an_empty_reason(expert, training):
@@ -241,21 +241,21 @@ def test_the_service_refuses_an_empty_reason(expert, training):
     assert caught.value.field == "reason"
 
 
-def test_decline_mails_the_coordinator_of_the_request(app, coordinator, expert, regional_session):
+def test_decline_mails_the_coordinator_of_the_request(app, coordinator, expert, regional_meeting):
     create_user("tweede@example.org", "Tweede Coördinator", Role.COORDINATOR, PASSWORD)
     db.session.commit()
     client = login(app.test_client(), expert)
     reason = "Ik ben die dag <script>alert(1)</script> op cursus."
-    response = client.post(action_url(regional_session, "afwijzen"), data={decline_field(regional_session): reason})
+    response = client.post(action_url(regional_meeting, "afwijzen"), data={decline_field(regional_meeting): reason})
     assert response.status_code == 302
-    item = db.session.get(SessionExpert, regional_session.id)
+    item = db.session.get(MeetingExpert, regional_meeting.id)
     assert (item.state, item.decline_reason) == (AssignmentState.DECLINED, reason)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assignment.declined"))
     assert (event.actor_id, event.from_state, event.to_state) == (expert.id, "assigned", "declined")
     [mail] = outbox()  # only the coordinator who handles the request
     assert (mail.recipient, mail.kind) == (coordinator.email, "assignment_declined")
     assert mail.subject == "Eva Jansen heeft een bijeenkomst afgewezen"
-    link = f"http://localhost/coordinatie/aanvragen/{item.session.request_id}"
+    link = f"http://localhost/coordinatie/aanvragen/{item.meeting.request_id}"
     assert link in mail.text_body and link in mail.html_body
     for body in (mail.text_body, mail.html_body):
         assert "Eva Jansen" in body and "Werkconferentie ondersteuningsteam" in body
@@ -276,19 +276,19 @@ def test_decline_of_an_open_training_mails_every_active_coordinator(app, coordin
 
 
 def test_decline_frees_the_slot(expert, training):
-    other = add_session(training.session.date, training.dagdeel, title="Andere bijeenkomst")
+    other = add_meeting(training.meeting.date, training.dagdeel, title="Andere bijeenkomst")
     with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
-        db.session.add(SessionExpert(session=other, expert=expert, date=other.date, dagdeel=other.dagdeel))
+        db.session.add(MeetingExpert(meeting=other, expert=expert, date=other.date, dagdeel=other.dagdeel))
     services.decline(training, "Dubbel geboekt", expert)
-    second = assign(db.session.get(Session, other.id), expert)
+    second = assign(db.session.get(Meeting, other.id), expert)
     assert state_of(second) is AssignmentState.ASSIGNED
 
 
 # ---- the list ----------------------------------------------------------------------------------
 def test_upcoming_first_then_past(app, expert):
-    items = [assign(add_session(in_days(days), title=f"Bijeenkomst {days}"), expert) for days in (30, -30, 5, -5)]
+    items = [assign(add_meeting(in_days(days), title=f"Bijeenkomst {days}"), expert) for days in (30, -30, 5, -5)]
     rows = services.assignments(expert)
-    assert [r.session.title for r in rows] == [
+    assert [r.meeting.title for r in rows] == [
         "Bijeenkomst 5", "Bijeenkomst 30", "Bijeenkomst -5", "Bijeenkomst -30"]
     assert [r.upcoming for r in rows] == [True, True, False, False]
     html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
@@ -297,15 +297,15 @@ def test_upcoming_first_then_past(app, expert):
     assert action_url(items[1], "afwijzen") not in html
 
 
-def test_page_queries_do_not_grow_with_the_assignments(app, expert, regional_session):
+def test_page_queries_do_not_grow_with_the_assignments(app, expert, regional_meeting):
     client = login(app.test_client(), expert)
-    request = regional_session.session.request
+    request = regional_meeting.meeting.request
 
     def grow(start: int, stop: int) -> None:
         for n in range(start, stop):
-            regional = {"kind": SessionKind.REGIONAL, "request_id": request.id, "region_id": request.region_id}
+            regional = {"kind": MeetingKind.REGIONAL, "request_id": request.id, "region_id": request.region_id}
             kind = regional if n % 2 else {}
-            assign(add_session(in_days(40 + n), title=f"Bijeenkomst {n}", **kind), expert)
+            assign(add_meeting(in_days(40 + n), title=f"Bijeenkomst {n}", **kind), expert)
 
     grow(0, 2)  # with the fixture's session: 3
     client.get(page_url(expert.id))  # the first visit makes the feed token

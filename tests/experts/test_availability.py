@@ -12,13 +12,13 @@ from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.time import Dagdeel, to_local, today_local
 from ontwikkelbijeenkomsten.experts import availability
 from ontwikkelbijeenkomsten.experts.models import Availability
-from ontwikkelbijeenkomsten.extensions import db
-from ontwikkelbijeenkomsten.sessions.models import (
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
-    Session,
-    SessionExpert,
-    SessionKind,
-    SessionState,
+    Meeting,
+    MeetingExpert,
+    MeetingKind,
+    MeetingState,
 )
 
 from ..queries import queries_for
@@ -47,13 +47,13 @@ def add_slots(expert, *pairs) -> None:
 
 
 def book(expert, day, dagdeel, *, title="Werkconferentie", state=AssignmentState.ASSIGNED,
-         session_state=SessionState.PLANNED) -> SessionExpert:
+         meeting_state=MeetingState.PLANNED) -> MeetingExpert:
     """An open training in (day, dagdeel) with `expert` on it."""
     starts_at, ends_at = dagdeel.bounds(day)
-    session = Session(kind=SessionKind.OPEN_TRAINING, state=session_state, title=title, date=day,
+    meeting = Meeting(kind=MeetingKind.OPEN_TRAINING, state=meeting_state, title=title, date=day,
                       dagdeel=dagdeel, starts_at=starts_at, ends_at=ends_at)
-    assignment = SessionExpert(session=session, expert_id=expert.id, date=day, dagdeel=dagdeel, state=state)
-    db.session.add_all([session, assignment])
+    assignment = MeetingExpert(meeting=meeting, expert_id=expert.id, date=day, dagdeel=dagdeel, state=state)
+    db.session.add_all([meeting, assignment])
     db.session.commit()
     return assignment
 
@@ -66,8 +66,8 @@ def audit_actions(expert) -> list[str]:
 
 
 def last_flash(client) -> str:
-    with client.session_transaction() as session:
-        return session["_flashes"][-1][1]
+    with client.session_transaction() as stored:
+        return stored["_flashes"][-1][1]
 
 
 def month_param(day: date) -> str:
@@ -211,7 +211,7 @@ def test_toggle_refuses_past_days_and_booked_slots(expert, fixed_today):
 
 def test_declined_and_cancelled_assignments_do_not_book_the_slot(expert, fixed_today):
     book(expert, date(2026, 2, 3), OCHTEND, state=AssignmentState.DECLINED)
-    book(expert, date(2026, 2, 4), OCHTEND, session_state=SessionState.CANCELLED)
+    book(expert, date(2026, 2, 4), OCHTEND, meeting_state=MeetingState.CANCELLED)
     assert availability.toggle(expert, date(2026, 2, 3), OCHTEND, expert) is True
     assert availability.toggle(expert, date(2026, 2, 4), OCHTEND, expert) is True
 

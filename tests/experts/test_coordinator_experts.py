@@ -10,14 +10,14 @@ from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts import services
 from ontwikkelbijeenkomsten.experts.models import Availability
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-from ontwikkelbijeenkomsten.sessions.models import (
+from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
-    Session,
-    SessionExpert,
-    SessionKind,
-    SessionState,
+    Meeting,
+    MeetingExpert,
+    MeetingKind,
+    MeetingState,
 )
 from tests.queries import queries_for
 
@@ -34,12 +34,12 @@ def available(expert, *days_and_dagdelen) -> None:
     db.session.add_all(Availability(expert_id=expert.id, date=d, dagdeel=dd) for d, dd in days_and_dagdelen)
 
 
-def assign(expert, day, dagdeel=Dagdeel.OCHTEND, *, session_state=SessionState.PLANNED,
-           state=AssignmentState.ASSIGNED) -> SessionExpert:
+def assign(expert, day, dagdeel=Dagdeel.OCHTEND, *, meeting_state=MeetingState.PLANNED,
+           state=AssignmentState.ASSIGNED) -> MeetingExpert:
     starts, ends = dagdeel.bounds(day)
-    session = Session(kind=SessionKind.OPEN_TRAINING, state=session_state, title="Training OOGO", date=day,
+    meeting = Meeting(kind=MeetingKind.OPEN_TRAINING, state=meeting_state, title="Training OOGO", date=day,
                       dagdeel=dagdeel, starts_at=starts, ends_at=ends, capacity=20, confirmed_count=0)
-    assignment = SessionExpert(session=session, expert=expert, date=day, dagdeel=dagdeel, state=state)
+    assignment = MeetingExpert(meeting=meeting, expert=expert, date=day, dagdeel=dagdeel, state=state)
     db.session.add(assignment)
     return assignment
 
@@ -102,7 +102,7 @@ def test_the_counts_leave_out_booked_past_and_far_away_slots(app, coordinator, e
         (today - timedelta(days=1), Dagdeel.OCHTEND), (today + timedelta(weeks=8), Dagdeel.OCHTEND),
     )
     assign(expert, soon, Dagdeel.OCHTEND)  # booked
-    assign(expert, later, Dagdeel.OCHTEND, session_state=SessionState.CANCELLED)  # not booked
+    assign(expert, later, Dagdeel.OCHTEND, meeting_state=MeetingState.CANCELLED)  # not booked
     assign(expert, later, Dagdeel.AVOND, state=AssignmentState.DECLINED)  # not booked
     assign(expert, today - timedelta(days=7))  # past
     db.session.commit()
@@ -184,13 +184,13 @@ def test_an_expert_with_a_password_gets_no_new_invitation(coordinator_client, ex
     assert "Deze expert heeft al een wachtwoord ingesteld." in coordinator_client.get(detail(expert)).get_data(as_text=True)
 
 
-def test_deactivating_stops_logging_in_and_keeps_past_sessions(app, coordinator_client, expert):
+def test_deactivating_stops_logging_in_and_keeps_past_meetings(app, coordinator_client, expert):
     past = assign(expert, today_local() - timedelta(days=7), state=AssignmentState.ACCEPTED)
     db.session.commit()
     response = coordinator_client.post(detail(expert) + "/deactiveren")
     assert response.status_code == 302
     assert not expert.active
-    assert db.session.get(SessionExpert, past.id).state is AssignmentState.ACCEPTED
+    assert db.session.get(MeetingExpert, past.id).state is AssignmentState.ACCEPTED
     html = coordinator_client.get(detail(expert)).get_data(as_text=True)
     assert "Eva Jansen is gedeactiveerd en kan niet meer inloggen." in html
     assert "/activeren" in html
@@ -234,7 +234,7 @@ def test_a_logged_in_expert_loses_access_when_deactivated(app, coordinator_clien
     assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
 
 
-def test_an_expert_with_upcoming_sessions_stays_active(coordinator_client, expert):
+def test_an_expert_with_upcoming_meetings_stays_active(coordinator_client, expert):
     assign(expert, today_local() + timedelta(days=7))
     db.session.commit()
     response = coordinator_client.post(detail(expert) + "/deactiveren", follow_redirects=True)

@@ -17,12 +17,12 @@ from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts import assignments as services
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
-from ontwikkelbijeenkomsten.extensions import db
-from ontwikkelbijeenkomsten.sessions.models import AssignmentState, SessionState
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.meetings.models import AssignmentState, MeetingState
 
 from ..conftest import skip_or_fail
 from .conftest import login
-from .test_assignments import add_session, assign, in_days
+from .test_assignments import add_meeting, assign, in_days
 
 ROOT = Path(__file__).resolve().parents[2]
 ICALJS_SCRIPT = Path(__file__).with_name("icaljs_times.mjs")
@@ -67,9 +67,9 @@ def icaljs_times(text: str) -> dict[str, dict]:
 def winter_and_summer(expert):
     """Sessions next January (CET, UTC+1) and next July (CEST, UTC+2)."""
     year = today_local().year + 1
-    winter = assign(add_session(date(year, 1, 12), Dagdeel.MIDDAG, title="Wintertraining"), expert)
-    summer = assign(add_session(date(year, 7, 14), Dagdeel.OCHTEND, title="Zomertraining"), expert)
-    return winter.session, summer.session
+    winter = assign(add_meeting(date(year, 1, 12), Dagdeel.MIDDAG, title="Wintertraining"), expert)
+    summer = assign(add_meeting(date(year, 7, 14), Dagdeel.OCHTEND, title="Zomertraining"), expert)
+    return winter.meeting, summer.meeting
 
 
 def test_two_parsers_read_the_right_utc_times(client, expert, winter_and_summer):
@@ -116,21 +116,21 @@ def test_the_vtimezone_has_one_standard_and_one_daylight_rule(client, expert, wi
 
 
 def test_what_the_feed_holds(client, expert, other_expert):
-    def session_for(days, who=expert, assignment=AssignmentState.ASSIGNED, **fields):
-        return assign(add_session(in_days(days), title=f"Bijeenkomst {days}", **fields), who, assignment).session
+    def meeting_for(days, who=expert, assignment=AssignmentState.ASSIGNED, **fields):
+        return assign(add_meeting(in_days(days), title=f"Bijeenkomst {days}", **fields), who, assignment).meeting
 
     kept = [
-        session_for(10),
-        session_for(-30),
-        session_for(11, assignment=AssignmentState.ACCEPTED, online_url="https://meet.example.org/abc", location=""),
-        session_for(12, state=SessionState.CANCELLED, sequence=2),
+        meeting_for(10),
+        meeting_for(-30),
+        meeting_for(11, assignment=AssignmentState.ACCEPTED, online_url="https://meet.example.org/abc", location=""),
+        meeting_for(12, state=MeetingState.CANCELLED, sequence=2),
         # taken off the session: kept, cancelled for this expert, so the calendar removes it
-        session_for(14, assignment=AssignmentState.RELEASED),
+        meeting_for(14, assignment=AssignmentState.RELEASED),
     ]
     left_out = [
-        session_for(13, assignment=AssignmentState.DECLINED),
-        session_for(-120),
-        session_for(15, who=other_expert),
+        meeting_for(13, assignment=AssignmentState.DECLINED),
+        meeting_for(-120),
+        meeting_for(15, who=other_expert),
     ]
     calendar = vobject.readOne(get_feed(client, expert), validate=True)
     events = {e.uid.value: e for e in calendar.vevent_list}
@@ -148,12 +148,12 @@ def test_what_the_feed_holds(client, expert, other_expert):
 def test_long_lines_are_folded(client, expert):
     title = "Één " + "ondersteuningsteam én wijkteam, " * 6
     description = "Regel met een puntkomma; en een komma, " * 30
-    session = assign(add_session(in_days(9), title=title[:200], description=description), expert).session
+    meeting = assign(add_meeting(in_days(9), title=title[:200], description=description), expert).meeting
     raw = client.get(feed_url(expert)).get_data()
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
     [event] = vobject.readOne(raw.decode("utf-8"), validate=True).vevent_list
-    assert (event.summary.value, event.description.value) == (session.title, description)
+    assert (event.summary.value, event.description.value) == (meeting.title, description)
 
 
 def test_renewing_kills_the_old_url(app, expert):

@@ -14,7 +14,7 @@ from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.tokens import InvalidToken
 from ontwikkelbijeenkomsten.experts import services
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 
 from .conftest import login
@@ -219,8 +219,8 @@ def test_the_invite_form_names_a_duplicate_address(coordinator_client, expert, t
 def test_the_invite_form_refuses_a_post_without_csrf_token(make_app, coordinator, themes):
     data = {"name": "Noor", "email": "noor@example.org", "theme_ids": [str(themes[0].id)], "serves_all_regions": "y"}
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
-    with client.session_transaction() as session:  # logged in, without going through the form
-        session["_user_id"] = str(coordinator.id)
+    with client.session_transaction() as stored:  # logged in, without going through the form
+        stored["_user_id"] = str(coordinator.id)
     db.session.rollback()  # SQLite: the other app must be able to write
     response = client.post(INVITE, data=data)
     assert response.status_code == 400

@@ -12,7 +12,7 @@ from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.experts import services
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 
 from .conftest import login
 

@@ -41,13 +41,13 @@ from aiosmtpd.controller import Controller
 from flask import g
 from sqlalchemy import select
 
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail import services
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import DeliveryReport
 from tests.conftest import _free_port
 from tests.scheduling.conftest import plan
-from tests.sessions.conftest import make_training
+from tests.meetings.conftest import make_training
 
 __all__ = ["Received", "SmtpServer", "alternatives", "deliver_all", "invite_of", "make_training", "plan",
            "received_rows"]

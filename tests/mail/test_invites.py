@@ -13,12 +13,12 @@ import pytest
 import vobject
 
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
-from ontwikkelbijeenkomsten.sessions import services as sessions
-from ontwikkelbijeenkomsten.sessions.models import Session, SessionExpert, SessionKind
+from ontwikkelbijeenkomsten.meetings import services as meetings
+from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert, MeetingKind
 from tests.experts.test_feed import icaljs_times, vobject_times
-from tests.sessions.conftest import applicant
+from tests.meetings.conftest import applicant
 
 from .conftest import deliver_all, invite_of, received_rows
 
@@ -52,25 +52,25 @@ def utc(day: date, at, hours_ahead: int) -> datetime:
     return datetime.combine(day, at, tzinfo=UTC) - timedelta(hours=hours_ahead)
 
 
-def open_training(plan, name: str, day: date, dagdeel: Dagdeel) -> Session:
+def open_training(plan, name: str, day: date, dagdeel: Dagdeel) -> Meeting:
     starts, ends = dagdeel.bounds(day)
-    session = Session(kind=SessionKind.OPEN_TRAINING, title=f"Training ({name})", description="Samen leren.",
+    meeting = Meeting(kind=MeetingKind.OPEN_TRAINING, title=f"Training ({name})", description="Samen leren.",
                       date=day, dagdeel=dagdeel, starts_at=starts, ends_at=ends, location="Stadhuis Maastricht",
                       capacity=None, themes=plan.themes[:1])
-    session.experts.append(SessionExpert(expert=plan.expert, date=day, dagdeel=dagdeel))
-    db.session.add(session)
+    meeting.experts.append(MeetingExpert(expert=plan.expert, date=day, dagdeel=dagdeel))
+    db.session.add(meeting)
     db.session.commit()
-    return session
+    return meeting
 
 
 def test_two_parsers_read_the_right_utc_times_in_winter_and_summer(plan, smtp, outbox_ids):
     year = today_local().year + 1
     expected = {}
     for name, day, dagdeel, hours_ahead in moments(year):
-        session = open_training(plan, name, day, dagdeel)
-        expected[session.uid] = (utc(day, dagdeel.start, hours_ahead), utc(day, dagdeel.end, hours_ahead))
-        sessions.register(session, applicant(1))  # REQUEST to the participant
-        scheduling.cancel(session, "Gaat niet door.", plan.coordinator)  # CANCEL to them and the expert
+        meeting = open_training(plan, name, day, dagdeel)
+        expected[meeting.uid] = (utc(day, dagdeel.start, hours_ahead), utc(day, dagdeel.end, hours_ahead))
+        meetings.register(meeting, applicant(1))  # REQUEST to the participant
+        scheduling.cancel(meeting, "Gaat niet door.", plan.coordinator)  # CANCEL to them and the expert
     deliver_all()
 
     invites = [(row, invite_of(mail)) for mail, row in received_rows(smtp, outbox_ids) if row.calendar_method]

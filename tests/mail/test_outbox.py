@@ -6,7 +6,7 @@ from flask_mail import Connection
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.extensions import db, mailer
+from ontwikkelbijeenkomsten.core.extensions import db, mailer
 from ontwikkelbijeenkomsten.mail import services
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 

@@ -11,13 +11,13 @@ from sqlalchemy import delete, func, select
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail import admin, services
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
-from ontwikkelbijeenkomsten.sessions import services as sessions
+from ontwikkelbijeenkomsten.meetings import services as meetings
 from tests.experts.conftest import PASSWORD, login
 from tests.queries import queries_for
-from tests.sessions.conftest import applicant, coordinator_client, expert_client  # noqa: F401  (fixtures)
+from tests.meetings.conftest import applicant, coordinator_client, expert_client  # noqa: F401  (fixtures)
 
 OUTBOX = "/coordinatie/mail"
 FAILED, QUEUED, SENT, SENDING = MailState.FAILED, MailState.QUEUED, MailState.SENT, MailState.SENDING
@@ -190,7 +190,7 @@ def test_a_mail_rendered_at_delivery_is_shown_rendered_without_writing_it(coordi
     training = make_training()
     db.session.execute(delete(OutboxMail))
     db.session.commit()
-    sessions.register(training, applicant(1))
+    meetings.register(training, applicant(1))
     mail = db.session.scalars(select(OutboxMail)).one()
     assert mail.template and mail.text_body == "" and mail.calendar is None
     mail_id = mail.id

@@ -24,18 +24,18 @@ from ontwikkelbijeenkomsten.accounts.services import request_password_reset
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.experts import assignments
 from ontwikkelbijeenkomsten.experts import services as experts
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail import services
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
-from ontwikkelbijeenkomsten.sessions import services as sessions
-from ontwikkelbijeenkomsten.sessions.models import Session, SessionExpert
-from ontwikkelbijeenkomsten.sessions.reminders import send_reminders
+from ontwikkelbijeenkomsten.meetings import services as meetings
+from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
+from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
 from tests.requests.conftest import submission
 from tests.scheduling.test_services import book
-from tests.scheduling.test_session_mails import life_of_a_session, parse
-from tests.sessions.conftest import applicant
+from tests.scheduling.test_meeting_mails import life_of_a_meeting, parse
+from tests.meetings.conftest import applicant
 
 from .conftest import Received, alternatives, deliver_all, invite_of, received_rows
 
@@ -187,21 +187,21 @@ def every_message(plan, make_training) -> None:
     experts.invite("Nadia Expert", "nadia@example.org", [plan.themes[0].id], [], True, coordinator)
     request_password_reset(coordinator.email)
     # booked, assigned, changed, released, cancelled
-    life_of_a_session(plan, "nl")
+    life_of_a_meeting(plan, "nl")
     # an assignment declined
-    session = book(plan, plan.moments[0]).session
-    (assignment,) = db.session.scalars(select(SessionExpert).where(SessionExpert.session_id == session.id))
+    meeting = book(plan, plan.moments[0]).meeting
+    (assignment,) = db.session.scalars(select(MeetingExpert).where(MeetingExpert.meeting_id == meeting.id))
     assignments.decline(assignment, "Ik ben die dag ziek.", plan.expert)
     # registration confirmed, waiting (in English), cancelled, promoted; a reminder; evaluation
     training = make_training(capacity=1, title=TITLE)
-    first = sessions.register(training, applicant(1))
-    second = sessions.register(training, applicant(2, locale="en"))
-    sessions.cancel_registration(first)
+    first = meetings.register(training, applicant(1))
+    second = meetings.register(training, applicant(2, locale="en"))
+    meetings.cancel_registration(first)
     assert send_reminders(now=training.starts_at - timedelta(days=1)) == 2  # the expert and the promoted
     now = utcnow()
     training.starts_at, training.ends_at = now - timedelta(hours=3), now - timedelta(hours=1)
     db.session.commit()
-    sessions.mark_attendance(training, {second.id}, coordinator)
+    meetings.mark_attendance(training, {second.id}, coordinator)
 
 
 def test_every_message_type_arrives_well_formed(app, client, plan, make_training, smtp, outbox_ids):
@@ -215,8 +215,8 @@ def test_every_message_type_arrives_well_formed(app, client, plan, make_training
     assert {template_of(row) for _, row in arrived} == all_templates(), "a message type without a test"
     for mail, row in arrived:
         check_mail(mail, row, app, client)
-        about_a_session = row.kind.startswith(("session_", "registration_"))
-        assert (row.calendar_method is not None) == (about_a_session and row.kind not in WITHOUT_INVITE), row.kind
+        about_a_meeting = row.kind.startswith(("session_", "registration_"))
+        assert (row.calendar_method is not None) == (about_a_meeting and row.kind not in WITHOUT_INVITE), row.kind
 
     # the English reader got English, the invite carries the title with its accents
     (waiting,) = [row for _, row in arrived if row.kind == "registration_waiting"]
@@ -241,7 +241,7 @@ def check_one_event_updated_then_cancelled(invites: list[Calendar]) -> None:
 
 def test_register_change_the_time_cancel_one_uid_rising_sequence(plan, make_training, smtp, outbox_ids):
     training = make_training(title=TITLE)
-    sessions.register(training, applicant(1))
+    meetings.register(training, applicant(1))
     details = scheduling.Details(title=training.title, description=training.description, location=training.location,
                                  online_url="", starts=time(13, 30), ends=time(16, 0))
     assert scheduling.change_details(training, details, plan.coordinator)
@@ -261,22 +261,22 @@ def test_register_change_the_time_cancel_one_uid_rising_sequence(plan, make_trai
 
 
 def test_book_move_cancel_one_uid_rising_sequence_for_contact_and_expert(plan, smtp, outbox_ids):
-    session = book(plan).session
-    scheduling.reschedule(session, *plan.moments[1], plan.expert.id, plan.coordinator)
-    scheduling.cancel(session, "De zaal is niet beschikbaar.", plan.coordinator)
+    meeting = book(plan).meeting
+    scheduling.reschedule(meeting, *plan.moments[1], plan.expert.id, plan.coordinator)
+    scheduling.cancel(meeting, "De zaal is niet beschikbaar.", plan.coordinator)
     deliver_all()
     arrived = received_rows(smtp, outbox_ids)
     for recipient in ("ilse@example.org", plan.expert.email):
         invites = invites_to(arrived, recipient)
         assert len(invites) == 3, recipient
         check_one_event_updated_then_cancelled(invites)
-        assert {str(c.walk("VEVENT")[0]["UID"]) for c in invites} == {session.uid}
+        assert {str(c.walk("VEVENT")[0]["UID"]) for c in invites} == {meeting.uid}
 
 
 def test_a_participant_who_cancels_gets_a_cancel_for_every_part_of_a_series(plan, make_training, smtp, outbox_ids):
     series = make_training(parts=3, title=TITLE)
-    registration = sessions.register(series, applicant(1))
-    sessions.cancel_registration(registration)
+    registration = meetings.register(series, applicant(1))
+    meetings.cancel_registration(registration)
     deliver_all()
     invites = invites_to(received_rows(smtp, outbox_ids), applicant(1).email)
     by_uid: dict[str, list] = {}
@@ -296,7 +296,7 @@ def test_mail_waits_while_the_server_is_down_and_arrives_once(plan, make_trainin
     book(plan)  # the changes succeed without the server
     training = make_training()
     for n in range(3):
-        sessions.register(training, applicant(n))
+        meetings.register(training, applicant(n))
     rows = list(db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)))
     assert rows and all(row.state is MailState.QUEUED for row in rows)
 
@@ -327,7 +327,7 @@ def test_mail_waits_while_the_server_is_down_and_arrives_once(plan, make_trainin
 def test_a_refused_recipient_waits_and_the_others_go_out(plan, make_training, smtp, outbox_ids):
     training = make_training()
     for n in range(3):
-        sessions.register(training, applicant(n))
+        meetings.register(training, applicant(n))
     queued = [row.id for row in db.session.scalars(select(OutboxMail).order_by(OutboxMail.id))]
     smtp.refuse.add(applicant(1).email)
     now = utcnow()
@@ -367,7 +367,7 @@ def run_together(*jobs) -> None:
 def test_two_workers_send_each_mail_once(make_app, smtp_config, plan, make_training, smtp, outbox_ids, db_backend):
     training = make_training(capacity=None)
     for n in range(60):
-        sessions.register(training, applicant(n))
+        meetings.register(training, applicant(n))
     queued = [row.id for row in db.session.scalars(select(OutboxMail).where(OutboxMail.state == MailState.QUEUED))]
     assert len(queued) >= 60
     db.session.commit()  # SQLite: release the write lock for the workers
@@ -397,7 +397,7 @@ def test_a_slow_smtp_server_does_not_hold_up_other_writers(make_app, smtp_config
     write lock for the whole batch, and a registration would wait until every mail was sent)."""
     training = make_training(capacity=None)
     for n in range(20):
-        sessions.register(training, applicant(n))
+        meetings.register(training, applicant(n))
     training_id = training.id
     queued = db.session.scalar(select(db.func.count(OutboxMail.id)))
     db.session.commit()
@@ -414,7 +414,7 @@ def test_a_slow_smtp_server_does_not_hold_up_other_writers(make_app, smtp_config
             sleep(0.01)
         with visitor.app_context():
             began = perf_counter()
-            sessions.register(db.session.get(Session, training_id), applicant(99))
+            meetings.register(db.session.get(Meeting, training_id), applicant(99))
             seen["waited"], seen["sent by then"] = perf_counter() - began, len(smtp.received)
 
     run_together(deliver, register)
@@ -427,8 +427,8 @@ def test_a_mail_stuck_in_sending_goes_out_again_and_a_fresh_one_is_left(plan, ma
     deliver_all()  # the plan's mails
     smtp.clear()
     training = make_training()
-    sessions.register(training, applicant(1))
-    sessions.register(training, applicant(2))
+    meetings.register(training, applicant(1))
+    meetings.register(training, applicant(2))
     stuck, busy = db.session.scalars(
         select(OutboxMail).where(OutboxMail.state == MailState.QUEUED).order_by(OutboxMail.id))
     now = utcnow()

@@ -6,7 +6,7 @@ from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.regions.models import (
     OrganisationType,
@@ -15,7 +15,7 @@ from ontwikkelbijeenkomsten.regions.models import (
 )
 from ontwikkelbijeenkomsten.regions.services import school_year_containing
 from ontwikkelbijeenkomsten.requests.models import LocationKind, Request, RequestState
-from ontwikkelbijeenkomsten.sessions.models import Session, SessionKind
+from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind
 
 PASSWORD = "een lang wachtwoord"
 
@@ -56,7 +56,7 @@ def coordinator_client(client, coordinator):
     return login(client)
 
 
-def add_request(region, period, granted=0, session_states=()):
+def add_request(region, period, granted=0, meeting_states=()):
     """A request of `region` in `period` with `granted` dagdelen taken from the quota and one
     regional session per state in `session_states`."""
     request = Request(
@@ -69,11 +69,11 @@ def add_request(region, period, granted=0, session_states=()):
     db.session.add(request)
     if granted:
         quota.take(region.id, period, granted)
-    for offset, state in enumerate(session_states):
+    for offset, state in enumerate(meeting_states):
         day = period.starts_on + timedelta(days=offset)
         starts_at, ends_at = Dagdeel.OCHTEND.bounds(day)
-        db.session.add(Session(
-            kind=SessionKind.REGIONAL, state=state, request=request, region=region, title="Bijeenkomst",
+        db.session.add(Meeting(
+            kind=MeetingKind.REGIONAL, state=state, request=request, region=region, title="Bijeenkomst",
             date=day, dagdeel=Dagdeel.OCHTEND, starts_at=starts_at, ends_at=ends_at,
         ))
     db.session.commit()

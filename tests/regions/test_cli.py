@@ -2,7 +2,7 @@ from importlib import resources
 
 from sqlalchemy import func, select
 
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions.models import Region
 
 DATA = resources.files("ontwikkelbijeenkomsten.data").joinpath("jeugdregios-2025.csv")

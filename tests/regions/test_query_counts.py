@@ -1,7 +1,7 @@
 """The coordinator pages run the same number of queries for 3 and for 30 rows."""
 from datetime import date, timedelta
 
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions import services
 from ontwikkelbijeenkomsten.regions.models import (
     Organisation,
@@ -9,7 +9,7 @@ from ontwikkelbijeenkomsten.regions.models import (
     ProgrammePeriod,
     Region,
 )
-from ontwikkelbijeenkomsten.sessions.models import SessionState
+from ontwikkelbijeenkomsten.meetings.models import MeetingState
 
 from ..queries import queries_for
 from .conftest import add_request
@@ -27,7 +27,7 @@ def _add_regions(period_id: int, start: int, stop: int) -> None:
         region = Region(code=f"JZ{number:02d}", name=f"Regio {number}")
         db.session.add(region)
         db.session.flush()
-        add_request(region, period, granted=2, session_states=[SessionState.PLANNED])
+        add_request(region, period, granted=2, meeting_states=[MeetingState.PLANNED])
 
 
 def test_overview_and_csv_do_not_grow_with_the_regions(coordinator_client, period):

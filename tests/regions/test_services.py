@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.models import AuditEvent
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions import quota, services
 from ontwikkelbijeenkomsten.regions.models import (
     Organisation,
@@ -14,7 +14,7 @@ from ontwikkelbijeenkomsten.regions.models import (
     Region,
 )
 from ontwikkelbijeenkomsten.regions.services import RuleViolation
-from ontwikkelbijeenkomsten.sessions.models import SessionState
+from ontwikkelbijeenkomsten.meetings.models import MeetingState
 
 from .conftest import add_request
 
@@ -199,13 +199,13 @@ def three_regions(coordinator, period, region):
     gone = Region(code="JZ99", name="Opgeheven", active=False)
     db.session.add_all([groningen, amsterdam, gone])
     db.session.commit()
-    add_request(region, period, granted=2, session_states=[SessionState.PLANNED, SessionState.CANCELLED])
-    add_request(region, period, granted=1, session_states=[SessionState.HELD])
+    add_request(region, period, granted=2, meeting_states=[MeetingState.PLANNED, MeetingState.CANCELLED])
+    add_request(region, period, granted=1, meeting_states=[MeetingState.HELD])
     add_request(amsterdam, period, granted=1)
     add_request(region, period)  # submitted, nothing granted
     services.set_region_quota(groningen, period, 6, "Extra", coordinator)
     other = services.create_period("Ander jaar", date(2000, 1, 1), date(2000, 12, 31), 4, coordinator)
-    add_request(amsterdam, other, granted=2, session_states=[SessionState.PLANNED])
+    add_request(amsterdam, other, granted=2, meeting_states=[MeetingState.PLANNED])
     return period
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.models import AuditEvent
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.regions.models import (
     Organisation,

@@ -16,13 +16,13 @@ from ontwikkelbijeenkomsten.core import audit
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.core.tokens import make_token
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.regions.models import QuotaLedger, Region
 from ontwikkelbijeenkomsten.requests import services
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
-from ontwikkelbijeenkomsten.sessions.models import Session, SessionKind, SessionState
+from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind, MeetingState
 
 from ..queries import count_queries
 from .conftest import future_day, submission
@@ -514,24 +514,24 @@ def test_the_status_page_shows_a_rejection_with_its_reason(client, world):
     assert "/intrekken" not in html
 
 
-def _add_session(request, day, dagdeel=Dagdeel.OCHTEND, **fields) -> Session:
+def _add_meeting(request, day, dagdeel=Dagdeel.OCHTEND, **fields) -> Meeting:
     starts_at, ends_at = dagdeel.bounds(day)
-    session = Session(
-        kind=SessionKind.REGIONAL, request=request, region=request.region, title=fields.pop("title", "Werkconferentie"),
+    meeting = Meeting(
+        kind=MeetingKind.REGIONAL, request=request, region=request.region, title=fields.pop("title", "Werkconferentie"),
         date=day, dagdeel=dagdeel, starts_at=starts_at, ends_at=ends_at, location=fields.pop("location", "Stadhuis"),
         capacity=30, **fields,
     )
-    db.session.add(session)
-    return session
+    db.session.add(meeting)
+    return meeting
 
 
-def test_the_status_page_lists_the_scheduled_sessions(client, world):
+def test_the_status_page_lists_the_scheduled_meetings(client, world):
     saved = services.submit(submission(world))
     services.grant(saved, 2, world.coordinator)
     saved.state = RequestState.SCHEDULED
     day = future_day(14)
-    planned = _add_session(saved, day, Dagdeel.MIDDAG, title="Samen signaleren", location="Stadhuis Maastricht, zaal 3")
-    _add_session(saved, future_day(21), title="Vervolgsessie", state=SessionState.CANCELLED)
+    planned = _add_meeting(saved, day, Dagdeel.MIDDAG, title="Samen signaleren", location="Stadhuis Maastricht, zaal 3")
+    _add_meeting(saved, future_day(21), title="Vervolgsessie", state=MeetingState.CANCELLED)
     db.session.commit()
     html = _status(client, saved)
     assert "Status: Ingepland" in html
@@ -549,7 +549,7 @@ def test_the_status_page_takes_the_same_number_of_queries_however_long_the_histo
     for n in range(8):
         audit.record("request.review", big, actor=world.coordinator, n=n)
     for n in range(4):
-        _add_session(big, future_day(14 + n))
+        _add_meeting(big, future_day(14 + n))
     db.session.commit()
 
     def queries(request) -> int:

@@ -4,7 +4,7 @@ import threading
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.accounts.models import User
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.requests import services
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState

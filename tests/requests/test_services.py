@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.requests import services

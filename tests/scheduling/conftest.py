@@ -16,7 +16,7 @@ from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts.models import Availability
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
 from ontwikkelbijeenkomsten.regions.services import school_year_containing
 from ontwikkelbijeenkomsten.requests import services as requests

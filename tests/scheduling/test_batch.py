@@ -9,13 +9,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ontwikkelbijeenkomsten.experts.models import Availability
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
 from ontwikkelbijeenkomsten.requests.models import RequestState
 from ontwikkelbijeenkomsten.scheduling import batch, services
 from ontwikkelbijeenkomsten.scheduling.solver import Shortfall
-from ontwikkelbijeenkomsten.sessions.models import Session, SessionExpert
+from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
 
 from ..queries import queries_for
 from .conftest import AVOND, MIDDAG, OCHTEND, PASSWORD, future_day, login
@@ -23,18 +23,18 @@ from .conftest import AVOND, MIDDAG, OCHTEND, PASSWORD, future_day, login
 PAGE = "/coordinatie/planning"
 
 
-def sessions_of(request) -> list[tuple[date, object, int]]:
+def meetings_of(request) -> list[tuple[date, object, int]]:
     rows = db.session.execute(
-        select(Session.date, Session.dagdeel, SessionExpert.expert_id)
-        .join(SessionExpert, SessionExpert.session_id == Session.id)
-        .where(Session.request_id == request.id)
-        .order_by(Session.date)
+        select(Meeting.date, Meeting.dagdeel, MeetingExpert.expert_id)
+        .join(MeetingExpert, MeetingExpert.meeting_id == Meeting.id)
+        .where(Meeting.request_id == request.id)
+        .order_by(Meeting.date)
     )
     return [tuple(row) for row in rows]
 
 
-def session_count() -> int:
-    return db.session.scalar(select(func.count(Session.id)))
+def meeting_count() -> int:
+    return db.session.scalar(select(func.count(Meeting.id)))
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_the_preview_lists_the_bookings_and_why_requests_are_not_served(crowded)
         (past.id, 1, Shortfall.NO_MOMENTS),
     }
     assert found.to_book == 6 and found.plan.per_region == {plan.regions[0].id: 1, plan.regions[1].id: 1}
-    assert session_count() == 0
+    assert meeting_count() == 0
 
 
 def test_confirm_writes_every_booking_with_mails_and_states(plan):
@@ -81,8 +81,8 @@ def test_confirm_writes_every_booking_with_mails_and_states(plan):
     result = batch.confirm(plan.period, plan.coordinator, seen=seen)
 
     assert not result.changed and result.preview.plan.total == 3
-    assert sessions_of(plan.request) == [(*m, plan.expert.id) for m in plan.moments]
-    assert sessions_of(other) == [(future_day(30), OCHTEND, plan.expert.id)]
+    assert meetings_of(plan.request) == [(*m, plan.expert.id) for m in plan.moments]
+    assert meetings_of(other) == [(future_day(30), OCHTEND, plan.expert.id)]
     db.session.expire_all()
     assert plan.request.state is other.state is RequestState.SCHEDULED
     mails = db.session.execute(
@@ -92,14 +92,14 @@ def test_confirm_writes_every_booking_with_mails_and_states(plan):
     assert {to for to, kind in mails if kind == "session_booked"} == {"ilse@example.org"}
 
     again = batch.confirm(plan.period, plan.coordinator)
-    assert again.preview.plan.total == 0 and session_count() == 3
+    assert again.preview.plan.total == 0 and meeting_count() == 3
 
 
 def test_confirm_writes_nothing_when_one_booking_fails(plan, monkeypatch):
     announced = []
 
-    def announce(session, expert, actor, **kwargs):
-        announced.append(session)
+    def announce(meeting, expert, actor, **kwargs):
+        announced.append(meeting)
         if len(announced) == 2:
             raise RuntimeError("the mail template broke")
 
@@ -107,7 +107,7 @@ def test_confirm_writes_nothing_when_one_booking_fails(plan, monkeypatch):
     with pytest.raises(RuntimeError):
         batch.confirm(plan.period, plan.coordinator)
     db.session.rollback()
-    assert session_count() == 0
+    assert meeting_count() == 0
     assert db.session.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.kind.like("session_%"))) == 0
     assert db.session.get(type(plan.request), plan.request.id).state is RequestState.GRANTED
 
@@ -121,7 +121,7 @@ def test_confirm_plans_again_when_availability_was_removed_after_the_preview(pla
     result = batch.confirm(plan.period, plan.coordinator, seen=seen)
 
     assert result.changed and result.preview.plan.total == 1
-    assert sessions_of(plan.request) == [(*plan.moments[1], plan.expert.id)]
+    assert meetings_of(plan.request) == [(*plan.moments[1], plan.expert.id)]
 
 
 def test_confirm_after_a_single_booking_meanwhile_books_no_slot_twice(plan):
@@ -131,7 +131,7 @@ def test_confirm_after_a_single_booking_meanwhile_books_no_slot_twice(plan):
     result = batch.confirm(plan.period, plan.coordinator, seen=seen)
 
     assert result.changed and result.preview.plan.total == 1
-    assert sessions_of(plan.request) == [(*m, plan.expert.id) for m in plan.moments]
+    assert meetings_of(plan.request) == [(*m, plan.expert.id) for m in plan.moments]
     db.session.expire_all()
     assert plan.request.state is RequestState.SCHEDULED
 
@@ -141,7 +141,7 @@ def test_only_coordinators_open_the_planning_page(app, plan, expert_client):
     assert app.test_client().get(PAGE).status_code == 302
     assert expert_client.get(PAGE).status_code == 403
     assert expert_client.post(PAGE, data={"period_id": plan.period.id}).status_code == 403
-    assert session_count() == 0
+    assert meeting_count() == 0
 
 
 def test_the_page_shows_the_plan_the_chart_and_the_reasons(coordinator_client, crowded):
@@ -186,10 +186,10 @@ def test_confirming_on_the_page_books_and_says_so(coordinator_client, plan):
     assert "2 dagdelen ingepland; de contactpersonen en experts krijgen een e-mail." in html
     assert "veranderd" not in html
     assert "Er zijn in" in html and "Alles inplannen" not in html
-    assert len(sessions_of(plan.request)) == 2
+    assert len(meetings_of(plan.request)) == 2
 
     again = coordinator_client.post(PAGE, data={"period_id": plan.period.id, "fingerprint": fingerprint}, follow_redirects=True)
-    assert "Er is niets ingepland" in again.get_data(as_text=True) and session_count() == 2
+    assert "Er is niets ingepland" in again.get_data(as_text=True) and meeting_count() == 2
 
 
 def test_a_stale_plan_gives_a_warning_with_what_was_booked(coordinator_client, plan):
@@ -223,7 +223,7 @@ def test_a_race_that_keeps_failing_gives_a_message_not_a_500(coordinator_client,
 @pytest.mark.parametrize("period_id", ["999", "abc", "", "99999999999999999999"])
 def test_confirming_an_unknown_period_gives_404(coordinator_client, plan, period_id):
     assert coordinator_client.post(PAGE, data={"period_id": period_id, "fingerprint": ""}).status_code == 404
-    assert session_count() == 0
+    assert meeting_count() == 0
 
 
 def test_confirming_needs_the_csrf_token(make_app, plan):
@@ -235,14 +235,14 @@ def test_confirming_needs_the_csrf_token(make_app, plan):
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/inloggen").get_data(as_text=True)).group(1)
         assert client.post("/inloggen", data={"email": email, "password": PASSWORD, "csrf_token": token}).status_code == 302
         assert client.post(PAGE, data={"period_id": period_id}).status_code == 400
-        assert session_count() == 0
+        assert meeting_count() == 0
         page = client.get(PAGE).get_data(as_text=True)
         token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         fingerprint = re.search(r'name="fingerprint" type="hidden" value="([^"]+)"', page).group(1)
         response = client.post(PAGE, data={"period_id": period_id, "fingerprint": fingerprint, "csrf_token": token})
         assert response.status_code == 302
         db.session.remove()
-    assert session_count() == 2
+    assert meeting_count() == 2
 
 
 def _requests_with_bookings(plan, first: int, count: int) -> None:

@@ -15,14 +15,14 @@ from sqlalchemy import func, select
 from ontwikkelbijeenkomsten.accounts.models import User
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
 from ontwikkelbijeenkomsten.scheduling import services
-from ontwikkelbijeenkomsten.sessions.models import (
+from ontwikkelbijeenkomsten.meetings.models import (
     ACTIVE_ASSIGNMENT_STATES,
-    Session,
-    SessionExpert,
+    Meeting,
+    MeetingExpert,
 )
 
 from .conftest import MIDDAG, OCHTEND, future_day
@@ -45,12 +45,12 @@ def race(make_app, attempts: list[tuple], coordinator_id: int) -> list[tuple[str
             db.session.commit()  # start the race from a fresh transaction
             barrier.wait()
             try:
-                if model is Session:
+                if model is Meeting:
                     services.reschedule(row, day, dagdeel, expert_id, coordinator, confirmed=True)
                     outcomes.append(("booked", "", str(row_id)))
                 else:
                     booked = services.book(row, expert_id, day, dagdeel, coordinator, confirmed=True)
-                    outcomes.append(("already" if booked.already else "booked", "", str(booked.session.id)))
+                    outcomes.append(("already" if booked.already else "booked", "", str(booked.meeting.id)))
             except RuleViolation as exc:
                 with force_locale("en"):
                     outcomes.append(("refused", exc.field, str(exc.message)))
@@ -72,7 +72,7 @@ def count(model, *where) -> int:
 
 
 @pytest.mark.parametrize("coordinators", [2, 10])
-def test_one_expert_slot_booked_for_many_requests_at_once_gives_one_session(plan, make_app, coordinators):
+def test_one_expert_slot_booked_for_many_requests_at_once_gives_one_meeting(plan, make_app, coordinators):
     plan.period.default_quota = coordinators  # Groningen's ledger is made with it on the first grant
     day, dagdeel = plan.moments[0]
     request_ids = [plan.request.id] + [
@@ -89,11 +89,11 @@ def test_one_expert_slot_booked_for_many_requests_at_once_gives_one_session(plan
     for outcome, field, message in (o for o in outcomes if o[0] == "refused"):
         assert field == "expert_id", message
         assert "Eva Jansen" in message and "booked" in message and "dagdeel" in message, message
-    assert count(Session) == 1, "orphan sessions"
-    assert count(SessionExpert) == 1
+    assert count(Meeting) == 1, "orphan sessions"
+    assert count(MeetingExpert) == 1
     assert count(AuditEvent, AuditEvent.action == "session.booked") == 1
     assert count(OutboxMail) - mails_before == 2, "one mail to the contact and one to the expert"
-    booked_request = db.session.scalar(select(Session.request_id))
+    booked_request = db.session.scalar(select(Meeting.request_id))
     states = dict(db.session.execute(select(Request.id, Request.state).where(Request.id.in_(request_ids))).all())
     assert all(state is RequestState.GRANTED for rid, state in states.items() if rid != booked_request
                ), "the requests that lost the race stay granted"
@@ -117,7 +117,7 @@ def test_many_slots_for_one_request_with_one_dagdeel_left_give_one_booking(plan,
     assert [o[0] for o in outcomes].count("booked") == 1, outcomes
     assert {(o[1], o[2]) for o in outcomes if o[0] == "refused"} == {
         ("request", "All granted dagdelen of this request have been booked.")}
-    assert count(Session, Session.request_id == request.id) == 2
+    assert count(Meeting, Meeting.request_id == request.id) == 2
     db.session.refresh(request)
     assert request.state is RequestState.SCHEDULED
 
@@ -127,20 +127,20 @@ def test_a_double_click_at_the_same_moment_books_once(plan, make_app):
     outcomes = race(make_app, [(Request, plan.request.id, plan.expert.id, day, dagdeel)] * 2, plan.coordinator.id)
     assert sorted(o[0] for o in outcomes) == ["already", "booked"], outcomes
     assert len({o[2] for o in outcomes}) == 1, "both clicks see the same session"
-    assert count(Session) == 1 and count(SessionExpert) == 1
+    assert count(Meeting) == 1 and count(MeetingExpert) == 1
 
 
 def test_a_move_and_a_booking_into_the_same_expert_slot_at_once_give_one(plan, make_app):
     m1, m2 = plan.moments
-    moving = services.book(plan.request, plan.expert.id, *m1, plan.coordinator).session
+    moving = services.book(plan.request, plan.expert.id, *m1, plan.coordinator).meeting
     other = plan.granted(1, region=plan.regions[1], contact_email="noord@example.org")
 
-    outcomes = race(make_app, [(Session, moving.id, plan.expert.id, *m2), (Request, other.id, plan.expert.id, *m2)],
+    outcomes = race(make_app, [(Meeting, moving.id, plan.expert.id, *m2), (Request, other.id, plan.expert.id, *m2)],
                     plan.coordinator.id)
 
     assert [o for o in outcomes if o[0] == "error"] == [], "a database error leaked out"
     assert sorted(o[0] for o in outcomes) == ["booked", "refused"], outcomes
     assert [o[1] for o in outcomes if o[0] == "refused"] == ["expert_id"]
-    live = count(SessionExpert, SessionExpert.expert_id == plan.expert.id, SessionExpert.date == m2[0],
-                 SessionExpert.dagdeel == m2[1], SessionExpert.state.in_(ACTIVE_ASSIGNMENT_STATES))
+    live = count(MeetingExpert, MeetingExpert.expert_id == plan.expert.id, MeetingExpert.date == m2[0],
+                 MeetingExpert.dagdeel == m2[1], MeetingExpert.state.in_(ACTIVE_ASSIGNMENT_STATES))
     assert live == 1

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.requests.models import RequestState
-from ontwikkelbijeenkomsten.sessions.models import Session
+from ontwikkelbijeenkomsten.meetings.models import Meeting
 
 from .conftest import AVOND, future_day
 
@@ -15,8 +15,8 @@ def run(app, *args: str):
     return app.test_cli_runner().invoke(args=["schedule", "auto", *args])
 
 
-def sessions() -> int:
-    return db.session.scalar(select(func.count(Session.id)))
+def meetings() -> int:
+    return db.session.scalar(select(func.count(Meeting.id)))
 
 
 def test_a_dry_run_prints_the_plan_and_books_nothing(app, plan):
@@ -33,7 +33,7 @@ def test_a_dry_run_prints_the_plan_and_books_nothing(app, plan):
     assert "Zuid-Limburg: +2, 2 in total" in out
     assert "Dry run: nothing has been booked." in out
     assert "solving" in result.stderr
-    assert sessions() == 0
+    assert meetings() == 0
 
 
 def test_a_run_books_and_shows_progress_and_a_summary(app, plan):
@@ -45,12 +45,12 @@ def test_a_run_books_and_shows_progress_and_a_summary(app, plan):
     assert f"Booked 2 of 2 dagdelen for 1 request in {plan.period.name}." in result.stdout
     assert "Zuid-Limburg: +2, 2 in total" in result.stdout
     assert "Total time:" in result.stdout
-    assert sessions() == 2
+    assert meetings() == 2
     db.session.expire_all()
     assert plan.request.state is RequestState.SCHEDULED
 
     again = run(app, "--period", str(plan.period.id))
-    assert again.exit_code == 0 and "Nothing to book." in again.stdout and sessions() == 2
+    assert again.exit_code == 0 and "Nothing to book." in again.stdout and meetings() == 2
 
 
 def test_an_unknown_period_is_refused_with_the_known_ones(app, plan):
@@ -58,7 +58,7 @@ def test_an_unknown_period_is_refused_with_the_known_ones(app, plan):
     assert result.exit_code == 2
     assert "no programme period '1999-2000'" in result.output
     assert f"{plan.period.name} (id {plan.period.id})" in result.output
-    assert sessions() == 0
+    assert meetings() == 0
 
 
 def test_the_period_is_required(app, plan):

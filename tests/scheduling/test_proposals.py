@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.requests.models import RequestState
 from ontwikkelbijeenkomsten.scheduling import candidates
-from ontwikkelbijeenkomsten.scheduling.candidates import PERIOD_RANK, active_sessions
+from ontwikkelbijeenkomsten.scheduling.candidates import PERIOD_RANK, active_meetings
 from ontwikkelbijeenkomsten.scheduling.proposals import proposals
 
 from .conftest import MIDDAG, OCHTEND, future_day
@@ -79,7 +79,7 @@ def test_a_preferred_period_gives_its_days_in_the_chosen_dagdelen_with_period_ra
     assert result.moments == 3  # three days, one dagdeel each
 
 
-def test_ranked_by_preference_then_shared_themes_then_fewer_sessions(plan):
+def test_ranked_by_preference_then_shared_themes_then_fewer_meetings(plan):
     m1, m2 = plan.moments
     oogo, leerplicht, _ = plan.themes
     request = plan.granted(2, region=plan.regions[1], contact_email="noord@example.org",
@@ -116,7 +116,7 @@ def test_an_expert_at_their_monthly_maximum_is_left_out(plan):
     assert (*m1, "Eva Jansen") in found(plan.request)
 
 
-def test_moments_the_request_already_has_a_session_in_are_left_out(plan):
+def test_moments_the_request_already_has_a_meeting_in_are_left_out(plan):
     m1, m2 = plan.moments
     add_expert(plan, "piet@example.org", "Piet Tweede", slots=[m1, m2])
     book(plan, m1)
@@ -133,4 +133,4 @@ def test_a_scheduled_request_has_no_proposals(plan):
     assert plan.request.state is RequestState.SCHEDULED
     result = proposals(plan.request)
     assert result.items == [] and result.to_book == 0 and result.found == 0
-    assert len(active_sessions([plan.request.id])[plan.request.id]) == 2
+    assert len(active_meetings([plan.request.id])[plan.request.id]) == 2

@@ -19,25 +19,25 @@ from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.time import local_to_utc, today_local
 from ontwikkelbijeenkomsten.experts import assignments
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.requests.models import RequestState
 from ontwikkelbijeenkomsten.scheduling import candidates, services
-from ontwikkelbijeenkomsten.scheduling.candidates import active_sessions
+from ontwikkelbijeenkomsten.scheduling.candidates import active_meetings
 from ontwikkelbijeenkomsten.scheduling.services import Details, NeedsConfirmation
-from ontwikkelbijeenkomsten.sessions.models import (
+from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
     Registration,
     RegistrationState,
-    Sector,
-    Session,
-    SessionExpert,
-    SessionKind,
-    SessionState,
+    Meeting,
+    MeetingExpert,
+    MeetingKind,
+    MeetingState,
 )
+from ontwikkelbijeenkomsten.core.sectors import Sector
 from tests.experts.conftest import make_expert
 from tests.requests.conftest import submission
 
@@ -76,7 +76,7 @@ def set_month_max(expert, limit) -> None:
     db.session.commit()
 
 
-def session_mails(since: int = 0) -> list[OutboxMail]:
+def meeting_mails(since: int = 0) -> list[OutboxMail]:
     """The session mails queued after `since`, rendered as the delivery worker renders them."""
     mails = list(db.session.scalars(
         select(OutboxMail).where(OutboxMail.kind.like("session_%"), OutboxMail.id > since).order_by(OutboxMail.id)))
@@ -99,10 +99,10 @@ def event_of(mail: OutboxMail):
     return str(calendar["METHOD"]), event
 
 
-def check_invite(mail: OutboxMail, session: Session, method: str, sequence: int) -> icalendar.Event:
+def check_invite(mail: OutboxMail, meeting: Meeting, method: str, sequence: int) -> icalendar.Event:
     found, event = event_of(mail)
     assert mail.calendar_method == method and found == method
-    assert str(event["UID"]) == session.uid
+    assert str(event["UID"]) == meeting.uid
     assert int(event["SEQUENCE"]) == sequence
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
     assert str(event["ORGANIZER"]) == f"mailto:{sender}"
@@ -114,7 +114,7 @@ def check_invite(mail: OutboxMail, session: Session, method: str, sequence: int)
 def counts() -> tuple[int, ...]:
     """Rows a refused action must not leave behind."""
     return tuple(db.session.scalar(select(func.count()).select_from(model))
-                 for model in (Session, SessionExpert, OutboxMail, AuditEvent))
+                 for model in (Meeting, MeetingExpert, OutboxMail, AuditEvent))
 
 
 def english(message) -> str:
@@ -149,13 +149,13 @@ def audit_actions(subject) -> list[str]:
                                         AuditEvent.subject_id == subject.id).order_by(AuditEvent.id)))
 
 
-def experts_of(session) -> list[tuple[str, AssignmentState]]:
-    db.session.refresh(session)
-    return [(a.expert.name, a.state) for a in sorted(session.experts, key=lambda a: a.id)]
+def experts_of(meeting) -> list[tuple[str, AssignmentState]]:
+    db.session.refresh(meeting)
+    return [(a.expert.name, a.state) for a in sorted(meeting.experts, key=lambda a: a.id)]
 
 
-def register(session, email, state, locale="nl") -> Registration:
-    row = Registration(session=session, state=state, name=email.split("@")[0].title(), email=email,
+def register(meeting, email, state, locale="nl") -> Registration:
+    row = Registration(meeting=meeting, state=state, name=email.split("@")[0].title(), email=email,
                        sector=Sector.ONDERWIJS, locale=locale)
     db.session.add(row)
     db.session.commit()
@@ -163,38 +163,38 @@ def register(session, email, state, locale="nl") -> Registration:
 
 
 # ---- book --------------------------------------------------------------------------------------
-def test_booking_a_proposal_creates_the_session_and_tells_contact_and_expert(plan):
+def test_booking_a_proposal_creates_the_meeting_and_tells_contact_and_expert(plan):
     m1, _ = plan.moments
     since = last_mail_id()
     booked = book(plan, m1, title="  Samen aan de slag  ")
 
-    session = booked.session
+    meeting = booked.meeting
     assert not booked.already
-    assert (session.kind, session.state, session.date, session.dagdeel) == (
-        SessionKind.REGIONAL, SessionState.PLANNED, *m1)
-    assert (session.starts_at, session.ends_at) == OCHTEND.bounds(m1[0])
-    assert (session.title, session.description) == ("Samen aan de slag", "Samen signaleren.")
-    assert session.location == "Stadhuis Maastricht" and session.region_id == plan.region.id
-    assert [t.name for t in session.themes] == ["OOGO"]
-    assert experts_of(session) == [("Eva Jansen", AssignmentState.ASSIGNED)]
-    assert (session.experts[0].date, session.experts[0].dagdeel) == m1
+    assert (meeting.kind, meeting.state, meeting.date, meeting.dagdeel) == (
+        MeetingKind.REGIONAL, MeetingState.PLANNED, *m1)
+    assert (meeting.starts_at, meeting.ends_at) == OCHTEND.bounds(m1[0])
+    assert (meeting.title, meeting.description) == ("Samen aan de slag", "Samen signaleren.")
+    assert meeting.location == "Stadhuis Maastricht" and meeting.region_id == plan.region.id
+    assert [t.name for t in meeting.themes] == ["OOGO"]
+    assert experts_of(meeting) == [("Eva Jansen", AssignmentState.ASSIGNED)]
+    assert (meeting.experts[0].date, meeting.experts[0].dagdeel) == m1
     assert "session.booked" in audit_actions(plan.request)
 
-    mails = session_mails(since)
+    mails = meeting_mails(since)
     assert sent(mails) == [("session_booked", CONTACT), ("session_assigned", EXPERT)]
     for mail in mails:
         raw = mail.calendar
-        assert "METHOD:REQUEST" in raw and f"UID:{session.uid}" in raw
-        check_invite(mail, session, "REQUEST", 0)
+        assert "METHOD:REQUEST" in raw and f"UID:{meeting.uid}" in raw
+        check_invite(mail, meeting, "REQUEST", 0)
     assert plan.request.state is RequestState.GRANTED, "one of two dagdelen booked: not scheduled yet"
 
 
 def test_the_default_title_and_an_online_request_without_location(plan):
     request = northern_request(plan, location_kind=requests.LocationKind.ONLINE, location="")
-    session = book(plan, request=request, title="   ").session
-    assert session.location == ""
-    assert session.title == services.default_title(request)
-    assert "Groningen" in session.title
+    meeting = book(plan, request=request, title="   ").meeting
+    assert meeting.location == ""
+    assert meeting.title == services.default_title(request)
+    assert "Groningen" in meeting.title
 
 
 def test_the_request_is_scheduled_when_all_granted_dagdelen_are_booked(plan):
@@ -204,7 +204,7 @@ def test_the_request_is_scheduled_when_all_granted_dagdelen_are_booked(plan):
     book(plan, m2)
     assert plan.request.state is RequestState.SCHEDULED
     assert "request.scheduled" in audit_actions(plan.request)
-    assert len(active_sessions([plan.request.id])[plan.request.id]) == 2
+    assert len(active_meetings([plan.request.id])[plan.request.id]) == 2
 
 
 def test_a_slot_in_the_past_is_refused(plan):
@@ -260,7 +260,7 @@ def test_a_request_with_all_dagdelen_booked_is_refused(plan):
     refused(lambda: book(plan, m2, request=request, confirmed=True), "request", "All granted dagdelen")
 
 
-def test_a_second_expert_in_a_moment_the_request_has_a_session_in_is_refused(plan):
+def test_a_second_expert_in_a_moment_the_request_has_a_meeting_in_is_refused(plan):
     m1, _ = plan.moments
     piet = add_expert(plan, "piet@example.org", "Piet Tweede", slots=[m1])
     book(plan, m1)
@@ -271,9 +271,9 @@ def test_a_double_click_books_once(plan):
     first = book(plan)
     since = last_mail_id()
     again = book(plan)
-    assert again.already and again.session.id == first.session.id
-    assert db.session.scalar(select(func.count()).select_from(Session)) == 1
-    assert session_mails(since) == []
+    assert again.already and again.meeting.id == first.meeting.id
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
+    assert meeting_mails(since) == []
 
 
 def test_a_moment_outside_the_preferences_needs_confirmation(plan):
@@ -281,8 +281,8 @@ def test_a_moment_outside_the_preferences_needs_confirmation(plan):
     plan.available(plan.expert, *elsewhere)
     warnings = needs_confirmation(lambda: book(plan, elsewhere))
     assert warnings == ["This moment is not one of the region's preferred moments or its preferred period."]
-    session = book(plan, elsewhere, confirmed=True).session
-    assert (session.date, session.dagdeel) == elsewhere
+    meeting = book(plan, elsewhere, confirmed=True).meeting
+    assert (meeting.date, meeting.dagdeel) == elsewhere
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "session.booked"))
     assert event.details["outside_proposals"] is True
 
@@ -295,9 +295,9 @@ def test_an_expert_without_the_themes_or_the_region_needs_confirmation(plan):
         "Omar Bakker does not cover any of the themes of this request.",
         "Omar Bakker does not work in Zuid-Limburg.",
     ]
-    session = book(plan, m1, expert=plan.other_expert, confirmed=True).session
-    assert experts_of(session) == [("Omar Bakker", AssignmentState.ASSIGNED)]
-    assert [t.name for t in session.themes] == ["OOGO"], "the request's themes when the expert shares none"
+    meeting = book(plan, m1, expert=plan.other_expert, confirmed=True).meeting
+    assert experts_of(meeting) == [("Omar Bakker", AssignmentState.ASSIGNED)]
+    assert [t.name for t in meeting.themes] == ["OOGO"], "the request's themes when the expert shares none"
 
 
 def test_an_expert_outside_the_region_needs_confirmation(plan):
@@ -305,7 +305,7 @@ def test_an_expert_outside_the_region_needs_confirmation(plan):
     gerrit = add_expert(plan, "noord-expert@example.org", "Gerrit Noord", regions=[plan.regions[1]], slots=[m1])
     assert needs_confirmation(lambda: book(plan, m1, expert=gerrit)) == [
         "Gerrit Noord does not work in Zuid-Limburg."]
-    assert book(plan, m1, expert=gerrit, confirmed=True).session.id
+    assert book(plan, m1, expert=gerrit, confirmed=True).meeting.id
 
 
 def test_an_expert_at_their_monthly_maximum_needs_confirmation(plan):
@@ -316,83 +316,83 @@ def test_an_expert_at_their_monthly_maximum_needs_confirmation(plan):
     set_month_max(plan.expert, 1)
     (warning,) = needs_confirmation(lambda: book(plan, m1))
     assert warning.startswith("Eva Jansen has reached their maximum of 1 dagdeel in ")
-    assert book(plan, m1, confirmed=True).session.id
+    assert book(plan, m1, confirmed=True).meeting.id
 
 
 # ---- reschedule --------------------------------------------------------------------------------
-def test_rescheduling_to_another_moment_moves_the_session_and_frees_the_old_slot(plan):
+def test_rescheduling_to_another_moment_moves_the_meeting_and_frees_the_old_slot(plan):
     m1, m2 = plan.moments
-    session = book(plan, m1).session
+    meeting = book(plan, m1).meeting
     since = last_mail_id()
-    services.reschedule(session, *m2, plan.expert.id, plan.coordinator)
+    services.reschedule(meeting, *m2, plan.expert.id, plan.coordinator)
 
-    db.session.refresh(session)
-    assert (session.date, session.dagdeel, session.state, session.sequence) == (*m2, SessionState.CHANGED, 1)
-    assert (session.starts_at, session.ends_at) == MIDDAG.bounds(m2[0])
-    (assignment,) = session.experts
+    db.session.refresh(meeting)
+    assert (meeting.date, meeting.dagdeel, meeting.state, meeting.sequence) == (*m2, MeetingState.CHANGED, 1)
+    assert (meeting.starts_at, meeting.ends_at) == MIDDAG.bounds(m2[0])
+    (assignment,) = meeting.experts
     assert (assignment.date, assignment.dagdeel, assignment.state) == (*m2, AssignmentState.ASSIGNED)
-    mails = session_mails(since)
+    mails = meeting_mails(since)
     assert sorted(sent(mails)) == [("session_changed", EXPERT), ("session_changed", CONTACT)]
     for mail in mails:
-        check_invite(mail, session, "REQUEST", 1)
+        check_invite(mail, meeting, "REQUEST", 1)
     assert "session.rescheduled" in audit_actions(plan.request)
 
     # the old slot is free again: another region can have Eva there without any warning
-    other = book(plan, m1, request=northern_request(plan)).session
+    other = book(plan, m1, request=northern_request(plan)).meeting
     assert experts_of(other) == [("Eva Jansen", AssignmentState.ASSIGNED)]
 
 
 def test_rescheduling_to_another_expert_releases_the_first(plan):
     m1, _ = plan.moments
     piet = add_expert(plan, "piet@example.org", "Piet Tweede", slots=[m1])
-    session = book(plan, m1).session
+    meeting = book(plan, m1).meeting
     since = last_mail_id()
-    services.reschedule(session, *m1, piet.id, plan.coordinator)
+    services.reschedule(meeting, *m1, piet.id, plan.coordinator)
 
-    assert experts_of(session) == [("Eva Jansen", AssignmentState.RELEASED), ("Piet Tweede", AssignmentState.ASSIGNED)]
-    mails = session_mails(since)
+    assert experts_of(meeting) == [("Eva Jansen", AssignmentState.RELEASED), ("Piet Tweede", AssignmentState.ASSIGNED)]
+    mails = meeting_mails(since)
     assert sent(mails) == [("session_released", EXPERT), ("session_assigned", "piet@example.org"),
                            ("session_changed", CONTACT)]
-    check_invite(mails[0], session, "CANCEL", session.sequence)
-    check_invite(mails[1], session, "REQUEST", session.sequence)
-    check_invite(mails[2], session, "REQUEST", session.sequence)
+    check_invite(mails[0], meeting, "CANCEL", meeting.sequence)
+    check_invite(mails[1], meeting, "REQUEST", meeting.sequence)
+    check_invite(mails[2], meeting, "REQUEST", meeting.sequence)
     assert "Piet Tweede" in mails[2].text_body
     # Eva's slot is free again
-    assert book(plan, m1, request=northern_request(plan)).session.id != session.id
+    assert book(plan, m1, request=northern_request(plan)).meeting.id != meeting.id
 
 
 def test_reschedule_refusals(plan):
     m1, m2 = plan.moments
-    session = book(plan, m1).session
-    refused(lambda: services.reschedule(session, *m1, plan.expert.id, plan.coordinator, confirmed=True),
+    meeting = book(plan, m1).meeting
+    refused(lambda: services.reschedule(meeting, *m1, plan.expert.id, plan.coordinator, confirmed=True),
             "day", "another moment or another expert")
-    refused(lambda: services.reschedule(session, future_day(30), OCHTEND, plan.expert.id, plan.coordinator,
+    refused(lambda: services.reschedule(meeting, future_day(30), OCHTEND, plan.expert.id, plan.coordinator,
                                         confirmed=True), "expert_id", "available")
     book(plan, m2, request=northern_request(plan))
-    refused(lambda: services.reschedule(session, *m2, plan.expert.id, plan.coordinator, confirmed=True),
+    refused(lambda: services.reschedule(meeting, *m2, plan.expert.id, plan.coordinator, confirmed=True),
             "expert_id", "already booked")
     yesterday = (today_local() - timedelta(days=1), OCHTEND)
     plan.available(plan.expert, *yesterday)
-    refused(lambda: services.reschedule(session, *yesterday, plan.expert.id, plan.coordinator, confirmed=True),
+    refused(lambda: services.reschedule(meeting, *yesterday, plan.expert.id, plan.coordinator, confirmed=True),
             "day", "future")
-    refused(lambda: services.reschedule(session, *m1, None, plan.coordinator, confirmed=True),
+    refused(lambda: services.reschedule(meeting, *m1, None, plan.coordinator, confirmed=True),
             "expert_id", "active expert")
-    db.session.refresh(session)
-    assert (session.date, session.dagdeel, session.sequence, session.state) == (*m1, 0, SessionState.PLANNED)
+    db.session.refresh(meeting)
+    assert (meeting.date, meeting.dagdeel, meeting.sequence, meeting.state) == (*m1, 0, MeetingState.PLANNED)
 
 
-def test_a_cancelled_session_cannot_be_rescheduled(plan):
+def test_a_cancelled_meeting_cannot_be_rescheduled(plan):
     m1, m2 = plan.moments
-    session = book(plan, m1).session
-    services.cancel(session, "Zieke expert.", plan.coordinator)
-    refused(lambda: services.reschedule(session, *m2, plan.expert.id, plan.coordinator, confirmed=True),
-            "session", "cancelled")
+    meeting = book(plan, m1).meeting
+    services.cancel(meeting, "Zieke expert.", plan.coordinator)
+    refused(lambda: services.reschedule(meeting, *m2, plan.expert.id, plan.coordinator, confirmed=True),
+            "meeting", "cancelled")
 
 
 def test_rescheduling_into_a_moment_the_request_already_has_is_refused(plan):
     m1, m2 = plan.moments
     piet = add_expert(plan, "piet@example.org", "Piet Tweede", slots=[m2])
-    first = book(plan, m1).session
+    first = book(plan, m1).meeting
     book(plan, m2)
     refused(lambda: services.reschedule(first, *m2, piet.id, plan.coordinator, confirmed=True),
             "day", "already has a session")
@@ -402,34 +402,34 @@ def test_rescheduling_outside_the_preferences_needs_confirmation(plan):
     m1, _ = plan.moments
     elsewhere = (future_day(30), OCHTEND)
     plan.available(plan.expert, *elsewhere)
-    session = book(plan, m1).session
-    warnings = needs_confirmation(lambda: services.reschedule(session, *elsewhere, plan.expert.id, plan.coordinator))
+    meeting = book(plan, m1).meeting
+    warnings = needs_confirmation(lambda: services.reschedule(meeting, *elsewhere, plan.expert.id, plan.coordinator))
     assert warnings == ["This moment is not one of the region's preferred moments or its preferred period."]
-    db.session.refresh(session)
-    assert (session.date, session.dagdeel, session.sequence) == (*m1, 0)
-    services.reschedule(session, *elsewhere, plan.expert.id, plan.coordinator, confirmed=True)
-    db.session.refresh(session)
-    assert (session.date, session.dagdeel, session.sequence) == (*elsewhere, 1)
+    db.session.refresh(meeting)
+    assert (meeting.date, meeting.dagdeel, meeting.sequence) == (*m1, 0)
+    services.reschedule(meeting, *elsewhere, plan.expert.id, plan.coordinator, confirmed=True)
+    db.session.refresh(meeting)
+    assert (meeting.date, meeting.dagdeel, meeting.sequence) == (*elsewhere, 1)
 
 
 # ---- change_details ----------------------------------------------------------------------------
-def details(session, **changes) -> Details:
-    starts, ends = services.local_times(session)
-    values = {"title": session.title, "description": session.description, "location": session.location,
-              "online_url": session.online_url, "starts": starts, "ends": ends}
+def details(meeting, **changes) -> Details:
+    starts, ends = services.local_times(meeting)
+    values = {"title": meeting.title, "description": meeting.description, "location": meeting.location,
+              "online_url": meeting.online_url, "starts": starts, "ends": ends}
     values.update(changes)
     return Details(**values)
 
 
 def test_a_new_title_alone_is_saved_quietly(plan):
-    session = book(plan).session
+    meeting = book(plan).meeting
     since = last_mail_id()
-    assert services.change_details(session, details(session, title="Nieuwe titel", description="Meer uitleg."),
+    assert services.change_details(meeting, details(meeting, title="Nieuwe titel", description="Meer uitleg."),
                                    plan.coordinator) is False
-    db.session.refresh(session)
-    assert (session.title, session.description, session.sequence, session.state) == (
-        "Nieuwe titel", "Meer uitleg.", 0, SessionState.PLANNED)
-    assert session_mails(since) == []
+    db.session.refresh(meeting)
+    assert (meeting.title, meeting.description, meeting.sequence, meeting.state) == (
+        "Nieuwe titel", "Meer uitleg.", 0, MeetingState.PLANNED)
+    assert meeting_mails(since) == []
 
 
 @pytest.mark.parametrize("change", [
@@ -437,18 +437,18 @@ def test_a_new_title_alone_is_saved_quietly(plan):
     {"location": "Gemeentehuis Heerlen"},
 ])
 def test_a_new_time_or_place_tells_everyone(plan, change):
-    session = book(plan).session
-    register(session, "deelnemer@example.org", RegistrationState.CONFIRMED)
+    meeting = book(plan).meeting
+    register(meeting, "deelnemer@example.org", RegistrationState.CONFIRMED)
     since = last_mail_id()
-    assert services.change_details(session, details(session, **change), plan.coordinator) is True
-    db.session.refresh(session)
-    assert (session.sequence, session.state) == (1, SessionState.CHANGED)
-    assert services.local_times(session) == (change.get("starts", time(9, 0)), change.get("ends", time(12, 30)))
-    mails = session_mails(since)
+    assert services.change_details(meeting, details(meeting, **change), plan.coordinator) is True
+    db.session.refresh(meeting)
+    assert (meeting.sequence, meeting.state) == (1, MeetingState.CHANGED)
+    assert services.local_times(meeting) == (change.get("starts", time(9, 0)), change.get("ends", time(12, 30)))
+    mails = meeting_mails(since)
     assert sorted(sent(mails)) == [("session_changed", "deelnemer@example.org"), ("session_changed", EXPERT),
                                    ("session_changed", CONTACT)]
     for mail in mails:
-        event = check_invite(mail, session, "REQUEST", 1)
+        event = check_invite(mail, meeting, "REQUEST", 1)
         assert event.decoded("DTSTART").strftime("%H:%M") == change.get("starts", time(9, 0)).strftime("%H:%M")
         assert str(event["LOCATION"]) == change.get("location", "Stadhuis Maastricht")
 
@@ -460,70 +460,70 @@ def test_a_new_time_or_place_tells_everyone(plan, change):
     (time(10, 0), time(10, 0)),   # no time at all
 ])
 def test_times_outside_the_dagdeel_are_refused(plan, starts, ends):
-    session = book(plan).session
-    refused(lambda: services.change_details(session, details(session, starts=starts, ends=ends), plan.coordinator),
+    meeting = book(plan).meeting
+    refused(lambda: services.change_details(meeting, details(meeting, starts=starts, ends=ends), plan.coordinator),
             "starts", "within the")
-    db.session.refresh(session)
-    assert services.local_times(session) == (time(9, 0), time(12, 30))
+    db.session.refresh(meeting)
+    assert services.local_times(meeting) == (time(9, 0), time(12, 30))
 
 
 # ---- cancel ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_cancelling_needs_a_reason(plan, reason):
-    session = book(plan).session
-    refused(lambda: services.cancel(session, reason, plan.coordinator), "reason", "reason")
-    assert session.state is SessionState.PLANNED
+    meeting = book(plan).meeting
+    refused(lambda: services.cancel(meeting, reason, plan.coordinator), "reason", "reason")
+    assert meeting.state is MeetingState.PLANNED
 
 
 def test_cancelling_frees_the_slot_tells_everyone_and_gives_the_dagdeel_back(plan):
     m1, m2 = plan.moments
-    session = book(plan, m1).session
+    meeting = book(plan, m1).meeting
     book(plan, m2)
     assert plan.request.state is RequestState.SCHEDULED
-    register(session, "zeker@example.org", RegistrationState.CONFIRMED)
-    register(session, "wachtend@example.org", RegistrationState.WAITING)
-    register(session, "afgemeld@example.org", RegistrationState.CANCELLED)
+    register(meeting, "zeker@example.org", RegistrationState.CONFIRMED)
+    register(meeting, "wachtend@example.org", RegistrationState.WAITING)
+    register(meeting, "afgemeld@example.org", RegistrationState.CANCELLED)
     left = quota.remaining(plan.region, plan.period)
     since = last_mail_id()
 
-    services.cancel(session, "  De expert is ziek.  ", plan.coordinator)
+    services.cancel(meeting, "  De expert is ziek.  ", plan.coordinator)
 
-    db.session.refresh(session)
-    assert (session.state, session.cancel_reason, session.sequence) == (SessionState.CANCELLED, "De expert is ziek.", 1)
-    assert experts_of(session) == [("Eva Jansen", AssignmentState.RELEASED)]
-    mails = session_mails(since)
+    db.session.refresh(meeting)
+    assert (meeting.state, meeting.cancel_reason, meeting.sequence) == (MeetingState.CANCELLED, "De expert is ziek.", 1)
+    assert experts_of(meeting) == [("Eva Jansen", AssignmentState.RELEASED)]
+    mails = meeting_mails(since)
     assert sent(mails) == [("session_cancelled", CONTACT), ("session_cancelled", EXPERT),
                            ("session_cancelled", "zeker@example.org"), ("session_cancelled", "wachtend@example.org")]
     for mail in mails[:3]:
-        event = check_invite(mail, session, "CANCEL", 1)
+        event = check_invite(mail, meeting, "CANCEL", 1)
         assert "STATUS:CANCELLED" in mail.calendar and "METHOD:CANCEL" in mail.calendar
-        assert event["UID"] == session.uid
+        assert event["UID"] == meeting.uid
         assert "De expert is ziek." in mail.text_body
     assert mails[3].calendar is None and mails[3].calendar_method is None, "no place: no calendar"
     assert "De expert is ziek." in mails[3].text_body
 
     db.session.refresh(plan.request)
     assert plan.request.state is RequestState.GRANTED
-    assert len(active_sessions([plan.request.id])[plan.request.id]) == 1
+    assert len(active_meetings([plan.request.id])[plan.request.id]) == 1
     assert quota.remaining(plan.region, plan.period) == left, "cancelling does not touch the quota"
     assert audit_actions(plan.request)[-2:] == ["session.cancelled", "request.unscheduled"]
 
     # the dagdeel can be booked again, in the same slot of the same expert
-    again = book(plan, m1).session
-    assert again.id != session.id
+    again = book(plan, m1).meeting
+    assert again.id != meeting.id
     assert plan.request.state is RequestState.SCHEDULED
 
 
 def test_cancelling_twice_is_refused(plan):
-    session = book(plan).session
-    services.cancel(session, "Geen zaal.", plan.coordinator)
-    refused(lambda: services.cancel(session, "Nog eens.", plan.coordinator), "session", "cancelled")
+    meeting = book(plan).meeting
+    services.cancel(meeting, "Geen zaal.", plan.coordinator)
+    refused(lambda: services.cancel(meeting, "Nog eens.", plan.coordinator), "meeting", "cancelled")
 
 
 # ---- withdraw and reject -----------------------------------------------------------------------
-def test_withdrawing_a_scheduled_request_cancels_its_sessions_and_returns_the_quota(plan):
+def test_withdrawing_a_scheduled_request_cancels_its_meetings_and_returns_the_quota(plan):
     m1, m2 = plan.moments
-    first, second = book(plan, m1).session, book(plan, m2).session
+    first, second = book(plan, m1).meeting, book(plan, m2).meeting
     assert plan.request.state is RequestState.SCHEDULED
     assert quota.remaining(plan.region, plan.period) == 2
     since = last_mail_id()
@@ -538,24 +538,24 @@ def test_withdrawing_a_scheduled_request_cancels_its_sessions_and_returns_the_qu
 
     db.session.expire_all()
     assert plan.request.state is RequestState.WITHDRAWN
-    assert [first.state, second.state] == [SessionState.CANCELLED, SessionState.CANCELLED]
+    assert [first.state, second.state] == [MeetingState.CANCELLED, MeetingState.CANCELLED]
     assert first.cancel_reason and second.cancel_reason
     assert quota.remaining(plan.region, plan.period) == 4
-    assert sorted(sent(session_mails(since))) == [("session_cancelled", EXPERT)] * 2 + [
+    assert sorted(sent(meeting_mails(since))) == [("session_cancelled", EXPERT)] * 2 + [
         ("session_cancelled", CONTACT)] * 2
-    assert all(m.calendar_method == "CANCEL" for m in session_mails(since))
+    assert all(m.calendar_method == "CANCEL" for m in meeting_mails(since))
     # Eva's slots are free again
-    assert book(plan, m1, request=northern_request(plan)).session.id
+    assert book(plan, m1, request=northern_request(plan)).meeting.id
 
 
-def test_rejecting_a_granted_request_cancels_its_booked_session(plan):
+def test_rejecting_a_granted_request_cancels_its_booked_meeting(plan):
     m1, _ = plan.moments
-    session = book(plan, m1).session
+    meeting = book(plan, m1).meeting
     requests.reject(plan.request, "Het budget is op.", plan.coordinator)
     db.session.expire_all()
     assert plan.request.state is RequestState.REJECTED
-    assert session.state is SessionState.CANCELLED and session.cancel_reason == "Het budget is op."
-    assert experts_of(session) == [("Eva Jansen", AssignmentState.RELEASED)]
+    assert meeting.state is MeetingState.CANCELLED and meeting.cancel_reason == "Het budget is op."
+    assert experts_of(meeting) == [("Eva Jansen", AssignmentState.RELEASED)]
     assert quota.remaining(plan.region, plan.period) == 4
 
 
@@ -565,10 +565,10 @@ def feed_events(expert) -> dict[str, str]:
     return {str(e["UID"]): str(e["STATUS"]) for e in calendar.walk("VEVENT")}
 
 
-def test_the_feed_keeps_cancelled_and_released_sessions_as_cancelled(plan):
+def test_the_feed_keeps_cancelled_and_released_meetings_as_cancelled(plan):
     m1, m2 = plan.moments
     piet = add_expert(plan, "piet@example.org", "Piet Tweede", slots=[m2])
-    cancelled, released = book(plan, m1).session, book(plan, m2).session
+    cancelled, released = book(plan, m1).meeting, book(plan, m2).meeting
     assert feed_events(plan.expert) == {cancelled.uid: "CONFIRMED", released.uid: "CONFIRMED"}
     services.cancel(cancelled, "Geen zaal.", plan.coordinator)
     services.reschedule(released, *m2, piet.id, plan.coordinator)
@@ -577,40 +577,40 @@ def test_the_feed_keeps_cancelled_and_released_sessions_as_cancelled(plan):
 
 
 
-def test_moving_a_session_within_the_month_does_not_count_it_twice(plan):
+def test_moving_a_meeting_within_the_month_does_not_count_it_twice(plan):
     m1, _ = plan.moments
     same_month = (m1[0], AVOND)
     plan.available(plan.expert, *same_month)
-    session = book(plan, m1).session
+    meeting = book(plan, m1).meeting
     set_month_max(plan.expert, 1)
     warnings = needs_confirmation(
-        lambda: services.reschedule(session, *same_month, plan.expert.id, plan.coordinator))
+        lambda: services.reschedule(meeting, *same_month, plan.expert.id, plan.coordinator))
     assert warnings == ["This moment is not one of the region's preferred moments or its preferred period."], (
         "BUG: moving Eva's only session of the month to another dagdeel of that month warns that she reached "
         "her monthly maximum: fit_warnings counts the session being moved in her month load")
 
 
-def test_a_session_that_has_begun_can_no_longer_be_changed(plan, monkeypatch):
+def test_a_meeting_that_has_begun_can_no_longer_be_changed(plan, monkeypatch):
     m1, m2 = plan.moments
-    session = book(plan, m1).session
+    meeting = book(plan, m1).meeting
     monkeypatch.setattr(candidates, "utcnow", lambda: OCHTEND.bounds(m1[0])[0] + timedelta(minutes=5))
-    refused(lambda: services.reschedule(session, *m2, plan.expert.id, plan.coordinator, confirmed=True),
-            "session", "has begun")
-    refused(lambda: services.change_details(session, details(session, title="Later"), plan.coordinator),
-            "session", "has begun")
-    refused(lambda: services.cancel(session, "Te laat.", plan.coordinator), "session", "has begun")
+    refused(lambda: services.reschedule(meeting, *m2, plan.expert.id, plan.coordinator, confirmed=True),
+            "meeting", "has begun")
+    refused(lambda: services.change_details(meeting, details(meeting, title="Later"), plan.coordinator),
+            "meeting", "has begun")
+    refused(lambda: services.cancel(meeting, "Te laat.", plan.coordinator), "meeting", "has begun")
 
 
-def test_an_expert_taken_off_and_put_back_has_the_session_once_in_the_feed(plan):
+def test_an_expert_taken_off_and_put_back_has_the_meeting_once_in_the_feed(plan):
     m1, _ = plan.moments
     piet = add_expert(plan, "piet@example.org", "Piet Tweede", slots=[m1])
-    session = book(plan, m1).session
-    services.reschedule(session, *m1, piet.id, plan.coordinator)
-    services.reschedule(session, *m1, plan.expert.id, plan.coordinator)
-    assert experts_of(session) == [("Eva Jansen", AssignmentState.RELEASED), ("Piet Tweede", AssignmentState.RELEASED),
+    meeting = book(plan, m1).meeting
+    services.reschedule(meeting, *m1, piet.id, plan.coordinator)
+    services.reschedule(meeting, *m1, plan.expert.id, plan.coordinator)
+    assert experts_of(meeting) == [("Eva Jansen", AssignmentState.RELEASED), ("Piet Tweede", AssignmentState.RELEASED),
                                    ("Eva Jansen", AssignmentState.ASSIGNED)]
     calendar = icalendar.Calendar.from_ical(assignments.feed_for(plan.expert))
-    statuses = [str(e["STATUS"]) for e in calendar.walk("VEVENT") if str(e["UID"]) == session.uid]
+    statuses = [str(e["STATUS"]) for e in calendar.walk("VEVENT") if str(e["UID"]) == meeting.uid]
     assert statuses == ["CONFIRMED"], (
         f"BUG: the feed has the session {len(statuses)} times ({statuses}) with one UID: feed_for lists every "
         "assignment row, also the released one of an expert who has the session again")
@@ -621,10 +621,10 @@ def test_each_invite_an_expert_gets_has_a_higher_sequence(plan):
     or calendars may ignore the later message for the same UID."""
     m1, _ = plan.moments
     piet = add_expert(plan, "piet@example.org", "Piet Tweede", slots=[m1])
-    session = book(plan, m1).session
-    services.reschedule(session, *m1, piet.id, plan.coordinator)
-    services.reschedule(session, *m1, plan.expert.id, plan.coordinator)
-    eva = [m for m in session_mails() if m.recipient == EXPERT]
+    meeting = book(plan, m1).meeting
+    services.reschedule(meeting, *m1, piet.id, plan.coordinator)
+    services.reschedule(meeting, *m1, plan.expert.id, plan.coordinator)
+    eva = [m for m in meeting_mails() if m.recipient == EXPERT]
     seen = [(m.kind, m.calendar_method, int(event_of(m)[1]["SEQUENCE"])) for m in eva]
     assert [s[:2] for s in seen] == [("session_assigned", "REQUEST"), ("session_released", "CANCEL"),
                                      ("session_assigned", "REQUEST")]

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core.time import today_local
-from ontwikkelbijeenkomsten.extensions import db
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.requests.models import (
     PreferredMoment,
@@ -18,12 +18,12 @@ from ontwikkelbijeenkomsten.requests.models import (
     RequestState,
 )
 from ontwikkelbijeenkomsten.scheduling import services
-from ontwikkelbijeenkomsten.sessions.models import (
+from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
     RegistrationState,
-    Session,
-    SessionExpert,
-    SessionState,
+    Meeting,
+    MeetingExpert,
+    MeetingState,
 )
 from tests.queries import count_queries
 from tests.requests.conftest import submission
@@ -37,7 +37,7 @@ from .test_services import (
     last_mail_id,
     register,
     sent,
-    session_mails,
+    meeting_mails,
 )
 
 CONTACT = "ilse@example.org"
@@ -49,8 +49,8 @@ def schedule_url(request) -> str:
     return f"/coordinatie/aanvragen/{request.id}/inplannen"
 
 
-def session_url(session) -> str:
-    return f"/coordinatie/bijeenkomsten/{session.id}"
+def meeting_url(meeting) -> str:
+    return f"/coordinatie/bijeenkomsten/{meeting.id}"
 
 
 def slot(moment, expert) -> str:
@@ -84,9 +84,9 @@ def manual(client, plan, moment, expert, request=None, **data):
     return client.post(f"{schedule_url(request or plan.request)}/handmatig", data=values)
 
 
-def sessions_of(request) -> list[Session]:
+def meetings_of(request) -> list[Meeting]:
     db.session.expire_all()
-    return list(db.session.scalars(select(Session).where(Session.request_id == request.id).order_by(Session.id)))
+    return list(db.session.scalars(select(Meeting).where(Meeting.request_id == request.id).order_by(Meeting.id)))
 
 
 def state_of(request) -> RequestState:
@@ -94,18 +94,18 @@ def state_of(request) -> RequestState:
     return db.session.get(Request, request.id).state
 
 
-def booked_session(plan, moment=None, **kwargs) -> Session:
-    return book(plan, moment, **kwargs).session
+def booked_meeting(plan, moment=None, **kwargs) -> Meeting:
+    return book(plan, moment, **kwargs).meeting
 
 
 # ---- access ------------------------------------------------------------------------------------
 def _routes(plan) -> list[tuple[str, str]]:
-    session = booked_session(plan)
+    meeting = booked_meeting(plan)
     return [
         ("get", schedule_url(plan.request)), ("post", schedule_url(plan.request)),
         ("post", schedule_url(plan.request) + "/handmatig"),
-        ("get", session_url(session)), ("post", session_url(session) + "/gegevens"),
-        ("post", session_url(session) + "/verplaatsen"), ("post", session_url(session) + "/annuleren"),
+        ("get", meeting_url(meeting)), ("post", meeting_url(meeting) + "/gegevens"),
+        ("post", meeting_url(meeting) + "/verplaatsen"), ("post", meeting_url(meeting) + "/annuleren"),
     ]
 
 
@@ -145,11 +145,11 @@ def test_the_request_page_shows_what_is_booked_and_links_to_scheduling(coordinat
     assert "0 van 2 dagdelen ingepland" in html
     assert f'href="{schedule_url(plan.request)}"' in html and "Dagdelen inplannen" in html
 
-    session = booked_session(plan)
+    meeting = booked_meeting(plan)
     html = html_of(coordinator_client.get(detail))
     assert "1 van 2 dagdelen ingepland" in html
-    row = re.search(rf'<tr[^>]*id="session-{session.id}".*?</tr>', html, re.DOTALL).group(0)
-    assert f'href="{session_url(session)}"' in row and "ochtend" in row and "09:00" in row
+    row = re.search(rf'<tr[^>]*id="session-{meeting.id}".*?</tr>', html, re.DOTALL).group(0)
+    assert f'href="{meeting_url(meeting)}"' in row and "ochtend" in row and "09:00" in row
     assert "Eva Jansen" in row and "Nog niet beantwoord" in row and "Gepland" in row
     assert f'href="{schedule_url(plan.request)}"' in html
 
@@ -185,7 +185,7 @@ def test_the_scheduling_page_shows_the_request_and_the_ranked_proposals(coordina
     assert f'<option value="{plan.other_expert.id}">Omar Bakker</option>' in html
 
 
-def test_booking_a_proposal_creates_one_session_and_mails_contact_and_expert(coordinator_client, plan):
+def test_booking_a_proposal_creates_one_meeting_and_mails_contact_and_expert(coordinator_client, plan):
     response = pick(coordinator_client, plan)
     assert response.status_code == 302 and response.headers["Location"] == schedule_url(plan.request)
     html = flashes(coordinator_client, response.headers["Location"])
@@ -193,10 +193,10 @@ def test_booking_a_proposal_creates_one_session_and_mails_contact_and_expert(coo
     assert re.search(rf"Geboekt: \w+ {day.day} \w+ {day.year}, ochtend, met Eva Jansen\.", html)
     assert "De contactpersoon en de expert hebben er een e-mail over gekregen." in html
 
-    (session,) = sessions_of(plan.request)
-    assert session.title == "Werkconferentie" and (session.date, session.dagdeel) == plan.moments[0]
-    assert [(a.expert_id, a.state) for a in session.experts] == [(plan.expert.id, AssignmentState.ASSIGNED)]
-    mails = session_mails()
+    (meeting,) = meetings_of(plan.request)
+    assert meeting.title == "Werkconferentie" and (meeting.date, meeting.dagdeel) == plan.moments[0]
+    assert [(a.expert_id, a.state) for a in meeting.experts] == [(plan.expert.id, AssignmentState.ASSIGNED)]
+    mails = meeting_mails()
     assert sorted((m.recipient, m.calendar_method) for m in mails) == sorted([(CONTACT, "REQUEST"), (EXPERT, "REQUEST")])
     assert all(m.calendar for m in mails)
     assert "1 van 2 dagdelen ingepland" in html
@@ -207,8 +207,8 @@ def test_a_double_click_books_once(coordinator_client, plan):
     first, second = pick(coordinator_client, plan), pick(coordinator_client, plan)
     assert first.status_code == second.status_code == 302
     assert "Deze bijeenkomst was al geboekt." in flashes(coordinator_client, second.headers["Location"])
-    assert len(sessions_of(plan.request)) == 1
-    assert len(session_mails()) == 2
+    assert len(meetings_of(plan.request)) == 1
+    assert len(meeting_mails()) == 2
 
 
 def test_booking_the_last_dagdeel_leads_back_to_the_request(coordinator_client, plan):
@@ -225,7 +225,7 @@ def test_booking_the_last_dagdeel_leads_back_to_the_request(coordinator_client, 
     late = manual(coordinator_client, plan, (future_day(30), OCHTEND), plan.expert)
     assert late.headers["Location"] == f"/coordinatie/aanvragen/{plan.request.id}"
     assert "Alle toegekende dagdelen van deze aanvraag zijn al ingepland." in flashes(coordinator_client, late.headers["Location"])
-    assert len(sessions_of(plan.request)) == 2
+    assert len(meetings_of(plan.request)) == 2
 
 
 def test_without_proposals_the_page_says_why_and_links_to_the_availability(coordinator_client, plan):
@@ -277,15 +277,15 @@ def test_booking_outside_the_proposals_warns_first_and_books_after_confirmation(
     response = manual(coordinator_client, plan, moment, plan.other_expert,
                       **{"manual-warned": slot(moment, plan.other_expert), "manual-confirmed": "y"})
     assert response.status_code == 302
-    (session,) = sessions_of(plan.request)
-    assert (session.date, session.dagdeel) == moment and session.experts[0].expert_id == plan.other_expert.id
-    assert sorted(m.recipient for m in session_mails()) == sorted([CONTACT, "ander@example.org"])
+    (meeting,) = meetings_of(plan.request)
+    assert (meeting.date, meeting.dagdeel) == moment and meeting.experts[0].expert_id == plan.other_expert.id
+    assert sorted(m.recipient for m in meeting_mails()) == sorted([CONTACT, "ander@example.org"])
 
 
 def test_a_manual_booking_that_fits_needs_no_confirmation(coordinator_client, plan):
     response = manual(coordinator_client, plan, plan.moments[1], plan.expert)
     assert response.status_code == 302
-    assert [(s.date, s.dagdeel) for s in sessions_of(plan.request)] == [plan.moments[1]]
+    assert [(s.date, s.dagdeel) for s in meetings_of(plan.request)] == [plan.moments[1]]
 
 
 # ---- bad input ---------------------------------------------------------------------------------
@@ -318,7 +318,7 @@ def test_an_inactive_expert_cannot_be_chosen(coordinator_client, plan):
     plan.expert.active = False
     db.session.commit()
     html = html_of(manual(coordinator_client, plan, plan.moments[0], plan.expert))
-    assert has_field_error(html, "manual-expert_id") and not sessions_of(plan.request)
+    assert has_field_error(html, "manual-expert_id") and not meetings_of(plan.request)
 
 
 def test_an_expert_who_is_not_free_is_refused_at_the_expert(coordinator_client, plan):
@@ -347,15 +347,15 @@ def test_a_forged_proposal_is_an_error_at_the_proposals(coordinator_client, plan
 def test_a_title_is_escaped_and_its_length_checked(coordinator_client, plan):
     html = html_of(pick(coordinator_client, plan, **{"proposal-title": "x" * 10_000}))
     assert has_field_error(html, "proposal-title") and "gebruik maximaal 200 tekens" in html.lower()
-    assert not sessions_of(plan.request)
+    assert not meetings_of(plan.request)
 
     response = pick(coordinator_client, plan, **{"proposal-title": "<script>alert(1)</script> overleg"})
-    (session,) = sessions_of(plan.request)
-    assert session.title == "<script>alert(1)</script> overleg"
-    for url in (response.headers["Location"], session_url(session), f"/coordinatie/aanvragen/{plan.request.id}"):
+    (meeting,) = meetings_of(plan.request)
+    assert meeting.title == "<script>alert(1)</script> overleg"
+    for url in (response.headers["Location"], meeting_url(meeting), f"/coordinatie/aanvragen/{plan.request.id}"):
         html = html_of(coordinator_client.get(url))
         assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; overleg" in html_of(coordinator_client.get(session_url(session)))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; overleg" in html_of(coordinator_client.get(meeting_url(meeting)))
 
 
 def test_no_proposal_chosen_keeps_the_title(coordinator_client, plan):
@@ -366,9 +366,9 @@ def test_no_proposal_chosen_keeps_the_title(coordinator_client, plan):
 
 
 # ---- the session page --------------------------------------------------------------------------
-def test_the_session_page_shows_the_session_and_its_forms(coordinator_client, plan):
-    session = booked_session(plan, title="Samen signaleren")
-    html = html_of(coordinator_client.get(session_url(session)))
+def test_the_meeting_page_shows_the_meeting_and_its_forms(coordinator_client, plan):
+    meeting = booked_meeting(plan, title="Samen signaleren")
+    html = html_of(coordinator_client.get(meeting_url(meeting)))
     assert "<h1" in html and "Samen signaleren" in html
     assert "Stadhuis Maastricht" in html and "09:00" in html and "12:30" in html and "ochtend" in html
     assert f'href="/coordinatie/aanvragen/{plan.request.id}"' in html
@@ -377,40 +377,40 @@ def test_the_session_page_shows_the_session_and_its_forms(coordinator_client, pl
     assert f'<option selected value="{plan.expert.id}">Eva Jansen</option>' in html
     assert f'value="{plan.moments[0][0].isoformat()}"' in html
     for action in ("gegevens", "verplaatsen", "annuleren"):
-        assert f'action="{session_url(session)}/{action}"' in html
+        assert f'action="{meeting_url(meeting)}/{action}"' in html
 
 
 def test_a_declined_assignment_shows_its_reason(coordinator_client, plan):
-    session = booked_session(plan)
-    assignment = session.experts[0]
+    meeting = booked_meeting(plan)
+    assignment = meeting.experts[0]
     assignment.state, assignment.decline_reason = AssignmentState.DECLINED, "Ik ben die dag in Groningen."
     db.session.commit()
-    html = html_of(coordinator_client.get(session_url(session)))
+    html = html_of(coordinator_client.get(meeting_url(meeting)))
     assert "Afgewezen" in html and "Ik ben die dag in Groningen." in html
 
 
-def _details(session, **changes) -> dict:
-    values = {"title": session.title, "description": "", "location": session.location, "online_url": "",
+def _details(meeting, **changes) -> dict:
+    values = {"title": meeting.title, "description": "", "location": meeting.location, "online_url": "",
               "starts": "09:00", "ends": "12:30", **changes}
     return {f"details-{k}": v for k, v in values.items()}
 
 
 def test_changing_the_details_through_the_page(coordinator_client, plan):
-    session = booked_session(plan)
-    url = session_url(session) + "/gegevens"
+    meeting = booked_meeting(plan)
+    url = meeting_url(meeting) + "/gegevens"
     since = last_mail_id()
-    response = coordinator_client.post(url, data=_details(session, title="Nieuwe titel"))
-    assert response.headers["Location"] == session_url(session)
-    assert "niemand krijgt een e-mail" in flashes(coordinator_client, session_url(session))
-    assert session_mails(since) == []
+    response = coordinator_client.post(url, data=_details(meeting, title="Nieuwe titel"))
+    assert response.headers["Location"] == meeting_url(meeting)
+    assert "niemand krijgt een e-mail" in flashes(coordinator_client, meeting_url(meeting))
+    assert meeting_mails(since) == []
 
-    response = coordinator_client.post(url, data=_details(session, starts="09:30", online_url="https://meet.example.org/x"))
-    assert "Iedereen die meedoet krijgt een e-mail" in flashes(coordinator_client, session_url(session))
+    response = coordinator_client.post(url, data=_details(meeting, starts="09:30", online_url="https://meet.example.org/x"))
+    assert "Iedereen die meedoet krijgt een e-mail" in flashes(coordinator_client, meeting_url(meeting))
     db.session.expire_all()
-    changed = db.session.get(Session, session.id)
-    assert changed.title == "Nieuwe titel" and changed.state is SessionState.CHANGED
+    changed = db.session.get(Meeting, meeting.id)
+    assert changed.title == "Nieuwe titel" and changed.state is MeetingState.CHANGED
     assert changed.online_url == "https://meet.example.org/x"
-    assert sorted(sent(session_mails(since))) == sorted([("session_changed", CONTACT), ("session_changed", EXPERT)])
+    assert sorted(sent(meeting_mails(since))) == sorted([("session_changed", CONTACT), ("session_changed", EXPERT)])
 
 
 @pytest.mark.parametrize("changes, field", [
@@ -424,9 +424,9 @@ def test_changing_the_details_through_the_page(coordinator_client, plan):
     ({"location": "y" * 301}, "details-location"),
 ])
 def test_bad_details_are_shown_at_their_field(coordinator_client, plan, changes, field):
-    session = booked_session(plan)
+    meeting = booked_meeting(plan)
     before = counts()
-    response = coordinator_client.post(session_url(session) + "/gegevens", data=_details(session, **changes))
+    response = coordinator_client.post(meeting_url(meeting) + "/gegevens", data=_details(meeting, **changes))
     html = html_of(response)
     assert response.status_code == 200 and has_field_error(html, field), field
     for value in changes.values():
@@ -436,33 +436,33 @@ def test_bad_details_are_shown_at_their_field(coordinator_client, plan, changes,
 
 
 def test_rescheduling_through_the_page(coordinator_client, plan):
-    session = booked_session(plan)
-    url = session_url(session) + "/verplaatsen"
+    meeting = booked_meeting(plan)
+    url = meeting_url(meeting) + "/verplaatsen"
     since = last_mail_id()
     data = {"move-day": plan.moments[1][0].isoformat(), "move-dagdeel": "middag", "move-expert_id": str(plan.expert.id)}
     response = coordinator_client.post(url, data=data)
-    assert response.headers["Location"] == session_url(session)
-    html = flashes(coordinator_client, session_url(session))
+    assert response.headers["Location"] == meeting_url(meeting)
+    html = flashes(coordinator_client, meeting_url(meeting))
     assert "De bijeenkomst is nu op" in html and "middag, met Eva Jansen" in html
     db.session.expire_all()
-    moved = db.session.get(Session, session.id)
-    assert (moved.date, moved.dagdeel, moved.state) == (*plan.moments[1], SessionState.CHANGED)
-    assert sorted(sent(session_mails(since))) == sorted([("session_changed", CONTACT), ("session_changed", EXPERT)])
+    moved = db.session.get(Meeting, meeting.id)
+    assert (moved.date, moved.dagdeel, moved.state) == (*plan.moments[1], MeetingState.CHANGED)
+    assert sorted(sent(meeting_mails(since))) == sorted([("session_changed", CONTACT), ("session_changed", EXPERT)])
 
 
 def test_rescheduling_outside_the_preferences_asks_to_confirm(coordinator_client, plan):
-    session = booked_session(plan)
+    meeting = booked_meeting(plan)
     moment = (future_day(42), AVOND)
     plan.available(plan.expert, *moment)
-    url = session_url(session) + "/verplaatsen"
+    url = meeting_url(meeting) + "/verplaatsen"
     data = {"move-day": moment[0].isoformat(), "move-dagdeel": "avond", "move-expert_id": str(plan.expert.id)}
     html = html_of(coordinator_client.post(url, data=data))
     assert "Controleer dit eerst" in html and "Ik heb de waarschuwingen gelezen" in html
-    assert sessions_of(plan.request)[0].date == plan.moments[0][0]
+    assert meetings_of(plan.request)[0].date == plan.moments[0][0]
 
     response = coordinator_client.post(url, data={**data, "move-warned": slot(moment, plan.expert), "move-confirmed": "y"})
     assert response.status_code == 302
-    assert (sessions_of(plan.request)[0].date, sessions_of(plan.request)[0].dagdeel) == moment
+    assert (meetings_of(plan.request)[0].date, meetings_of(plan.request)[0].dagdeel) == moment
 
 
 @pytest.mark.parametrize("data, field", [
@@ -473,20 +473,20 @@ def test_rescheduling_outside_the_preferences_asks_to_confirm(coordinator_client
     ({}, "move-day"),  # the same moment and expert: nothing to change
 ])
 def test_bad_rescheduling_input_is_shown_at_its_field(coordinator_client, plan, data, field):
-    session = booked_session(plan)
+    meeting = booked_meeting(plan)
     before = counts()
-    values = {"move-day": session.date.isoformat(), "move-dagdeel": "ochtend", "move-expert_id": str(plan.expert.id),
+    values = {"move-day": meeting.date.isoformat(), "move-dagdeel": "ochtend", "move-expert_id": str(plan.expert.id),
               **data}
-    response = coordinator_client.post(session_url(session) + "/verplaatsen", data=values)
+    response = coordinator_client.post(meeting_url(meeting) + "/verplaatsen", data=values)
     assert response.status_code == 200 and has_field_error(html_of(response), field)
     assert counts() == before
 
 
 def test_cancelling_through_the_page(coordinator_client, plan):
-    session = booked_session(plan)
+    meeting = booked_meeting(plan)
     book(plan, plan.moments[1])
-    register(session, "deelnemer@example.org", RegistrationState.CONFIRMED)
-    url = session_url(session) + "/annuleren"
+    register(meeting, "deelnemer@example.org", RegistrationState.CONFIRMED)
+    url = meeting_url(meeting) + "/annuleren"
     before = counts()
     html = html_of(coordinator_client.post(url, data={"cancel-reason": "  "}))
     assert has_field_error(html, "cancel-reason") and counts() == before
@@ -498,36 +498,36 @@ def test_cancelling_through_the_page(coordinator_client, plan):
     assert "De bijeenkomst is geannuleerd." in html and "1 van 2 dagdelen ingepland" in html
     assert f'href="{schedule_url(plan.request)}"' in html
     assert state_of(plan.request) is RequestState.GRANTED
-    mails = session_mails(since)
+    mails = meeting_mails(since)
     assert sorted((m.recipient, m.calendar_method) for m in mails) == sorted([
         (CONTACT, "CANCEL"), ("deelnemer@example.org", "CANCEL"), (EXPERT, "CANCEL")])
 
-    html = html_of(coordinator_client.get(session_url(session)))
+    html = html_of(coordinator_client.get(meeting_url(meeting)))
     assert "Geannuleerd" in html and "De spreker is ziek." in html and "<form" not in html.split('id="main"')[1]
     again = coordinator_client.post(url, data={"cancel-reason": "Nog eens."})
-    assert again.headers["Location"] == session_url(session)
-    assert "Deze bijeenkomst is geannuleerd." in flashes(coordinator_client, session_url(session))
-    assert len(session_mails(since)) == 3
+    assert again.headers["Location"] == meeting_url(meeting)
+    assert "Deze bijeenkomst is geannuleerd." in flashes(coordinator_client, meeting_url(meeting))
+    assert len(meeting_mails(since)) == 3
 
 
-def test_a_session_that_has_begun_shows_no_forms(coordinator_client, plan, monkeypatch):
-    session = booked_session(plan)
+def test_a_meeting_that_has_begun_shows_no_forms(coordinator_client, plan, monkeypatch):
+    meeting = booked_meeting(plan)
     monkeypatch.setattr(services, "has_started", lambda moment: True)  # the rule the page and the service share
-    html = html_of(coordinator_client.get(session_url(session)))
+    html = html_of(coordinator_client.get(meeting_url(meeting)))
     assert "al begonnen of geweest" in html and "<form" not in html.split('id="main"')[1]
-    response = coordinator_client.post(session_url(session) + "/annuleren", data={"cancel-reason": "Te laat."})
-    assert response.status_code == 302 and sessions_of(plan.request)[0].state is SessionState.PLANNED
+    response = coordinator_client.post(meeting_url(meeting) + "/annuleren", data={"cancel-reason": "Te laat."})
+    assert response.status_code == 302 and meetings_of(plan.request)[0].state is MeetingState.PLANNED
 
 
 # ---- the region's status page -----------------------------------------------------------------
 def test_the_status_page_shows_the_booking_and_a_cancellation_with_its_reason(client, plan):
-    session = booked_session(plan)
+    meeting = booked_meeting(plan)
     book(plan, plan.moments[1])
     token = requests.status_token(plan.request)
     html = html_of(client.get(f"/aanvraag/{token}"))
     assert "Er is een bijeenkomst ingepland." in html and "Alle dagdelen zijn ingepland." in html
     assert f'href="/aanvraag/{token}/intrekken"' in html and "tot de bijeenkomsten hebben plaatsgevonden" in html
-    services.cancel(session, "De spreker is ziek.", plan.coordinator)
+    services.cancel(meeting, "De spreker is ziek.", plan.coordinator)
     html = html_of(client.get(f"/aanvraag/{token}"))
     assert "(Geannuleerd)" in html and "De spreker is ziek." in html
     assert "Er is een bijeenkomst geannuleerd." in html
@@ -543,29 +543,29 @@ def _queries(client, url: str) -> int:
     return len(statements)
 
 
-def test_the_pages_take_as_many_queries_for_many_experts_and_sessions_as_for_few(coordinator_client, plan):
+def test_the_pages_take_as_many_queries_for_many_experts_and_meetings_as_for_few(coordinator_client, plan):
     small = plan.request
-    small_session = booked_session(plan)
+    small_meeting = booked_meeting(plan)
     days = [future_day(d) for d in range(50, 56)]
     big = plan.granted(4, region=plan.regions[1], contact_email="noord@example.org",
                        moments=[(day, MIDDAG) for day in days])
     experts = [add_expert(plan, f"e{i}@example.org", f"Expert {i}", slots=[(d, MIDDAG) for d in days])
                for i in range(10)]
-    big_sessions = [booked_session(plan, (day, MIDDAG), expert=expert, request=big)
+    big_meetings = [booked_meeting(plan, (day, MIDDAG), expert=expert, request=big)
                     for day, expert in zip(days[:3], experts)]
-    extra = big_sessions[0]
+    extra = big_meetings[0]
     for i in range(3):
         register(extra, f"p{i}@example.org", RegistrationState.CONFIRMED)
-    declined = db.session.scalar(select(SessionExpert).where(SessionExpert.session_id == extra.id))
+    declined = db.session.scalar(select(MeetingExpert).where(MeetingExpert.meeting_id == extra.id))
     declined.state = AssignmentState.DECLINED
-    db.session.add(SessionExpert(session=extra, expert=experts[5], date=extra.date, dagdeel=extra.dagdeel))
+    db.session.add(MeetingExpert(meeting=extra, expert=experts[5], date=extra.date, dagdeel=extra.dagdeel))
     db.session.commit()
-    assert len(sessions_of(big)) == 3 and db.session.scalar(select(func.count()).select_from(SessionExpert)) == 5
+    assert len(meetings_of(big)) == 3 and db.session.scalar(select(func.count()).select_from(MeetingExpert)) == 5
 
     for few, many in [
         (schedule_url(small), schedule_url(big)),
         (f"/coordinatie/aanvragen/{small.id}", f"/coordinatie/aanvragen/{big.id}"),
-        (session_url(small_session), session_url(extra)),
+        (meeting_url(small_meeting), meeting_url(extra)),
     ]:
         assert _queries(coordinator_client, few) == _queries(coordinator_client, many), (few, many)
     html = html_of(coordinator_client.get(schedule_url(big)))

@@ -1,0 +1,26 @@
+import click
+from flask.cli import with_appcontext
+
+from ontwikkelbijeenkomsten.demo.services import DemoRefused, is_empty, load_demo
+
+group = click.Group("demo", help="Demo data for trying the application.")
+
+
+@group.command("load")
+@click.option("--force", is_flag=True, help="Wipe all data first.")
+@click.option("--if-empty", is_flag=True, help="Load only when the database is empty; else do nothing.")
+@with_appcontext
+def load(force: bool, if_empty: bool) -> None:
+    """Fill the database with a demo programme period, regions, experts, requests and sessions."""
+    if if_empty and not is_empty():
+        click.echo("The database already holds data; demo not loaded.")
+        return
+    click.echo("Loading demo data…")
+    try:
+        credentials = load_demo(force=force)
+    except DemoRefused:
+        raise click.ClickException("The database is not empty. Use --force to wipe it and load the demo.") from None
+    click.echo("Demo loaded. Log in at /inloggen with password " + credentials.password)
+    click.echo(f"  coordinator: {credentials.coordinator}")
+    for email in credentials.experts:
+        click.echo(f"  expert:      {email}")

@@ -1,0 +1,67 @@
+import socket
+import time
+
+import click
+from flask.cli import with_appcontext
+
+from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
+from ontwikkelbijeenkomsten.meetings.services import request_due_evaluations
+from ontwikkelbijeenkomsten.mail import services
+
+group = click.Group("mail", help="Deliver the mails in the outbox.")
+#: Flask-Mail opens SMTP connections without a timeout: a server that accepts the connection
+#: and never answers would stop the worker for good. In a worker process this default is safe.
+SMTP_TIMEOUT = 60
+
+
+def _with_timeout() -> None:
+    socket.setdefaulttimeout(SMTP_TIMEOUT)
+
+
+@group.command("send-queued")
+@with_appcontext
+def send_queued() -> None:
+    """Deliver every mail that is due, once."""
+    _with_timeout()
+    total = services.DeliveryReport()
+    while True:
+        report = services.deliver_due()
+        if not report.handled:
+            break
+        total.sent += report.sent
+        total.retrying += report.retrying
+        total.failed += report.failed
+        click.echo(f"sent {total.sent}, retrying later {total.retrying}, failed {total.failed}")
+        if report.sent == 0:
+            break
+    click.echo(f"Done: {total.sent} sent, {total.retrying} to retry, {total.failed} failed.")
+
+
+@group.command("work")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
+@with_appcontext
+def work(interval: float) -> None:
+    """Keep delivering mails until stopped (Ctrl+C)."""
+    _with_timeout()
+    click.echo("Delivering mails; stop with Ctrl+C.")
+    while True:
+        report = services.deliver_due()
+        if report.handled:
+            click.echo(f"sent {report.sent}, retrying later {report.retrying}, failed {report.failed}")
+        else:
+            time.sleep(interval)
+
+
+@group.command("reminders")
+@with_appcontext
+def reminders() -> None:
+    """Queue a reminder for every session that begins within two days, and the evaluation
+    link for attendees of series that have ended (run it from cron; each goes out once,
+    however often this runs)."""
+    def progress(done: int, total: int) -> None:
+        click.echo(f"session {done} of {total}")
+
+    queued = send_reminders(progress=progress)
+    evaluations = request_due_evaluations()
+    click.echo(f"Done: {queued} reminders and {evaluations} evaluation links queued; "
+               "`mail send-queued` or `mail work` delivers them.")

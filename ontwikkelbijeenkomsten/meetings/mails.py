@@ -1,0 +1,179 @@
+"""Mails about a session, one per person, each with that person's calendar invite.
+
+They are queued with a JSON snapshot of the session as it is at the change and rendered when
+they are delivered: a batch that books thousands of sessions then writes rows, not thousands
+of rendered mails and invites, inside its transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from types import SimpleNamespace
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from ..core.time import Dagdeel
+from ..core.urls import absolute_url
+from ..mail import calendar
+from ..mail import services as mail
+from ..mail.models import OutboxMail
+from ..requests.services import status_token
+from .links import registration_token
+from .models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    Registration,
+    RegistrationState,
+    Meeting,
+    MeetingExpert,
+    MeetingState,
+)
+
+RENDERER = "session"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone a session concerns. `invited`: has a place, so gets calendar invites."""
+
+    name: str
+    email: str
+    locale: str
+    role: str  # "contact", "expert" or "participant"
+    link: str | None = None  # where they see the session
+    invited: bool = True
+
+
+def contact_of(meeting: Meeting) -> Person | None:
+    request = meeting.request
+    if request is None:
+        return None
+    return Person(request.contact_name, request.contact_email, request.locale, "contact",
+                  absolute_url("requests.status", token=status_token(request)))
+
+
+def expert_person(assignment: MeetingExpert) -> Person:
+    expert = assignment.expert
+    return Person(expert.name, expert.email, expert.locale, "expert",
+                  absolute_url("experts.assignments", expert_id=expert.id))
+
+
+def participant(registration: Registration, invited: bool | None = None,
+                page: str = "meetings.registration") -> Person:
+    """A participant, linked to their registration page (or another private `page` of it);
+    invited while they have a place."""
+    if invited is None:
+        invited = registration.state is RegistrationState.CONFIRMED
+    return Person(registration.name, registration.email, registration.locale, "participant",
+                  absolute_url(page, token=registration_token(registration)), invited)
+
+
+def people(meeting: Meeting) -> list[Person]:
+    """The contact, the experts with an active assignment, and the registered participants
+    (of the whole series: they are registered at its lead)."""
+    found = [p for p in [contact_of(meeting)] if p]
+    found += [expert_person(a) for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
+    found += [participant(r) for r in meeting.lead.registrations
+              if r.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING)]
+    return found
+
+
+def _snapshot(meeting: Meeting) -> dict:
+    request = meeting.request
+    return {
+        "uid": meeting.uid, "sequence": meeting.sequence, "state": meeting.state.value,
+        "title": meeting.title, "description": meeting.description,
+        "date": meeting.date.isoformat(), "dagdeel": meeting.dagdeel.value,
+        "starts_at": meeting.starts_at.isoformat(), "ends_at": meeting.ends_at.isoformat(),
+        "location": meeting.location, "online_url": meeting.online_url,
+        "region": meeting.region.name if meeting.region else None,
+        "request": {
+            "contact_name": request.contact_name, "contact_email": request.contact_email,
+            "contact_phone": request.contact_phone, "goal": request.goal,
+        } if request else None,
+    }
+
+
+def _part(meeting: Meeting) -> dict:
+    return {"starts_at": meeting.starts_at.isoformat(), "ends_at": meeting.ends_at.isoformat(),
+            "cancelled": meeting.state is MeetingState.CANCELLED}
+
+
+def tell(meeting: Meeting, person: Person, kind: str, subject, template: str, method: str | None, *,
+         expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None) -> OutboxMail:
+    """Queue `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
+
+    `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
+    why it was cancelled. Subject and reason are put in the person's language now. A session
+    in a series also lists every part of it.
+    """
+    with force_locale(person.locale):
+        subject, reason = str(subject), str(reason) if reason is not None else None
+    parts = meeting.all_parts
+    snapshot = {
+        "session": _snapshot(meeting), "person": asdict(person), "reason": reason,
+        "expert": expert.name if expert else None,
+        "moved_from": [moved_from[0].isoformat(), moved_from[1].value] if moved_from else None,
+        "parts": [_part(p) for p in parts] if len(parts) > 1 else [],
+    }
+    return mail.enqueue_snapshot(person.email, kind, subject, template, person.locale, RENDERER, snapshot,
+                                 calendar_method=method if person.invited else None)
+
+
+@mail.renderer(RENDERER)
+def render(row: OutboxMail) -> None:
+    data = row.context
+    meeting = _meeting_view(data["session"])
+    person = Person(**data["person"])
+    moved = data["moved_from"]
+    parts = [SimpleNamespace(starts_at=datetime.fromisoformat(p["starts_at"]),
+                             ends_at=datetime.fromisoformat(p["ends_at"]), cancelled=p["cancelled"])
+             for p in data.get("parts", [])]
+    row.text_body, row.html_body = mail.render_bodies(
+        row.template, row.locale, meeting=meeting, person=person, link=person.link, reason=data["reason"],
+        expert=SimpleNamespace(name=data["expert"]) if data["expert"] else None,
+        moved_from=(date.fromisoformat(moved[0]), Dagdeel(moved[1])) if moved else None, parts=parts,
+    )
+    if person.invited:
+        row.calendar = calendar.invitation(
+            meeting, row.calendar_method, (person.name, person.email), current_app.config["MAIL_DEFAULT_SENDER"],
+            url=person.link, description="\n\n".join(p for p in (meeting.description, person.link) if p),
+        ).decode()
+
+
+def _meeting_view(data: dict) -> SimpleNamespace:
+    """The snapshot with the attributes of a Session that the templates and the invite read."""
+    return SimpleNamespace(**{
+        **data,
+        "state": MeetingState(data["state"]), "date": date.fromisoformat(data["date"]),
+        "dagdeel": Dagdeel(data["dagdeel"]), "starts_at": datetime.fromisoformat(data["starts_at"]),
+        "ends_at": datetime.fromisoformat(data["ends_at"]),
+        "region": SimpleNamespace(name=data["region"]) if data["region"] else None,
+        "request": SimpleNamespace(**data["request"]) if data["request"] else None,
+    })
+
+
+#: Mails to a participant: subject, and the METHOD of the invite they carry (None: no invite,
+#: as for a waiting-list spot, which is not a place in anyone's calendar).
+REGISTRATION_MAILS = {
+    "confirmed": (lambda title: _l("Registration confirmed: %(title)s", title=title), "REQUEST"),
+    "waiting": (lambda title: _l("On the waiting list: %(title)s", title=title), None),
+    "promoted": (lambda title: _l("You have a place: %(title)s", title=title), "REQUEST"),
+    "cancelled": (lambda title: _l("Registration cancelled: %(title)s", title=title), "CANCEL"),
+    "evaluation": (lambda title: _l("How was %(title)s? Give your opinion", title=title), None),
+}
+
+
+def tell_registration(registration: Registration, kind: str, reason=None) -> None:
+    """Queue the participant's mail about their registration. With a place (or losing one):
+    one mail and invite per part of the series that is not cancelled; otherwise one mail."""
+    subject, method = REGISTRATION_MAILS[kind]
+    lead = registration.meeting
+    invited = method is not None and (kind != "cancelled" or registration.state is RegistrationState.CONFIRMED)
+    person = participant(registration, invited, "meetings.evaluation" if kind == "evaluation" else "meetings.registration")
+    about = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] if invited else [lead]
+    for meeting in about:
+        experts = [a.expert for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
+        tell(meeting, person, f"registration_{kind}", subject(lead.title), f"sessions/registration_{kind}",
+             method, reason=reason, expert=experts[0] if experts else None)

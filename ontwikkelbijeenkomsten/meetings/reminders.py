@@ -1,0 +1,59 @@
+"""Reminders two days before a session, to its confirmed participants and its experts.
+
+Run from cron (`flask mail reminders`). A session is reminded once: the run claims it with a
+row lock (SKIP LOCKED, so parallel runs share the work) and marks it in the transaction that
+queues its mails.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..core.db import utcnow
+from ..core.extensions import db
+from . import mails
+from .models import ACTIVE_ASSIGNMENT_STATES, OPEN_MEETING_STATES, Registration, RegistrationState, Meeting
+
+AHEAD = timedelta(days=2)
+
+
+def _due(now: datetime) -> list[int]:
+    return list(db.session.scalars(
+        select(Meeting.id).where(
+            Meeting.state.in_(OPEN_MEETING_STATES), Meeting.reminded_at.is_(None),
+            Meeting.starts_at > now, Meeting.starts_at <= now + AHEAD)
+        .order_by(Meeting.starts_at).with_for_update(skip_locked=True)))
+
+
+def send_reminders(now: datetime | None = None, progress: Callable[[int, int], None] | None = None) -> int:
+    """Queue the reminders of every session that begins within two days and has had none.
+
+    Returns the number of mails queued; `progress(done, total)` is told after each session.
+    """
+    now = now or utcnow()
+    ids = _due(now)
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.id.in_(ids)).order_by(Meeting.starts_at)
+        .options(selectinload(Meeting.experts), selectinload(Meeting.series).selectinload(Meeting.registrations),
+                 selectinload(Meeting.registrations))).all()
+    queued = 0
+    for done, meeting in enumerate(meetings, start=1):
+        meeting.reminded_at = now
+        for person in _audience(meeting):
+            mails.tell(meeting, person, "session_reminder", _l("Reminder: %(title)s", title=meeting.title),
+                       "sessions/reminder", "REQUEST")
+            queued += 1
+        if progress:
+            progress(done, len(meetings))
+    db.session.commit()
+    return queued
+
+
+def _audience(meeting: Meeting) -> list[mails.Person]:
+    experts = [mails.expert_person(a) for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
+    confirmed: list[Registration] = [r for r in meeting.lead.registrations if r.state is RegistrationState.CONFIRMED]
+    return experts + [mails.participant(r) for r in confirmed]

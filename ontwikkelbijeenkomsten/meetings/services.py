@@ -1,0 +1,467 @@
+"""Registration rules: places, the waiting list, cancelling, promoting, capacity, attendance.
+
+A place is taken with one conditional UPDATE of the session's `confirmed_count` (only while
+it is below the capacity), so concurrent registrations never exceed the capacity: on
+PostgreSQL the row lock serialises them and the condition is checked again after the wait;
+on SQLite every transaction takes the write lock first. Everything that frees or adds places
+locks the session row and hands free places to the waiting list in order, in the same
+transaction, so a waiting list only exists while the session is full. Joining the waiting
+list takes that lock too (and looks for a place once more), so a place freed at that very
+moment is never left empty while someone waits. Mails to participants
+are queued in the transaction of the change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User
+from ..core import audit
+from ..core.db import utcnow
+from ..core.rules import RuleViolation, rolled_back
+from ..core.extensions import db
+from . import mails
+from .models import (
+    OPEN_MEETING_STATES,
+    Attendance,
+    Evaluation,
+    Registration,
+    RegistrationState,
+    Meeting,
+    MeetingState,
+)
+from ..core.sectors import Sector
+
+HOLDING_PLACE = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What a participant (or a coordinator for them) fills in."""
+
+    name: str
+    email: str
+    sector: Sector
+    organisation: str = ""
+    function: str = ""
+    needs: str = ""
+    locale: str = "nl"
+    consent: bool = True
+
+
+class AlreadyRegistered(Exception):
+    """This e-mail address already has a place or a waiting-list spot in the session."""
+
+    def __init__(self, registration: Registration):
+        super().__init__(registration.email)
+        self.registration = registration
+
+
+_rolled_back = rolled_back(AlreadyRegistered)
+
+
+# ---- what a session offers ---------------------------------------------------------------------
+def first_start(lead: Meeting) -> datetime:
+    """When the first part that is not cancelled begins."""
+    parts = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] or [lead]
+    return min(part.starts_at for part in parts)
+
+
+def closes_at(lead: Meeting) -> datetime:
+    """Registration closes at the set moment, and at the latest when the first part begins."""
+    start = first_start(lead)
+    return min(lead.registration_closes_at, start) if lead.registration_closes_at else start
+
+
+def _goes_ahead(lead: Meeting) -> bool:
+    """Some part of the series is still planned (a cancelled first part leaves the rest)."""
+    return any(part.state in OPEN_MEETING_STATES for part in lead.all_parts)
+
+
+def closed_reason(meeting: Meeting, now: datetime | None = None, *, by_hand: bool = False):
+    """Why no one can register now (a message for the page), or None while it is open.
+
+    A coordinator adding someone by hand may do so outside the registration window, until
+    the session begins.
+    """
+    lead, now = meeting.lead, now or utcnow()
+    if not _goes_ahead(lead):
+        return _l("This session has been cancelled.")\
+            if all(part.state is MeetingState.CANCELLED for part in lead.all_parts)\
+            else _l("This session has taken place.")
+    if first_start(lead) <= now:
+        return _l("This session has already begun; registering is no longer possible.")
+    if by_hand:
+        return None
+    if lead.registration_opens_at and lead.registration_opens_at > now:
+        return _l("Registration opens on %(moment)s.", moment=format_datetime(lead.registration_opens_at, "EEEE d MMMM y, HH:mm"))
+    if closes_at(lead) <= now:
+        return _l("Registration for this session has closed.")
+    return None
+
+
+def places_left(lead: Meeting) -> int | None:
+    """Free places, or None when the session has no capacity limit."""
+    return None if lead.capacity is None else max(lead.capacity - lead.confirmed_count, 0)
+
+
+def is_full(lead: Meeting) -> bool:
+    return lead.capacity is not None and lead.confirmed_count >= lead.capacity
+
+
+def sector_mix(lead: Meeting) -> dict[Sector, int]:
+    """Confirmed participants per sector (every sector, zero included), in one query."""
+    counts = dict(db.session.execute(
+        select(Registration.sector, func.count()).where(
+            Registration.meeting_id == lead.id, Registration.state.in_(HOLDING_PLACE))
+        .group_by(Registration.sector)).all())
+    return {sector: counts.get(sector, 0) for sector in Sector}
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    """Lock the lead's row: changes of places and of the waiting list then take turns."""
+    lead = meeting.lead
+    db.session.execute(select(Meeting.id).where(Meeting.id == lead.id).with_for_update())
+    db.session.refresh(lead)
+    return lead
+
+
+def _active_with_email(lead: Meeting, email: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(
+        Registration.meeting_id == lead.id, Registration.email == email,
+        Registration.state != RegistrationState.CANCELLED))
+
+
+def _take_place(lead: Meeting) -> bool:
+    """Count one more confirmed place if one is free; the database decides. The UPDATE holds
+    the lead's row lock from here on, so the caller looks at the session once more after it."""
+    taken = db.session.execute(
+        update(Meeting)
+        .where(Meeting.id == lead.id,
+               or_(Meeting.capacity.is_(None), Meeting.confirmed_count < Meeting.capacity))
+        .values(confirmed_count=Meeting.confirmed_count + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return taken == 1
+
+
+def _free_place(lead: Meeting) -> None:
+    db.session.execute(
+        update(Meeting).where(Meeting.id == lead.id)
+        .values(confirmed_count=Meeting.confirmed_count - 1).execution_options(synchronize_session=False))
+
+
+# ---- registering -------------------------------------------------------------------------------
+@_rolled_back
+def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = None) -> Registration:
+    """A place while places last, else a spot on the waiting list (if the session has one).
+
+    Raises AlreadyRegistered for an e-mail address that is already on the list, and
+    RuleViolation when registering is closed or the session is full without a waiting list.
+    `actor` is the coordinator who adds someone by hand (audited, allowed outside the window).
+    """
+    lead = meeting.lead
+    email = applicant.email.strip().lower()
+    if not applicant.consent:
+        raise RuleViolation("consent", _l("Agree to the privacy statement to register."))
+    if (reason := closed_reason(lead, by_hand=actor is not None)) is not None:
+        raise RuleViolation("meeting", reason)
+    if (existing := _active_with_email(lead, email)) is not None:
+        raise AlreadyRegistered(existing)
+    placed = _take_place(lead) or (_lock(lead) and _take_place(lead))
+    db.session.refresh(lead)  # under the row lock: a cancellation that came first shows now
+    if (reason := closed_reason(lead, by_hand=actor is not None)) is not None:
+        raise RuleViolation("meeting", reason)
+    if placed:
+        state = RegistrationState.CONFIRMED
+    elif lead.waiting_list_enabled:
+        state = RegistrationState.WAITING
+    else:
+        raise RuleViolation("meeting", _l("This session is full."))
+    registration = Registration(
+        meeting_id=lead.id, state=state, name=applicant.name.strip(), email=email,
+        organisation=applicant.organisation.strip(), sector=applicant.sector, function=applicant.function.strip(),
+        needs=applicant.needs.strip(), locale=applicant.locale, consent_at=utcnow(),
+    )
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same address registered at the same moment
+        db.session.rollback()
+        raise AlreadyRegistered(_active_with_email(lead, email)) from None
+    if actor is not None:
+        audit.record("registration.added", lead, actor=actor, registration_id=registration.id,
+                     name=registration.name, state=state.value)
+    if state is RegistrationState.CONFIRMED:
+        _invite(registration, "confirmed")
+    else:
+        mails.tell_registration(registration, "waiting")
+    db.session.commit()
+    return registration
+
+
+def resend_confirmation(registration: Registration) -> None:
+    """Send the mail that matches the registration's state again (for a lost confirmation)."""
+    kind = {RegistrationState.CONFIRMED: "confirmed", RegistrationState.WAITING: "waiting"}.get(registration.state)
+    if kind is None:
+        return
+    mails.tell_registration(registration, kind)
+    db.session.commit()
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first on the waiting list; None when not waiting."""
+    if registration.state is not RegistrationState.WAITING:
+        return None
+    return db.session.scalar(select(func.count()).where(
+        Registration.meeting_id == registration.meeting_id, Registration.state == RegistrationState.WAITING,
+        Registration.id <= registration.id))
+
+
+def _fill_places(lead: Meeting, actor: User | None) -> list[Registration]:
+    """Give free places to the waiting list, first come first served; the lead is locked."""
+    promoted = []
+    while lead.capacity is None or lead.confirmed_count < lead.capacity:
+        first = db.session.scalar(
+            select(Registration).where(Registration.meeting_id == lead.id,
+                                       Registration.state == RegistrationState.WAITING)
+            .order_by(Registration.id).limit(1))
+        if first is None:
+            break
+        first.state = RegistrationState.CONFIRMED
+        lead.confirmed_count += 1
+        db.session.flush()
+        audit.record("registration.promoted", lead, actor=actor, actor_label=None if actor else "system",
+                     registration_id=first.id, name=first.name)
+        _invite(first, "promoted")
+        promoted.append(first)
+    return promoted
+
+
+def _check_changeable(lead: Meeting) -> None:
+    if not _goes_ahead(lead) or first_start(lead) <= utcnow():
+        raise RuleViolation("meeting", _l("This session has begun or taken place; its list can no longer change."))
+
+
+def _raise_sequence(lead: Meeting) -> None:
+    """A CANCEL for one person must outrank the invite they had, and a new invite after it
+    must outrank that CANCEL, or calendars ignore it; higher numbers harm no one else."""
+    for part in lead.all_parts:
+        if part.state is not MeetingState.CANCELLED:
+            part.sequence += 1
+
+
+def _invite(registration: Registration, kind: str) -> None:
+    """Mail a new place; raise the SEQUENCE first when this address cancelled a place before."""
+    returning = db.session.scalar(select(Registration.id).where(
+        Registration.meeting_id == registration.meeting_id, Registration.email == registration.email,
+        Registration.state == RegistrationState.CANCELLED, Registration.id != registration.id).limit(1))
+    if returning is not None:
+        _raise_sequence(registration.meeting)
+    mails.tell_registration(registration, kind)
+
+
+def _cancel(registration: Registration, actor: User | None, reason=None) -> list[Registration]:
+    """Cancel in the caller's transaction (lead locked); returns who got the freed place."""
+    lead = registration.meeting
+    had_place = registration.state is RegistrationState.CONFIRMED
+    if had_place:
+        _raise_sequence(lead)
+    mails.tell_registration(registration, "cancelled", reason=reason)
+    registration.state = RegistrationState.CANCELLED
+    registration.cancelled_at = utcnow()
+    if not had_place:
+        return []
+    _free_place(lead)
+    db.session.flush()
+    db.session.refresh(lead)
+    return _fill_places(lead, actor)
+
+
+@_rolled_back
+def cancel_registration(registration: Registration, *, actor: User | None = None, reason=None) -> list[Registration]:
+    """The participant (through their link) or a coordinator cancels; the place goes to the
+    first on the waiting list. Cancelling twice changes nothing. Returns who was promoted."""
+    lead = _lock(registration.meeting)
+    db.session.refresh(registration)
+    if registration.state is RegistrationState.CANCELLED:
+        db.session.rollback()
+        return []
+    _check_changeable(lead)
+    promoted = _cancel(registration, actor, reason)
+    audit.record("registration.cancelled", lead, actor=actor, actor_label=None if actor else "participant",
+                 registration_id=registration.id, name=registration.name)
+    db.session.commit()
+    return promoted
+
+
+@_rolled_back
+def promote(registration: Registration, actor: User) -> bool:
+    """Give a waiting person a place by hand; when the session is full its capacity grows by
+    one for them. Returns whether the capacity was raised."""
+    lead = _lock(registration.meeting)
+    db.session.refresh(registration)
+    _check_changeable(lead)
+    if registration.state is not RegistrationState.WAITING:
+        raise RuleViolation("registration", _l("Only someone on the waiting list can be given a place."))
+    raised = is_full(lead)
+    if raised:
+        lead.capacity += 1
+    registration.state = RegistrationState.CONFIRMED
+    lead.confirmed_count += 1
+    audit.record("registration.promoted", lead, actor=actor, registration_id=registration.id,
+                 name=registration.name, capacity_raised=raised)
+    _invite(registration, "promoted")
+    db.session.commit()
+    return raised
+
+
+@_rolled_back
+def move(registration: Registration, target: Meeting, actor: User) -> Registration:
+    """Move someone to another session: their place here goes to the waiting list, there they
+    get a place or, when it is full, a spot on its waiting list. Returns the new registration."""
+    target = target.lead
+    for meeting in sorted({registration.meeting, target}, key=lambda s: s.id):  # one order: no deadlock
+        lead = _lock(meeting)
+    lead = registration.meeting
+    if target.id == lead.id:
+        raise RuleViolation("target", _l("Choose another session."))
+    db.session.refresh(registration)
+    if registration.state not in (RegistrationState.CONFIRMED, RegistrationState.WAITING):
+        raise RuleViolation("registration", _l("Only a confirmed or waiting registration can be moved."))
+    _check_changeable(lead)
+    if (reason := closed_reason(target, by_hand=True)) is not None:
+        raise RuleViolation("target", reason)
+    if _active_with_email(target, registration.email) is not None:
+        raise RuleViolation("target", _l("This person is already registered for that session."))
+    _cancel(registration, actor, reason=_l("You have been moved to %(title)s.", title=target.title))
+    audit.record("registration.moved", lead, actor=actor, registration_id=registration.id,
+                 name=registration.name, to_meeting_id=target.id)
+    moved = Applicant(registration.name, registration.email, registration.sector, registration.organisation,
+                      registration.function, registration.needs, registration.locale)
+    return register(target, moved, actor=actor)
+
+
+@_rolled_back
+def set_capacity(meeting: Meeting, capacity: int | None, waiting_list: bool, actor: User) -> list[Registration]:
+    """Change the number of places (None: no limit) and whether a waiting list is kept.
+
+    Lowering below the confirmed participants is refused: nobody loses a confirmed place
+    silently. Raising it gives the new places to the waiting list. Returns who was promoted.
+    """
+    promoted = apply_capacity(meeting, capacity, waiting_list, actor)
+    db.session.commit()
+    return promoted
+
+
+def apply_capacity(meeting: Meeting, capacity: int | None, waiting_list: bool, actor: User) -> list[Registration]:
+    """set_capacity in the caller's transaction (which rolls back when this raises)."""
+    lead = _lock(meeting)
+    if capacity is not None and capacity < lead.confirmed_count:
+        raise RuleViolation("capacity", _l(
+            "%(count)d people already have a place; the capacity cannot be lower. Cancel registrations first.",
+            count=lead.confirmed_count))
+    before = lead.capacity
+    lead.capacity, lead.waiting_list_enabled = capacity, waiting_list
+    promoted = _fill_places(lead, actor)
+    audit.record("session.capacity", lead, actor=actor, meeting_id=lead.id, before=before, after=capacity,
+                 waiting_list=waiting_list, promoted=len(promoted))
+    return promoted
+
+
+# ---- after the session -------------------------------------------------------------------------
+@_rolled_back
+def mark_attendance(meeting: Meeting, present: set[int], actor: User) -> int:
+    """Record who was present at this session (one part of a series), once it has begun.
+
+    A registration counts as attended when present at any part. When the whole series is
+    over, attendees who have not had one get the evaluation link. Returns mails queued.
+    """
+    lead = _lock(meeting)
+    if meeting.starts_at > utcnow():
+        raise RuleViolation("meeting", _l("Attendance can be marked once the session has begun."))
+    if meeting.state is MeetingState.CANCELLED:
+        raise RuleViolation("meeting", _l("This session has been cancelled."))
+    people = list(db.session.scalars(select(Registration).where(
+        Registration.meeting_id == lead.id, Registration.state.in_(HOLDING_PLACE))))
+    marked = set(db.session.scalars(select(Attendance.registration_id).where(Attendance.meeting_id == meeting.id)))
+    for registration in people:
+        here = registration.id in present
+        if here and registration.id not in marked:
+            db.session.add(Attendance(registration_id=registration.id, meeting_id=meeting.id))
+        elif not here and registration.id in marked:
+            db.session.execute(Attendance.__table__.delete().where(
+                Attendance.registration_id == registration.id, Attendance.meeting_id == meeting.id))
+    db.session.flush()
+    attended = set(db.session.scalars(select(Attendance.registration_id).join(Registration).where(
+        Registration.meeting_id == lead.id)))
+    for registration in people:
+        registration.state = RegistrationState.ATTENDED if registration.id in attended else RegistrationState.CONFIRMED
+    audit.record("session.attendance", lead, actor=actor, meeting_id=meeting.id,
+                 present=len(present & {r.id for r in people}), registered=len(people))
+    queued = _request_evaluations(lead, people) if _series_over(lead) else 0
+    db.session.commit()
+    return queued
+
+
+def request_due_evaluations(now: datetime | None = None) -> int:
+    """Send the evaluation link to attendees of series that are over and whose attendance was
+    marked while they ran (run from cron with the reminders). Returns mails queued."""
+    waiting_for_link = select(Registration.meeting_id).where(
+        Registration.state == RegistrationState.ATTENDED, Registration.evaluation_requested_at.is_(None))
+    leads = db.session.scalars(select(Meeting).where(Meeting.id.in_(waiting_for_link))
+                               .order_by(Meeting.id).with_for_update(skip_locked=True)).all()
+    queued = 0
+    for lead in leads:
+        if _series_over(lead, now):
+            people = [r for r in lead.registrations if r.state is RegistrationState.ATTENDED]
+            queued += _request_evaluations(lead, people)
+    db.session.commit()
+    return queued
+
+
+def _series_over(lead: Meeting, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return all(part.ends_at <= now or part.state is MeetingState.CANCELLED for part in lead.all_parts)
+
+
+def _request_evaluations(lead: Meeting, people: list[Registration]) -> int:
+    queued = 0
+    for registration in people:
+        if registration.state is RegistrationState.ATTENDED and registration.evaluation_requested_at is None:
+            registration.evaluation_requested_at = utcnow()
+            mails.tell_registration(registration, "evaluation")
+            queued += 1
+    return queued
+
+
+@dataclass(frozen=True)
+class Answers:
+    score: int
+    went_well: str = ""
+    to_improve: str = ""
+
+
+@_rolled_back
+def evaluate(registration: Registration, answers: Answers) -> Evaluation:
+    """An attendee's evaluation; one per registration."""
+    if registration.state is not RegistrationState.ATTENDED:
+        raise RuleViolation("score", _l("Only participants who attended can evaluate this session."))
+    if registration.evaluation is not None:
+        raise RuleViolation("score", _l("You have already evaluated this session. Thank you!"))
+    if not 1 <= answers.score <= 5:
+        raise RuleViolation("score", _l("Choose a score from 1 to 5."))
+    evaluation = Evaluation(registration=registration, meeting_id=registration.meeting_id, score=answers.score,
+                            went_well=answers.went_well.strip(), to_improve=answers.to_improve.strip())
+    db.session.add(evaluation)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double submit
+        db.session.rollback()
+        raise RuleViolation("score", _l("You have already evaluated this session. Thank you!")) from None
+    return evaluation

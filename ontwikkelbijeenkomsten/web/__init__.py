@@ -1,0 +1,27 @@
+"""The web layer: blueprints, views, forms and the site pages, on top of every service.
+
+Views check the role, let a form check the shape of the input, call one service inside one
+unit of work, and render; the rules and the queries live in the layers below.
+"""
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from . import errors
+    from .accounts.views import bp as accounts_bp
+    from .experts import assignment_views, availability_views, coordinator_views, profile_views  # noqa: F401
+    from .experts.blueprint import bp as experts_bp
+    from .mail.views import bp as mail_bp
+    from .meetings import list_views, public_views, training_views  # noqa: F401  (routes on meetings_bp)
+    from .meetings.blueprint import bp as meetings_bp
+    from .regions.views import bp as regions_bp
+    from .requests import coordinator_views as request_views, public_views as request_pages  # noqa: F401
+    from .requests.blueprint import bp as requests_bp
+    from .scheduling import batch_views, views  # noqa: F401  (routes on scheduling_bp)
+    from .scheduling.blueprint import bp as scheduling_bp
+    from .site import bp as site_bp
+
+    for blueprint in (site_bp, accounts_bp, requests_bp, regions_bp, experts_bp, scheduling_bp,
+                      meetings_bp, mail_bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)

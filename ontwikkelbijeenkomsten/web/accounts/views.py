@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ontwikkelbijeenkomsten.core.tokens import InvalidToken
+from ontwikkelbijeenkomsten.core.urls import is_safe_local_path
+from ontwikkelbijeenkomsten.core.extensions import limiter
+from ontwikkelbijeenkomsten.accounts import services
+from ontwikkelbijeenkomsten.web.accounts.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+)
+
+bp = Blueprint("accounts", __name__)
+
+
+def _email_key() -> str:
+    return "login:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _login_failed(response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@limiter.limit("20 per 10 minutes", methods=["POST"], deduct_when=_login_failed)
+@limiter.limit("5 per 10 minutes", methods=["POST"], key_func=_email_key, deduct_when=_login_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            flash(_("You are logged in as %(name)s.", name=user.name), "success")
+            target = request.args.get("next")
+            return redirect(target if is_safe_local_path(target) else _start_page(user))
+        g.login_failed = True
+        form.password.errors.append(_("The e-mail address or the password is not right."))
+    return render_template("accounts/login.html", form=form)
+
+
+def _start_page(user) -> str:
+    """Where a user lands after logging in without a `next`: their own work list."""
+    if user.is_expert:
+        return url_for("experts.assignments", expert_id=user.id)
+    return url_for("requests.coordinator_queue")
+
+
+@bp.post("/uitloggen")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/forgot_password_sent.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def reset_password(token: str):
+    try:
+        user = services.user_for_reset_token(token)
+    except InvalidToken as exc:
+        return render_template("accounts/reset_invalid.html", expired=exc.expired), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        flash(_("Your password has been changed. You can log in with it now."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form, user=user)

@@ -1,0 +1,97 @@
+"""The coordinator's pages for experts: the list, invitations and an expert's page with its actions."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.time import today_local
+from ontwikkelbijeenkomsten.experts import services
+from ontwikkelbijeenkomsten.web.experts.blueprint import bp
+from ontwikkelbijeenkomsten.web.experts.forms import InviteForm
+
+#: Larger ids overflow the database's integer column; the converter answers 404 for them.
+EXPERT_URL = "/coordinatie/experts/<int(max=2147483647):expert_id>"
+
+
+@bp.get("/coordinatie/experts")
+@coordinator_required
+def coordinator_list():
+    return render_template(
+        "experts/coordinator/list.html", rows=services.overview(today_local()),
+        weeks=services.OVERVIEW_WEEKS, Status=services.ExpertStatus,
+    )
+
+
+@bp.route("/coordinatie/experts/uitnodigen", methods=["GET", "POST"])
+@coordinator_required
+def invite():
+    form = InviteForm()
+    form.set_choices(services.theme_choices(), services.region_choices())
+    if form.validate_on_submit():
+        try:
+            expert = services.invite(
+                form.name.data, form.email.data, form.theme_ids.data, form.region_ids.data,
+                form.serves_all_regions.data, acting_user(),
+            )
+        except RuleViolation as exc:
+            form[exc.field].errors.append(exc.message)
+        else:
+            flash(_("%(name)s has been invited. The invitation was sent to %(email)s.",
+                    name=expert.name, email=expert.email), "success")
+            return redirect(url_for(".coordinator_detail", expert_id=expert.id))
+    return render_template("experts/coordinator/invite.html", form=form, days=services.INVITATION_DAYS)
+
+
+@bp.get(EXPERT_URL)
+@coordinator_required
+def coordinator_detail(expert_id: int):
+    rows = services.overview(today_local(), expert_id=expert_id)
+    if not rows:
+        abort(404)
+    row = rows[0]
+    return render_template(
+        "experts/coordinator/detail.html", row=row, expert=row.expert, profile=row.profile,
+        expires_at=services.invitation_expires_at(row.expert), weeks=services.OVERVIEW_WEEKS,
+        Status=services.ExpertStatus,
+    )
+
+
+def _action(expert_id: int, run, done):
+    """Run a button's service call on the expert and flash `done(expert)`, or the broken rule."""
+    expert = services.find_expert(expert_id) or abort(404)
+    try:
+        run(expert, acting_user())
+    except RuleViolation as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(done(expert), "success")
+    return redirect(url_for(".coordinator_detail", expert_id=expert.id))
+
+
+@bp.post(EXPERT_URL + "/uitnodiging-opnieuw")
+@coordinator_required
+def resend(expert_id: int):
+    return _action(expert_id, services.resend_invitation, lambda expert: _(
+        "A new invitation was sent to %(email)s. The previous link no longer works.", email=expert.email))
+
+
+@bp.post(EXPERT_URL + "/uitnodiging-intrekken")
+@coordinator_required
+def revoke(expert_id: int):
+    return _action(expert_id, services.revoke_invitation, lambda expert: _(
+        "The invitation of %(name)s has been withdrawn. The link no longer works.", name=expert.name))
+
+
+@bp.post(EXPERT_URL + "/deactiveren")
+@coordinator_required
+def deactivate(expert_id: int):
+    return _action(expert_id, services.deactivate, lambda expert: _(
+        "%(name)s has been deactivated and can no longer log in.", name=expert.name))
+
+
+@bp.post(EXPERT_URL + "/activeren")
+@coordinator_required
+def reactivate(expert_id: int):
+    return _action(expert_id, services.reactivate, lambda expert: _("%(name)s is active again.", name=expert.name))

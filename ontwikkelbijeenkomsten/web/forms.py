@@ -1,0 +1,106 @@
+"""Small helpers shared by the forms of every capability."""
+import re
+
+import wtforms
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectMultipleField
+from wtforms.validators import Email, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ontwikkelbijeenkomsten.core.time import Dagdeel
+
+# Control characters other than tab and newline; PostgreSQL cannot store a NUL byte at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def strip_filter(value):
+    """Trim text input, normalise line ends and drop control characters; leave other values alone."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
+
+
+def email_validators() -> list:
+    """Length and syntax checks for an e-mail address, with Dutch messages."""
+    return [
+        Length(max=254, message=_l("An e-mail address has at most 254 characters.")),
+        Email(_l("Enter an e-mail address like name@example.nl."), check_deliverability=False),
+    ]
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
+
+
+def optional_int(value):
+    """Coerce a submitted value to int; anything else (empty, text, a forged value) gives None."""
+    if value is None or isinstance(value, int):
+        return value
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes; rendered as a fieldset by the forms macro."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def dagdeel_choices() -> list[tuple[str, str]]:
+    return [
+        (Dagdeel.OCHTEND.value, _("Morning (09:00–12:30)")),
+        (Dagdeel.MIDDAG.value, _("Afternoon (13:00–16:30)")),
+        (Dagdeel.AVOND.value, _("Evening (19:00–21:30)")),
+    ]
+
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class DayField(DateField):
+    """A date typed as 2026-03-17 (the browser's date input) or 17-03-2026."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not any(str(v).strip() for v in valuelist):
+            self.data = None  # an empty date is no date, not a wrong one
+            return
+        super().process_formdata([" ".join(str(v).strip() for v in valuelist)])
+        if self.data is not None and not MIN_YEAR <= self.data.year <= MAX_YEAR:
+            self.data = None  # year 1 or 9999 parse, but no moment in this programme is there
+            raise ValueError(self.invalid_value_message or self.gettext("Not a valid date value."))
+
+    @property
+    def given(self) -> bool:
+        """Did the person type anything here (also something that is not a date)?"""
+        return bool(self.raw_data and any(str(v).strip() for v in self.raw_data))
+
+
+class IntegerField(wtforms.IntegerField):
+    """WTForms' IntegerField, but text that is not a number is left to the NumberRange message,
+    so the user reads one clear error instead of two. The same class name keeps the text box
+    with a numeric keyboard that macros/forms.html gives integer fields."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+
+def in_choices(message):
+    """Validator: the value (every value, for a multiple choice) is one of the field's choices;
+    a forged value gets `message` at the field."""
+
+    def check(form, field):
+        chosen = field.data if isinstance(field.data, list) else [field.data]
+        if not set(chosen) <= {value for value, _label in field.choices}:
+            raise ValidationError(message)
+
+    return check
+
+
+def field_error(form, exc) -> None:
+    """Show a service's RuleViolation at the field it names, or above the form."""
+    field = form._fields.get(exc.field)
+    (field.errors if field is not None else form.form_errors).append(exc.message)

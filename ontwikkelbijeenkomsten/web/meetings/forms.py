@@ -1,0 +1,60 @@
+"""The registration form, for participants and for coordinators adding someone by hand."""
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from ontwikkelbijeenkomsten.web.forms import email_validators, in_choices, strip_filter
+from ontwikkelbijeenkomsten.core.sectors import sector_choices
+from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.meetings.services import Applicant
+
+NAME_MAX = 200  # the columns' lengths
+NEEDS_MAX = 2000
+
+
+def _length(maximum: int) -> Length:
+    return Length(max=maximum, message=_l("Use at most %(max)d characters.", max=maximum))
+
+
+class RegistrationForm(FlaskForm):
+    """Call `configure()` before validating or rendering: it sets the sector choices."""
+
+    name = StringField(_l("Your name"), filters=[strip_filter],
+                       validators=[DataRequired(_l("Enter your name.")), _length(NAME_MAX)])
+    email = EmailField(
+        _l("E-mail address"), filters=[strip_filter],
+        validators=[DataRequired(_l("Enter your e-mail address.")), *email_validators()],
+        description=_l("We send the confirmation, with a calendar invite and a link to cancel, to this address."),
+    )
+    organisation = StringField(_l("Organisation"), filters=[strip_filter],
+                               validators=[DataRequired(_l("Enter your organisation.")), _length(NAME_MAX)])
+    sector = RadioField(_l("Sector"), validate_choice=False, validators=[
+        InputRequired(_l("Choose the sector you work in.")), in_choices(_l("Choose the sector you work in."))])
+    function = StringField(_l("Function"), filters=[strip_filter],
+                           validators=[DataRequired(_l("Enter your function.")), _length(NAME_MAX)],
+                           description=_l("For example intern begeleider, youth worker or policy adviser."))
+    needs = TextAreaField(
+        _l("Accessibility or dietary needs"), filters=[strip_filter], validators=[_length(NEEDS_MAX)],
+        description=_l("For example a wheelchair-accessible room, a sign language interpreter or a vegetarian lunch."),
+    )
+    consent = BooleanField(
+        _l("I agree that my data are used to organise this session and are deleted afterwards."),
+        validators=[DataRequired(_l("Agree to the privacy statement to register."))],
+    )
+
+    def configure(self) -> RegistrationForm:
+        self.sector.choices = sector_choices()
+        return self
+
+    def applicant(self, *, by_hand: bool = False) -> Applicant:
+        """What was filled in; `by_hand`: a coordinator registers someone who agreed elsewhere."""
+        return Applicant(
+            name=self.name.data, email=self.email.data, sector=Sector(self.sector.data),
+            organisation=self.organisation.data, function=self.function.data, needs=self.needs.data or "",
+            # someone added by hand reads Dutch, whatever language the coordinator works in
+            locale="nl" if by_hand else str(get_locale() or "nl")[:2], consent=by_hand or bool(self.consent.data),
+        )

@@ -1,0 +1,300 @@
+"""The participant list of a session (for coordinators and its experts), its CSV export and
+printable presence list, attendance, the coordinators' changes to the list, and the results of
+the evaluations.
+
+A page about a part of a series shows the list of the series (held by its lead); attendance is
+marked per part, for the part in the address. Views parse input, call sessions.services (which
+commits and audits) and say what happened.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.core.db import utcnow
+from ontwikkelbijeenkomsten.web.forms import field_error
+from ontwikkelbijeenkomsten.core.i18n import clock, long_date
+from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.web.regions.views import period_choice
+from ontwikkelbijeenkomsten.meetings import lists, services
+from ontwikkelbijeenkomsten.web.meetings.access import list_page, series_or_404
+from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
+from ontwikkelbijeenkomsten.meetings.labels import registration_state_label
+from ontwikkelbijeenkomsten.core.sectors import sector_label
+from ontwikkelbijeenkomsten.web.meetings.list_forms import (
+    AddForm,
+    AttendanceForm,
+    CancelForm,
+    CapacityForm,
+    MoveForm,
+)
+from ontwikkelbijeenkomsten.meetings.models import (
+    Registration,
+    RegistrationState,
+    Meeting,
+    MeetingState,
+)
+
+#: Larger ids overflow the database's integer column; the converter answers 404 for them.
+LIST_URL = "/bijeenkomsten/<int(max=2147483647):meeting_id>"
+REGISTRATION_URL = LIST_URL + "/deelnemers/<int(max=2147483647):registration_id>"
+EVALUATIONS_URL = "/coordinatie/evaluaties"
+
+
+def _registration_or_404(meeting: Meeting, registration_id: int) -> Registration:
+    found = db.session.get(Registration, registration_id)
+    if found is None or found.meeting_id != meeting.lead.id:
+        abort(404)
+    return found
+
+
+def _attendance_open(part: Meeting) -> bool:
+    return part.state is not MeetingState.CANCELLED and part.starts_at <= utcnow()
+
+
+def _target_label(target: Meeting) -> str:
+    left = services.places_left(target)
+    if left is None:
+        places = _("no limit")
+    elif left:
+        places = ngettext("%(num)d place left", "%(num)d places left", left)
+    else:
+        places = _("full: waiting list")
+    return _("%(title)s, %(date)s at %(time)s (%(places)s)", title=target.title, date=long_date(target.date),
+             time=clock(target.starts_at), places=places)
+
+
+def _move_choices(lead: Meeting) -> list[tuple[str, str]]:
+    """Open sessions to move to; one that is full without a waiting list has no room."""
+    return [("", _("Choose a session"))] + [
+        (str(t.id), _target_label(t)) for t in lists.move_targets(lead)
+        if not (services.is_full(t) and not t.waiting_list_enabled)]
+
+
+def _page(meeting: Meeting, *, failed=None, key: str | None = None):
+    """The participants page; `failed` is the form that was sent with errors, under `key`."""
+    found = lists.participant_list(meeting)
+    lead = found.lead
+    closed = services.closed_reason(lead, by_hand=True)
+    forms = {}
+    if current_user.is_coordinator and closed is None:
+        choices = _move_choices(lead)
+        forms["add"] = AddForm(prefix="add", formdata=None).configure()
+        forms["capacity"] = CapacityForm(prefix="capacity", formdata=None, capacity=lead.capacity,
+                                         waiting_list=lead.waiting_list_enabled)
+        for registration in found.confirmed + found.waiting:
+            forms[f"cancel-{registration.id}"] = CancelForm(prefix=f"cancel-{registration.id}", formdata=None)
+            move = MoveForm(prefix=f"move-{registration.id}", formdata=None)
+            move.target.choices = choices
+            forms[f"move-{registration.id}"] = move
+    if _attendance_open(meeting):
+        attendance = AttendanceForm(prefix="attendance", formdata=None,
+                                    present=[str(rid) for rid in found.present_here()])
+        attendance.present.choices = [(str(r.id), r.name) for r in found.confirmed]
+        forms["attendance"] = attendance
+    if failed is not None:
+        forms[key] = failed
+    return render_template(
+        "meetings/lists/participants.html", found=found, lead=lead, forms=forms, failed=failed, closed=closed,
+        full=services.is_full(lead), sectors=[(sector_label(s), n) for s, n in found.sectors.items()],
+        sector_label=sector_label, state_label=registration_state_label,
+    )
+
+
+def _back(meeting: Meeting, message, category: str = "success"):
+    flash(message, category)
+    return redirect(url_for(".participants", meeting_id=meeting.id))
+
+
+def _action(meeting: Meeting, key: str, form, run, *, inline: bool = False):
+    """Validate `form`, then `run(form)`, which calls the service and returns the message to
+    flash. A rule about one of the form's fields is shown there (every rule, when `inline`: what
+    was typed stays); other rules are flashed."""
+    if form.validate_on_submit():
+        try:
+            message = run(form)
+        except RuleViolation as exc:
+            if not inline and exc.field not in form._fields:
+                return _back(meeting, exc.message, "warning")
+            field_error(form, exc)
+        else:
+            return _back(meeting, message)
+    return _page(meeting, failed=form, key=key)
+
+
+def _promoted_text(promoted: list[Registration]) -> str:
+    if not promoted:
+        return ""
+    return " " + ngettext("%(num)d person from the waiting list got a place: %(names)s.",
+                          "%(num)d people from the waiting list got a place: %(names)s.",
+                          len(promoted), names=", ".join(r.name for r in promoted))
+
+
+# ---- the list, its export and its print --------------------------------------------------------
+@bp.get(LIST_URL + "/deelnemers", endpoint="participants")
+@list_page
+def participants(meeting: Meeting):
+    return _page(meeting)
+
+
+@bp.get(LIST_URL + "/deelnemers.csv", endpoint="participants_csv")
+@list_page
+def participants_csv(meeting: Meeting):
+    """Semicolons and a byte order mark: what Excel with Dutch settings opens as columns. Only
+    coordinators get the e-mail addresses."""
+    found = lists.participant_list(meeting)
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
+        lists.csv_rows(found, with_email=current_user.is_coordinator))
+    response = make_response(("\ufeff" + out.getvalue()).encode("utf-8"))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="deelnemers-{found.lead.date.isoformat()}.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get(LIST_URL + "/presentielijst", endpoint="presence_list")
+@list_page
+def presence_list(meeting: Meeting):
+    """?deel=<id> chooses the part of a series the list is for; another id gives 404."""
+    part = meeting
+    if "deel" in request.args:
+        wanted = request.args.get("deel", type=int)
+        part = next((p for p in meeting.all_parts if p.id == wanted), None)
+        if part is None:
+            abort(404)
+    return render_template("meetings/lists/presence.html", found=lists.participant_list(part), part=part,
+                           sector_label=sector_label)
+
+
+# ---- attendance (coordinators and the session's experts) ---------------------------------------
+@bp.post(LIST_URL + "/aanwezigheid", endpoint="attendance")
+@list_page
+def attendance(meeting: Meeting):
+    form = AttendanceForm(prefix="attendance")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        queued = services.mark_attendance(meeting, form.present_ids, acting_user())
+    except RuleViolation as exc:
+        return _back(meeting, exc.message, "warning")
+    return _back(meeting, _("Attendance has been saved.") + " " + ngettext(
+        "%(num)d participant gets an e-mail with the evaluation.",
+        "%(num)d participants get an e-mail with the evaluation.", queued))
+
+
+# ---- changes to the list (coordinators) --------------------------------------------------------
+@bp.post(LIST_URL + "/deelnemers/toevoegen", endpoint="add_participant")
+@coordinator_required
+def add_participant(meeting_id: int):
+    meeting = series_or_404(meeting_id)
+
+    def run(form: AddForm):
+        try:
+            added = services.register(meeting.lead, form.applicant(by_hand=True), actor=acting_user())
+        except services.AlreadyRegistered as exc:
+            raise RuleViolation("email", _(
+                "%(email)s is already on the list of this session (%(state)s).", email=exc.registration.email,
+                state=registration_state_label(exc.registration.state).lower())) from None
+        if added.state is RegistrationState.CONFIRMED:
+            return _("%(name)s has been added and has a place. They get a confirmation by e-mail.", name=added.name)
+        return _("The session is full, so %(name)s is on the waiting list, as number %(position)d. They get an "
+                 "e-mail about it.", name=added.name, position=services.waiting_position(added))
+
+    return _action(meeting, "add", AddForm(prefix="add").configure(), run, inline=True)
+
+
+@bp.post(REGISTRATION_URL + "/afmelden", endpoint="cancel_participant")
+@coordinator_required
+def cancel_participant(meeting_id: int, registration_id: int):
+    meeting = series_or_404(meeting_id)
+    registration = _registration_or_404(meeting, registration_id)
+
+    def run(form: CancelForm):
+        if registration.state is RegistrationState.CANCELLED:
+            return _("The registration of %(name)s had already been cancelled.", name=registration.name)
+        promoted = services.cancel_registration(registration, actor=acting_user(), reason=form.reason.data or None)
+        return _("The registration of %(name)s has been cancelled. They get an e-mail about it.",
+                 name=registration.name) + _promoted_text(promoted)
+
+    key = f"cancel-{registration.id}"
+    return _action(meeting, key, CancelForm(prefix=key), run)
+
+
+@bp.post(REGISTRATION_URL + "/plaats-geven", endpoint="promote_participant")
+@coordinator_required
+def promote_participant(meeting_id: int, registration_id: int):
+    meeting = series_or_404(meeting_id)
+    registration = _registration_or_404(meeting, registration_id)
+    try:
+        raised = services.promote(registration, acting_user())
+    except RuleViolation as exc:
+        return _back(meeting, exc.message, "warning")
+    message = _("%(name)s now has a place and gets an e-mail about it.", name=registration.name)
+    if raised:
+        message += " " + _("The session was full, so it now has one place more: %(capacity)d.",
+                           capacity=meeting.lead.capacity)
+    return _back(meeting, message)
+
+
+@bp.post(REGISTRATION_URL + "/verplaatsen", endpoint="move_participant")
+@coordinator_required
+def move_participant(meeting_id: int, registration_id: int):
+    meeting = series_or_404(meeting_id)
+    registration = _registration_or_404(meeting, registration_id)
+    key = f"move-{registration.id}"
+    form = MoveForm(prefix=key)
+    form.target.choices = _move_choices(meeting.lead)
+
+    def run(form: MoveForm):
+        target = db.get_or_404(Meeting, form.target_id)
+        moved = services.move(registration, target, acting_user())
+        where = {"name": moved.name, "title": target.title, "date": long_date(target.date)}
+        if moved.state is RegistrationState.CONFIRMED:
+            return _("%(name)s has been moved to %(title)s on %(date)s and has a place there. They get an e-mail "
+                     "about it.", **where)
+        return _("%(name)s has been moved to %(title)s on %(date)s. That session is full, so they are on its "
+                 "waiting list. They get an e-mail about it.", **where)
+
+    return _action(meeting, key, form, run)
+
+
+@bp.post(LIST_URL + "/plaatsen", endpoint="participants_capacity")
+@coordinator_required
+def participants_capacity(meeting_id: int):
+    meeting = series_or_404(meeting_id)
+
+    def run(form: CapacityForm):
+        capacity, waiting_list = form.capacity.data, form.waiting_list.data
+        promoted = services.set_capacity(meeting.lead, capacity, waiting_list, acting_user())
+        message = _("The session now has no limit on places.") if capacity is None else ngettext(
+            "The session now has %(num)d place.", "The session now has %(num)d places.", capacity)
+        message += " " + (_("When it is full, people go on the waiting list.") if waiting_list
+                          else _("When it is full, nobody can register any more."))
+        return message + _promoted_text(promoted)
+
+    return _action(meeting, "capacity", CapacityForm(prefix="capacity"), run)
+
+
+# ---- evaluations (coordinators) ----------------------------------------------------------------
+@bp.get(EVALUATIONS_URL, endpoint="evaluations")
+@coordinator_required
+def evaluations():
+    form, period = period_choice()
+    return render_template("meetings/lists/evaluations.html", form=form, period=period,
+                           groups=lists.evaluation_overview(period), score_text=lists.score_text)
+
+
+@bp.get(EVALUATIONS_URL + "/<int(max=2147483647):meeting_id>", endpoint="meeting_evaluations")
+@coordinator_required
+def meeting_evaluations(meeting_id: int):
+    meeting = series_or_404(meeting_id)
+    return render_template("meetings/lists/meeting_evaluations.html", lead=meeting.lead,
+                           results=lists.meeting_results(meeting.lead), score_text=lists.score_text)

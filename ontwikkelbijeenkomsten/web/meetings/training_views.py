@@ -1,0 +1,125 @@
+"""The coordinators' open trainings: the list, a new training, and changing one.
+
+The pages parse input and call sessions.trainings, which checks every rule and reports all
+problems of a form at once; each is shown at its field.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.accounts.models import Role, User
+from ontwikkelbijeenkomsten.core.models import Theme
+from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.time import to_local
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.regions.models import Region
+from ontwikkelbijeenkomsten.scheduling.services import local_times
+from ontwikkelbijeenkomsten.meetings import trainings
+from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
+from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert, MeetingKind
+from ontwikkelbijeenkomsten.web.meetings.training_forms import TrainingEditForm, TrainingForm
+
+TRAINING_URL = "/coordinatie/trainingen/<int(max=2147483647):meeting_id>"
+
+
+@bp.get("/coordinatie/trainingen", endpoint="trainings")
+@coordinator_required
+def training_list():
+    upcoming, past = trainings.overview()
+    return render_template("meetings/trainings/list.html", upcoming=upcoming, past=past)
+
+
+def _choices(lead: Meeting | None = None) -> dict:
+    """Active themes (and those the training has), regions, and active experts to choose from."""
+    kept = [t.id for t in lead.themes] if lead else []
+    return {
+        "themes": db.session.execute(select(Theme.id, Theme.name).where(or_(Theme.active, Theme.id.in_(kept)))
+                                     .order_by(Theme.position, Theme.name)).all(),
+        "regions": db.session.execute(select(Region.id, Region.name).order_by(Region.name)).all(),
+        "experts": db.session.execute(select(User.id, User.name).where(User.role == Role.EXPERT, User.active)
+                                      .order_by(User.name, User.id)).all(),
+    }
+
+
+def _form_page(form: TrainingForm, lead: Meeting | None = None, **context):
+    return render_template("meetings/trainings/form.html", form=form, lead=lead,
+                           errors=form.error_list() if request.method == "POST" else [], **context)
+
+
+def _show_problems(form: TrainingForm, exc: RuleViolation) -> None:
+    for problem in getattr(exc, "problems", [exc]):
+        form.add_problem(problem)
+
+
+@bp.route("/coordinatie/trainingen/nieuw", methods=["GET", "POST"], endpoint="new_training")
+@coordinator_required
+def new_training():
+    form = TrainingForm().configure(**_choices())
+    if form.validate_on_submit():
+        try:
+            lead = trainings.create_training(form.draft(), acting_user())
+        except RuleViolation as exc:
+            _show_problems(form, exc)
+        else:
+            flash(_("The training has been created. The experts have been sent an e-mail about it."), "success")
+            for warning in trainings.missing_availability(lead):
+                flash(warning, "warning")
+            return redirect(url_for(".trainings"))
+    return _form_page(form)
+
+
+def _training_or_404(meeting_id: int) -> Meeting:
+    found = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(
+        selectinload(Meeting.themes), selectinload(Meeting.parts).selectinload(Meeting.experts)
+        .joinedload(MeetingExpert.expert), selectinload(Meeting.experts).joinedload(MeetingExpert.expert)))
+    if found is None or found.kind is not MeetingKind.OPEN_TRAINING:
+        abort(404)
+    return found
+
+
+def _edit_form(lead: Meeting, parts: list[Meeting]) -> TrainingEditForm:
+    opens = to_local(lead.registration_opens_at) if lead.registration_opens_at else None
+    closes = to_local(lead.registration_closes_at) if lead.registration_closes_at else None
+    return TrainingEditForm(
+        formdata=None, title=lead.title, description=lead.description, target_groups=lead.target_groups,
+        theme_ids=[t.id for t in lead.themes], region_id=str(lead.region_id or ""), location=lead.location,
+        online_url=lead.online_url, capacity=lead.capacity, waiting_list=lead.waiting_list_enabled,
+        opens_day=opens and opens.date(), opens_time=opens and opens.time(),
+        closes_day=closes and closes.date(), closes_time=closes and closes.time(),
+        parts=[{"date": p.date, "dagdeel": p.dagdeel.value, **dict(zip(("starts", "ends"), local_times(p)))}
+               for p in parts],
+    )
+
+
+@bp.route(TRAINING_URL, methods=["GET", "POST"], endpoint="edit_training")
+@coordinator_required
+def edit_training(meeting_id: int):
+    lead = _training_or_404(meeting_id)
+    if lead.series_id is not None:
+        return redirect(url_for(".edit_training", meeting_id=lead.series_id))
+    closed = trainings.closed_reason(lead)
+    parts = trainings.editable_parts(lead)
+    if request.method == "GET":
+        form = _edit_form(lead, parts).configure(**_choices(lead))
+        return _form_page(form, lead, closed=closed, parts=parts)
+    if closed:
+        flash(closed, "warning")
+        return redirect(url_for(".edit_training", meeting_id=lead.id))
+    form = TrainingEditForm().configure(**_choices(lead))
+    if form.validate_on_submit():
+        try:
+            told = trainings.update_training(lead, form.draft(), acting_user())
+        except RuleViolation as exc:
+            if exc.field == "meeting":
+                flash(exc.message, "warning")
+                return redirect(url_for(".edit_training", meeting_id=lead.id))
+            _show_problems(form, exc)
+        else:
+            flash(_("The changes have been saved. Everyone involved gets an e-mail with the new details.") if told
+                  else _("The changes have been saved."), "success")
+            return redirect(url_for(".trainings"))
+    return _form_page(form, lead, closed=None, parts=parts)

@@ -1,0 +1,103 @@
+"""Forms of the coordinator's workspace: the queue filter and one small form per review action."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
+
+from ontwikkelbijeenkomsten.web.forms import in_choices, strip_filter
+
+REASON_MAX = 2000
+NOTE_MAX = 5000
+
+
+class QueueFilterForm(FlaskForm):
+    """GET filters of the queue; every choice list starts with "all" (value "")."""
+
+    class Meta:
+        csrf = False
+
+    state = SelectField(_l("State"), default="", validate_choice=False,
+                        validators=[in_choices(_l("Choose a state from the list."))])
+    region = SelectField(_l("Region"), default="", validate_choice=False,
+                         validators=[in_choices(_l("Choose a region from the list."))])
+    theme = SelectField(_l("Theme"), default="", validate_choice=False,
+                        validators=[in_choices(_l("Choose a theme from the list."))])
+    period = SelectField(_l("Period"), default="", validate_choice=False,
+                         validators=[in_choices(_l("Choose a period from the list."))])
+
+
+class ReviewForm(FlaskForm):
+    """Take into review: no fields, only the CSRF token."""
+
+
+class GrantForm(FlaskForm):
+    dagdelen = IntegerField(
+        _l("Number of dagdelen to grant"),
+        validators=[InputRequired(_l("Enter the number of dagdelen to grant, like 2."))],
+    )
+    explanation = TextAreaField(
+        _l("Explanation for the region"),
+        description=_l("Needed when you grant fewer dagdelen than the region asked for. "
+                       "The region reads it in the e-mail about your decision."),
+        filters=[strip_filter],
+        validators=[Length(max=REASON_MAX, message=_l("An explanation has at most 2000 characters."))],
+    )
+
+    def __init__(self, *args, remaining: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.remaining = remaining
+
+    def validate_dagdelen(self, field):
+        if field.data is None:  # not a whole number: one clear message instead of WTForms' own
+            field.errors[:] = []
+            raise StopValidation(_l("Enter the number of dagdelen to grant, like 2."))
+        if field.data < 1:
+            raise ValidationError(_l("Grant at least one dagdeel, or reject the request."))
+        if field.data > self.remaining:
+            raise ValidationError(ngettext(
+                "The region has only %(num)s dagdeel left in this period.",
+                "The region has only %(num)s dagdelen left in this period.",
+                self.remaining,
+            ) if self.remaining else _l("The region has no dagdelen left in this period."))
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for the rejection"),
+        description=_l("The contact person of the region receives this reason by e-mail."),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(_l("Give the reason for the rejection; the region will read it.")),
+            Length(max=REASON_MAX, message=_l("A reason has at most 2000 characters.")),
+        ],
+    )
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(
+        _l("Internal note"),
+        description=_l("Only coordinators see notes. The region does not."),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(_l("Write a note first.")),
+            Length(max=NOTE_MAX, message=_l("A note has at most 5000 characters.")),
+        ],
+    )
+
+
+class AssignForm(FlaskForm):
+    """Choices: "" (nobody) and the ids of the coordinators, as strings."""
+
+    coordinator_id = SelectField(
+        _l("Assign to"), default="", validate_choice=False,
+        validators=[in_choices(_l("Choose a coordinator from the list."))],
+    )

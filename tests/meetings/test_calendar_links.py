@@ -1,0 +1,70 @@
+""""Zet in mijn agenda": the .ics download (the same UIDs as the invites) and the links that
+open the session in Google Calendar and Outlook on the web."""
+from __future__ import annotations
+
+from datetime import UTC
+from urllib.parse import parse_qs, urlsplit
+
+from icalendar import Calendar
+
+from ontwikkelbijeenkomsten.scheduling.services import book
+from ontwikkelbijeenkomsten.meetings import services
+from ontwikkelbijeenkomsten.meetings.calendar_links import google_url, outlook_urls
+from ontwikkelbijeenkomsten.meetings.links import registration_token
+
+from .conftest import applicant
+
+
+def events(body: bytes) -> list:
+    calendar = Calendar.from_ical(body)
+    assert calendar["METHOD"] == "PUBLISH"  # a download, not an invitation
+    assert len(calendar.walk("VTIMEZONE")) == 1
+    return calendar.walk("VEVENT")
+
+
+def test_a_training_downloads_with_every_part_and_the_invites_uids(client, make_training):
+    lead = make_training(parts=2)
+    response = client.get(f"/agenda/{lead.id}.ics")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert [str(e["UID"]) for e in events(response.data)] == [p.uid for p in lead.all_parts]
+    assert client.get(f"/agenda/{lead.all_parts[1].id}.ics").status_code == 200  # a part: its series
+    assert client.get("/agenda/2147483647.ics").status_code == 404
+
+
+def test_a_regional_meeting_has_no_public_download(client, plan):
+    day, dagdeel = plan.moments[0]
+    meeting = book(plan.request, plan.expert.id, day, dagdeel, plan.coordinator).meeting
+    assert client.get(f"/agenda/{meeting.id}.ics").status_code == 404
+
+
+def test_a_participant_with_a_place_downloads_their_own_file(client, make_training):
+    lead = make_training(capacity=1, online_url="https://meet.example.org/samen")
+    confirmed, waiting = services.register(lead, applicant(1)), services.register(lead, applicant(2))
+    response = client.get(f"/aanmelding/{registration_token(confirmed)}/agenda.ics")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+    [event] = events(response.data)
+    assert str(event["UID"]) == lead.uid and "/aanmelding/" in str(event["DESCRIPTION"])
+    assert client.get(f"/aanmelding/{registration_token(waiting)}/agenda.ics").status_code == 404
+    assert client.get(f"/aanmelding/{registration_token(confirmed)}x/agenda.ics").status_code == 404
+    page = client.get(f"/aanmelding/{registration_token(confirmed)}").get_data(as_text=True)
+    assert 'id="add-to-calendar"' in page and "calendar.google.com" in page
+    waiting_page = client.get(f"/aanmelding/{registration_token(waiting)}").get_data(as_text=True)
+    assert 'id="add-to-calendar"' not in waiting_page
+
+
+def test_the_training_page_offers_the_calendar_links(client, training):
+    page = client.get(f"/agenda/{training.id}").get_data(as_text=True)
+    assert f'href="/agenda/{training.id}.ics"' in page
+    assert "outlook.office.com" in page and "outlook.live.com" in page
+
+
+def test_google_and_outlook_get_the_times_in_utc(app, training):
+    google = parse_qs(urlsplit(google_url(training, "https://example.org/x")).query)
+    start, end = training.starts_at.astimezone(UTC), training.ends_at.astimezone(UTC)
+    assert google["dates"] == [f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}"]
+    assert google["text"] == [training.title] and google["location"] == [training.location]
+    work, personal = outlook_urls(training, "https://example.org/x")
+    query = parse_qs(urlsplit(work).query)
+    assert query["startdt"] == [start.isoformat().replace("+00:00", "Z")] and query["subject"] == [training.title]
+    assert urlsplit(personal).netloc == "outlook.live.com"

@@ -1,0 +1,397 @@
+"""The participant's pages: a training's page, registering, the private page of a regional
+session, the participant's own page (cancelling) and the evaluation.
+
+Bad input of every kind (closed window, a full session, tampered links, forged ids, huge or
+hostile text, a missing CSRF token) gives a clear message or a 404, never a 500, and saves
+nothing. Texts are checked in English (the msgids), set through the session's locale.
+"""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from sqlalchemy import func, select
+
+from ontwikkelbijeenkomsten.core.db import utcnow
+from ontwikkelbijeenkomsten.core.time import Dagdeel
+from ontwikkelbijeenkomsten.core.tokens import make_token
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.mail.models import OutboxMail
+from ontwikkelbijeenkomsten.meetings import links, services
+from ontwikkelbijeenkomsten.meetings.models import (
+    Evaluation,
+    Registration,
+    RegistrationState,
+    Meeting,
+    MeetingKind,
+)
+from ontwikkelbijeenkomsten.core.sectors import Sector
+
+from .conftest import applicant
+
+FORM = {
+    "name": "Fatima el Amrani", "email": "Fatima@Example.org", "organisation": "Basisschool De Linde",
+    "sector": "onderwijs", "function": "Intern begeleider", "needs": "", "consent": "y",
+}
+
+
+def in_english(client):
+    """Show the pages in English, so that tests read the msgids whatever the translations say."""
+    with client.session_transaction() as stored:
+        stored["locale"] = "en"
+    return client
+
+
+@pytest.fixture
+def en(client):
+    return in_english(client)
+
+
+def text(html: str) -> str:
+    """The page's visible text on one line, for `in` checks."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def field_error(html: str, field_id: str) -> str:
+    found = re.search(rf'id="{re.escape(field_id)}-error"[^>]*>(.*?)</p>', html, re.S)
+    return text(found.group(1)) if found else ""
+
+
+def registrations(lead: Meeting) -> list[Registration]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Registration).where(Registration.meeting_id == lead.id)
+                                   .order_by(Registration.id)))
+
+
+def mails_to(email: str, kind: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(OutboxMail).where(
+        OutboxMail.recipient == email, OutboxMail.kind == kind))
+
+
+def post_form(client, url: str, **overrides):
+    data = {**FORM, **overrides}
+    return client.post(url, data={k: v for k, v in data.items() if v is not None})
+
+
+def register_url(lead: Meeting) -> str:
+    return f"/agenda/{lead.id}/aanmelden"
+
+
+def regional_meeting(plan) -> Meeting:
+    day = plan.moments[0][0]
+    starts, ends = Dagdeel.OCHTEND.bounds(day)
+    meeting = Meeting(kind=MeetingKind.REGIONAL, request=plan.request, region=plan.region, title="Regio-overleg",
+                      date=day, dagdeel=Dagdeel.OCHTEND, starts_at=starts, ends_at=ends, capacity=10,
+                      location="Gemeentehuis Heerlen")
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+# ---- the training's page -----------------------------------------------------------------------
+def test_the_page_shows_the_training_places_left_and_the_sector_mix(en, make_training, plan):
+    lead = make_training(capacity=20, parts=2)
+    for n in (1, 2, 5, 6, 4):  # sectors: jeugdhulp, gemeente, jeugdhulp, gemeente, onderwijs
+        services.register(lead, applicant(n))
+    html = en.get(f"/agenda/{lead.id}").get_data(as_text=True)
+    page = text(html)
+    assert lead.title in page and "Intern begeleiders en jeugdprofessionals" in page
+    assert "15 places left" in text(re.search(r'id="places-left".*?</span>\s*</span>', html, re.S).group(0))
+    for part in lead.all_parts:  # every part in words, with its times
+        assert f"{part.starts_at:%Y-%m-%dT%H:%M}" in html
+    assert re.search(r"\w+day \d{1,2} \w+ \d{4}, 1[34]:00–1[67]:30", page)
+    assert "Eva Jansen" in page and plan.themes[0].name in page and "Stadhuis, Markt 1, Maastricht" in page
+    assert "National or online: for all regions" in page
+    mix = text(re.search(r'<table[^>]*id="sector-mix".*?</table>', html, re.S).group(0))
+    assert "Participants per sector (5 in total)" in mix
+    assert re.search(r"Education 1 .*Youth care 2 .*Municipality 2 .*Other 0", mix)
+    assert "Joint means both sectors" in page
+    assert 'id="registration-status"' in html and f'action="/agenda/{lead.id}/aanmelden"' in html
+
+
+def test_a_part_of_a_series_leads_to_its_first_part(en, make_training):
+    lead = make_training(parts=3)
+    response = en.get(f"/agenda/{lead.parts[1].id}")
+    assert response.status_code == 302 and response.location.endswith(f"/agenda/{lead.id}")
+
+
+@pytest.mark.parametrize("path", ["/agenda/999999", "/agenda/2147483648", "/agenda/-1", "/agenda/abc"])
+def test_unknown_or_forged_ids_are_404(en, training, path):
+    assert en.get(path).status_code == 404
+    assert en.post(path + "/aanmelden", data=FORM).status_code in (404, 405)
+
+
+def test_regional_meetings_have_no_public_page(en, plan):
+    meeting = regional_meeting(plan)
+    assert en.get(f"/agenda/{meeting.id}").status_code == 404
+    assert en.post(register_url(meeting), data=FORM).status_code == 404
+    assert registrations(meeting) == []
+
+
+# ---- registering -------------------------------------------------------------------------------
+def test_registering_confirms_and_leads_to_the_private_page(en, training):
+    response = post_form(en, register_url(training))
+    assert response.status_code == 302
+    [saved] = registrations(training)
+    assert (saved.state, saved.email, saved.sector, saved.locale) == (
+        RegistrationState.CONFIRMED, "fatima@example.org", Sector.ONDERWIJS, "en")
+    assert response.location.endswith("/aanmelding/" + links.registration_token(saved))
+    page = en.get(response.location)
+    assert page.headers["Cache-Control"] == "private, no-store"
+    assert "You are registered. We have sent a confirmation to fatima@example.org." in text(page.get_data(as_text=True))
+    assert mails_to("fatima@example.org", "registration_confirmed") == 1
+    assert "19 places left" in text(en.get(f"/agenda/{training.id}").get_data(as_text=True))
+
+
+def test_a_full_meeting_puts_people_on_the_waiting_list(en, make_training):
+    lead = make_training(capacity=2)
+    for n in range(3):
+        services.register(lead, applicant(n))
+    page = text(en.get(f"/agenda/{lead.id}").get_data(as_text=True))
+    assert "Full – waiting list" in page and "Register for the waiting list" in page
+    response = post_form(en, register_url(lead))
+    assert response.status_code == 302
+    assert registrations(lead)[-1].state is RegistrationState.WAITING
+    mine = text(en.get(response.location).get_data(as_text=True))
+    assert "You are on the waiting list (position 2)" in mine
+    assert "You are number 2 on the waiting list." in mine
+
+
+def test_a_full_meeting_without_waiting_list_says_so(en, make_training):
+    lead = make_training(capacity=1, waiting_list=False)
+    services.register(lead, applicant(1))
+    html = en.get(f"/agenda/{lead.id}").get_data(as_text=True)
+    assert "Full" in text(html) and "it has no waiting list" in text(html) and 'id="register-button"' not in html
+    response = post_form(en, register_url(lead))  # a form sent just before it filled up
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="error-summary"' in html
+    assert len(registrations(lead)) == 1
+
+
+@pytest.mark.parametrize("window, message", [
+    ({"registration_opens_at": utcnow() + timedelta(days=3)}, "Registration opens on"),
+    ({"registration_closes_at": utcnow() - timedelta(hours=1)}, "Registration for this session has closed."),
+])
+def test_outside_the_registration_window_there_is_no_form(en, make_training, window, message):
+    lead = make_training(**window)
+    html = en.get(f"/agenda/{lead.id}").get_data(as_text=True)
+    assert message in text(html) and 'id="register-button"' not in html
+    response = post_form(en, register_url(lead))
+    assert response.status_code == 200
+    summary = text(re.search(r'id="error-summary".*?</div>', response.get_data(as_text=True), re.S).group(0))
+    assert message in summary
+    assert registrations(lead) == []
+
+
+def test_the_same_address_twice_offers_to_resend_the_confirmation(en, training):
+    post_form(en, register_url(training))
+    response = post_form(en, register_url(training), name="Fatima opnieuw", email="FATIMA@example.org ")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="already-registered"' in html
+    assert "This e-mail address is already registered" in text(html)
+    assert 'value="Fatima opnieuw"' in html  # what was typed stays
+    assert len(registrations(training)) == 1
+    token = re.search(r'name="registration" value="([^"]+)"', html).group(1)
+    assert links.registration_token(registrations(training)[0]) not in html  # no way into the page
+    resent = en.post("/aanmelden/bevestiging-opnieuw", data={"registration": token})
+    assert resent.status_code == 302 and resent.location.endswith(f"/agenda/{training.id}")
+    assert "We have sent your confirmation again to fatima@example.org." in text(
+        en.get(resent.location).get_data(as_text=True))
+    assert mails_to("fatima@example.org", "registration_confirmed") == 2
+    assert len(registrations(training)) == 1
+
+
+@pytest.mark.parametrize("token", ["", "nonsense", "registration"])
+def test_resending_with_a_forged_token_is_404(en, training, token):
+    services.register(training, applicant(1))
+    if token == "registration":  # a token for another purpose does not work here
+        token = links.registration_token(registrations(training)[0])
+    assert en.post("/aanmelden/bevestiging-opnieuw", data={"registration": token}).status_code == 404
+    assert mails_to("deelnemer1@example.org", "registration_confirmed") == 1
+
+
+def test_required_fields_long_text_and_forged_choices_give_field_errors(en, training):
+    response = post_form(en, register_url(training), name="x" * 10_000, email="geen-adres", organisation="",
+                         sector="ministerie", function="", needs="n" * 2001, consent=None)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="error-summary"' in html
+    assert field_error(html, "name") == "Error: Use at most 200 characters."
+    assert field_error(html, "email").startswith("Error: Enter an e-mail address")
+    assert field_error(html, "organisation") == "Error: Enter your organisation."
+    assert field_error(html, "sector") == "Error: Choose the sector you work in."
+    assert field_error(html, "function") == "Error: Enter your function."
+    assert field_error(html, "needs") == "Error: Use at most 2000 characters."
+    assert field_error(html, "consent") == "Error: Agree to the privacy statement to register."
+    assert 'value="geen-adres"' in html
+    assert registrations(training) == []
+
+
+def test_script_in_the_fields_is_shown_as_text(en, training):
+    script = "<script>alert(1)</script>"
+    bad = post_form(en, register_url(training), name=script, email="nee")
+    assert script not in bad.get_data(as_text=True) and "&lt;script&gt;" in bad.get_data(as_text=True)
+    saved = post_form(en, register_url(training), name=script, organisation=script)
+    page = en.get(saved.location).get_data(as_text=True)
+    assert script not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_registering_needs_the_csrf_token(make_app, training):
+    page_url, post_url = f"/agenda/{training.id}", register_url(training)
+    db.session.commit()  # SQLite: leave the write lock to the other app's requests
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    assert client.post(post_url, data=FORM).status_code == 400
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(page_url).get_data(as_text=True)).group(1)
+    assert client.post(post_url, data={**FORM, "csrf_token": token}).status_code == 302
+    assert len(registrations(training)) == 1
+
+
+def test_registering_and_resending_are_rate_limited(make_app, training):
+    url = register_url(training)
+    db.session.commit()  # SQLite: this test's own open transaction would hold the write lock
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    ip = {"REMOTE_ADDR": "192.0.2.61"}
+    codes = [client.post(url, data={}, environ_base=ip).status_code for _ in range(61)]
+    assert codes[:60] == [200] * 60 and codes[60] == 429
+    other = {"REMOTE_ADDR": "192.0.2.62"}
+    codes = [client.post("/aanmelden/bevestiging-opnieuw", data={"registration": "x"}, environ_base=other).status_code
+             for _ in range(6)]
+    assert codes == [404] * 5 + [429]
+
+
+# ---- a regional session's private page ---------------------------------------------------------
+def test_a_regional_meeting_is_registered_for_through_its_private_link(en, plan):
+    meeting = regional_meeting(plan)
+    url = "/bijeenkomst/" + links.meeting_token(meeting)
+    page = en.get(url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert "Regio-overleg" in html and "Zuid-Limburg" in html and f'action="{url}"' in html
+    bad = post_form(en, url, name="")
+    assert bad.status_code == 200 and bad.headers["Cache-Control"] == "private, no-store"
+    assert field_error(bad.get_data(as_text=True), "name") == "Error: Enter your name."
+    response = post_form(en, url)
+    assert response.status_code == 302
+    assert [r.state for r in registrations(meeting)] == [RegistrationState.CONFIRMED]
+    again = post_form(en, url)
+    token = re.search(r'name="registration" value="([^"]+)"', again.get_data(as_text=True)).group(1)
+    resent = en.post("/aanmelden/bevestiging-opnieuw", data={"registration": token})
+    assert links.meeting_for_token(resent.location.rsplit("/", 1)[1]).id == meeting.id  # back to the private page
+    assert "We have sent your confirmation again" in text(en.get(resent.location).get_data(as_text=True))
+
+
+@pytest.mark.parametrize("token", ["x", "eyJhbGciOi.abc.def"])
+def test_tampered_meeting_links_are_404(en, plan, token):
+    meeting = regional_meeting(plan)
+    assert en.get("/bijeenkomst/" + links.meeting_token(meeting) + "x").status_code == 404
+    assert en.get("/bijeenkomst/" + token).status_code == 404
+    assert post_form(en, "/bijeenkomst/" + token).status_code == 404
+
+
+# ---- the participant's page and cancelling -----------------------------------------------------
+def test_cancelling_through_the_link_gives_the_place_to_the_first_waiting(en, make_training):
+    lead = make_training(capacity=1)
+    first, _second, third = (services.register(lead, applicant(n)) for n in range(3))
+    token = links.registration_token(first)
+    page = en.get(f"/aanmelding/{token}").get_data(as_text=True)
+    assert "Deelnemer 0" in page and 'id="cancel-button"' in page
+    response = en.post(f"/aanmelding/{token}/afmelden", data={"sure": "y"})
+    assert response.status_code == 302 and response.location.endswith(f"/aanmelding/{token}")
+    assert [r.state for r in registrations(lead)] == [
+        RegistrationState.CANCELLED, RegistrationState.CONFIRMED, RegistrationState.WAITING]
+    after = text(en.get(response.location).get_data(as_text=True))
+    assert "Your place goes to the next person on the waiting list." in after and "Status: Cancelled" in after
+    again = en.post(f"/aanmelding/{token}/afmelden", data={"sure": "y"})
+    assert again.status_code == 302
+    assert "Your registration had already been cancelled." in text(en.get(again.location).get_data(as_text=True))
+    assert [r.state for r in registrations(lead)][1:] == [RegistrationState.CONFIRMED, RegistrationState.WAITING]
+    # the last one leaves the waiting list
+    en.post(f"/aanmelding/{links.registration_token(third)}/afmelden", data={"sure": "y"})
+    assert registrations(lead)[2].state is RegistrationState.CANCELLED
+
+
+def test_cancelling_needs_the_box_ticked(en, training):
+    registration = services.register(training, applicant(1))
+    token = links.registration_token(registration)
+    response = en.post(f"/aanmelding/{token}/afmelden", data={})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+    assert field_error(html, "sure") == "Error: Tick the box to confirm that you want to cancel."
+    assert registrations(training)[0].state is RegistrationState.CONFIRMED
+
+
+def test_after_the_start_cancelling_is_no_longer_possible(en, training):
+    registration = services.register(training, applicant(1))
+    token = links.registration_token(registration)
+    training.starts_at, training.ends_at = utcnow() - timedelta(hours=1), utcnow() + timedelta(hours=2)
+    db.session.commit()
+    html = en.get(f"/aanmelding/{token}").get_data(as_text=True)
+    assert 'id="cannot-cancel"' in html and 'id="cancel-button"' not in html
+    response = en.post(f"/aanmelding/{token}/afmelden", data={"sure": "y"})
+    assert "can no longer change" in text(en.get(response.location).get_data(as_text=True))
+    assert registrations(training)[0].state is RegistrationState.CONFIRMED
+
+
+def test_tampered_registration_links_are_404(en, training):
+    registration = services.register(training, applicant(1))
+    token = links.registration_token(registration)
+    forged = [token[:-2] + ("AA" if not token.endswith("AA") else "BB"), "abc",
+              make_token(links.MEETING_PURPOSE, registration.id), make_token(links.REGISTRATION_PURPOSE, 99999)]
+    for bad in forged:
+        assert en.get(f"/aanmelding/{bad}").status_code == 404
+        assert en.post(f"/aanmelding/{bad}/afmelden", data={"sure": "y"}).status_code == 404
+        assert en.get(f"/aanmelding/{bad}/evaluatie").status_code == 404
+    assert registrations(training)[0].state is RegistrationState.CONFIRMED
+
+
+def test_the_online_link_is_only_on_the_participants_page(en, make_training):
+    lead = make_training(online_url="https://meet.example.org/training-42")
+    assert "https://meet.example.org/training-42" not in en.get(f"/agenda/{lead.id}").get_data(as_text=True)
+    registration = services.register(lead, applicant(1))
+    page = en.get(f"/aanmelding/{links.registration_token(registration)}").get_data(as_text=True)
+    assert 'href="https://meet.example.org/training-42"' in page
+
+
+# ---- the evaluation ----------------------------------------------------------------------------
+def attended(lead: Meeting, n: int = 1) -> Registration:
+    registration = services.register(lead, applicant(n))
+    registration.state = RegistrationState.ATTENDED
+    db.session.commit()
+    return registration
+
+
+def test_only_attendees_can_evaluate(en, training):
+    registration = services.register(training, applicant(1))
+    url = f"/aanmelding/{links.registration_token(registration)}/evaluatie"
+    html = en.get(url).get_data(as_text=True)
+    assert 'id="evaluation-closed"' in html and "<form" not in html.split('id="main"')[1]
+    assert en.post(url, data={"score": "4"}).status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 0
+
+
+def test_the_evaluation_checks_its_answers_and_is_given_once(en, training):
+    registration = attended(training)
+    url = f"/aanmelding/{links.registration_token(registration)}/evaluatie"
+    page = en.get(url)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
+    assert "<legend" in page.get_data(as_text=True)
+    for data, message in [({}, "Error: Choose a score from 1 to 5."), ({"score": "9"}, "Error: Choose a score from 1 to 5."),
+                          ({"score": "4", "went_well": "g" * 4001}, None)]:
+        html = en.post(url, data=data).get_data(as_text=True)
+        assert 'id="error-summary"' in html
+        if message:
+            assert field_error(html, "score") == message
+        else:
+            assert field_error(html, "went_well") == "Error: Use at most 4000 characters."
+            assert 'id="score-3" name="score" value="4"\n          checked' in html or 'value="4" checked' in html
+    assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 0
+    response = en.post(url, data={"score": "4", "went_well": "<b>Samen</b> oefenen", "to_improve": "Meer tijd"})
+    assert response.status_code == 302
+    saved = db.session.scalars(select(Evaluation)).one()
+    assert (saved.score, saved.went_well, saved.to_improve) == (4, "<b>Samen</b> oefenen", "Meer tijd")
+    thanks = text(en.get(url).get_data(as_text=True))
+    assert "Thank you for your evaluation!" in thanks and "You have filled in the evaluation" in thanks
+    second = en.post(url, data={"score": "1"})
+    assert second.status_code == 200 and 'id="evaluation-done"' in second.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 1

@@ -1,0 +1,201 @@
+"""The scheduling mails in Dutch and English: the date in words, the time, the place, the links.
+
+One booking is taken through its life (booked, moved, given to another expert, cancelled) with
+the contact and the experts in one language; every mail is checked in text and HTML.
+
+Dutch words are asserted only for strings that were in the catalogue before the scheduling
+work ("Beste", "Datum", "Tijd", "Locatie", "ochtend"). The test
+`test_dutch_subjects_and_openings_are_translated` depends on the new Dutch translations: it is
+an expected failure for every string the compiled catalogue does not have yet, and a normal
+test once the translations are merged and compiled.
+"""
+from __future__ import annotations
+
+import email
+from html.parser import HTMLParser
+from typing import ClassVar
+
+import pytest
+from babel.dates import format_date
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ontwikkelbijeenkomsten.core.urls import absolute_url
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.mail.services import message_for
+from ontwikkelbijeenkomsten.requests.services import request_for_token
+from ontwikkelbijeenkomsten.scheduling import services
+
+from .test_services import CONTACT, EXPERT, add_expert, book, meeting_mails
+
+PIET = "piet@example.org"
+REASON = "De zaal is niet beschikbaar."
+LABELS = {"nl": ("Beste", "Datum", "Tijd", "Locatie"), "en": ("Dear", "Date", "Time", "Location")}
+DAGDEEL = {"nl": {"ochtend": "ochtend", "middag": "middag"}, "en": {"ochtend": "morning", "middag": "afternoon"}}
+TIMES = {"ochtend": "09:00–12:30", "middag": "13:00–16:30"}
+#: kind → (subject msgid, the msgid of its opening sentence)
+MESSAGES = {
+    "session_booked": ("Your meeting has been planned",
+                       "A meeting for your region has been planned with an expert. The calendar invite is attached."),
+    "session_assigned": ("New assignment: %(title)s",
+                         ("You have been planned for the session below, in a dagdeel you gave as available. "
+                          "Please accept the assignment, or decline it with a reason, on your assignments page.")),
+    "session_changed": ("Change to your meeting: %(title)s",
+                        "The details of the session below have changed. This is how it looks now:"),
+    "session_released": ("You are no longer needed for %(title)s",
+                         ("The coordinator has given the session below to another expert. You are no longer "
+                          "needed for it; the dagdeel is free again in your availability.")),
+    "session_cancelled": ("Cancelled: %(title)s", "The session below has been cancelled. It will not take place."),
+}
+class Markup(HTMLParser):
+    """Checks that every opened element is closed in order; collects the links."""
+
+    VOID: ClassVar[set[str]] = {"meta", "br", "img", "hr", "input", "link"}
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[str] = []
+        self.hrefs: list[str] = []
+        self.lang = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag == "a":
+            self.hrefs.append(attrs["href"])
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes {self.open[-1:]}"
+        self.open.pop()
+
+
+def parse(html: str) -> Markup:
+    parser = Markup()
+    parser.feed(html)
+    parser.close()
+    assert parser.open == [], f"not closed: {parser.open}"
+    return parser
+
+
+def life_of_a_meeting(plan, locale: str):
+    """Book, move, hand to Piet, cancel; the contact and the experts read `locale`.
+    Returns ({step: ((date, dagdeel) after it, its mails)}, {expert's e-mail: their assignments link})."""
+    m1, m2 = plan.moments
+    plan.request.locale = plan.expert.locale = locale
+    piet = add_expert(plan, PIET, "Piet Tweede", slots=[m2])
+    piet.locale = locale
+    db.session.commit()
+    steps, seen = {}, 0
+
+    def step(name, moment):
+        nonlocal seen
+        mails = meeting_mails(seen)
+        seen = mails[-1].id
+        steps[name] = (moment, mails)
+
+    meeting = book(plan, m1, title="Samen signaleren").meeting
+    step("booked", m1)
+    services.reschedule(meeting, *m2, plan.expert.id, plan.coordinator)
+    step("moved", m2)
+    services.reschedule(meeting, *m2, piet.id, plan.coordinator)
+    step("handed over", m2)
+    services.cancel(meeting, REASON, plan.coordinator)
+    step("cancelled", m2)
+    return steps, {e.email: absolute_url("experts.assignments", expert_id=e.id) for e in (plan.expert, piet)}
+
+
+def the_link(markup: Markup) -> str:
+    (link,) = [href for href in markup.hrefs if not href.startswith("mailto:")]
+    return link
+
+
+def check_link(plan, recipient: str, link: str, expert_links: dict[str, str]) -> None:
+    """The contact's private status link (signed with a timestamp, so checked by reading it
+    back), or the expert's assignments page."""
+    if recipient == CONTACT:
+        prefix = absolute_url("requests.status", token="x")[:-1]
+        assert link.startswith(prefix) and request_for_token(link[len(prefix):]) == plan.request, link
+    else:
+        assert link == expert_links[recipient]
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+def test_every_scheduling_mail_shows_date_time_place_and_link(plan, locale):
+    steps, expert_links = life_of_a_meeting(plan, locale)
+    kinds = {name: [(m.kind, m.recipient) for m in mails] for name, (_, mails) in steps.items()}
+    assert kinds == {
+        "booked": [("session_booked", CONTACT), ("session_assigned", EXPERT)],
+        "moved": [("session_changed", CONTACT), ("session_changed", EXPERT)],
+        "handed over": [("session_released", EXPERT), ("session_assigned", PIET), ("session_changed", CONTACT)],
+        "cancelled": [("session_cancelled", CONTACT), ("session_cancelled", PIET)],
+    }
+    for name, ((day, dagdeel), mails) in steps.items():
+        for mail in mails:
+            where = f"{name}: {mail.kind} to {mail.recipient} ({locale})"
+            markup = parse(mail.html_body)
+            assert markup.lang == locale, where
+            link = the_link(markup)
+            check_link(plan, mail.recipient, link, expert_links)
+            for body in (mail.text_body, mail.html_body):
+                assert format_date(day, "EEEE d MMMM y", locale=locale) in body, where
+                assert f"{TIMES[dagdeel.value]} ({DAGDEEL[locale][dagdeel.value]})" in body, where
+                assert "Stadhuis Maastricht" in body and link in body, where
+                assert all(label in body for label in LABELS[locale]), where
+            assert mail.subject == expected_subject(mail.kind, "Samen signaleren", locale), where
+            if mail.kind == "session_cancelled":
+                assert REASON in mail.text_body and REASON in mail.html_body, where
+            if mail.kind == "session_assigned":
+                assert "ilse@example.org" in mail.text_body and "Samen signaleren." in mail.text_body, where
+
+
+def expected_subject(kind: str, title: str, locale: str) -> str:
+    with force_locale(locale):
+        return _(MESSAGES[kind][0], title=title)
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+def test_a_moved_meeting_says_where_it_was(plan, locale):
+    m1, _ = plan.moments
+    steps, _ = life_of_a_meeting(plan, locale)
+    for mail in steps["moved"][1]:
+        was = format_date(m1[0], "EEEE d MMMM y", locale=locale)
+        assert f"{was} ({DAGDEEL[locale]['ochtend']})" in mail.text_body, mail.recipient
+        assert was in mail.html_body
+
+
+def test_english_mails_are_english(plan):
+    steps, _ = life_of_a_meeting(plan, "en")
+    for _, mails in steps.values():
+        for mail in mails:
+            subject, opening = MESSAGES[mail.kind]
+            assert mail.subject == subject % {"title": "Samen signaleren"}
+            if mail.kind != "session_changed":  # the moved one opens with where it was
+                assert opening in mail.text_body
+
+
+@pytest.mark.parametrize("kind", list(MESSAGES))
+def test_dutch_subjects_and_openings_are_translated(plan, kind):
+    steps, _ = life_of_a_meeting(plan, "nl")
+    mails = [m for _, found in steps.values() for m in found if m.kind == kind]
+    assert mails
+    subject, opening = MESSAGES[kind]
+    for mail in mails:
+        assert mail.subject != subject % {"title": "Samen signaleren"}, f"English subject for a Dutch reader: {mail.subject}"
+        assert opening not in mail.text_body, f"English text for a Dutch reader in {kind}"
+
+
+def test_a_delivered_meeting_mail_carries_its_invite(plan):
+    book(plan, plan.moments[0])
+    (contact_mail,) = [m for m in meeting_mails() if m.recipient == CONTACT]
+    message = email.message_from_bytes(message_for(contact_mail).as_bytes())
+    assert message.get_content_type() == "multipart/mixed"
+    alternative, attachment = message.get_payload()
+    assert [p.get_content_type() for p in alternative.get_payload()] == ["text/plain", "text/html", "text/calendar"]
+    for invite in (alternative.get_payload()[-1], attachment):
+        assert invite.get_content_type() == "text/calendar"
+        assert (invite.get_param("method"), invite.get_param("charset")) == ("REQUEST", "utf-8")
+        assert b"METHOD:REQUEST" in invite.get_payload(decode=True)
+    assert attachment.get_filename() == "invite.ics"
