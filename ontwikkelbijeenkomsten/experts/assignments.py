@@ -26,6 +26,7 @@ from ..core.extensions import db
 from ..mail import calendar
 from ..mail import services as mail
 from ..meetings.models import (
+    calendar_entry,
     ACTIVE_ASSIGNMENT_STATES,
     AssignmentState,
     Meeting,
@@ -230,6 +231,6 @@ def feed_for(expert: User) -> bytes:
     for meeting, state in rows:
         released[meeting] = released.get(meeting, True) and state is AssignmentState.RELEASED
     return calendar.feed((
-        calendar.meeting_event(s, url=url, description=s.description, cancelled=off)
+        calendar.event(calendar_entry(s), url=url, description=s.description, cancelled=off)
         for s, off in released.items()
     ), name)

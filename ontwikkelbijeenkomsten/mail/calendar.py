@@ -1,4 +1,6 @@
-"""iCalendar for sessions: the Europe/Amsterdam time zone, one event per session, a feed.
+"""iCalendar: the Europe/Amsterdam time zone, invitations, feeds and downloads.
+
+It knows nothing of meetings: callers describe each event as a `CalendarEntry`.
 
 The VTIMEZONE is written by hand with one STANDARD and one DAYLIGHT part, each with a yearly
 rule: icalendar's `add_missing_timezones()` writes lists of RDATEs instead, which ical.js and
@@ -7,6 +9,7 @@ vobject misread. icalendar (7.3 and later) folds long lines at 75 octets.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from functools import cache
@@ -25,11 +28,24 @@ from icalendar import (
 from ..core.config import TIMEZONE
 from ..core.db import utcnow
 from ..core.time import to_local
-from ..meetings.models import Meeting, MeetingState
 
 PRODID = "-//Ontwikkelbijeenkomsten onderwijs-jeugd//NL"
 #: How often a subscribed calendar should fetch the feed again.
 REFRESH = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """What a calendar needs to know of one event. The same `uid` for the same event in every
+    message, and a higher `sequence` after each change, let calendars update it in place."""
+
+    uid: str
+    sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    place: str = ""
+    cancelled: bool = False
 
 
 def _transition(part, starts: datetime, offset_from: int, offset_to: int, name: str, month: int):
@@ -50,62 +66,60 @@ def amsterdam_vtimezone() -> Timezone:
     return zone
 
 
-def meeting_event(meeting: Meeting, *, url: str | None = None, description: str = "",
-                  cancelled: bool = False) -> Event:
-    """The session as a VEVENT with its stable UID and SEQUENCE; times local with a TZID.
+def event(entry: CalendarEntry, *, url: str | None = None, description: str = "",
+          cancelled: bool = False) -> Event:
+    """The entry as a VEVENT with its stable UID and SEQUENCE; times local with a TZID.
 
-    `cancelled` marks it CANCELLED for this person even when the session itself goes on.
+    `cancelled` marks it CANCELLED for this person even when the event itself goes on.
     """
-    event = Event()
-    event.add("UID", meeting.uid)
-    event.add("SEQUENCE", meeting.sequence)
-    event.add("DTSTAMP", utcnow())
-    event.add("DTSTART", to_local(meeting.starts_at))
-    event.add("DTEND", to_local(meeting.ends_at))
-    event.add("SUMMARY", meeting.title)
-    place = meeting.location or meeting.online_url
-    if place:
-        event.add("LOCATION", place)
+    vevent = Event()
+    vevent.add("UID", entry.uid)
+    vevent.add("SEQUENCE", entry.sequence)
+    vevent.add("DTSTAMP", utcnow())
+    vevent.add("DTSTART", to_local(entry.starts_at))
+    vevent.add("DTEND", to_local(entry.ends_at))
+    vevent.add("SUMMARY", entry.title)
+    if entry.place:
+        vevent.add("LOCATION", entry.place)
     if description:
-        event.add("DESCRIPTION", description)
+        vevent.add("DESCRIPTION", description)
     if url:
-        event.add("URL", url)
-    off = cancelled or meeting.state is MeetingState.CANCELLED
-    event.add("STATUS", "CANCELLED" if off else "CONFIRMED")
-    return event
+        vevent.add("URL", url)
+    vevent.add("STATUS", "CANCELLED" if cancelled or entry.cancelled else "CONFIRMED")
+    return vevent
 
 
 def invitation(
-    meeting: Meeting, method: str, attendee: tuple[str, str], sender: str,
+    entry: CalendarEntry, method: str, attendee: tuple[str, str], sender: str,
     *, url: str | None = None, description: str = "",
 ) -> bytes:
     """An iTIP message for one person: METHOD:REQUEST for a booking, registration or change,
-    METHOD:CANCEL (with STATUS:CANCELLED) when the session is off for them.
+    METHOD:CANCEL (with STATUS:CANCELLED) when the event is off for them.
 
     `attendee` is (name, e-mail); `sender` the From address ("Name <address>"), which is the
     ORGANIZER, so that calendars accept updates from it. A day-before alarm comes with REQUEST.
     """
-    event = meeting_event(meeting, url=url, description=description, cancelled=method == "CANCEL")
+    vevent = event(entry, url=url, description=description, cancelled=method == "CANCEL")
     name, address = parseaddr(sender)
     organizer = vCalAddress(f"mailto:{address}")
     organizer.params["CN"] = name or address
-    event.add("ORGANIZER", organizer)
+    vevent.add("ORGANIZER", organizer)
     person = vCalAddress(f"mailto:{attendee[1]}")
     person.params.update({"CN": attendee[0] or attendee[1], "ROLE": "REQ-PARTICIPANT",
                           "PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"})
-    event.add("ATTENDEE", person)
+    vevent.add("ATTENDEE", person)
     if method == "REQUEST":
         alarm = Alarm()
         alarm.add("ACTION", "DISPLAY")
-        alarm.add("DESCRIPTION", meeting.title)
+        alarm.add("DESCRIPTION", entry.title)
         alarm.add("TRIGGER", timedelta(days=-1))
-        event.add_component(alarm)
+        vevent.add_component(alarm)
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", method)
-    calendar.add_component(event)
+    calendar.add_component(vevent)
     head, begin, rest = calendar.to_ical().partition(b"BEGIN:VEVENT\r\n")
     return head + _vtimezone_bytes() + begin + rest
 
@@ -123,8 +137,8 @@ def _published(events: Iterable[Event]) -> Calendar:
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
     calendar.add_component(amsterdam_vtimezone())
-    for event in events:
-        calendar.add_component(event)
+    for vevent in events:
+        calendar.add_component(vevent)
     return calendar
 
 
@@ -138,7 +152,7 @@ def feed(events: Iterable[Event], name: str) -> bytes:
     return calendar.to_ical()
 
 
-def download(meetings: Iterable[Meeting], url: str) -> bytes:
-    """The .ics behind "Zet in mijn agenda": the sessions (every part of a series) to import,
-    with the same UIDs as the invites, so an import and an invite never make two events."""
-    return _published(meeting_event(s, url=url, description=url) for s in meetings).to_ical()
+def download(entries: Iterable[CalendarEntry], url: str) -> bytes:
+    """A file to import (METHOD:PUBLISH), with the same UIDs as the invites, so an import and
+    an invite never make two events."""
+    return _published(event(e, url=url, description=url) for e in entries).to_ical()

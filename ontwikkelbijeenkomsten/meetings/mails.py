@@ -22,6 +22,7 @@ from ..mail.models import OutboxMail
 from ..requests.services import status_token
 from .links import registration_token
 from .models import (
+    calendar_entry,
     ACTIVE_ASSIGNMENT_STATES,
     Registration,
     RegistrationState,
@@ -137,7 +138,7 @@ def render(row: OutboxMail) -> None:
     )
     if person.invited:
         row.calendar = calendar.invitation(
-            meeting, row.calendar_method, (person.name, person.email), current_app.config["MAIL_DEFAULT_SENDER"],
+            calendar_entry(meeting), row.calendar_method, (person.name, person.email), current_app.config["MAIL_DEFAULT_SENDER"],
             url=person.link, description="\n\n".join(p for p in (meeting.description, person.link) if p),
         ).decode()
 

@@ -13,6 +13,7 @@ from ..accounts.models import User
 from ..core.db import enum_type, utcnow
 from ..core.models import Theme
 from ..core.time import Dagdeel
+from ..mail.calendar import CalendarEntry
 from ..core.extensions import db
 from ..core.sectors import Sector
 from ..core.states import StateMachine
@@ -192,6 +193,15 @@ class Meeting(db.Model):
         """Every dagdeel of the series this session belongs to, in time order."""
         lead = self.lead
         return sorted([lead, *lead.parts], key=lambda s: s.starts_at)
+
+
+def calendar_entry(meeting) -> CalendarEntry:
+    """A meeting, or the snapshot of one that a queued mail holds, as a calendar sees it."""
+    state = meeting.state if isinstance(meeting.state, MeetingState) else MeetingState(meeting.state)
+    return CalendarEntry(uid=meeting.uid, sequence=meeting.sequence, starts_at=meeting.starts_at,
+                         ends_at=meeting.ends_at, title=meeting.title,
+                         place=meeting.location or meeting.online_url or "",
+                         cancelled=state is MeetingState.CANCELLED)
 
 
 class MeetingExpert(db.Model):

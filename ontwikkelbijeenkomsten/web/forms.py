@@ -100,7 +100,15 @@ def in_choices(message):
     return check
 
 
-def field_error(form, exc) -> None:
-    """Show a service's RuleViolation at the field it names, or above the form."""
-    field = form._fields.get(exc.field)
-    (field.errors if field is not None else form.form_errors).append(exc.message)
+def field_error(form, exc, aliases: dict[str, str] | None = None) -> None:
+    """Show every problem of a service's RuleViolation at the field it names (through
+    `aliases` where the service's name differs from the form's), or above the form.
+
+    The one way a view turns a broken rule into what the person sees."""
+    for problem in exc.problems:
+        name = (aliases or {}).get(problem.field, problem.field)
+        field = form._fields.get(name)
+        errors = field.errors if field is not None else form.form_errors
+        if isinstance(errors, tuple):  # a field that was not validated keeps a tuple
+            field.errors = errors = list(errors)
+        errors.append(problem.message)

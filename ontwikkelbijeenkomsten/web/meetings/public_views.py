@@ -39,6 +39,7 @@ from ontwikkelbijeenkomsten.web.meetings.forms import RegistrationForm
 from ontwikkelbijeenkomsten.meetings.labels import registration_state_label
 from ontwikkelbijeenkomsten.core.sectors import sector_label
 from ontwikkelbijeenkomsten.meetings.models import (
+    calendar_entry,
     ACTIVE_ASSIGNMENT_STATES,
     Registration,
     RegistrationState,
@@ -198,7 +199,7 @@ def _calendar(lead: Meeting, ics_url: str, page_url: str) -> dict:
 
 
 def _ics(lead: Meeting, page_url: str, filename: str):
-    response = make_response(download([p for p in lead.all_parts if p.state is not MeetingState.CANCELLED], page_url))
+    response = make_response(download([calendar_entry(p) for p in lead.all_parts if p.state is not MeetingState.CANCELLED], page_url))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
     return response
