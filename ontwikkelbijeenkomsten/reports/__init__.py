@@ -1,0 +1,1 @@
+"""Reports: what the programme did, per region, theme and month, for coordinators and partners."""
