@@ -3,7 +3,16 @@
 Views check the role, let a form check the shape of the input, call one service inside one
 unit of work, and render; the rules and the queries live in the layers below.
 """
+from types import SimpleNamespace
+
 from flask import Flask
+
+from ..meetings.models import ASSIGNMENT_STATES, MEETING_STATES, REGISTRATION_STATES
+from ..requests.models import REQUEST_STATES
+
+#: The state machines, for templates: `{{ states.meeting.label(meeting.state) }}`.
+STATES = SimpleNamespace(request=REQUEST_STATES, meeting=MEETING_STATES, assignment=ASSIGNMENT_STATES,
+                         registration=REGISTRATION_STATES)
 
 
 def register(app: Flask) -> None:
@@ -25,3 +34,4 @@ def register(app: Flask) -> None:
                       meetings_bp, mail_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    app.jinja_env.globals["states"] = STATES
