@@ -26,6 +26,7 @@ run: setup migrate demo
 	MAIL_BACKEND=console $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup migrate demo
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: venv assets translations

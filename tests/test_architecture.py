@@ -1,0 +1,67 @@
+"""The structure the README draws: layers that point down only, one commit point, no queries
+in the web layer. These read the code; they run no app."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import grimp
+import pytest
+from importlinter import api
+from importlinter.contracts.layers import LayersContract
+
+PACKAGE = Path(__file__).resolve().parents[1] / "ontwikkelbijeenkomsten"
+
+
+def _contract() -> LayersContract:
+    config = api.read_configuration()
+    (options,) = [c for c in config["contracts_options"] if c["type"] == "layers"]
+    return LayersContract(options["name"], config["session_options"], options)
+
+
+@pytest.fixture
+def graph():
+    return grimp.build_graph("ontwikkelbijeenkomsten", cache_dir=None)
+
+
+def _broken(check) -> str:
+    return "\n".join(
+        f"{link['importer']} -> {link['imported']} (line {', '.join(map(str, link['line_numbers']))})"
+        for dependency in check.metadata.get("invalid_dependencies", [])
+        for route in dependency["routes"]
+        for link in route["chain"]
+    )
+
+
+def test_the_layers_point_down_only(graph):
+    check = _contract().check(graph, verbose=False)
+    assert check.kept, f"imports that point up:\n{_broken(check)}"
+
+
+@pytest.mark.parametrize(("importer", "imported"), [
+    ("ontwikkelbijeenkomsten.core.audit", "ontwikkelbijeenkomsten.accounts.models"),
+    ("ontwikkelbijeenkomsten.mail.calendar", "ontwikkelbijeenkomsten.meetings.models"),
+    ("ontwikkelbijeenkomsten.requests.services", "ontwikkelbijeenkomsten.scheduling.services"),
+    ("ontwikkelbijeenkomsten.scheduling.services", "ontwikkelbijeenkomsten.web.forms"),
+])
+def test_an_import_that_points_up_breaks_the_contract(graph, importer, imported):
+    graph.add_import(importer=importer, imported=imported, line_number=1, line_contents="import")
+    assert not _contract().check(graph, verbose=False).kept
+
+
+def _sources(*parts: str):
+    root = PACKAGE.joinpath(*parts)
+    for path in sorted(root.rglob("*.py")):
+        yield path.relative_to(PACKAGE.parent).as_posix(), path.read_text()
+
+
+def test_only_the_unit_of_work_commits_or_rolls_back():
+    calls = re.compile(r"\.(commit|rollback)\(\)")
+    found = [name for name, text in _sources() if calls.search(text) and not name.endswith("core/uow.py")]
+    assert found == [], "commit()/rollback() outside core/uow.py"
+
+
+def test_the_web_layer_runs_no_queries():
+    query = re.compile(r"\bselect\(|db\.session\.(execute|scalars?)\(")
+    found = [name for name, text in _sources("web") if query.search(text)]
+    assert found == [], "queries belong beside the services"
