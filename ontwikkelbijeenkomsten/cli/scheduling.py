@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from ontwikkelbijeenkomsten.core.i18n import dagdeel_label
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
 from ontwikkelbijeenkomsten.regions.services import periods
 from ontwikkelbijeenkomsten.scheduling import batch
@@ -93,7 +94,8 @@ def auto(period_ref: str, dry_run: bool) -> None:
             click.echo(f"Dry run: nothing has been booked. Time: {progress.elapsed():.2f} s")
             return
         try:
-            result = batch.confirm(period, None, progress=progress.step, on_booking=progress.booked)
+            with unit_of_work():
+                result = batch.confirm(period, None, progress=progress.step, on_booking=progress.booked)
         finally:
             progress.close()
         done = result.preview

@@ -12,13 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ..core.db import utcnow
-from ..core.models import Theme
 from ..core.time import today_local
 from ..core.extensions import db
 from ..regions.models import Region
@@ -81,6 +78,12 @@ def _add_months(first: date, count: int) -> date:
 def choosable_months(today: date | None = None) -> list[date]:
     start = first_of_month(today or today_local())
     return [_add_months(start, n) for n in range(MONTHS_AHEAD)]
+
+
+def region_choices() -> list[tuple[int, str]]:
+    """(id, name) of the active regions, by name: the agenda's region filter."""
+    return list(db.session.execute(
+        select(Region.id, Region.name).where(Region.active).order_by(Region.name, Region.id)).tuples())
 
 
 def trainings(filters: Filters, now: datetime | None = None) -> list[Item]:

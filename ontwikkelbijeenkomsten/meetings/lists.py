@@ -17,10 +17,10 @@ from ..core.db import utcnow
 from ..core.extensions import db
 from ..regions.models import ProgrammePeriod
 from . import services
-from .labels import registration_state_label
 from ..core.sectors import sector_label
 from .models import (
     OPEN_MEETING_STATES,
+    REGISTRATION_STATES,
     Attendance,
     Evaluation,
     Registration,
@@ -116,7 +116,7 @@ def csv_rows(found: ParticipantList, *, with_email: bool) -> list[list[str]]:
         rows.append([_cell(value) for value in [
             registration.name, *([registration.email] if with_email else []), registration.organisation,
             sector_label(registration.sector), registration.function, registration.needs,
-            registration_state_label(registration.state), position or "",
+            REGISTRATION_STATES.label(registration.state), position or "",
             format_datetime(registration.created_at, "d-M-y HH:mm"),
             *[("" if part.starts_at > now or registration.state is RegistrationState.WAITING
                else _("yes") if part.id in attended else _("no")) for part in parts],

@@ -194,6 +194,11 @@ class Meeting(db.Model):
         lead = self.lead
         return sorted([lead, *lead.parts], key=lambda s: s.starts_at)
 
+    def raise_sequence(self) -> None:
+        """The one place the calendar SEQUENCE goes up: an invite about a change (or a CANCEL)
+        must outrank the invites sent before it, or calendars ignore it."""
+        self.sequence += 1
+
 
 def calendar_entry(meeting) -> CalendarEntry:
     """A meeting, or the snapshot of one that a queued mail holds, as a calendar sees it."""

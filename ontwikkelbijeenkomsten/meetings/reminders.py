@@ -2,7 +2,7 @@
 
 Run from cron (`flask mail reminders`). A session is reminded once: the run claims it with a
 row lock (SKIP LOCKED, so parallel runs share the work) and marks it in the transaction that
-queues its mails.
+queues its mails (the caller's unit of work).
 """
 from __future__ import annotations
 
@@ -49,7 +49,6 @@ def send_reminders(now: datetime | None = None, progress: Callable[[int, int], N
             queued += 1
         if progress:
             progress(done, len(meetings))
-    db.session.commit()
     return queued
 
 

@@ -23,11 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..core import audit
 from ..core.db import utcnow
-from ..core.rules import RuleViolation, rolled_back
 from ..core.extensions import db
+from ..core.locking import lock
+from ..core.rules import RuleViolation
 from . import mails
 from .models import (
     OPEN_MEETING_STATES,
+    REGISTRATION_STATES,
     Attendance,
     Evaluation,
     Registration,
@@ -60,9 +62,6 @@ class AlreadyRegistered(Exception):
     def __init__(self, registration: Registration):
         super().__init__(registration.email)
         self.registration = registration
-
-
-_rolled_back = rolled_back(AlreadyRegistered)
 
 
 # ---- what a session offers ---------------------------------------------------------------------
@@ -125,10 +124,7 @@ def sector_mix(lead: Meeting) -> dict[Sector, int]:
 
 def _lock(meeting: Meeting) -> Meeting:
     """Lock the lead's row: changes of places and of the waiting list then take turns."""
-    lead = meeting.lead
-    db.session.execute(select(Meeting.id).where(Meeting.id == lead.id).with_for_update())
-    db.session.refresh(lead)
-    return lead
+    return lock(meeting.lead)
 
 
 def _active_with_email(lead: Meeting, email: str) -> Registration | None:
@@ -157,7 +153,6 @@ def _free_place(lead: Meeting) -> None:
 
 
 # ---- registering -------------------------------------------------------------------------------
-@_rolled_back
 def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = None) -> Registration:
     """A place while places last, else a spot on the waiting list (if the session has one).
 
@@ -188,11 +183,10 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
         organisation=applicant.organisation.strip(), sector=applicant.sector, function=applicant.function.strip(),
         needs=applicant.needs.strip(), locale=applicant.locale, consent_at=utcnow(),
     )
-    db.session.add(registration)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a savepoint: a clash undoes only this row
+            db.session.add(registration)
     except IntegrityError:  # the same address registered at the same moment
-        db.session.rollback()
         raise AlreadyRegistered(_active_with_email(lead, email)) from None
     if actor is not None:
         audit.record("registration.added", lead, actor=actor, registration_id=registration.id,
@@ -201,7 +195,6 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
         _invite(registration, "confirmed")
     else:
         mails.tell_registration(registration, "waiting")
-    db.session.commit()
     return registration
 
 
@@ -211,7 +204,6 @@ def resend_confirmation(registration: Registration) -> None:
     if kind is None:
         return
     mails.tell_registration(registration, kind)
-    db.session.commit()
 
 
 def waiting_position(registration: Registration) -> int | None:
@@ -233,11 +225,11 @@ def _fill_places(lead: Meeting, actor: User | None) -> list[Registration]:
             .order_by(Registration.id).limit(1))
         if first is None:
             break
-        first.state = RegistrationState.CONFIRMED
+        REGISTRATION_STATES.move(first, RegistrationState.CONFIRMED, actor=actor,
+                                 actor_label=None if actor else "system", action="promoted", audit_subject=lead,
+                                 registration_id=first.id, name=first.name)
         lead.confirmed_count += 1
         db.session.flush()
-        audit.record("registration.promoted", lead, actor=actor, actor_label=None if actor else "system",
-                     registration_id=first.id, name=first.name)
         _invite(first, "promoted")
         promoted.append(first)
     return promoted
@@ -253,7 +245,7 @@ def _raise_sequence(lead: Meeting) -> None:
     must outrank that CANCEL, or calendars ignore it; higher numbers harm no one else."""
     for part in lead.all_parts:
         if part.state is not MeetingState.CANCELLED:
-            part.sequence += 1
+            part.raise_sequence()
 
 
 def _invite(registration: Registration, kind: str) -> None:
@@ -266,14 +258,17 @@ def _invite(registration: Registration, kind: str) -> None:
     mails.tell_registration(registration, kind)
 
 
-def _cancel(registration: Registration, actor: User | None, reason=None) -> list[Registration]:
-    """Cancel in the caller's transaction (lead locked); returns who got the freed place."""
+def _cancel(registration: Registration, actor: User | None, action: str, reason=None,
+            **details) -> list[Registration]:
+    """Cancel (the lead is locked), audited as `registration.<action>`; returns who got the
+    freed place."""
     lead = registration.meeting
     had_place = registration.state is RegistrationState.CONFIRMED
     if had_place:
         _raise_sequence(lead)
     mails.tell_registration(registration, "cancelled", reason=reason)
-    registration.state = RegistrationState.CANCELLED
+    REGISTRATION_STATES.move(registration, RegistrationState.CANCELLED, actor=actor, action=action,
+                             audit_subject=lead, registration_id=registration.id, name=registration.name, **details)
     registration.cancelled_at = utcnow()
     if not had_place:
         return []
@@ -283,24 +278,17 @@ def _cancel(registration: Registration, actor: User | None, reason=None) -> list
     return _fill_places(lead, actor)
 
 
-@_rolled_back
 def cancel_registration(registration: Registration, *, actor: User | None = None, reason=None) -> list[Registration]:
     """The participant (through their link) or a coordinator cancels; the place goes to the
     first on the waiting list. Cancelling twice changes nothing. Returns who was promoted."""
     lead = _lock(registration.meeting)
     db.session.refresh(registration)
     if registration.state is RegistrationState.CANCELLED:
-        db.session.rollback()
         return []
     _check_changeable(lead)
-    promoted = _cancel(registration, actor, reason)
-    audit.record("registration.cancelled", lead, actor=actor, actor_label=None if actor else "participant",
-                 registration_id=registration.id, name=registration.name)
-    db.session.commit()
-    return promoted
+    return _cancel(registration, actor, "cancelled", reason, actor_label=None if actor else "participant")
 
 
-@_rolled_back
 def promote(registration: Registration, actor: User) -> bool:
     """Give a waiting person a place by hand; when the session is full its capacity grows by
     one for them. Returns whether the capacity was raised."""
@@ -312,23 +300,20 @@ def promote(registration: Registration, actor: User) -> bool:
     raised = is_full(lead)
     if raised:
         lead.capacity += 1
-    registration.state = RegistrationState.CONFIRMED
+    REGISTRATION_STATES.move(registration, RegistrationState.CONFIRMED, actor=actor, action="promoted",
+                             audit_subject=lead, registration_id=registration.id, name=registration.name,
+                             capacity_raised=raised)
     lead.confirmed_count += 1
-    audit.record("registration.promoted", lead, actor=actor, registration_id=registration.id,
-                 name=registration.name, capacity_raised=raised)
     _invite(registration, "promoted")
-    db.session.commit()
     return raised
 
 
-@_rolled_back
 def move(registration: Registration, target: Meeting, actor: User) -> Registration:
     """Move someone to another session: their place here goes to the waiting list, there they
     get a place or, when it is full, a spot on its waiting list. Returns the new registration."""
     target = target.lead
-    for meeting in sorted({registration.meeting, target}, key=lambda s: s.id):  # one order: no deadlock
-        lead = _lock(meeting)
     lead = registration.meeting
+    lock(lead, target)
     if target.id == lead.id:
         raise RuleViolation("target", _l("Choose another session."))
     db.session.refresh(registration)
@@ -339,28 +324,19 @@ def move(registration: Registration, target: Meeting, actor: User) -> Registrati
         raise RuleViolation("target", reason)
     if _active_with_email(target, registration.email) is not None:
         raise RuleViolation("target", _l("This person is already registered for that session."))
-    _cancel(registration, actor, reason=_l("You have been moved to %(title)s.", title=target.title))
-    audit.record("registration.moved", lead, actor=actor, registration_id=registration.id,
-                 name=registration.name, to_meeting_id=target.id)
+    _cancel(registration, actor, "moved", _l("You have been moved to %(title)s.", title=target.title),
+            to_meeting_id=target.id)
     moved = Applicant(registration.name, registration.email, registration.sector, registration.organisation,
                       registration.function, registration.needs, registration.locale)
     return register(target, moved, actor=actor)
 
 
-@_rolled_back
 def set_capacity(meeting: Meeting, capacity: int | None, waiting_list: bool, actor: User) -> list[Registration]:
     """Change the number of places (None: no limit) and whether a waiting list is kept.
 
     Lowering below the confirmed participants is refused: nobody loses a confirmed place
     silently. Raising it gives the new places to the waiting list. Returns who was promoted.
     """
-    promoted = apply_capacity(meeting, capacity, waiting_list, actor)
-    db.session.commit()
-    return promoted
-
-
-def apply_capacity(meeting: Meeting, capacity: int | None, waiting_list: bool, actor: User) -> list[Registration]:
-    """set_capacity in the caller's transaction (which rolls back when this raises)."""
     lead = _lock(meeting)
     if capacity is not None and capacity < lead.confirmed_count:
         raise RuleViolation("capacity", _l(
@@ -375,7 +351,6 @@ def apply_capacity(meeting: Meeting, capacity: int | None, waiting_list: bool, a
 
 
 # ---- after the session -------------------------------------------------------------------------
-@_rolled_back
 def mark_attendance(meeting: Meeting, present: set[int], actor: User) -> int:
     """Record who was present at this session (one part of a series), once it has begun.
 
@@ -401,12 +376,14 @@ def mark_attendance(meeting: Meeting, present: set[int], actor: User) -> int:
     attended = set(db.session.scalars(select(Attendance.registration_id).join(Registration).where(
         Registration.meeting_id == lead.id)))
     for registration in people:
-        registration.state = RegistrationState.ATTENDED if registration.id in attended else RegistrationState.CONFIRMED
+        state = RegistrationState.ATTENDED if registration.id in attended else RegistrationState.CONFIRMED
+        if registration.state is not state:
+            REGISTRATION_STATES.move(registration, state, actor=actor, audit_subject=lead,
+                                     action=None if registration.id in attended else "attendance_removed",
+                                     registration_id=registration.id, name=registration.name)
     audit.record("session.attendance", lead, actor=actor, meeting_id=meeting.id,
                  present=len(present & {r.id for r in people}), registered=len(people))
-    queued = _request_evaluations(lead, people) if _series_over(lead) else 0
-    db.session.commit()
-    return queued
+    return _request_evaluations(lead, people) if _series_over(lead) else 0
 
 
 def request_due_evaluations(now: datetime | None = None) -> int:
@@ -421,7 +398,6 @@ def request_due_evaluations(now: datetime | None = None) -> int:
         if _series_over(lead, now):
             people = [r for r in lead.registrations if r.state is RegistrationState.ATTENDED]
             queued += _request_evaluations(lead, people)
-    db.session.commit()
     return queued
 
 
@@ -447,7 +423,6 @@ class Answers:
     to_improve: str = ""
 
 
-@_rolled_back
 def evaluate(registration: Registration, answers: Answers) -> Evaluation:
     """An attendee's evaluation; one per registration."""
     if registration.state is not RegistrationState.ATTENDED:
@@ -456,12 +431,12 @@ def evaluate(registration: Registration, answers: Answers) -> Evaluation:
         raise RuleViolation("score", _l("You have already evaluated this session. Thank you!"))
     if not 1 <= answers.score <= 5:
         raise RuleViolation("score", _l("Choose a score from 1 to 5."))
-    evaluation = Evaluation(registration=registration, meeting_id=registration.meeting_id, score=answers.score,
-                            went_well=answers.went_well.strip(), to_improve=answers.to_improve.strip())
-    db.session.add(evaluation)
     try:
-        db.session.commit()
-    except IntegrityError:  # a double submit
-        db.session.rollback()
+        with db.session.begin_nested():  # a savepoint: a double submit undoes only this row
+            evaluation = Evaluation(registration=registration, meeting_id=registration.meeting_id,
+                                    score=answers.score, went_well=answers.went_well.strip(),
+                                    to_improve=answers.to_improve.strip())
+            db.session.add(evaluation)
+    except IntegrityError:
         raise RuleViolation("score", _l("You have already evaluated this session. Thank you!")) from None
     return evaluation

@@ -5,7 +5,7 @@ the capacity and the registration window; the other parts point to it. Every par
 same experts; the unique index on active assignments per (expert, date, dagdeel) keeps an
 expert from being booked twice. Every problem with a draft is reported at once, as an
 `InvalidDraft` naming the fields. A change of time or place goes through
-`scheduling.services.apply_details` for each part, which raises the SEQUENCE and tells people.
+`changes.change_details` for each part, which raises the SEQUENCE and tells people.
 """
 from __future__ import annotations
 
@@ -27,13 +27,12 @@ from ..core.i18n import dagdeel_label, long_date
 from ..core.models import Theme
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, local_to_utc
-from ..experts.availability import live_assignment
+from .bookings import live_assignment
 from ..experts.models import Availability
 from ..core.extensions import db
 from ..regions.models import Region
-from ..scheduling import services as scheduling
-from ..scheduling.candidates import has_started
-from . import mails, services
+from . import changes, services
+from .changes import Details, has_started, local_times
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
     OPEN_MEETING_STATES,
@@ -95,8 +94,7 @@ class InvalidDraft(RuleViolation):
     field is named `parts-<index in draft.parts>-<date|dagdeel|starts|ends>`."""
 
     def __init__(self, problems: list[RuleViolation]):
-        super().__init__(problems[0].field, problems[0].message)
-        self.problems = problems
+        super().__init__(problems[0].field, problems[0].message, problems=problems)
 
 
 # ---- checking a draft --------------------------------------------------------------------------
@@ -188,7 +186,6 @@ def _taken(experts: list[User], parts: list[Part]) -> list[RuleViolation]:
 
 def _refuse(problems: list[RuleViolation]) -> None:
     if problems:
-        db.session.rollback()
         raise InvalidDraft(problems)
 
 
@@ -207,6 +204,22 @@ def create_training(draft: TrainingDraft, actor: User) -> Meeting:
     _refuse(problems + _part_problems(draft.parts, utcnow()) + expert_problems)
     _refuse(_taken(experts, draft.parts))
     themes = list(db.session.scalars(select(Theme).where(Theme.id.in_(set(draft.theme_ids)))))
+    try:
+        with db.session.begin_nested():  # a savepoint: a clash undoes only the new training
+            lead = _add_parts(draft, themes, experts)
+    except IntegrityError:  # an expert's slot was booked at the same moment
+        raise InvalidDraft(_taken(experts, draft.parts) or [RuleViolation("expert_ids", _l(
+            "An expert has just been booked for another session in one of these dagdelen. Try again."))]) from None
+    audit.record("training.created", lead, actor=actor, title=lead.title, parts=len(draft.parts),
+                 experts=[e.name for e in experts], capacity=lead.capacity)
+    for meeting in lead.all_parts:
+        for assignment in meeting.experts:
+            changes.tell_assigned(assignment)
+    return lead
+
+
+def _add_parts(draft: TrainingDraft, themes: list[Theme], experts: list[User]) -> Meeting:
+    """The meetings of the training, each with its experts; returns the lead."""
     lead = None
     for part in sorted(draft.parts, key=lambda p: p.starts_at):
         meeting = Meeting(
@@ -223,19 +236,6 @@ def create_training(draft: TrainingDraft, actor: User) -> Meeting:
             lead = meeting
         meeting.experts = [MeetingExpert(expert=e, date=part.date, dagdeel=part.dagdeel) for e in experts]
         db.session.add(meeting)
-    try:
-        db.session.flush()
-    except IntegrityError:  # an expert's slot was booked at the same moment
-        db.session.rollback()
-        raise InvalidDraft(_taken(_experts(draft.expert_ids)[0], draft.parts) or [RuleViolation("expert_ids", _l(
-            "An expert has just been booked for another session in one of these dagdelen. Try again."))]) from None
-    audit.record("training.created", lead, actor=actor, title=lead.title, parts=len(draft.parts),
-                 experts=[e.name for e in experts], capacity=lead.capacity)
-    for meeting in lead.all_parts:
-        for assignment in meeting.experts:
-            mails.tell(meeting, mails.expert_person(assignment), "session_assigned",
-                       _l("New assignment: %(title)s", title=meeting.title), "scheduling/session_assigned", "REQUEST")
-    db.session.commit()
     return lead
 
 
@@ -277,7 +277,7 @@ def update_training(lead: Meeting, draft: TrainingDraft, actor: User) -> bool:
     `draft.parts` name existing parts by their date and dagdeel, with new times; parts left out
     keep theirs. Moving, adding or cancelling a part and changing its experts happen on the
     part's own page (scheduling), so `draft.expert_ids` is not used here. A capacity below the
-    confirmed participants is refused (sessions.services.set_capacity).
+    confirmed participants is refused (services.set_capacity).
 
     Every rule is checked before anything is written; then the training's own fields, its
     capacity and each part whose text, time or place differs (as change_details does it) are
@@ -303,24 +303,19 @@ def update_training(lead: Meeting, draft: TrainingDraft, actor: User) -> bool:
         part.target_groups, part.region_id, part.themes = draft.target_groups.strip(), draft.region_id, list(themes)
     lead.registration_opens_at, lead.registration_closes_at = draft.registration_opens_at, draft.registration_closes_at
     told = False
-    try:
-        if capacity_changes:
-            services.apply_capacity(lead, draft.capacity, draft.waiting_list, actor)
-        for moment, part in current.items():
-            new = changed.get(moment) or _as_part(part)
-            details = scheduling.Details(title=draft.title, description=draft.description, location=draft.location,
-                                         online_url=draft.online_url, starts=new.starts, ends=new.ends)
-            if _differs(part, details):
-                told = scheduling.apply_details(part, details, actor) or told
-    except RuleViolation:
-        db.session.rollback()
-        raise
-    db.session.commit()
+    if capacity_changes:
+        services.set_capacity(lead, draft.capacity, draft.waiting_list, actor)
+    for moment, part in current.items():
+        new = changed.get(moment) or _as_part(part)
+        details = Details(title=draft.title, description=draft.description, location=draft.location,
+                          online_url=draft.online_url, starts=new.starts, ends=new.ends)
+        if _differs(part, details):
+            told = changes.change_details(part, details, actor) or told
     return told
 
 
 def _as_part(meeting: Meeting) -> Part:
-    return Part(meeting.date, meeting.dagdeel, *scheduling.local_times(meeting))
+    return Part(meeting.date, meeting.dagdeel, *local_times(meeting))
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -330,7 +325,7 @@ def _iso(moment: datetime | None) -> str | None:
 def _differs(part: Meeting, details) -> bool:
     return (details.title.strip(), details.description.strip(), details.location.strip(),
             details.online_url.strip(), details.starts, details.ends) != (
-        part.title, part.description, part.location, part.online_url, *scheduling.local_times(part))
+        part.title, part.description, part.location, part.online_url, *local_times(part))
 
 
 # ---- the coordinators' list --------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Batch scheduling of a programme period: read the open requests and the experts' free slots,
-solve exactly (see solver.py), preview, and write every booking in one transaction."""
+solve exactly (see solver.py), preview, and write every booking in the caller's transaction."""
 from __future__ import annotations
 
 import hashlib
@@ -98,7 +98,8 @@ def confirm(
 
     The requests are locked, so nobody books them meanwhile; a single booking that takes one
     of the planned expert slots at the same moment makes the unique index refuse the whole
-    write, after which the plan is solved again (at most ATTEMPTS times).
+    write (a savepoint undoes it), after which the plan is solved again (at most ATTEMPTS
+    times; then the IntegrityError goes to the caller).
     """
     for attempt in range(1, ATTEMPTS + 1):
         progress("read")
@@ -107,13 +108,12 @@ def confirm(
         result = _preview(period, solve(problem, progress), requests)
         progress("write")
         try:
-            _write(result, problem, actor, on_booking)
+            with db.session.begin_nested():
+                _write(result, problem, actor, on_booking)
         except IntegrityError:
-            db.session.rollback()
             if attempt == ATTEMPTS:
                 raise
             continue
-        db.session.commit()
         return Result(result, changed=seen is not None and seen != result.fingerprint)
     raise AssertionError("unreachable")
 
@@ -123,14 +123,9 @@ def _write(result: Preview, problem: Problem, actor: User | None, on_booking: Ca
     plan, requests = result.plan, result.requests
     themes = {supply.expert_id: supply.themes for supply in problem.supplies}
     experts = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(result.experts))))}
-    meetings = []
-    for booking in plan.bookings:
-        request, expert = requests[booking.request_id], experts[booking.expert_id]
-        meetings.append((services.add_booking(request, expert, booking.moment, themes[expert.id]), expert))
-    db.session.flush()
-    for done, (meeting, expert) in enumerate(meetings, start=1):
-        services.announce_booking(meeting, expert, actor)
-        on_booking(done, len(meetings))
+    services.add_bookings([
+        services.NewBooking(requests[b.request_id], experts[b.expert_id], b.moment, themes[b.expert_id])
+        for b in plan.bookings], actor, on_booking)
     booked = Counter(b.request_id for b in plan.bookings)
     taken = active_meetings(booked)
     for request_id in booked:

@@ -11,19 +11,16 @@ from sqlalchemy import func, select
 from ..accounts.models import Role, User
 from ..core.db import utcnow
 from ..core.time import Dagdeel, to_local
-from ..experts.availability import live_assignment, slot_is_booked
+from ..meetings.bookings import live_assignment, slot_is_booked
 from ..experts.models import Availability, ExpertProfile, expert_regions, expert_themes
 from ..core.extensions import db
 from ..requests.models import Request
+from ..meetings.changes import has_started
 from ..meetings.models import Meeting, MeetingExpert, MeetingKind, MeetingState
 from .solver import Demand, Moment, Supply
 
 #: The rank of a day in the region's preferred period: after its separately named moments.
 PERIOD_RANK = 7
-
-
-def has_started(moment: Moment, now: datetime | None = None) -> bool:
-    return moment[1].bounds(moment[0])[0] <= (now or utcnow())
 
 
 def request_moments(request: Request, taken: Iterable[Moment] = (), now: datetime | None = None) -> dict[Moment, int]:

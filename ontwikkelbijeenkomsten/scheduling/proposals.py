@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..accounts.models import User
 from ..core.time import Dagdeel
-from ..experts.availability import live_assignment
+from ..meetings.bookings import live_assignment
 from ..core.extensions import db
 from ..requests.models import Request
 from ..meetings.models import MeetingExpert

@@ -6,31 +6,18 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from ontwikkelbijeenkomsten.accounts.models import User
-from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.meetings.models import ACTIVE_ASSIGNMENT_STATES, Meeting, MeetingExpert
+from ontwikkelbijeenkomsten.meetings.models import Meeting
+from ontwikkelbijeenkomsten.meetings.queries import is_assigned, series_of
 
 
 def series_or_404(meeting_id: int) -> Meeting:
-    """The session with its lead and every part of the series loaded (two queries)."""
-    found = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(
-        joinedload(Meeting.region), joinedload(Meeting.series).selectinload(Meeting.parts),
-        selectinload(Meeting.parts)))
+    """The session with its lead and every part of the series loaded."""
+    found = series_of(meeting_id)
     if found is None:
         abort(404)
     return found
-
-
-def is_assigned(user: User, meeting: Meeting) -> bool:
-    """Has `user` an active assignment on a part of the series `session` belongs to?"""
-    lead = meeting.lead
-    return db.session.scalar(
-        select(MeetingExpert.id).join(Meeting, MeetingExpert.meeting_id == Meeting.id).where(
-            MeetingExpert.expert_id == user.id, MeetingExpert.state.in_(ACTIVE_ASSIGNMENT_STATES),
-            or_(Meeting.id == lead.id, Meeting.series_id == lead.id)).limit(1)) is not None
 
 
 def may_see_list(user: User, meeting: Meeting) -> bool:

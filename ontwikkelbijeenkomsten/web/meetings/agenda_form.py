@@ -6,13 +6,10 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import SelectField
 
-from ontwikkelbijeenkomsten.core.models import Theme
-from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.meetings.agenda import Filters, month_label
-from ontwikkelbijeenkomsten.regions.models import Region
+from ontwikkelbijeenkomsten.core.themes import theme_choices
+from ontwikkelbijeenkomsten.meetings.agenda import Filters, month_label, region_choices
 from ontwikkelbijeenkomsten.web.forms import in_choices
 
 
@@ -34,12 +31,8 @@ class AgendaForm(FlaskForm):
                         validators=[in_choices(_l("Choose a month from the list."))])
 
     def configure(self, months: list[date]) -> AgendaForm:
-        self.theme.choices = [("", _("All themes"))] + [
-            (str(id_), name) for id_, name in db.session.execute(
-                select(Theme.id, Theme.name).where(Theme.active).order_by(Theme.position, Theme.id))]
-        self.region.choices = [("", _("All regions"))] + [
-            (str(id_), name) for id_, name in db.session.execute(
-                select(Region.id, Region.name).where(Region.active).order_by(Region.name, Region.id))]
+        self.theme.choices = [("", _("All themes"))] + [(str(id_), name) for id_, name in theme_choices()]
+        self.region.choices = [("", _("All regions"))] + [(str(id_), name) for id_, name in region_choices()]
         self.month.choices = [("", _("All months"))] + [(m.strftime("%Y-%m"), month_label(m)) for m in months]
         return self
 

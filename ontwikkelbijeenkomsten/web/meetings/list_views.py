@@ -3,8 +3,8 @@ printable presence list, attendance, the coordinators' changes to the list, and 
 the evaluations.
 
 A page about a part of a series shows the list of the series (held by its lead); attendance is
-marked per part, for the part in the address. Views parse input, call sessions.services (which
-commits and audits) and say what happened.
+marked per part, for the part in the address. Views parse input, call meetings.services in one
+unit of work and say what happened.
 """
 from __future__ import annotations
 
@@ -21,12 +21,11 @@ from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.core.i18n import clock, long_date
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.web.regions.views import period_choice
-from ontwikkelbijeenkomsten.meetings import lists, services
+from ontwikkelbijeenkomsten.meetings import lists, queries, services
 from ontwikkelbijeenkomsten.web.meetings.access import list_page, series_or_404
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
-from ontwikkelbijeenkomsten.meetings.labels import registration_state_label
 from ontwikkelbijeenkomsten.core.sectors import sector_label
 from ontwikkelbijeenkomsten.web.meetings.list_forms import (
     AddForm,
@@ -36,6 +35,7 @@ from ontwikkelbijeenkomsten.web.meetings.list_forms import (
     MoveForm,
 )
 from ontwikkelbijeenkomsten.meetings.models import (
+    REGISTRATION_STATES,
     Registration,
     RegistrationState,
     Meeting,
@@ -49,7 +49,7 @@ EVALUATIONS_URL = "/coordinatie/evaluaties"
 
 
 def _registration_or_404(meeting: Meeting, registration_id: int) -> Registration:
-    found = db.session.get(Registration, registration_id)
+    found = queries.find_registration(registration_id)
     if found is None or found.meeting_id != meeting.lead.id:
         abort(404)
     return found
@@ -104,7 +104,7 @@ def _page(meeting: Meeting, *, failed=None, key: str | None = None):
     return render_template(
         "meetings/lists/participants.html", found=found, lead=lead, forms=forms, failed=failed, closed=closed,
         full=services.is_full(lead), sectors=[(sector_label(s), n) for s, n in found.sectors.items()],
-        sector_label=sector_label, state_label=registration_state_label,
+        sector_label=sector_label,
     )
 
 
@@ -119,7 +119,8 @@ def _action(meeting: Meeting, key: str, form, run, *, inline: bool = False):
     was typed stays); other rules are flashed."""
     if form.validate_on_submit():
         try:
-            message = run(form)
+            with unit_of_work():
+                message = run(form)
         except RuleViolation as exc:
             if not inline and exc.field not in form._fields:
                 return _back(meeting, exc.message, "warning")
@@ -182,7 +183,8 @@ def attendance(meeting: Meeting):
     if not form.validate_on_submit():
         abort(400)
     try:
-        queued = services.mark_attendance(meeting, form.present_ids, acting_user())
+        with unit_of_work():
+            queued = services.mark_attendance(meeting, form.present_ids, acting_user())
     except RuleViolation as exc:
         return _back(meeting, exc.message, "warning")
     return _back(meeting, _("Attendance has been saved.") + " " + ngettext(
@@ -202,7 +204,7 @@ def add_participant(meeting_id: int):
         except services.AlreadyRegistered as exc:
             raise RuleViolation("email", _(
                 "%(email)s is already on the list of this session (%(state)s).", email=exc.registration.email,
-                state=registration_state_label(exc.registration.state).lower())) from None
+                state=REGISTRATION_STATES.label(exc.registration.state).lower())) from None
         if added.state is RegistrationState.CONFIRMED:
             return _("%(name)s has been added and has a place. They get a confirmation by e-mail.", name=added.name)
         return _("The session is full, so %(name)s is on the waiting list, as number %(position)d. They get an "
@@ -234,7 +236,8 @@ def promote_participant(meeting_id: int, registration_id: int):
     meeting = series_or_404(meeting_id)
     registration = _registration_or_404(meeting, registration_id)
     try:
-        raised = services.promote(registration, acting_user())
+        with unit_of_work():
+            raised = services.promote(registration, acting_user())
     except RuleViolation as exc:
         return _back(meeting, exc.message, "warning")
     message = _("%(name)s now has a place and gets an e-mail about it.", name=registration.name)
@@ -254,7 +257,7 @@ def move_participant(meeting_id: int, registration_id: int):
     form.target.choices = _move_choices(meeting.lead)
 
     def run(form: MoveForm):
-        target = db.get_or_404(Meeting, form.target_id)
+        target = queries.find_meeting(form.target_id) or abort(404)
         moved = services.move(registration, target, acting_user())
         where = {"name": moved.name, "title": target.title, "date": long_date(target.date)}
         if moved.state is RegistrationState.CONFIRMED:

@@ -23,20 +23,20 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ontwikkelbijeenkomsten.web.forms import in_choices, strip_filter
+from ontwikkelbijeenkomsten.web.forms import field_error, in_choices, strip_filter
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.tokens import InvalidToken, make_token, read_token
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import absolute_url, private_page
 from ontwikkelbijeenkomsten.mail.calendar import download
 from ontwikkelbijeenkomsten.web.experts.availability_forms import weekday_names
-from ontwikkelbijeenkomsten.core.extensions import db, limiter
+from ontwikkelbijeenkomsten.core.extensions import limiter
 from ontwikkelbijeenkomsten.meetings import agenda as listing
 from ontwikkelbijeenkomsten.web.meetings.agenda_form import AgendaForm
-from ontwikkelbijeenkomsten.meetings import links, services
+from ontwikkelbijeenkomsten.meetings import links, queries, services
 from ontwikkelbijeenkomsten.meetings.calendar_links import calendar_links
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
 from ontwikkelbijeenkomsten.web.meetings.forms import RegistrationForm
-from ontwikkelbijeenkomsten.meetings.labels import registration_state_label
 from ontwikkelbijeenkomsten.core.sectors import sector_label
 from ontwikkelbijeenkomsten.meetings.models import (
     calendar_entry,
@@ -80,7 +80,7 @@ def agenda():
 
 # ---- a session's page and registering -----------------------------------------------------------
 def _open_training(meeting_id: int) -> Meeting:
-    found = db.session.get(Meeting, meeting_id)
+    found = queries.find_meeting(meeting_id)
     if found is None or found.kind is not MeetingKind.OPEN_TRAINING:
         abort(404)
     return found
@@ -120,11 +120,12 @@ def _register(lead: Meeting, action: str):
     already = None
     if form.validate_on_submit():
         try:
-            registration = services.register(lead, form.applicant())
+            with unit_of_work():
+                registration = services.register(lead, form.applicant())
         except services.AlreadyRegistered as exc:
             already = exc.registration
         except RuleViolation as exc:
-            (form[exc.field].errors if exc.field in form else form.form_errors).append(exc.message)
+            field_error(form, exc)
         else:
             if registration.state is RegistrationState.WAITING:
                 flash(_("The session is full. You are on the waiting list (position %(position)s). We have sent you "
@@ -181,11 +182,12 @@ def resend_confirmation():
         found = read_token(RESEND_PURPOSE, request.form.get("registration", ""), max_age=RESEND_MAX_AGE)
     except InvalidToken:
         abort(404)
-    registration = db.session.get(Registration, found) if isinstance(found, int) else None
+    registration = queries.find_registration(found) if isinstance(found, int) else None
     if registration is None:
         abort(404)
     if registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING):
-        services.resend_confirmation(registration)
+        with unit_of_work():
+            services.resend_confirmation(registration)
         flash(_("We have sent your confirmation again to %(email)s.", email=registration.email), "success")
     else:
         flash(_("This registration has been cancelled, so there is no confirmation to send. You can register "
@@ -240,7 +242,6 @@ def _registration_page(registration: Registration, token: str, form: CancelForm)
     return private_page(make_response(render_template(
         "meetings/public/registration.html", registration=registration, lead=lead, parts=lead.all_parts,
         token=token, form=form, position=services.waiting_position(registration),
-        state_label=registration_state_label(registration.state),
         cancellable=cancellable and not begun, begun=begun, meeting_url=_meeting_url(lead),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
                            absolute_url("meetings.registration", token=token))
@@ -266,7 +267,8 @@ def cancel_registration(token: str):
         return _registration_page(found, token, form)
     had_place = found.state is RegistrationState.CONFIRMED
     try:
-        promoted = services.cancel_registration(found)
+        with unit_of_work():
+            promoted = services.cancel_registration(found)
     except RuleViolation as exc:
         flash(exc.message, "warning")
         return redirect(here)
@@ -313,9 +315,10 @@ def evaluation(token: str):
     if _evaluable(found) and form.validate_on_submit():
         answers = services.Answers(int(form.score.data), form.went_well.data or "", form.to_improve.data or "")
         try:
-            services.evaluate(found, answers)
+            with unit_of_work():
+                services.evaluate(found, answers)
         except RuleViolation as exc:
-            form.score.errors.append(exc.message)
+            field_error(form, exc)
         else:
             flash(_("Thank you for your evaluation!"), "success")
             return redirect(url_for("meetings.evaluation", token=token))

@@ -1,26 +1,24 @@
 """The coordinators' open trainings: the list, a new training, and changing one.
 
-The pages parse input and call sessions.trainings, which checks every rule and reports all
-problems of a form at once; each is shown at its field.
+The pages parse input and call meetings.trainings in one unit of work; it checks every rule
+and reports all problems of a form at once, each shown at its field.
 """
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
-from ontwikkelbijeenkomsten.accounts.models import Role, User
-from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.themes import theme_choices
 from ontwikkelbijeenkomsten.core.time import to_local
-from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.regions.models import Region
-from ontwikkelbijeenkomsten.scheduling.services import local_times
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.regions.queries import region_choices
 from ontwikkelbijeenkomsten.meetings import trainings
+from ontwikkelbijeenkomsten.meetings.changes import local_times
+from ontwikkelbijeenkomsten.meetings.queries import expert_choices, training_with_experts
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
-from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert, MeetingKind
+from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind
 from ontwikkelbijeenkomsten.web.meetings.training_forms import TrainingEditForm, TrainingForm
 
 TRAINING_URL = "/coordinatie/trainingen/<int(max=2147483647):meeting_id>"
@@ -35,13 +33,10 @@ def training_list():
 
 def _choices(lead: Meeting | None = None) -> dict:
     """Active themes (and those the training has), regions, and active experts to choose from."""
-    kept = [t.id for t in lead.themes] if lead else []
     return {
-        "themes": db.session.execute(select(Theme.id, Theme.name).where(or_(Theme.active, Theme.id.in_(kept)))
-                                     .order_by(Theme.position, Theme.name)).all(),
-        "regions": db.session.execute(select(Region.id, Region.name).order_by(Region.name)).all(),
-        "experts": db.session.execute(select(User.id, User.name).where(User.role == Role.EXPERT, User.active)
-                                      .order_by(User.name, User.id)).all(),
+        "themes": theme_choices(keep=[t.id for t in lead.themes] if lead else []),
+        "regions": region_choices(),
+        "experts": expert_choices(),
     }
 
 
@@ -51,7 +46,7 @@ def _form_page(form: TrainingForm, lead: Meeting | None = None, **context):
 
 
 def _show_problems(form: TrainingForm, exc: RuleViolation) -> None:
-    for problem in getattr(exc, "problems", [exc]):
+    for problem in exc.problems:
         form.add_problem(problem)
 
 
@@ -61,7 +56,8 @@ def new_training():
     form = TrainingForm().configure(**_choices())
     if form.validate_on_submit():
         try:
-            lead = trainings.create_training(form.draft(), acting_user())
+            with unit_of_work():
+                lead = trainings.create_training(form.draft(), acting_user())
         except RuleViolation as exc:
             _show_problems(form, exc)
         else:
@@ -73,9 +69,7 @@ def new_training():
 
 
 def _training_or_404(meeting_id: int) -> Meeting:
-    found = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(
-        selectinload(Meeting.themes), selectinload(Meeting.parts).selectinload(Meeting.experts)
-        .joinedload(MeetingExpert.expert), selectinload(Meeting.experts).joinedload(MeetingExpert.expert)))
+    found = training_with_experts(meeting_id)
     if found is None or found.kind is not MeetingKind.OPEN_TRAINING:
         abort(404)
     return found
@@ -112,7 +106,8 @@ def edit_training(meeting_id: int):
     form = TrainingEditForm().configure(**_choices(lead))
     if form.validate_on_submit():
         try:
-            told = trainings.update_training(lead, form.draft(), acting_user())
+            with unit_of_work():
+                told = trainings.update_training(lead, form.draft(), acting_user())
         except RuleViolation as exc:
             if exc.field == "meeting":
                 flash(exc.message, "warning")

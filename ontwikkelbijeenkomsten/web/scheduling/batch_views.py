@@ -7,8 +7,8 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
-from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.regions.queries import find_period
 from ontwikkelbijeenkomsten.web.regions.views import period_choice
 from ontwikkelbijeenkomsten.scheduling import batch as planner
 from ontwikkelbijeenkomsten.web.scheduling.batch_forms import ConfirmForm
@@ -48,12 +48,13 @@ def batch_confirm():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    period = db.session.get(ProgrammePeriod, form.period_id.data) if form.period_id.data else None
+    period = find_period(form.period_id.data) if form.period_id.data else None
     if period is None:
         abort(404)
     target = url_for(".batch", period=period.id)
     try:
-        result = planner.confirm(period, acting_user(), seen=form.fingerprint.data or None)
+        with unit_of_work():
+            result = planner.confirm(period, acting_user(), seen=form.fingerprint.data or None)
     except IntegrityError:
         flash(_("Other bookings were made at the same moment, so nothing has been booked. "
                 "Look at the plan again and confirm once more."), "error")

@@ -11,20 +11,20 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
-from ontwikkelbijeenkomsten.accounts.models import Role, User
 from ontwikkelbijeenkomsten.core.i18n import clock, dagdeel_label, long_date
 from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.experts.availability import MAX_GRID_DAYS
-from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.meetings.bookings import MAX_GRID_DAYS
 from ontwikkelbijeenkomsten.web.requests.coordinator_views import REQUEST_URL, request_meetings
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
+from ontwikkelbijeenkomsten.requests.queries import find_request
+from ontwikkelbijeenkomsten.meetings import changes
 from ontwikkelbijeenkomsten.meetings.lists import waiting_count
-from ontwikkelbijeenkomsten.meetings.models import ACTIVE_ASSIGNMENT_STATES, Meeting, MeetingExpert
+from ontwikkelbijeenkomsten.meetings.models import ACTIVE_ASSIGNMENT_STATES, Meeting
+from ontwikkelbijeenkomsten.meetings.queries import expert_choices, meeting_with_people
 from ontwikkelbijeenkomsten.scheduling import services
 from ontwikkelbijeenkomsten.web.scheduling.blueprint import bp
 from ontwikkelbijeenkomsten.scheduling.candidates import request_moments
@@ -40,13 +40,6 @@ from ontwikkelbijeenkomsten.scheduling.proposals import Proposal, proposals
 
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
 MEETING_URL = "/coordinatie/bijeenkomsten/<int(max=2147483647):meeting_id>"
-
-
-def _experts() -> list[tuple[int, str]]:
-    """The active experts by name: whom a coordinator can book."""
-    return db.session.execute(
-        select(User.id, User.name).where(User.role == Role.EXPERT, User.active).order_by(User.name, User.id)
-    ).all()
 
 
 def _slot_text(day, dagdeel, expert: str) -> dict:
@@ -87,7 +80,7 @@ def _request_page(item: Request, *, proposal: ProposalForm | None = None, manual
         forms["proposal"].proposal.choices = [
             (slot_value(*p.moment, p.expert_id), _proposal_label(p)) for p in found.items
         ]
-        forms["manual"] = manual or ManualForm(prefix="manual", formdata=None, experts=_experts(), title=title)
+        forms["manual"] = manual or ManualForm(prefix="manual", formdata=None, experts=expert_choices(), title=title)
     return render_template(
         "scheduling/request.html", item=item, found=found, forms=forms, warnings=warnings,
         grid_url=_grid_url(item), **request_meetings(item),
@@ -119,10 +112,17 @@ def _booked(item: Request, booked: services.Booked):
     return redirect(url_for("requests.coordinator_detail", request_id=item.id))
 
 
+def _request_or_404(request_id: int) -> Request:
+    found = find_request(request_id)
+    if found is None:
+        abort(404)
+    return found
+
+
 @bp.route(REQUEST_URL + "/inplannen", methods=["GET", "POST"], endpoint="request")
 @coordinator_required
 def request_page(request_id: int):
-    item = db.get_or_404(Request, request_id)
+    item = _request_or_404(request_id)
     if request.method == "POST":
         return _book_proposal(item)
     if item.state not in (RequestState.GRANTED, RequestState.SCHEDULED):
@@ -137,7 +137,8 @@ def _book_proposal(item: Request):
     if form.validate_on_submit():
         day, dagdeel, expert_id = form.slot
         try:
-            booked = services.book(item, expert_id, day, dagdeel, acting_user(), title=form.title.data)
+            with unit_of_work():
+                booked = services.book(item, expert_id, day, dagdeel, acting_user(), title=form.title.data)
         except services.NeedsConfirmation as exc:
             form.proposal.errors.append(_(
                 "This proposal does not fit (any more): %(warnings)s Choose another proposal, or book this "
@@ -156,14 +157,15 @@ def _book_proposal(item: Request):
 @bp.post(REQUEST_URL + "/inplannen/handmatig", endpoint="book_manual")
 @coordinator_required
 def book_manual(request_id: int):
-    item = db.get_or_404(Request, request_id)
-    form = ManualForm(prefix="manual", experts=_experts())
+    item = _request_or_404(request_id)
+    form = ManualForm(prefix="manual", experts=expert_choices())
     warnings = []
     if form.validate_on_submit():
         day, dagdeel, expert_id = form.slot
         try:
-            booked = services.book(item, expert_id, day, dagdeel, acting_user(), title=form.title.data,
-                                   confirmed=form.confirmed_slot)
+            with unit_of_work():
+                booked = services.book(item, expert_id, day, dagdeel, acting_user(), title=form.title.data,
+                                       confirmed=form.confirmed_slot)
         except services.NeedsConfirmation as exc:
             form.needs_confirmation()
             warnings = exc.warnings
@@ -180,12 +182,7 @@ def book_manual(request_id: int):
 
 # ---- one session -------------------------------------------------------------------------------
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    found = db.session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id).options(
-            joinedload(Meeting.request), joinedload(Meeting.region), selectinload(Meeting.themes),
-            selectinload(Meeting.experts).joinedload(MeetingExpert.expert),
-        )
-    )
+    found = meeting_with_people(meeting_id)
     if found is None:
         abort(404)
     return found
@@ -194,16 +191,16 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
 def _meeting_page(meeting: Meeting, *, warnings=(), **submitted):
     """The session's page; `submitted` holds the form that was sent (details, move or cancel)."""
 
-    closed = services.closed_message(meeting)
+    closed = changes.closed_message(meeting)
     forms = {}
     if not closed:
-        starts, ends = services.local_times(meeting)
+        starts, ends = changes.local_times(meeting)
         current = next((a.expert_id for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES), None)
         forms = {
             "details": DetailsForm(
                 prefix="details", formdata=None, title=meeting.title, description=meeting.description,
                 location=meeting.location, online_url=meeting.online_url, starts=starts, ends=ends),
-            "move": MoveForm(prefix="move", formdata=None, experts=_experts(), day=meeting.date,
+            "move": MoveForm(prefix="move", formdata=None, experts=expert_choices(), day=meeting.date,
                              dagdeel=meeting.dagdeel.value, expert_id=str(current or "")),
             "cancel": CancelForm(prefix="cancel", formdata=None),
             **submitted,
@@ -216,7 +213,7 @@ def _meeting_action(meeting_id: int, name: str, make_form, run):
     """Validate the form, then `run(session, form)` the service call, which returns the flash
     message and where to go. A rule the service finds is shown at its field."""
     meeting = _meeting_or_404(meeting_id)
-    closed = services.closed_message(meeting)
+    closed = changes.closed_message(meeting)
     if closed:
         flash(str(closed), "warning")
         return redirect(url_for(".meeting", meeting_id=meeting.id))
@@ -224,7 +221,8 @@ def _meeting_action(meeting_id: int, name: str, make_form, run):
     warnings = []
     if form.validate_on_submit():
         try:
-            message, target = run(meeting, form)
+            with unit_of_work():
+                message, target = run(meeting, form)
         except services.NeedsConfirmation as exc:
             form.needs_confirmation()
             warnings = exc.warnings
@@ -249,7 +247,7 @@ def meeting_page(meeting_id: int):
 @coordinator_required
 def meeting_details(meeting_id: int):
     def run(meeting: Meeting, form: DetailsForm):
-        told = services.change_details(meeting, services.Details(
+        told = changes.change_details(meeting, changes.Details(
             title=form.title.data, description=form.description.data or "", location=form.location.data or "",
             online_url=form.online_url.data or "", starts=form.starts.data, ends=form.ends.data,
         ), acting_user())
@@ -270,7 +268,7 @@ def meeting_move(meeting_id: int):
         return _("The session is now on %(date)s, %(dagdeel)s, with %(expert)s. Everyone involved gets an e-mail "
                  "about the change.", **_slot_text(day, dagdeel, expert)), url_for(".meeting", meeting_id=meeting.id)
 
-    return _meeting_action(meeting_id, "move", lambda: MoveForm(prefix="move", experts=_experts()), run)
+    return _meeting_action(meeting_id, "move", lambda: MoveForm(prefix="move", experts=expert_choices()), run)
 
 
 @bp.post(MEETING_URL + "/annuleren", endpoint="meeting_cancel")

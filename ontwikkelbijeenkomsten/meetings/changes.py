@@ -1,0 +1,247 @@
+"""Changing, moving and cancelling one meeting, and telling the people it concerns.
+
+A change people notice (another time, place or moment, a cancellation) raises the meeting's
+calendar SEQUENCE and is audited as a move of its state machine, so that calendars apply the
+invite that goes with it. Scheduling (booking and rescheduling against the experts' supply)
+and the open trainings build on these; the caller's unit of work commits.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User
+from ..core import audit
+from ..core.db import utcnow
+from ..core.extensions import db
+from ..core.i18n import dagdeel_label
+from ..core.locking import lock
+from ..core.rules import RuleViolation
+from ..core.time import Dagdeel, local_to_utc, to_local
+from . import mails
+from .models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    ASSIGNMENT_STATES,
+    MEETING_STATES,
+    OPEN_MEETING_STATES,
+    AssignmentState,
+    Meeting,
+    MeetingExpert,
+    MeetingState,
+)
+
+Moment = tuple[date, Dagdeel]
+
+
+# ---- whether a meeting can still change ---------------------------------------------------------
+def has_started(moment: Moment, now: datetime | None = None) -> bool:
+    """Has the dagdeel of `moment` begun?"""
+    return moment[1].bounds(moment[0])[0] <= (now or utcnow())
+
+
+def closed_message(meeting: Meeting):
+    """Why the meeting can no longer be changed (moved, changed, cancelled); None while it can."""
+    if meeting.state is MeetingState.CANCELLED:
+        return _l("This session has been cancelled.")
+    if meeting.state not in OPEN_MEETING_STATES or has_started((meeting.date, meeting.dagdeel)):
+        return _l("This session has begun or taken place and can no longer be changed.")
+    return None
+
+
+def check_open(meeting: Meeting) -> None:
+    if (message := closed_message(meeting)) is not None:
+        raise RuleViolation("meeting", message)
+
+
+def lock_meeting(meeting: Meeting) -> Meeting:
+    """Lock the request first (as every action on a request does), then the series' lead
+    (where registrations take their places) and the meeting."""
+    if meeting.request is not None:
+        lock(meeting.request)
+    lock(meeting.lead, meeting)
+    return meeting
+
+
+# ---- experts -----------------------------------------------------------------------------------
+def active_assignments(meeting: Meeting) -> list[MeetingExpert]:
+    return [a for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
+
+
+def assign(meeting: Meeting, expert: User) -> MeetingExpert:
+    """A new assignment in the meeting's slot; written inside `slot_guard`."""
+    assignment = MeetingExpert(meeting=meeting, expert=expert, date=meeting.date, dagdeel=meeting.dagdeel)
+    db.session.add(assignment)
+    return assignment
+
+
+def release(assignment: MeetingExpert, actor: User | None) -> None:
+    """Take an expert off: their slot is free again."""
+    ASSIGNMENT_STATES.move(assignment, AssignmentState.RELEASED, actor=actor,
+                           actor_label=None if actor else "system", meeting_id=assignment.meeting_id)
+
+
+@contextmanager
+def slot_guard(expert: User):
+    """Write what the block adds in a savepoint. When the unique index on active assignments
+    refuses it (someone booked the expert in that slot at the same moment), only the savepoint
+    is undone, and a RuleViolation says so."""
+    try:
+        with db.session.begin_nested():
+            yield
+    except IntegrityError as exc:
+        raise RuleViolation("expert_id", _l(
+            "%(name)s has just been booked for another session in this dagdeel. Choose another "
+            "expert or moment.", name=expert.name)) from exc
+
+
+def place(meeting: Meeting, moment: Moment) -> None:
+    """Put the meeting in `moment`, over the whole dagdeel."""
+    meeting.date, meeting.dagdeel = moment
+    meeting.starts_at, meeting.ends_at = moment[1].bounds(moment[0])
+
+
+# ---- recording and telling ---------------------------------------------------------------------
+def history_subject(meeting: Meeting):
+    """A regional meeting's history is kept on its request."""
+    return meeting.request or meeting
+
+
+def _record(meeting: Meeting, action: str, actor: User | None, *, changed: bool, **details) -> None:
+    """Audit `session.<action>`; when people notice the change, the meeting moves to CHANGED."""
+    subject = history_subject(meeting)
+    if changed:
+        MEETING_STATES.move(meeting, MeetingState.CHANGED, actor=actor, action=action, audit_subject=subject,
+                            meeting_id=meeting.id, **details)
+    else:
+        audit.record(f"{MEETING_STATES.action}.{action}", subject, actor=actor, meeting_id=meeting.id, **details)
+
+
+def tell_changed(meeting: Meeting, people: list[mails.Person], moved_from: Moment | None) -> None:
+    experts = [a.expert for a in active_assignments(meeting)]
+    for person in people:
+        mails.tell(meeting, person, "session_changed", _l("Change to your meeting: %(title)s", title=meeting.title),
+                   "scheduling/session_changed", "REQUEST", moved_from=moved_from,
+                   expert=experts[0] if experts else None)
+
+
+def tell_assigned(assignment: MeetingExpert) -> None:
+    meeting = assignment.meeting
+    mails.tell(meeting, mails.expert_person(assignment), "session_assigned",
+               _l("New assignment: %(title)s", title=meeting.title), "scheduling/session_assigned", "REQUEST")
+
+
+# ---- details -----------------------------------------------------------------------------------
+@dataclass
+class Details:
+    title: str
+    description: str
+    location: str
+    online_url: str
+    starts: time
+    ends: time
+
+
+def local_times(meeting: Meeting) -> tuple[time, time]:
+    return to_local(meeting.starts_at).time(), to_local(meeting.ends_at).time()
+
+
+def change_details(meeting: Meeting, details: Details, actor: User) -> bool:
+    """Change title, description, place and the exact times within the dagdeel.
+
+    A change of time or place raises the SEQUENCE and tells everyone; a new title or
+    description alone is saved quietly. Returns whether people were told.
+    """
+    lock_meeting(meeting)
+    check_open(meeting)
+    title = details.title.strip()
+    if not title:
+        raise RuleViolation("title", _l("Give the session a title."))
+    dagdeel = meeting.dagdeel
+    if not (dagdeel.start <= details.starts < details.ends <= dagdeel.end):
+        raise RuleViolation("starts", _l(
+            "Choose times within the %(dagdeel)s (%(start)s to %(end)s), the end after the start.",
+            dagdeel=dagdeel_label(dagdeel), start=dagdeel.start.strftime("%H:%M"), end=dagdeel.end.strftime("%H:%M")))
+    starts_at, ends_at = local_to_utc(meeting.date, details.starts), local_to_utc(meeting.date, details.ends)
+    noticeable = (starts_at, ends_at, details.location.strip(), details.online_url.strip()) != (
+        meeting.starts_at, meeting.ends_at, meeting.location, meeting.online_url)
+    meeting.title, meeting.description = title, details.description.strip()
+    meeting.location, meeting.online_url = details.location.strip(), details.online_url.strip()
+    if starts_at != meeting.starts_at:
+        meeting.reminded_at = None
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    if noticeable:
+        meeting.raise_sequence()
+    _record(meeting, "changed", actor, changed=noticeable, told=noticeable)
+    if noticeable:
+        tell_changed(meeting, mails.people(meeting), moved_from=None)
+    return noticeable
+
+
+# ---- moving ------------------------------------------------------------------------------------
+def move(meeting: Meeting, moment: Moment, expert: User, actor: User, *, outside_proposals: bool = False) -> None:
+    """Move the meeting to `moment` and/or give it to `expert`; the caller has locked it and
+    checked that the expert is free there.
+
+    The old slot of an expert who stays moves along; an expert taken off gets a CANCEL, a new
+    one an assignment, everyone else the new moment (or, for another expert only, the contact
+    hears of it). Raises RuleViolation when the expert's slot was taken meanwhile.
+    """
+    before = (meeting.date, meeting.dagdeel)
+    same_moment = moment == before
+    current = active_assignments(meeting)
+    keeps_expert = any(a.expert_id == expert.id for a in current)
+    released = [a for a in current if a.expert_id != expert.id]
+    audience = [p for p in mails.people(meeting) if p.role != "expert"]
+    meeting.raise_sequence()
+    with slot_guard(expert):
+        for assignment in released:  # told before the move, so the mail shows the moment they had
+            release(assignment, actor)
+            mails.tell(meeting, mails.expert_person(assignment), "session_released",
+                       _l("You are no longer needed for %(title)s", title=meeting.title),
+                       "scheduling/session_released", "CANCEL")
+        if not same_moment:
+            place(meeting, moment)
+            meeting.reminded_at = None  # the new date gets its own reminder
+            for assignment in current:
+                if assignment.expert_id == expert.id:
+                    assignment.date, assignment.dagdeel = moment
+        new_assignment = None if keeps_expert else assign(meeting, expert)
+    _record(meeting, "rescheduled", actor, changed=not same_moment, from_date=before[0].isoformat(),
+            from_dagdeel=before[1].value, date=moment[0].isoformat(), dagdeel=moment[1].value, expert=expert.name,
+            released=[a.expert.name for a in released], outside_proposals=outside_proposals)
+
+    if new_assignment is not None:
+        tell_assigned(new_assignment)
+    if not same_moment:
+        kept = [mails.expert_person(a) for a in current if a not in released]
+        tell_changed(meeting, audience + kept, moved_from=before)
+    elif audience and (contact := mails.contact_of(meeting)):
+        mails.tell(meeting, contact, "session_changed", _l("Change to your meeting: %(title)s", title=meeting.title),
+                   "scheduling/session_changed", "REQUEST", moved_from=None, expert=expert)
+
+
+# ---- cancelling --------------------------------------------------------------------------------
+def cancel(meeting: Meeting, reason, actor: User | None) -> None:
+    """Cancel the meeting: free the experts' slots and tell everyone, with `reason` (a lazy
+    text is put in each person's own language)."""
+    if isinstance(reason, str):
+        reason = reason.strip()
+    if not str(reason or "").strip():
+        raise RuleViolation("reason", _l("Give the reason for cancelling; everyone involved reads it."))
+    lock_meeting(meeting)
+    check_open(meeting)
+    audience = mails.people(meeting)
+    meeting.cancel_reason = str(reason)
+    meeting.raise_sequence()
+    for assignment in active_assignments(meeting):
+        release(assignment, actor)
+    MEETING_STATES.move(meeting, MeetingState.CANCELLED, actor=actor, actor_label=None if actor else "system",
+                        audit_subject=history_subject(meeting), meeting_id=meeting.id,
+                        date=meeting.date.isoformat(), dagdeel=meeting.dagdeel.value, reason=str(reason))
+    for person in audience:
+        mails.tell(meeting, person, "session_cancelled", _l("Cancelled: %(title)s", title=meeting.title),
+                   "scheduling/session_cancelled", "CANCEL", reason=reason)

@@ -1,0 +1,54 @@
+"""Read-only questions about meetings and registrations, for the pages."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..accounts.models import Role, User
+from ..core.extensions import db
+from .models import ACTIVE_ASSIGNMENT_STATES, Meeting, MeetingExpert, Registration
+
+
+def find_meeting(meeting_id: int) -> Meeting | None:
+    return db.session.get(Meeting, meeting_id)
+
+
+def find_registration(registration_id: int) -> Registration | None:
+    return db.session.get(Registration, registration_id)
+
+
+def meeting_with_people(meeting_id: int) -> Meeting | None:
+    """A meeting with its request, region, themes and experts loaded (its scheduling page)."""
+    return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(
+        joinedload(Meeting.request), joinedload(Meeting.region), selectinload(Meeting.themes),
+        selectinload(Meeting.experts).joinedload(MeetingExpert.expert)))
+
+
+def series_of(meeting_id: int) -> Meeting | None:
+    """The meeting with its lead and every part of the series loaded (two queries)."""
+    return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(
+        joinedload(Meeting.region), joinedload(Meeting.series).selectinload(Meeting.parts),
+        selectinload(Meeting.parts)))
+
+
+def training_with_experts(meeting_id: int) -> Meeting | None:
+    """A meeting with its themes, and the experts of it and of its parts (a training's form)."""
+    return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(
+        selectinload(Meeting.themes), selectinload(Meeting.parts).selectinload(Meeting.experts)
+        .joinedload(MeetingExpert.expert), selectinload(Meeting.experts).joinedload(MeetingExpert.expert)))
+
+
+def is_assigned(user: User, meeting: Meeting) -> bool:
+    """Has `user` an active assignment on a part of the series `meeting` belongs to?"""
+    lead = meeting.lead
+    return db.session.scalar(
+        select(MeetingExpert.id).join(Meeting, MeetingExpert.meeting_id == Meeting.id).where(
+            MeetingExpert.expert_id == user.id, MeetingExpert.state.in_(ACTIVE_ASSIGNMENT_STATES),
+            or_(Meeting.id == lead.id, Meeting.series_id == lead.id)).limit(1)) is not None
+
+
+def expert_choices() -> list[tuple[int, str]]:
+    """(id, name) of the active experts by name: whom a coordinator can book."""
+    return list(db.session.execute(
+        select(User.id, User.name).where(User.role == Role.EXPERT, User.active).order_by(User.name, User.id)
+    ).tuples())
