@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from icalendar import Calendar
 
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.scheduling.services import book
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.meetings.calendar_links import google_url, outlook_urls
@@ -40,7 +41,8 @@ def test_a_regional_meeting_has_no_public_download(client, plan):
 
 def test_a_participant_with_a_place_downloads_their_own_file(client, make_training):
     lead = make_training(capacity=1, online_url="https://meet.example.org/samen")
-    confirmed, waiting = services.register(lead, applicant(1)), services.register(lead, applicant(2))
+    with unit_of_work():
+        confirmed, waiting = services.register(lead, applicant(1)), services.register(lead, applicant(2))
     response = client.get(f"/aanmelding/{registration_token(confirmed)}/agenda.ics")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
     [event] = events(response.data)

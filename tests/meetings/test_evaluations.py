@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.meetings.models import Registration, MeetingState
@@ -27,9 +28,11 @@ def held(meeting, plan, scores: list[int], attendees: int | None = None, start: 
     """Register people, let the session begin, mark them present and let the first ones answer."""
     people = fill(meeting, attendees if attendees is not None else len(scores), start=start)
     begin(meeting)
-    services.mark_attendance(meeting, {p.id for p in people}, plan.coordinator)
+    with unit_of_work():
+        services.mark_attendance(meeting, {p.id for p in people}, plan.coordinator)
     for person, score in zip(people, scores):
-        services.evaluate(person, services.Answers(score, **answers))
+        with unit_of_work():
+            services.evaluate(person, services.Answers(score, **answers))
     return people
 
 
@@ -49,7 +52,8 @@ def test_the_overview_groups_open_trainings_by_title_and_regional_meetings_per_r
     held(first, plan, [5, 4])
     held(second, plan, [3], attendees=2, start=10)
     held(other, plan, [], attendees=1, start=20)
-    booked = scheduling.book(plan.request, plan.expert.id, *plan.moments[0], plan.coordinator).meeting
+    with unit_of_work():
+        booked = scheduling.book(plan.request, plan.expert.id, *plan.moments[0], plan.coordinator).meeting
     held(booked, plan, [4], start=30)
     begin(cancelled)
     cancelled.state = MeetingState.CANCELLED
@@ -73,8 +77,10 @@ def test_the_overview_groups_open_trainings_by_title_and_regional_meetings_per_r
 def test_the_results_of_one_meeting(coordinator_client, plan, make_training):
     meeting = make_training(days_ahead=5)
     people = held(meeting, plan, [], attendees=3)
-    services.evaluate(people[0], services.Answers(5, "Samen <script>alert(1)</script> oefenen", ""))
-    services.evaluate(people[1], services.Answers(4, "", "Meer tijd voor casussen"))
+    with unit_of_work():
+        services.evaluate(people[0], services.Answers(5, "Samen <script>alert(1)</script> oefenen", ""))
+    with unit_of_work():
+        services.evaluate(people[1], services.Answers(4, "", "Meer tijd voor casussen"))
     html = html_of(coordinator_client.get(results_url(meeting)))
     assert re.search(r'id="answers">2 answers<', html)
     assert re.search(r'id="response-rate">2 of 3 participants who were present \(67%\)<', html)
@@ -90,8 +96,10 @@ def test_a_part_of_a_series_shows_the_results_of_the_series(coordinator_client, 
     lead = make_training(parts=2, days_ahead=5)
     people = fill(lead, 1)
     begin(*lead.all_parts)
-    services.mark_attendance(lead.all_parts[1], {people[0].id}, plan.coordinator)
-    services.evaluate(db.session.get(Registration, people[0].id), services.Answers(2))
+    with unit_of_work():
+        services.mark_attendance(lead.all_parts[1], {people[0].id}, plan.coordinator)
+    with unit_of_work():
+        services.evaluate(db.session.get(Registration, people[0].id), services.Answers(2))
     html = html_of(coordinator_client.get(results_url(lead.all_parts[1])))
     assert re.search(r'id="average">2.0 out of 5<', html)
 
@@ -120,7 +128,8 @@ def test_the_evaluation_pages_take_as_many_queries_for_many_answers_as_for_few(c
     few = queries(coordinator_client, OVERVIEW)
     big = make_training(days_ahead=6, title="Groot", capacity=50)
     held(big, plan, [1, 2, 3, 4, 5] * 8, start=100, went_well="Goed")
-    regional = scheduling.book(plan.request, plan.expert.id, *plan.moments[0], plan.coordinator).meeting
+    with unit_of_work():
+        regional = scheduling.book(plan.request, plan.expert.id, *plan.moments[0], plan.coordinator).meeting
     held(regional, plan, [3] * 3, start=200)
     assert queries(coordinator_client, OVERVIEW) == few
     assert queries(coordinator_client, results_url(small)) == queries(coordinator_client, results_url(big))

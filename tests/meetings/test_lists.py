@@ -29,6 +29,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
     MeetingExpert,
 )
 from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from tests.experts.conftest import login
 from tests.queries import count_queries
 from tests.requests.test_coordinator_pages import has_field_error
@@ -68,7 +69,8 @@ def follow(client, response) -> str:
 
 
 def fill(meeting, count: int, start: int = 0, **overrides) -> list[Registration]:
-    return [services.register(meeting, applicant(n, **overrides)) for n in range(start, start + count)]
+    with unit_of_work():
+        return [services.register(meeting, applicant(n, **overrides)) for n in range(start, start + count)]
 
 
 def begin(*meetings, hours_ago: int = 4) -> None:
@@ -194,7 +196,8 @@ def test_unknown_meetings_and_registrations_give_404(coordinator_client, trainin
 def test_the_list_shows_places_waiting_list_sectors_and_cancelled(coordinator_client, make_training):
     training = make_training(capacity=3)
     people = fill(training, 5)  # sectors cycle: onderwijs, jeugdhulp, gemeente, anders, onderwijs
-    services.cancel_registration(people[1])  # jeugdhulp leaves; the first waiting (3) gets the place
+    with unit_of_work():
+        services.cancel_registration(people[1])  # jeugdhulp leaves; the first waiting (3) gets the place
     html = html_of(coordinator_client.get(url(training)))
     assert re.search(r'id="places">\s*3 of 3 places taken', html)
     assert re.search(r'id="waiting-count">\s*1 person on the waiting list', html)
@@ -415,7 +418,8 @@ def test_once_begun_the_list_can_no_longer_change(coordinator_client, make_train
 def test_csv_for_dutch_excel_with_one_row_per_active_registration(coordinator_client, make_training):
     training = make_training(capacity=2)
     people = fill(training, 4)
-    services.cancel_registration(people[3])
+    with unit_of_work():
+        services.cancel_registration(people[3])
     response = coordinator_client.get(url(training, "deelnemers.csv"))
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] ==\
@@ -559,12 +563,14 @@ def test_the_pages_take_as_many_queries_for_40_registrations_as_for_5(coordinato
     small, big = make_training(capacity=3), make_training(capacity=30, title="Groot", days_ahead=40)
     fill(small, 5)
     fill(big, 40, start=100)
-    services.cancel_registration(db.session.scalar(select(Registration).where(Registration.meeting_id == big.id)))
+    with unit_of_work():
+        services.cancel_registration(db.session.scalar(select(Registration).where(Registration.meeting_id == big.id)))
     for suffix in ["deelnemers", "deelnemers.csv", "presentielijst"]:
         assert queries(coordinator_client, url(small, suffix)) == queries(coordinator_client, url(big, suffix))
         assert queries(expert_client, url(small, suffix)) == queries(expert_client, url(big, suffix))
     begin(small, big)
     for meeting in (small, big):
-        services.mark_attendance(meeting, set(db.session.scalars(select(Registration.id).where(
-            Registration.meeting_id == meeting.id))), plan.coordinator)
+        with unit_of_work():
+            services.mark_attendance(meeting, set(db.session.scalars(select(Registration.id).where(
+                Registration.meeting_id == meeting.id))), plan.coordinator)
     assert queries(coordinator_client, url(small)) == queries(coordinator_client, url(big))

@@ -28,6 +28,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
     MeetingKind,
 )
 from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 
 from .conftest import applicant
 
@@ -94,7 +95,8 @@ def regional_meeting(plan) -> Meeting:
 def test_the_page_shows_the_training_places_left_and_the_sector_mix(en, make_training, plan):
     lead = make_training(capacity=20, parts=2)
     for n in (1, 2, 5, 6, 4):  # sectors: jeugdhulp, gemeente, jeugdhulp, gemeente, onderwijs
-        services.register(lead, applicant(n))
+        with unit_of_work():
+            services.register(lead, applicant(n))
     html = en.get(f"/agenda/{lead.id}").get_data(as_text=True)
     page = text(html)
     assert lead.title in page and "Intern begeleiders en jeugdprofessionals" in page
@@ -148,7 +150,8 @@ def test_registering_confirms_and_leads_to_the_private_page(en, training):
 def test_a_full_meeting_puts_people_on_the_waiting_list(en, make_training):
     lead = make_training(capacity=2)
     for n in range(3):
-        services.register(lead, applicant(n))
+        with unit_of_work():
+            services.register(lead, applicant(n))
     page = text(en.get(f"/agenda/{lead.id}").get_data(as_text=True))
     assert "Full – waiting list" in page and "Register for the waiting list" in page
     response = post_form(en, register_url(lead))
@@ -161,7 +164,8 @@ def test_a_full_meeting_puts_people_on_the_waiting_list(en, make_training):
 
 def test_a_full_meeting_without_waiting_list_says_so(en, make_training):
     lead = make_training(capacity=1, waiting_list=False)
-    services.register(lead, applicant(1))
+    with unit_of_work():
+        services.register(lead, applicant(1))
     html = en.get(f"/agenda/{lead.id}").get_data(as_text=True)
     assert "Full" in text(html) and "it has no waiting list" in text(html) and 'id="register-button"' not in html
     response = post_form(en, register_url(lead))  # a form sent just before it filled up
@@ -205,7 +209,8 @@ def test_the_same_address_twice_offers_to_resend_the_confirmation(en, training):
 
 @pytest.mark.parametrize("token", ["", "nonsense", "registration"])
 def test_resending_with_a_forged_token_is_404(en, training, token):
-    services.register(training, applicant(1))
+    with unit_of_work():
+        services.register(training, applicant(1))
     if token == "registration":  # a token for another purpose does not work here
         token = links.registration_token(registrations(training)[0])
     assert en.post("/aanmelden/bevestiging-opnieuw", data={"registration": token}).status_code == 404
@@ -292,7 +297,8 @@ def test_tampered_meeting_links_are_404(en, plan, token):
 # ---- the participant's page and cancelling -----------------------------------------------------
 def test_cancelling_through_the_link_gives_the_place_to_the_first_waiting(en, make_training):
     lead = make_training(capacity=1)
-    first, _second, third = (services.register(lead, applicant(n)) for n in range(3))
+    with unit_of_work():
+        first, _second, third = (services.register(lead, applicant(n)) for n in range(3))
     token = links.registration_token(first)
     page = en.get(f"/aanmelding/{token}").get_data(as_text=True)
     assert "Deelnemer 0" in page and 'id="cancel-button"' in page
@@ -312,7 +318,8 @@ def test_cancelling_through_the_link_gives_the_place_to_the_first_waiting(en, ma
 
 
 def test_cancelling_needs_the_box_ticked(en, training):
-    registration = services.register(training, applicant(1))
+    with unit_of_work():
+        registration = services.register(training, applicant(1))
     token = links.registration_token(registration)
     response = en.post(f"/aanmelding/{token}/afmelden", data={})
     html = response.get_data(as_text=True)
@@ -322,7 +329,8 @@ def test_cancelling_needs_the_box_ticked(en, training):
 
 
 def test_after_the_start_cancelling_is_no_longer_possible(en, training):
-    registration = services.register(training, applicant(1))
+    with unit_of_work():
+        registration = services.register(training, applicant(1))
     token = links.registration_token(registration)
     training.starts_at, training.ends_at = utcnow() - timedelta(hours=1), utcnow() + timedelta(hours=2)
     db.session.commit()
@@ -334,7 +342,8 @@ def test_after_the_start_cancelling_is_no_longer_possible(en, training):
 
 
 def test_tampered_registration_links_are_404(en, training):
-    registration = services.register(training, applicant(1))
+    with unit_of_work():
+        registration = services.register(training, applicant(1))
     token = links.registration_token(registration)
     forged = [token[:-2] + ("AA" if not token.endswith("AA") else "BB"), "abc",
               make_token(links.MEETING_PURPOSE, registration.id), make_token(links.REGISTRATION_PURPOSE, 99999)]
@@ -348,21 +357,24 @@ def test_tampered_registration_links_are_404(en, training):
 def test_the_online_link_is_only_on_the_participants_page(en, make_training):
     lead = make_training(online_url="https://meet.example.org/training-42")
     assert "https://meet.example.org/training-42" not in en.get(f"/agenda/{lead.id}").get_data(as_text=True)
-    registration = services.register(lead, applicant(1))
+    with unit_of_work():
+        registration = services.register(lead, applicant(1))
     page = en.get(f"/aanmelding/{links.registration_token(registration)}").get_data(as_text=True)
     assert 'href="https://meet.example.org/training-42"' in page
 
 
 # ---- the evaluation ----------------------------------------------------------------------------
 def attended(lead: Meeting, n: int = 1) -> Registration:
-    registration = services.register(lead, applicant(n))
+    with unit_of_work():
+        registration = services.register(lead, applicant(n))
     registration.state = RegistrationState.ATTENDED
     db.session.commit()
     return registration
 
 
 def test_only_attendees_can_evaluate(en, training):
-    registration = services.register(training, applicant(1))
+    with unit_of_work():
+        registration = services.register(training, applicant(1))
     url = f"/aanmelding/{links.registration_token(registration)}/evaluatie"
     html = en.get(url).get_data(as_text=True)
     assert 'id="evaluation-closed"' in html and "<form" not in html.split('id="main"')[1]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.meetings.models import Registration, RegistrationState, Meeting
@@ -32,7 +33,8 @@ def race(make_app, actions: list) -> list[str]:
             db.session.commit()
             barrier.wait()
             try:
-                action()
+                with unit_of_work():
+                    action()
                 outcomes.append("ok")
             except RuleViolation as exc:
                 with force_locale("en"):

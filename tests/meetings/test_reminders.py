@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
-from ontwikkelbijeenkomsten.scheduling.services import Details, cancel, change_details, local_times
+from ontwikkelbijeenkomsten.meetings.changes import Details, change_details, local_times
+from ontwikkelbijeenkomsten.scheduling.services import cancel
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
 
@@ -29,44 +31,58 @@ def reminders() -> list[OutboxMail]:
 def test_confirmed_participants_and_the_expert_are_reminded_once(make_training, plan):
     soon = make_training(capacity=1, days_ahead=1)
     later = make_training(days_ahead=5, title="Later")
-    confirmed, waiting = services.register(soon, applicant(1)), services.register(soon, applicant(2))
-    services.register(later, applicant(3))
-    cancelled = services.register(later, applicant(4))
-    services.cancel_registration(cancelled)
+    with unit_of_work():
+        confirmed, waiting = services.register(soon, applicant(1)), services.register(soon, applicant(2))
+    with unit_of_work():
+        services.register(later, applicant(3))
+    with unit_of_work():
+        cancelled = services.register(later, applicant(4))
+    with unit_of_work():
+        services.cancel_registration(cancelled)
 
-    assert send_reminders() == 2
+    with unit_of_work():
+        assert send_reminders() == 2
     rows = reminders()
     assert sorted(r.recipient for r in rows) == sorted([confirmed.email, plan.expert.email])
     assert waiting.email not in {r.recipient for r in rows}
     event = Calendar.from_ical(rows[0].calendar).walk("VEVENT")[0]
     assert str(event["UID"]) == soon.uid and rows[0].calendar_method == "REQUEST"
-    assert send_reminders() == 0  # never twice
+    with unit_of_work():
+        assert send_reminders() == 0  # never twice
 
-    assert send_reminders(now=utcnow() + timedelta(days=4)) == 2  # the later one, once due
+    with unit_of_work():
+        assert send_reminders(now=utcnow() + timedelta(days=4)) == 2  # the later one, once due
     assert {r.recipient for r in reminders()[2:]} == {"deelnemer3@example.org", plan.expert.email}
 
 
 def test_cancelled_and_begun_meetings_get_no_reminder(make_training, plan):
     cancelled = make_training(days_ahead=1)
-    services.register(cancelled, applicant(1))
-    cancel(cancelled, "Zaal niet beschikbaar", plan.coordinator)
+    with unit_of_work():
+        services.register(cancelled, applicant(1))
+    with unit_of_work():
+        cancel(cancelled, "Zaal niet beschikbaar", plan.coordinator)
     begun = make_training(days_ahead=1, title="Begonnen")
     begun.starts_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    assert send_reminders() == 0
+    with unit_of_work():
+        assert send_reminders() == 0
 
 
 def test_each_part_of_a_series_is_reminded_when_it_is_near(make_training):
     lead = make_training(parts=2, days_ahead=1)
-    services.register(lead, applicant(1))
-    assert send_reminders() == 2  # the first part: participant and expert
-    assert send_reminders(now=utcnow() + timedelta(days=7)) == 2  # the second part, a week later
+    with unit_of_work():
+        services.register(lead, applicant(1))
+    with unit_of_work():
+        assert send_reminders() == 2  # the first part: participant and expert
+    with unit_of_work():
+        assert send_reminders(now=utcnow() + timedelta(days=7)) == 2  # the second part, a week later
     assert {r.context["session"]["uid"] for r in reminders()} == {p.uid for p in lead.all_parts}
 
 
 def test_two_runs_at_once_remind_once(make_training, make_app):
     for n, dagdeel in enumerate(Dagdeel):
-        services.register(make_training(days_ahead=1, title=f"Training {n}", dagdeel=dagdeel), applicant(n))
+        with unit_of_work():
+            services.register(make_training(days_ahead=1, title=f"Training {n}", dagdeel=dagdeel), applicant(n))
     db.session.commit()
     worker_app = make_app()
     barrier = threading.Barrier(2)
@@ -76,7 +92,8 @@ def test_two_runs_at_once_remind_once(make_training, make_app):
         with worker_app.app_context():
             db.session.commit()
             barrier.wait()
-            counts.append(send_reminders())
+            with unit_of_work():
+                counts.append(send_reminders())
             db.session.remove()
 
     threads = [threading.Thread(target=run) for _ in range(2)]
@@ -90,7 +107,8 @@ def test_two_runs_at_once_remind_once(make_training, make_app):
 
 
 def test_the_command_shows_progress_and_the_total(make_training, app):
-    services.register(make_training(days_ahead=1), applicant(1))
+    with unit_of_work():
+        services.register(make_training(days_ahead=1), applicant(1))
     result = app.test_cli_runner().invoke(args=["mail", "reminders"])
     assert result.exit_code == 0, result.output
     assert "session 1 of 1" in result.output and "2 reminders and 0 evaluation links queued" in result.output
@@ -98,10 +116,14 @@ def test_the_command_shows_progress_and_the_total(make_training, app):
 
 def test_a_meeting_moved_after_its_reminder_is_reminded_again(make_training, plan):
     meeting = make_training(days_ahead=1, dagdeel=Dagdeel.MIDDAG)
-    services.register(meeting, applicant(1))
-    assert send_reminders() == 2
+    with unit_of_work():
+        services.register(meeting, applicant(1))
+    with unit_of_work():
+        assert send_reminders() == 2
     starts, ends = local_times(meeting)
-    change_details(meeting, Details(meeting.title, meeting.description, meeting.location, "",
-                                    starts.replace(hour=14), ends), plan.coordinator)
+    with unit_of_work():
+        change_details(meeting, Details(meeting.title, meeting.description, meeting.location, "",
+                                        starts.replace(hour=14), ends), plan.coordinator)
     assert meeting.reminded_at is None
-    assert send_reminders() == 2
+    with unit_of_work():
+        assert send_reminders() == 2

@@ -26,6 +26,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
     MeetingState,
 )
 from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 
 from .conftest import applicant
 
@@ -53,7 +54,8 @@ def invite(row: OutboxMail):
 
 
 def fill(meeting, count: int, start: int = 0) -> list[Registration]:
-    return [services.register(meeting, applicant(n)) for n in range(start, start + count)]
+    with unit_of_work():
+        return [services.register(meeting, applicant(n)) for n in range(start, start + count)]
 
 
 def test_places_then_waiting_list_in_order(training):
@@ -70,25 +72,30 @@ def test_full_without_waiting_list_is_refused_and_writes_nothing(make_training):
     meeting = make_training(capacity=1, waiting_list=False)
     fill(meeting, 1)
     with pytest.raises(RuleViolation) as refused:
-        services.register(meeting, applicant(9))
+        with unit_of_work():
+            services.register(meeting, applicant(9))
     assert refused.value.field == "meeting"
     assert db.session.scalar(select(Registration).where(Registration.email == "deelnemer9@example.org")) is None
     assert len(outbox("deelnemer9@example.org")) == 0
 
 
 def test_the_same_address_twice_gets_no_second_place(training):
-    first = services.register(training, applicant(1))
+    with unit_of_work():
+        first = services.register(training, applicant(1))
     with pytest.raises(services.AlreadyRegistered) as again:
-        services.register(training, applicant(1, email="  Deelnemer1@Example.org "))
+        with unit_of_work():
+            services.register(training, applicant(1, email="  Deelnemer1@Example.org "))
     assert again.value.registration.id == first.id
     assert training.confirmed_count == 1
-    services.resend_confirmation(first)
+    with unit_of_work():
+        services.resend_confirmation(first)
     assert [m.kind for m in outbox(first.email)] == ["registration_confirmed"] * 2
 
 
 def test_no_consent_no_registration(training):
     with pytest.raises(RuleViolation) as refused:
-        services.register(training, applicant(1, consent=False))
+        with unit_of_work():
+            services.register(training, applicant(1, consent=False))
     assert refused.value.field == "consent" and training.confirmed_count == 0
 
 
@@ -100,9 +107,11 @@ def test_the_registration_window_is_enforced(make_training, plan, window, messag
     field, offset = next(iter(window.items()))
     meeting = make_training(**{field: utcnow() + offset})
     with pytest.raises(RuleViolation) as refused:
-        services.register(meeting, applicant(1))
+        with unit_of_work():
+            services.register(meeting, applicant(1))
     assert message in str(refused.value.message)
-    coordinator_add = services.register(meeting, applicant(2), actor=plan.coordinator)
+    with unit_of_work():
+        coordinator_add = services.register(meeting, applicant(2), actor=plan.coordinator)
     assert coordinator_add.state is CONFIRMED  # by hand: outside the window, until it begins
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "registration.added")) is not None
 
@@ -110,16 +119,19 @@ def test_the_registration_window_is_enforced(make_training, plan, window, messag
 def test_no_registration_once_begun_or_cancelled(make_training, plan):
     begun = make_training(days_ahead=-1)
     with pytest.raises(RuleViolation, match="begun"):
-        services.register(begun, applicant(1), actor=plan.coordinator)
+        with unit_of_work():
+            services.register(begun, applicant(1), actor=plan.coordinator)
     cancelled = make_training(title="Afgelast")
     cancelled.state = MeetingState.CANCELLED
     db.session.commit()
     with pytest.raises(RuleViolation, match="cancelled"):
-        services.register(cancelled, applicant(1))
+        with unit_of_work():
+            services.register(cancelled, applicant(1))
 
 
 def test_a_confirmation_carries_an_invite_and_the_private_link(training):
-    registration = services.register(training, applicant(1, locale="en"))
+    with unit_of_work():
+        registration = services.register(training, applicant(1, locale="en"))
     [row] = outbox(registration.email)
     assert row.kind == "registration_confirmed" and row.calendar_method == "REQUEST"
     event = invite(row)
@@ -132,7 +144,8 @@ def test_a_confirmation_carries_an_invite_and_the_private_link(training):
 def test_a_waiting_list_mail_has_no_invite(training):
     training.capacity = 0
     db.session.commit()
-    registration = services.register(training, applicant(1))
+    with unit_of_work():
+        registration = services.register(training, applicant(1))
     [row] = outbox(registration.email)
     assert row.kind == "registration_waiting" and row.calendar is None and row.calendar_method is None
 
@@ -140,7 +153,8 @@ def test_a_waiting_list_mail_has_no_invite(training):
 def test_a_series_is_one_registration_with_an_invite_per_part(make_training):
     lead = make_training(parts=3)
     second = lead.all_parts[1]
-    registration = services.register(second, applicant(1))  # through any part: held by the lead
+    with unit_of_work():
+        registration = services.register(second, applicant(1))  # through any part: held by the lead
     assert registration.meeting_id == lead.id and lead.confirmed_count == 1
     rows = outbox(registration.email)
     assert [str(invite(r)["UID"]) for r in rows] == [p.uid for p in lead.all_parts]
@@ -152,7 +166,8 @@ def test_cancelling_gives_the_place_to_the_first_waiting(training):
     training.capacity = 2
     db.session.commit()
     first, second, waiting1, waiting2 = fill(training, 4)
-    promoted = services.cancel_registration(second)
+    with unit_of_work():
+        promoted = services.cancel_registration(second)
     assert [p.id for p in promoted] == [waiting1.id]
     db.session.refresh(waiting2)
     assert waiting1.state is CONFIRMED and waiting2.state is WAITING and training.confirmed_count == 2
@@ -162,7 +177,8 @@ def test_cancelling_gives_the_place_to_the_first_waiting(training):
     assert invite(cancel_mail)["STATUS"] == "CANCELLED"
     promoted_mail = outbox(waiting1.email)[-1]
     assert promoted_mail.kind == "registration_promoted" and promoted_mail.calendar_method == "REQUEST"
-    assert services.cancel_registration(second) == []  # twice: nothing happens
+    with unit_of_work():
+        assert services.cancel_registration(second) == []  # twice: nothing happens
     assert training.confirmed_count == 2
 
 
@@ -170,18 +186,21 @@ def test_leaving_the_waiting_list_frees_no_place(training):
     training.capacity = 1
     db.session.commit()
     _, waiting = fill(training, 2)
-    assert services.cancel_registration(waiting) == []
+    with unit_of_work():
+        assert services.cancel_registration(waiting) == []
     assert training.confirmed_count == 1
     assert outbox(waiting.email)[-1].calendar is None
 
 
 def test_no_cancelling_once_begun(make_training):
     meeting = make_training(days_ahead=2)
-    registration = services.register(meeting, applicant(1))
+    with unit_of_work():
+        registration = services.register(meeting, applicant(1))
     meeting.starts_at = utcnow() - timedelta(minutes=5)
     db.session.commit()
     with pytest.raises(RuleViolation, match="begun"):
-        services.cancel_registration(registration)
+        with unit_of_work():
+            services.cancel_registration(registration)
     assert registration.state is CONFIRMED
 
 
@@ -189,23 +208,29 @@ def test_promote_by_hand_raises_the_capacity_when_full(training, plan):
     training.capacity = 1
     db.session.commit()
     _, waiting = fill(training, 2)
-    assert services.promote(waiting, plan.coordinator) is True
+    with unit_of_work():
+        assert services.promote(waiting, plan.coordinator) is True
     assert training.capacity == 2 and training.confirmed_count == 2 and waiting.state is CONFIRMED
     with pytest.raises(RuleViolation):
-        services.promote(waiting, plan.coordinator)
+        with unit_of_work():
+            services.promote(waiting, plan.coordinator)
 
 
 def test_capacity_never_drops_confirmed_people(training, plan):
     fill(training, 5)
     with pytest.raises(RuleViolation) as refused:
-        services.set_capacity(training, 4, True, plan.coordinator)
+        with unit_of_work():
+            services.set_capacity(training, 4, True, plan.coordinator)
     assert refused.value.field == "capacity" and training.capacity == 20
-    services.set_capacity(training, 5, True, plan.coordinator)
+    with unit_of_work():
+        services.set_capacity(training, 5, True, plan.coordinator)
     waiting = fill(training, 3, start=10)
     assert all(p.state is WAITING for p in waiting)
-    promoted = services.set_capacity(training, 7, True, plan.coordinator)
+    with unit_of_work():
+        promoted = services.set_capacity(training, 7, True, plan.coordinator)
     assert [p.id for p in promoted] == [p.id for p in waiting[:2]]
-    assert [p.id for p in services.set_capacity(training, None, False, plan.coordinator)] == [waiting[2].id]
+    with unit_of_work():
+        assert [p.id for p in services.set_capacity(training, None, False, plan.coordinator)] == [waiting[2].id]
     assert training.confirmed_count == 8 and not training.waiting_list_enabled
 
 
@@ -215,38 +240,48 @@ def test_moving_to_a_full_training_puts_someone_on_its_waiting_list(training, ma
     training.capacity = 1
     db.session.commit()
     mover, waiting = fill(training, 2)
-    moved = services.move(mover, other, plan.coordinator)
+    with unit_of_work():
+        moved = services.move(mover, other, plan.coordinator)
     assert moved.meeting_id == other.id and moved.state is WAITING
     assert mover.state is RegistrationState.CANCELLED
     db.session.refresh(waiting)
     assert waiting.state is CONFIRMED  # the freed place here went to the waiting list
     with pytest.raises(RuleViolation):
-        services.move(moved, other, plan.coordinator)
+        with unit_of_work():
+            services.move(moved, other, plan.coordinator)
 
 
 def test_attendance_after_the_meeting_and_one_evaluation_each(make_training, plan):
     meeting = make_training(days_ahead=3)
     present, absent = fill(meeting, 2)
     with pytest.raises(RuleViolation, match="begun"):
-        services.mark_attendance(meeting, {present.id}, plan.coordinator)
+        with unit_of_work():
+            services.mark_attendance(meeting, {present.id}, plan.coordinator)
     meeting.starts_at, meeting.ends_at = utcnow() - timedelta(hours=4), utcnow() - timedelta(hours=1)
     db.session.commit()
-    assert services.mark_attendance(meeting, {present.id, 999_999}, plan.coordinator) == 1
+    with unit_of_work():
+        assert services.mark_attendance(meeting, {present.id, 999_999}, plan.coordinator) == 1
     assert present.state is RegistrationState.ATTENDED and absent.state is CONFIRMED
-    assert services.mark_attendance(meeting, {present.id, absent.id}, plan.coordinator) == 1  # only the new one
-    assert services.mark_attendance(meeting, {present.id}, plan.coordinator) == 0
+    with unit_of_work():
+        assert services.mark_attendance(meeting, {present.id, absent.id}, plan.coordinator) == 1  # only the new one
+    with unit_of_work():
+        assert services.mark_attendance(meeting, {present.id}, plan.coordinator) == 0
     assert absent.state is CONFIRMED and len(db.session.scalars(select(Attendance)).all()) == 1
     [mail] = [m for m in outbox(present.email) if m.kind == "registration_evaluation"]
     assert mail.calendar is None and "/evaluatie" in mail.text_body
 
     with pytest.raises(RuleViolation):
-        services.evaluate(absent, services.Answers(4))
+        with unit_of_work():
+            services.evaluate(absent, services.Answers(4))
     with pytest.raises(RuleViolation):
-        services.evaluate(present, services.Answers(6))
-    evaluation = services.evaluate(present, services.Answers(5, " Veel geleerd ", ""))
+        with unit_of_work():
+            services.evaluate(present, services.Answers(6))
+    with unit_of_work():
+        evaluation = services.evaluate(present, services.Answers(5, " Veel geleerd ", ""))
     assert evaluation.went_well == "Veel geleerd" and evaluation.meeting_id == meeting.id
     with pytest.raises(RuleViolation, match="already"):
-        services.evaluate(present, services.Answers(3))
+        with unit_of_work():
+            services.evaluate(present, services.Answers(3))
 
 
 def test_sector_mix_counts_places_only(training):
@@ -258,7 +293,8 @@ def test_sector_mix_counts_places_only(training):
 
 
 def test_tokens_are_signed(training):
-    registration = services.register(training, applicant(1))
+    with unit_of_work():
+        registration = services.register(training, applicant(1))
     token = registration_token(registration)
     assert registration_for_token(token).id == registration.id
     assert registration_for_token(token[:-2] + "xx") is None
@@ -267,28 +303,39 @@ def test_tokens_are_signed(training):
 
 def test_a_cancelled_first_part_leaves_the_rest_of_the_series_open(make_training, plan):
     lead = make_training(parts=3)
-    early = services.register(lead, applicant(1))
-    cancel(lead, "De zaal is die dag dicht.", plan.coordinator)
+    with unit_of_work():
+        early = services.register(lead, applicant(1))
+    with unit_of_work():
+        cancel(lead, "De zaal is die dag dicht.", plan.coordinator)
     assert services.closed_reason(lead) is None
-    late = services.register(lead.all_parts[2], applicant(2))
+    with unit_of_work():
+        late = services.register(lead.all_parts[2], applicant(2))
     assert late.state is CONFIRMED
     assert [str(invite(r)["UID"]) for r in outbox(late.email)] == [p.uid for p in lead.all_parts[1:]]
-    services.cancel_registration(early)  # still possible: the other parts go ahead
+    with unit_of_work():
+        services.cancel_registration(early)  # still possible: the other parts go ahead
     for part in lead.all_parts[1:]:
-        cancel(part, "Afgelast.", plan.coordinator)
+        with unit_of_work():
+            cancel(part, "Afgelast.", plan.coordinator)
     with pytest.raises(RuleViolation, match="cancelled"):
-        services.register(lead, applicant(3))
+        with unit_of_work():
+            services.register(lead, applicant(3))
 
 
 def test_evaluation_links_go_out_when_the_series_is_over_also_if_marked_during_it(make_training, plan):
     meeting = make_training(days_ahead=3)
-    present = services.register(meeting, applicant(1))
+    with unit_of_work():
+        present = services.register(meeting, applicant(1))
     meeting.starts_at, meeting.ends_at = utcnow() - timedelta(hours=1), utcnow() + timedelta(hours=2)
     db.session.commit()
-    assert services.mark_attendance(meeting, {present.id}, plan.coordinator) == 0  # still going on
-    assert services.request_due_evaluations() == 0
-    assert services.request_due_evaluations(now=utcnow() + timedelta(hours=3)) == 1
-    assert services.request_due_evaluations(now=utcnow() + timedelta(hours=3)) == 0  # once
+    with unit_of_work():
+        assert services.mark_attendance(meeting, {present.id}, plan.coordinator) == 0  # still going on
+    with unit_of_work():
+        assert services.request_due_evaluations() == 0
+    with unit_of_work():
+        assert services.request_due_evaluations(now=utcnow() + timedelta(hours=3)) == 1
+    with unit_of_work():
+        assert services.request_due_evaluations(now=utcnow() + timedelta(hours=3)) == 0  # once
     assert [m.kind for m in outbox(present.email)][-1] == "registration_evaluation"
 
 
@@ -296,8 +343,11 @@ def test_a_personal_cancel_and_a_new_invite_each_outrank_the_last(training):
     def sequences(email):
         return [(r.calendar_method, int(invite(r)["SEQUENCE"])) for r in outbox(email) if r.calendar]
 
-    first = services.register(training, applicant(1))
-    services.cancel_registration(first)
-    services.register(training, applicant(1))
+    with unit_of_work():
+        first = services.register(training, applicant(1))
+    with unit_of_work():
+        services.cancel_registration(first)
+    with unit_of_work():
+        services.register(training, applicant(1))
     [(m1, s1), (m2, s2), (m3, s3)] = sequences(first.email)
     assert (m1, m2, m3) == ("REQUEST", "CANCEL", "REQUEST") and s1 < s2 < s3

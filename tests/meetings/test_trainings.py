@@ -13,6 +13,7 @@ from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.time import Dagdeel, local_to_utc, today_local
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
@@ -59,7 +60,8 @@ def draft(plan, **overrides) -> TrainingDraft:
 
 
 def create(plan, **overrides) -> Meeting:
-    return trainings.create_training(draft(plan, **overrides), plan.coordinator)
+    with unit_of_work():
+        return trainings.create_training(draft(plan, **overrides), plan.coordinator)
 
 
 def edit_url(meeting) -> str:
@@ -245,16 +247,18 @@ def test_missing_availability_is_a_warning_not_a_refusal(plan):
 # ---- changing ----------------------------------------------------------------------------------
 def _registered(lead, count: int) -> None:
     for n in range(count):
-        services.register(lead, applicant(n))
+        with unit_of_work():
+            services.register(lead, applicant(n))
 
 
 def test_a_change_without_a_new_time_or_place_is_quiet(plan):
     lead = create(plan, parts=[part(40), part(47)])
     _registered(lead, 2)
     mails_before = db.session.scalar(select(func.count()).select_from(OutboxMail))
-    told = trainings.update_training(lead, draft(plan, title="Samen signaleren en arrangeren", description="Nieuw.",
-                                                 capacity=30, target_groups="Iedereen", theme_ids=[plan.themes[1].id],
-                                                 region_id=None), plan.coordinator)
+    with unit_of_work():
+        told = trainings.update_training(lead, draft(plan, title="Samen signaleren en arrangeren", description="Nieuw.",
+                                                     capacity=30, target_groups="Iedereen", theme_ids=[plan.themes[1].id],
+                                                     region_id=None), plan.coordinator)
     assert told is False
     for meeting in open_trainings():
         assert meeting.title == "Samen signaleren en arrangeren" and meeting.description == "Nieuw."
@@ -269,8 +273,9 @@ def test_a_new_time_raises_the_sequence_and_tells_everyone_of_that_dagdeel(plan)
     lead = create(plan, parts=[part(40), part(47)])
     _registered(lead, 2)
     since = db.session.scalar(select(func.max(OutboxMail.id)))
-    told = trainings.update_training(
-        lead, draft(plan, parts=[part(47, MIDDAG, time(14), time(16))]), plan.coordinator)
+    with unit_of_work():
+        told = trainings.update_training(
+            lead, draft(plan, parts=[part(47, MIDDAG, time(14), time(16))]), plan.coordinator)
     assert told is True
     first, second = open_trainings()
     assert (first.sequence, first.state) == (0, MeetingState.PLANNED)
@@ -285,8 +290,9 @@ def test_a_new_time_raises_the_sequence_and_tells_everyone_of_that_dagdeel(plan)
 def test_a_new_place_is_told_for_every_dagdeel(plan):
     lead = create(plan, parts=[part(40), part(47)])
     _registered(lead, 1)
-    assert trainings.update_training(lead, draft(plan, location="Online", online_url="https://meet.example.org/a"),
-                                     plan.coordinator)
+    with unit_of_work():
+        assert trainings.update_training(lead, draft(plan, location="Online", online_url="https://meet.example.org/a"),
+                                         plan.coordinator)
     assert [s.sequence for s in open_trainings()] == [1, 1]
     assert len(mails_of("session_changed")) == 4  # expert and participant, for each dagdeel
 
@@ -296,7 +302,8 @@ def test_the_capacity_cannot_go_below_the_confirmed_participants(plan):
     _registered(lead, 3)
     before = counts()
     with pytest.raises(RuleViolation) as caught:
-        trainings.update_training(lead, draft(plan, capacity=2, title="Andere titel"), plan.coordinator)
+        with unit_of_work():
+            trainings.update_training(lead, draft(plan, capacity=2, title="Andere titel"), plan.coordinator)
     assert caught.value.field == "capacity"
     (found,) = open_trainings()
     assert (found.capacity, found.title) == (5, "Samen signaleren") and counts() == before
@@ -305,7 +312,8 @@ def test_the_capacity_cannot_go_below_the_confirmed_participants(plan):
 def test_raising_the_capacity_gives_places_to_the_waiting_list(plan):
     lead = create(plan, capacity=1)
     _registered(lead, 3)
-    trainings.update_training(lead, draft(plan, capacity=2), plan.coordinator)
+    with unit_of_work():
+        trainings.update_training(lead, draft(plan, capacity=2), plan.coordinator)
     states = [r.state for r in sorted(open_trainings()[0].registrations, key=lambda r: r.id)]
     assert states == [RegistrationState.CONFIRMED, RegistrationState.CONFIRMED, RegistrationState.WAITING]
 
@@ -313,7 +321,8 @@ def test_raising_the_capacity_gives_places_to_the_waiting_list(plan):
 def test_an_unknown_dagdeel_in_a_change_is_refused(plan):
     lead = create(plan)
     with pytest.raises(InvalidDraft) as caught:
-        trainings.update_training(lead, draft(plan, parts=[part(41)]), plan.coordinator)
+        with unit_of_work():
+            trainings.update_training(lead, draft(plan, parts=[part(41)]), plan.coordinator)
     assert caught.value.field == "parts-0-date"
 
 
@@ -323,7 +332,8 @@ def test_a_training_that_has_begun_cannot_be_changed(plan):
     lead.ends_at = lead.starts_at + timedelta(hours=3)
     db.session.commit()
     with pytest.raises(RuleViolation) as caught:
-        trainings.update_training(lead, draft(plan, parts=[]), plan.coordinator)
+        with unit_of_work():
+            trainings.update_training(lead, draft(plan, parts=[]), plan.coordinator)
     assert caught.value.field == "meeting"
 
 
@@ -333,7 +343,8 @@ def test_the_overview_splits_upcoming_and_past(plan, make_training):
     past.date = today_local() - timedelta(days=3)
     past.starts_at, past.ends_at = MIDDAG.bounds(past.date)
     db.session.commit()
-    services.register(soon, applicant(1))
+    with unit_of_work():
+        services.register(soon, applicant(1))
     upcoming, done = trainings.overview()
     assert [r.lead.title for r in upcoming] == ["Eerst", "Later"] and [r.lead.title for r in done] == ["Voorbij"]
     assert later.id == upcoming[0].lead.id
@@ -571,7 +582,8 @@ def test_the_list_runs_as_many_queries_for_25_trainings_as_for_5(coordinator_cli
         _bulk_trainings(plan, size)
         for lead in open_trainings()[:3]:
             if lead.series_id is None:
-                services.register(lead, applicant(lead.id))
+                with unit_of_work():
+                    services.register(lead, applicant(lead.id))
         found.append(queries_for(coordinator_client, LIST))
         assert html_of(coordinator_client.get(LIST)).count('id="training-') == size
     assert found[0] == found[1], found
@@ -586,7 +598,8 @@ def test_the_status_page_shows_the_registration_link_of_each_meeting_to_come(app
     meeting = book(plan).meeting
     meeting.capacity = 20
     db.session.commit()
-    services.register(meeting, applicant(1))
+    with unit_of_work():
+        services.register(meeting, applicant(1))
     html = html_of(client.get(status))
     link = re.search(rf'<input[^>]*id="share-{meeting.id}"[^>]*>', html).group(0)
     assert "readonly" in link and f'aria-describedby="share-{meeting.id}-hint"' in link
@@ -608,7 +621,8 @@ def test_the_status_page_shows_the_registration_link_of_each_meeting_to_come(app
 
 def test_a_cancelled_meeting_has_no_registration_link(app, plan):
     meeting = book(plan).meeting
-    scheduling.cancel(meeting, "Zieke expert.", plan.coordinator)
+    with unit_of_work():
+        scheduling.cancel(meeting, "Zieke expert.", plan.coordinator)
     html = html_of(app.test_client().get(f"/aanvraag/{requests.status_token(plan.request)}"))
     assert f'id="share-{meeting.id}"' not in html
 

@@ -15,6 +15,7 @@ from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.experts.models import Availability
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
@@ -67,9 +68,10 @@ def plan(app):
         """A request granted `dagdelen` (its wanted number too, unless overridden)."""
         world = SimpleNamespace(region=region or regions[0], themes=themes)
         overrides.setdefault("dagdelen_wanted", dagdelen)
-        saved = requests.submit(submission(world, **overrides))
-        requests.take_into_review(saved, coordinator)
-        requests.grant(saved, dagdelen, coordinator, "" if dagdelen == saved.dagdelen_wanted else "Minder.")
+        with unit_of_work():
+            saved = requests.submit(submission(world, **overrides))
+            requests.take_into_review(saved, coordinator)
+            requests.grant(saved, dagdelen, coordinator, "" if dagdelen == saved.dagdelen_wanted else "Minder.")
         return saved
 
     ns.granted = granted

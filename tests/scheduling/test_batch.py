@@ -10,9 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ontwikkelbijeenkomsten.experts.models import Availability
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
 from ontwikkelbijeenkomsten.requests.models import RequestState
+from ontwikkelbijeenkomsten.meetings import mails
 from ontwikkelbijeenkomsten.scheduling import batch, services
 from ontwikkelbijeenkomsten.scheduling.solver import Shortfall
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
@@ -78,7 +80,8 @@ def test_confirm_writes_every_booking_with_mails_and_states(plan):
     plan.available(plan.expert, future_day(30), OCHTEND)
     seen = batch.preview(plan.period).fingerprint
 
-    result = batch.confirm(plan.period, plan.coordinator, seen=seen)
+    with unit_of_work():
+        result = batch.confirm(plan.period, plan.coordinator, seen=seen)
 
     assert not result.changed and result.preview.plan.total == 3
     assert meetings_of(plan.request) == [(*m, plan.expert.id) for m in plan.moments]
@@ -91,21 +94,24 @@ def test_confirm_writes_every_booking_with_mails_and_states(plan):
     assert {to for to, kind in mails if kind == "session_assigned"} == {plan.expert.email}
     assert {to for to, kind in mails if kind == "session_booked"} == {"ilse@example.org"}
 
-    again = batch.confirm(plan.period, plan.coordinator)
+    with unit_of_work():
+        again = batch.confirm(plan.period, plan.coordinator)
     assert again.preview.plan.total == 0 and meeting_count() == 3
 
 
 def test_confirm_writes_nothing_when_one_booking_fails(plan, monkeypatch):
-    announced = []
+    told, tell = [], mails.tell
 
-    def announce(meeting, expert, actor, **kwargs):
-        announced.append(meeting)
-        if len(announced) == 2:
+    def announce(meeting, *args, **kwargs):
+        told.append(meeting)
+        if len({m.id for m in told}) == 2:  # the second booking's first mail
             raise RuntimeError("the mail template broke")
+        return tell(meeting, *args, **kwargs)
 
-    monkeypatch.setattr(services, "announce_booking", announce)
+    monkeypatch.setattr(mails, "tell", announce)
     with pytest.raises(RuntimeError):
-        batch.confirm(plan.period, plan.coordinator)
+        with unit_of_work():
+            batch.confirm(plan.period, plan.coordinator)
     db.session.rollback()
     assert meeting_count() == 0
     assert db.session.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.kind.like("session_%"))) == 0
@@ -118,7 +124,8 @@ def test_confirm_plans_again_when_availability_was_removed_after_the_preview(pla
     db.session.execute(delete(Availability).where(Availability.date == day, Availability.dagdeel == dagdeel))
     db.session.commit()
 
-    result = batch.confirm(plan.period, plan.coordinator, seen=seen)
+    with unit_of_work():
+        result = batch.confirm(plan.period, plan.coordinator, seen=seen)
 
     assert result.changed and result.preview.plan.total == 1
     assert meetings_of(plan.request) == [(*plan.moments[1], plan.expert.id)]
@@ -126,9 +133,11 @@ def test_confirm_plans_again_when_availability_was_removed_after_the_preview(pla
 
 def test_confirm_after_a_single_booking_meanwhile_books_no_slot_twice(plan):
     seen = batch.preview(plan.period).fingerprint
-    services.book(plan.request, plan.expert.id, *plan.moments[0], plan.coordinator)
+    with unit_of_work():
+        services.book(plan.request, plan.expert.id, *plan.moments[0], plan.coordinator)
 
-    result = batch.confirm(plan.period, plan.coordinator, seen=seen)
+    with unit_of_work():
+        result = batch.confirm(plan.period, plan.coordinator, seen=seen)
 
     assert result.changed and result.preview.plan.total == 1
     assert meetings_of(plan.request) == [(*m, plan.expert.id) for m in plan.moments]

@@ -16,6 +16,7 @@ from ontwikkelbijeenkomsten.accounts.models import User
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
 from ontwikkelbijeenkomsten.scheduling import services
@@ -46,10 +47,12 @@ def race(make_app, attempts: list[tuple], coordinator_id: int) -> list[tuple[str
             barrier.wait()
             try:
                 if model is Meeting:
-                    services.reschedule(row, day, dagdeel, expert_id, coordinator, confirmed=True)
+                    with unit_of_work():
+                        services.reschedule(row, day, dagdeel, expert_id, coordinator, confirmed=True)
                     outcomes.append(("booked", "", str(row_id)))
                 else:
-                    booked = services.book(row, expert_id, day, dagdeel, coordinator, confirmed=True)
+                    with unit_of_work():
+                        booked = services.book(row, expert_id, day, dagdeel, coordinator, confirmed=True)
                     outcomes.append(("already" if booked.already else "booked", "", str(booked.meeting.id)))
             except RuleViolation as exc:
                 with force_locale("en"):
@@ -108,7 +111,8 @@ def test_many_slots_for_one_request_with_one_dagdeel_left_give_one_booking(plan,
     slots = [(start + timedelta(days=i // 2), (OCHTEND, MIDDAG)[i % 2]) for i in range(threads + 1)]
     for moment in slots:
         plan.available(plan.expert, *moment)
-    services.book(request, plan.expert.id, *slots[-1], plan.coordinator)  # one booked, one dagdeel left
+    with unit_of_work():
+        services.book(request, plan.expert.id, *slots[-1], plan.coordinator)  # one booked, one dagdeel left
     assert request.state is RequestState.GRANTED
 
     outcomes = race(make_app, [(Request, request.id, plan.expert.id, *m) for m in slots[:-1]], plan.coordinator.id)
@@ -132,7 +136,8 @@ def test_a_double_click_at_the_same_moment_books_once(plan, make_app):
 
 def test_a_move_and_a_booking_into_the_same_expert_slot_at_once_give_one(plan, make_app):
     m1, m2 = plan.moments
-    moving = services.book(plan.request, plan.expert.id, *m1, plan.coordinator).meeting
+    with unit_of_work():
+        moving = services.book(plan.request, plan.expert.id, *m1, plan.coordinator).meeting
     other = plan.granted(1, region=plan.regions[1], contact_email="noord@example.org")
 
     outcomes = race(make_app, [(Meeting, moving.id, plan.expert.id, *m2), (Request, other.id, plan.expert.id, *m2)],

@@ -22,7 +22,8 @@ from flask_babel import gettext as _
 
 from ontwikkelbijeenkomsten.core.urls import absolute_url
 from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.mail.services import message_for
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.mail.delivery import message_for
 from ontwikkelbijeenkomsten.requests.services import request_for_token
 from ontwikkelbijeenkomsten.scheduling import services
 
@@ -98,11 +99,14 @@ def life_of_a_meeting(plan, locale: str):
 
     meeting = book(plan, m1, title="Samen signaleren").meeting
     step("booked", m1)
-    services.reschedule(meeting, *m2, plan.expert.id, plan.coordinator)
+    with unit_of_work():
+        services.reschedule(meeting, *m2, plan.expert.id, plan.coordinator)
     step("moved", m2)
-    services.reschedule(meeting, *m2, piet.id, plan.coordinator)
+    with unit_of_work():
+        services.reschedule(meeting, *m2, piet.id, plan.coordinator)
     step("handed over", m2)
-    services.cancel(meeting, REASON, plan.coordinator)
+    with unit_of_work():
+        services.cancel(meeting, REASON, plan.coordinator)
     step("cancelled", m2)
     return steps, {e.email: absolute_url("experts.assignments", expert_id=e.id) for e in (plan.expert, piet)}
 

@@ -11,12 +11,14 @@ from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core.time import today_local
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.requests.models import (
     PreferredMoment,
     Request,
     RequestState,
 )
+from ontwikkelbijeenkomsten.meetings import changes
 from ontwikkelbijeenkomsten.scheduling import services
 from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
@@ -160,7 +162,8 @@ def test_the_request_page_shows_what_is_booked_and_links_to_scheduling(coordinat
 
 def test_a_request_that_is_not_granted_has_no_scheduling(coordinator_client, plan):
     world = SimpleNamespace(region=plan.region, themes=plan.themes)
-    submitted = requests.submit(submission(world, contact_email="ander@example.org"))
+    with unit_of_work():
+        submitted = requests.submit(submission(world, contact_email="ander@example.org"))
     html = html_of(coordinator_client.get(f"/coordinatie/aanvragen/{submitted.id}"))
     assert schedule_url(submitted) not in html and 'id="scheduling-title"' not in html
     response = coordinator_client.get(schedule_url(submitted))
@@ -512,7 +515,7 @@ def test_cancelling_through_the_page(coordinator_client, plan):
 
 def test_a_meeting_that_has_begun_shows_no_forms(coordinator_client, plan, monkeypatch):
     meeting = booked_meeting(plan)
-    monkeypatch.setattr(services, "has_started", lambda moment: True)  # the rule the page and the service share
+    monkeypatch.setattr(changes, "has_started", lambda moment: True)  # the rule the page and the service share
     html = html_of(coordinator_client.get(meeting_url(meeting)))
     assert "al begonnen of geweest" in html and "<form" not in html.split('id="main"')[1]
     response = coordinator_client.post(meeting_url(meeting) + "/annuleren", data={"cancel-reason": "Te laat."})
@@ -527,7 +530,8 @@ def test_the_status_page_shows_the_booking_and_a_cancellation_with_its_reason(cl
     html = html_of(client.get(f"/aanvraag/{token}"))
     assert "Er is een bijeenkomst ingepland." in html and "Alle dagdelen zijn ingepland." in html
     assert f'href="/aanvraag/{token}/intrekken"' in html and "tot de bijeenkomsten hebben plaatsgevonden" in html
-    services.cancel(meeting, "De spreker is ziek.", plan.coordinator)
+    with unit_of_work():
+        services.cancel(meeting, "De spreker is ziek.", plan.coordinator)
     html = html_of(client.get(f"/aanvraag/{token}"))
     assert "(Geannuleerd)" in html and "De spreker is ziek." in html
     assert "Er is een bijeenkomst geannuleerd." in html
