@@ -1,4 +1,5 @@
-"""Imports every model module so that SQLAlchemy and Alembic see the whole schema."""
+"""Imports every model module so that SQLAlchemy and Alembic see the whole schema, and the
+modules whose signal receivers must be connected whenever the app exists."""
 
 
 def load_all() -> None:
@@ -9,3 +10,10 @@ def load_all() -> None:
     from .regions import models as _regions  # noqa: F401
     from .requests import models as _requests  # noqa: F401
     from .meetings import models as _meetings  # noqa: F401
+    # Receivers of the experts layer's signals (experts/signals.py).
+    from .meetings import assignments as _assignments  # noqa: F401
+    from .meetings import bookings as _bookings  # noqa: F401
+    # Receivers of the regions layer's signals (regions/signals.py) and the requests layer's
+    # (requests/signals.py).
+    from .requests import hooks as _requests_hooks  # noqa: F401
+    from .scheduling import hooks as _scheduling_hooks  # noqa: F401

@@ -1,46 +1,36 @@
-"""Expert accounts: invitations and accepting them, (de)activation, the profile, the overview.
+"""Expert accounts: invitations and accepting them, (de)activation and the profile.
 
-Every action runs in one transaction with its audit event and, for invitations, its mail. An
-invitation link carries the user's `invitation_nonce`: a new invitation or a revocation
-replaces the nonce, which kills every older link; setting the password clears it.
+Every action writes its audit event and, for invitations, its mail in the caller's unit of
+work. An invitation link carries the user's `invitation_nonce`: a new invitation or a
+revocation replaces the nonce, which kills every older link; setting the password clears it.
 """
 from __future__ import annotations
 
 import enum
 import secrets
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Role, User
 from ..accounts.services import AccountExists, create_user
-from ..core import audit
+from ..core import audit, locking
 from ..core.db import utcnow
-from ..core.models import Theme
 from ..core.rules import RuleViolation
-from ..core.time import today_local
+from ..core.themes import theme_choices, themes_by_id
 from ..core.tokens import InvalidToken, make_token, read_token
 from ..core.urls import absolute_url
 from ..core.extensions import db
 from ..mail import services as mail
 from ..regions.models import Region
-from ..meetings.models import (
-    ACTIVE_ASSIGNMENT_STATES,
-    Meeting,
-    MeetingExpert,
-    MeetingState,
-)
-from .availability import live_assignment, slot_is_booked
-from .models import Availability, ExpertProfile
+from . import signals
+from .models import ExpertProfile
+from .queries import region_choices
 
 INVITATION_PURPOSE = "expert-invitation"
 INVITATION_DAYS = 7
 INVITATION_MAX_AGE = INVITATION_DAYS * 24 * 3600
-OVERVIEW_WEEKS = 8
 #: Three dagdelen a day in the longest month.
 MAX_DAGDELEN_PER_MONTH = 93
 
@@ -71,27 +61,13 @@ def invitation_expires_at(expert: User) -> datetime | None:
 
 
 # ---- choices -----------------------------------------------------------------------------------
-def theme_choices(keep: list[Theme] = ()) -> list[Theme]:
-    """The active themes, plus inactive ones a profile still has (so they are not lost)."""
-    kept = [t.id for t in keep]
-    return list(db.session.scalars(
-        select(Theme).where(or_(Theme.active, Theme.id.in_(kept))).order_by(Theme.position, Theme.name)
-    ))
-
-
-def region_choices(keep: list[Region] = ()) -> list[Region]:
-    kept = [r.id for r in keep]
-    return list(db.session.scalars(
-        select(Region).where(or_(Region.active, Region.id.in_(kept))).order_by(Region.name)
-    ))
-
-
-def _themes(theme_ids, keep: list[Theme] = ()) -> list[Theme]:
-    wanted = set(theme_ids or ())
-    themes = [t for t in theme_choices(keep) if t.id in wanted]
-    if not wanted or len(themes) != len(wanted):
+def _themes(theme_ids, keep=()) -> list:
+    """The chosen themes: active ones, or ones the profile already has (`keep`)."""
+    wanted = set(theme_ids or ())  # a forged id arrives as None and is refused
+    allowed = {theme_id for theme_id, _name in theme_choices(keep=[t.id for t in keep])}
+    if not wanted or not wanted <= allowed:
         raise RuleViolation("theme_ids", _l("Choose at least one theme from the list."))
-    return themes
+    return themes_by_id(wanted)
 
 
 def _regions(region_ids, serves_all_regions: bool, keep: list[Region] = ()) -> list[Region]:
@@ -107,6 +83,16 @@ def _regions(region_ids, serves_all_regions: bool, keep: list[Region] = ()) -> l
     return regions
 
 
+def _checked(problems: list[RuleViolation], check, *args):
+    """`check(*args)`, or None with its problems added to `problems`, so that every rule is
+    checked and a person sees all that is wrong at once."""
+    try:
+        return check(*args)
+    except RuleViolation as exc:
+        problems.extend(exc.problems)
+        return None
+
+
 # ---- invitations -------------------------------------------------------------------------------
 def invitation_token(expert: User) -> str:
     return make_token(INVITATION_PURPOSE, {"id": expert.id, "n": expert.invitation_nonce})
@@ -114,11 +100,14 @@ def invitation_token(expert: User) -> str:
 
 def expert_for_invitation(token: str, *, lock: bool = False) -> User:
     """The invited expert; raises InvalidToken when the link is tampered with, expired,
-    replaced by a newer invitation, revoked or used, or the expert is deactivated."""
+    replaced by a newer invitation, revoked or used, or the expert is deactivated. With `lock`,
+    the expert's row is locked first, so the link can be used only once."""
     data = read_token(INVITATION_PURPOSE, token, max_age=INVITATION_MAX_AGE)
     if not isinstance(data, dict) or not isinstance(data.get("id"), int) or not isinstance(data.get("n"), str):
         raise InvalidToken()
-    expert = db.session.get(User, data["id"], with_for_update=lock, populate_existing=lock)
+    expert = db.session.get(User, data["id"])
+    if expert is not None and lock:
+        locking.lock(expert)
     if (
         expert is None
         or not expert.is_expert
@@ -132,7 +121,7 @@ def expert_for_invitation(token: str, *, lock: bool = False) -> User:
 
 
 def _send_invitation(expert: User, actor: User) -> None:
-    """A fresh nonce (older links die) and the mail with the new link; the caller commits."""
+    """A fresh nonce (older links die) and the mail with the new link."""
     expert.invitation_nonce = secrets.token_urlsafe(16)[:32]
     expert.invited_at = utcnow()
     mail.enqueue(
@@ -150,17 +139,17 @@ def _send_invitation(expert: User, actor: User) -> None:
 
 def invite(name: str, email: str, theme_ids, region_ids, serves_all_regions: bool, actor: User) -> User:
     """Create the expert's account (no password yet) and profile, and mail the invitation."""
-    if not (name or "").strip():
-        raise RuleViolation("name", _l("Enter the name of the expert."))
-    themes = _themes(theme_ids)
-    regions = _regions(region_ids, serves_all_regions)
+    problems = [] if (name or "").strip() else [RuleViolation("name", _l("Enter the name of the expert."))]
+    themes = _checked(problems, _themes, theme_ids)
+    regions = _checked(problems, _regions, region_ids, serves_all_regions)
+    RuleViolation.raise_if(problems)
     exists_message = _l("There is already an account with this e-mail address.")
     try:
-        expert = create_user(email, name, Role.EXPERT)
+        with db.session.begin_nested():  # a savepoint: a clash undoes only the new account
+            expert = create_user(email, name, Role.EXPERT)
     except AccountExists:
         raise RuleViolation("email", exists_message) from None
     except IntegrityError:  # the same address invited at the same moment by someone else
-        db.session.rollback()
         raise RuleViolation("email", exists_message) from None
     db.session.add(ExpertProfile(
         user_id=expert.id, bio="", organisation="", serves_all_regions=serves_all_regions,
@@ -168,7 +157,6 @@ def invite(name: str, email: str, theme_ids, region_ids, serves_all_regions: boo
     ))
     _send_invitation(expert, actor)
     audit.record("expert.invited", expert, actor=actor, to_state=ExpertStatus.INVITED.value)
-    db.session.commit()
     return expert
 
 
@@ -182,7 +170,6 @@ def resend_invitation(expert: User, actor: User) -> None:
     _send_invitation(expert, actor)
     audit.record("expert.invitation_resent", expert, actor=actor,
                  from_state=before.value, to_state=ExpertStatus.INVITED.value)
-    db.session.commit()
 
 
 def revoke_invitation(expert: User, actor: User) -> None:
@@ -192,7 +179,6 @@ def revoke_invitation(expert: User, actor: User) -> None:
     expert.invitation_nonce = None
     audit.record("expert.invitation_revoked", expert, actor=actor,
                  from_state=before.value, to_state=ExpertStatus.REVOKED.value)
-    db.session.commit()
 
 
 def accept_invitation(token: str, password: str) -> User:
@@ -203,7 +189,6 @@ def accept_invitation(token: str, password: str) -> User:
     expert.last_login_at = utcnow()
     audit.record("expert.invitation_accepted", expert, actor=expert,
                  from_state=ExpertStatus.INVITED.value, to_state=ExpertStatus.ACTIVE.value)
-    db.session.commit()
     return expert
 
 
@@ -212,30 +197,12 @@ def deactivate(expert: User, actor: User) -> None:
     """The expert can no longer log in; past sessions and assignments stay as they are."""
     if not expert.active:
         raise RuleViolation("active", _l("This expert is already deactivated."))
-    if _has_upcoming_assignments(expert):
-        raise RuleViolation("active", _l(
-            "This expert still has upcoming sessions. Assign them to another expert first."
-        ))
+    RuleViolation.raise_if([problem for _receiver, problem in signals.deactivating.send(expert) if problem])
     before = status(expert)
     expert.active = False
     expert.invitation_nonce = None  # reactivating must not revive an old invitation link
     audit.record("expert.deactivated", expert, actor=actor,
                  from_state=before.value, to_state=ExpertStatus.INACTIVE.value)
-    db.session.commit()
-
-
-def _has_upcoming_assignments(expert: User) -> bool:
-    return db.session.scalar(
-        select(MeetingExpert.id)
-        .join(Meeting, Meeting.id == MeetingExpert.meeting_id)
-        .where(
-            MeetingExpert.expert_id == expert.id,
-            MeetingExpert.state.in_(ACTIVE_ASSIGNMENT_STATES),
-            MeetingExpert.date >= today_local(),
-            Meeting.state != MeetingState.CANCELLED,
-        )
-        .limit(1)
-    ) is not None
 
 
 def reactivate(expert: User, actor: User) -> None:
@@ -244,7 +211,6 @@ def reactivate(expert: User, actor: User) -> None:
     expert.active = True
     audit.record("expert.reactivated", expert, actor=actor,
                  from_state=ExpertStatus.INACTIVE.value, to_state=status(expert).value)
-    db.session.commit()
 
 
 # ---- profile -----------------------------------------------------------------------------------
@@ -268,13 +234,15 @@ def update_profile(
 ) -> bool:
     """Save the profile; returns whether anything changed."""
     profile = profile_of(expert)
-    themes = _themes(theme_ids, keep=profile.themes)
-    regions = _regions(region_ids, serves_all_regions, keep=profile.regions)
+    problems = []
+    themes = _checked(problems, _themes, theme_ids, profile.themes)
+    regions = _checked(problems, _regions, region_ids, serves_all_regions, profile.regions)
     if max_dagdelen_per_month is not None and not 0 <= max_dagdelen_per_month <= MAX_DAGDELEN_PER_MONTH:
-        raise RuleViolation(
+        problems.append(RuleViolation(
             "max_dagdelen_per_month",
             _l("Enter a number from %(min)s to %(max)s.", min=0, max=MAX_DAGDELEN_PER_MONTH),
-        )
+        ))
+    RuleViolation.raise_if(problems)
     new = {
         "bio": bio or "",
         "organisation": organisation or "",
@@ -293,57 +261,4 @@ def update_profile(
         setattr(profile, name, new[name])
     db.session.add(profile)
     audit.record("expert.profile_updated", expert, actor=actor, fields=changed)
-    db.session.commit()
     return True
-
-
-# ---- overview ----------------------------------------------------------------------------------
-@dataclass
-class ExpertRow:
-    expert: User
-    profile: ExpertProfile | None
-    status: ExpertStatus
-    free_slots: int
-    upcoming_assignments: int
-
-
-def overview(today: date, expert_id: int | None = None) -> list[ExpertRow]:
-    """Every expert (or one) with their free dagdelen in the next weeks and upcoming assignments,
-    in a fixed number of queries."""
-    only = [User.id == expert_id] if expert_id is not None else []
-    rows = db.session.execute(
-        select(User, ExpertProfile)
-        .outerjoin(ExpertProfile, ExpertProfile.user_id == User.id)
-        .options(selectinload(ExpertProfile.themes), selectinload(ExpertProfile.regions))
-        .where(User.role == Role.EXPERT, *only)
-        .order_by(User.name, User.id)
-    ).all()
-    free = dict(db.session.execute(
-        select(Availability.expert_id, func.count())
-        .where(
-            Availability.date >= today,
-            Availability.date < today + timedelta(weeks=OVERVIEW_WEEKS),
-            ~slot_is_booked(),
-            *([Availability.expert_id == expert_id] if expert_id is not None else []),
-        )
-        .group_by(Availability.expert_id)
-    ).all())
-    upcoming = dict(db.session.execute(
-        select(MeetingExpert.expert_id, func.count())
-        .where(
-            MeetingExpert.date >= today,
-            live_assignment(),
-            *([MeetingExpert.expert_id == expert_id] if expert_id is not None else []),
-        )
-        .group_by(MeetingExpert.expert_id)
-    ).all())
-    now = utcnow()
-    return [
-        ExpertRow(user, profile, status(user, now), free.get(user.id, 0), upcoming.get(user.id, 0))
-        for user, profile in rows
-    ]
-
-
-def find_expert(expert_id: int) -> User | None:
-    expert = db.session.get(User, expert_id)
-    return expert if expert is not None and expert.is_expert else None

@@ -13,7 +13,7 @@ from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
-from ontwikkelbijeenkomsten.experts import assignments as services
+from ontwikkelbijeenkomsten.meetings import assignments as services
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail

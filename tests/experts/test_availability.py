@@ -11,6 +11,7 @@ from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.time import Dagdeel, to_local, today_local
 from ontwikkelbijeenkomsten.experts import availability
+from ontwikkelbijeenkomsten.meetings import bookings
 from ontwikkelbijeenkomsten.experts.models import Availability
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.meetings.models import (
@@ -31,7 +32,8 @@ FIXED_TODAY = date(2026, 1, 15)
 @pytest.fixture
 def fixed_today(monkeypatch):
     """The services think it is 15 January 2026, so dates in 2026 are in the future."""
-    monkeypatch.setattr(availability, "today_local", lambda: FIXED_TODAY)
+    for module in (availability, bookings):
+        monkeypatch.setattr(module, "today_local", lambda: FIXED_TODAY)
     return FIXED_TODAY
 
 
@@ -220,7 +222,7 @@ def test_declined_and_cancelled_assignments_do_not_book_the_slot(expert, fixed_t
 def test_the_month_starts_on_monday_and_knows_available_booked_and_past(expert, fixed_today):
     add_slots(expert, (date(2026, 1, 13), OCHTEND), (date(2026, 1, 20), MIDDAG), (date(2026, 2, 1), OCHTEND))
     assignment = book(expert, date(2026, 1, 22), AVOND, title="Samen leren")
-    view = availability.month(expert, 2026, 1)
+    view = bookings.month(expert, 2026, 1)
 
     assert view.first == date(2026, 1, 1)
     assert (view.previous, view.next) == (date(2025, 12, 1), date(2026, 2, 1))
@@ -234,7 +236,7 @@ def test_the_month_starts_on_monday_and_knows_available_booked_and_past(expert, 
     assert [s.dagdeel for s in days[date(2026, 1, 20)].slots] == [OCHTEND, MIDDAG, AVOND]
     assert [s.available for s in days[date(2026, 1, 20)].slots] == [False, True, False]
     booked = days[date(2026, 1, 22)].slots[2]
-    assert booked.booking == availability.Booking(assignment.id, "Samen leren") and not booked.editable
+    assert booked.booking == bookings.Booking(assignment.id, "Samen leren") and not booked.editable
 
 
 # ---- services: the coordinators' grid ----------------------------------------------------------
@@ -254,7 +256,7 @@ def test_the_grid_counts_active_free_experts_per_dagdeel_with_filters(
     book(other_expert, day, MIDDAG)
     add_slots(other_expert, (day, MIDDAG))  # available but booked: not counted
 
-    grid = availability.grid(day, day + timedelta(days=1))
+    grid = bookings.grid(day, day + timedelta(days=1))
     assert [row.day for row in grid.rows] == [day, day + timedelta(days=1)]
     first = {cell.dagdeel: cell for cell in grid.rows[0].cells}
     assert [name for _, name in first[OCHTEND].experts] == ["Eva Jansen", "Noor Dijkstra", "Omar Bakker"]
@@ -265,7 +267,7 @@ def test_the_grid_counts_active_free_experts_per_dagdeel_with_filters(
     assert len(grid.filled) == 2
 
     def names(**filters):
-        found = availability.grid(day, day, **filters).rows[0].cells[0]
+        found = bookings.grid(day, day, **filters).rows[0].cells[0]
         return [name for _, name in found.experts]
 
     assert names(theme_id=themes[0].id) == ["Eva Jansen"]
@@ -277,10 +279,10 @@ def test_the_grid_counts_active_free_experts_per_dagdeel_with_filters(
 
 def test_the_grid_refuses_a_reversed_or_too_long_range(app):
     start = date(2026, 3, 1)
-    assert len(availability.grid(start, start + timedelta(days=91)).rows) == 92
+    assert len(bookings.grid(start, start + timedelta(days=91)).rows) == 92
     for end in (start - timedelta(days=1), start + timedelta(days=92)):
         with pytest.raises(RuleViolation) as caught:
-            availability.grid(start, end)
+            bookings.grid(start, end)
         assert caught.value.field == "end"
 
 

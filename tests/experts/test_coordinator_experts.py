@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts import services
+from ontwikkelbijeenkomsten.meetings import bookings
 from ontwikkelbijeenkomsten.experts.models import Availability
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
@@ -106,7 +107,7 @@ def test_the_counts_leave_out_booked_past_and_far_away_slots(app, coordinator, e
     assign(expert, later, Dagdeel.AVOND, state=AssignmentState.DECLINED)  # not booked
     assign(expert, today - timedelta(days=7))  # past
     db.session.commit()
-    row = services.overview(today, expert_id=expert.id)[0]
+    row = bookings.overview(today, expert_id=expert.id)[0]
     assert (row.free_slots, row.upcoming_assignments) == (3, 1)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
-from ontwikkelbijeenkomsten.experts import assignments as services
+from ontwikkelbijeenkomsten.meetings import assignments as services
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.meetings.models import AssignmentState, MeetingState

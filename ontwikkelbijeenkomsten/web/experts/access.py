@@ -6,8 +6,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from ontwikkelbijeenkomsten.accounts.models import Role, User
-from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.experts.queries import find_expert
 
 
 def expert_page(view):
@@ -20,10 +19,8 @@ def expert_page(view):
     @wraps(view)
     @login_required
     def wrapped(*args, expert_id: int, **kwargs):
-        expert = db.session.get(User, expert_id)
-        if expert is None or expert.role is not Role.EXPERT:
-            abort(404)
-        if not (current_user.is_coordinator or current_user.id == expert.id):
+        expert = find_expert(expert_id)
+        if expert is None or not (current_user.is_coordinator or current_user.id == expert.id):
             abort(404)
         return view(*args, expert=expert, **kwargs)
 

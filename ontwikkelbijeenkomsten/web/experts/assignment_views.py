@@ -9,15 +9,15 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ontwikkelbijeenkomsten.web.access import acting_user
 from ontwikkelbijeenkomsten.accounts.models import User
-from ontwikkelbijeenkomsten.web.forms import strip_filter
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import absolute_url
-from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.meetings import assignments as services
 from ontwikkelbijeenkomsten.meetings.models import MeetingExpert
-from ontwikkelbijeenkomsten.experts import assignments as services
+from ontwikkelbijeenkomsten.web.access import acting_user
 from ontwikkelbijeenkomsten.web.experts.access import expert_page
+from ontwikkelbijeenkomsten.web.forms import field_error, strip_filter
 from ontwikkelbijeenkomsten.web.experts.blueprint import bp
 
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
@@ -43,13 +43,14 @@ def _decline_form(assignment_id: int, **kwargs) -> DeclineForm:
     return DeclineForm(prefix=f"decline-{assignment_id}", **kwargs)
 
 
-
 def _page(expert: User, failed: DeclineForm | None = None, failed_id: int | None = None):
+    with unit_of_work():  # the first visit makes the feed token; before the rows, which a commit expires
+        token = services.feed_token(expert)
+    feed_url = absolute_url("experts.feed", token=token)
     rows = services.assignments(expert)
     forms = {row.assignment.id: _decline_form(row.assignment.id, formdata=None) for row in rows if row.can_decline}
     if failed is not None:
         forms[failed_id] = failed
-    feed_url = absolute_url("experts.feed", token=services.feed_token(expert))
     own = current_user.id == expert.id
     return render_template(
         "experts/assignments.html", expert=expert, own=own, failed=failed, forms=forms,
@@ -60,10 +61,7 @@ def _page(expert: User, failed: DeclineForm | None = None, failed_id: int | None
 
 
 def _assignment(expert: User, assignment_id: int) -> MeetingExpert:
-    item = db.session.get(MeetingExpert, assignment_id)
-    if item is None or item.expert_id != expert.id:
-        abort(404)
-    return item
+    return services.find_assignment(expert, assignment_id) or abort(404)
 
 
 def _back(expert: User):
@@ -81,7 +79,8 @@ def assignments(expert: User):
 def accept(expert: User, assignment_id: int):
     item = _assignment(expert, assignment_id)
     try:
-        services.accept(item, acting_user())
+        with unit_of_work():
+            services.accept(item, acting_user())
     except services.StateError as exc:
         flash(str(exc.message), "warning")
     else:
@@ -96,11 +95,12 @@ def decline(expert: User, assignment_id: int):
     form = _decline_form(item.id)
     if form.validate_on_submit():
         try:
-            services.decline(item, form.reason.data, acting_user())
+            with unit_of_work():
+                services.decline(item, form.reason.data, acting_user())
         except services.StateError as exc:
             flash(str(exc.message), "warning")
         except RuleViolation as exc:
-            getattr(form, exc.field).errors.append(exc.message)
+            field_error(form, exc)
             return _page(expert, form, item.id)
         else:
             flash(_("You have declined the assignment. The coordinator gets an e-mail about it."), "success")
@@ -111,7 +111,8 @@ def decline(expert: User, assignment_id: int):
 @bp.post(ASSIGNMENTS_URL + "/agenda-link")
 @expert_page
 def renew_feed(expert: User):
-    services.renew_feed_token(expert, acting_user())
+    with unit_of_work():
+        services.renew_feed_token(expert, acting_user())
     flash(_("There is a new calendar link. The old link no longer works: subscribe again with the new one."),
           "success")
     return redirect(url_for(".assignments", expert_id=expert.id, _anchor="calendar-title"))

@@ -1,8 +1,8 @@
 """Forms of the availability editor (one slot, a rule, a block) and the coordinators' grid filter.
 
-The forms check dates that parse and values from the lists, and run the service's range checks
-(`experts.availability`) so that a person sees every problem at once; the service checks again
-when it saves, together with the rules about past days and booked slots.
+The forms check dates that parse and values from the lists, and run the services' range checks
+(`experts.availability`; `meetings.bookings` for the grid) so that a person sees every problem
+at once; the service checks again when it saves, with the rules about past days and booked slots.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from ontwikkelbijeenkomsten.web.forms import (
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.experts import availability
+from ontwikkelbijeenkomsten.meetings import bookings
 
 DATE_MESSAGE = _l("Enter a date like 17-03-2026.")
 
@@ -104,7 +105,7 @@ class GridFilterForm(FlaskForm):
     region = SelectField(_l("Region"), name="regio", default="", validate_choice=False)
 
     def validate_end(self, field):
-        _check_range(self, availability.check_grid_range)
+        _check_range(self, bookings.check_grid_range)
 
     def validate_theme(self, field):
         in_choices(_l("Choose a theme from the list."))(self, field)

@@ -8,17 +8,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 
-from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.accounts.models import User
 from ontwikkelbijeenkomsten.core.i18n import dagdeel_label, long_date
-from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.themes import theme_choices
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
-from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.regions.models import Region
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.experts import availability as services
+from ontwikkelbijeenkomsten.experts.queries import region_choices
+from ontwikkelbijeenkomsten.meetings import bookings
+from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.experts.access import expert_page
 from ontwikkelbijeenkomsten.web.experts.availability_forms import (
     BlockForm,
@@ -28,13 +28,13 @@ from ontwikkelbijeenkomsten.web.experts.availability_forms import (
     weekday_names,
 )
 from ontwikkelbijeenkomsten.web.experts.blueprint import bp
+from ontwikkelbijeenkomsten.web.forms import field_error
 
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
 AVAILABILITY_URL = "/experts/<int(max=2147483647):expert_id>/beschikbaarheid"
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 YEARS = range(2000, 2101)  # months outside these years are not worth a page
 GRID_DEFAULT_DAYS = 28
-
 
 
 def _shown_month() -> date:
@@ -63,21 +63,23 @@ def _month_page(expert: User, first: date, **submitted):
     return render_template(
         "experts/availability.html", expert=expert, forms=forms,
         failed=next((form for form in forms.values() if form.errors), None),
-        view=services.month(expert, first.year, first.month), weekdays=weekday_names(),
+        view=bookings.month(expert, first.year, first.month), weekdays=weekday_names(),
         title=_("My availability") if own else _("Availability of %(name)s", name=expert.name),
     )
 
 
 def _submitted(expert: User, first: date, name: str, form, run):
-    """Validate `form`, then `run()` the service call, which returns (flash message, where to go).
+    """Validate `form`, then `run()` the service call in one unit of work; it returns (flash
+    message, where to go).
 
     A rule the service finds is shown at its field on the month page.
     """
     if form.validate_on_submit():
         try:
-            message, target = run()
+            with unit_of_work():
+                message, target = run()
         except RuleViolation as exc:
-            form[exc.field].errors.append(exc.message)
+            field_error(form, exc)
         else:
             flash(message, "success")
             return redirect(target)
@@ -157,26 +159,18 @@ def availability_grid():
     args.setdefault("van", today.isoformat())
     args.setdefault("tot", (today + timedelta(days=GRID_DEFAULT_DAYS - 1)).isoformat())
     form = GridFilterForm(formdata=args)
-    form.theme.choices = [("", _("All themes"))] + [
-        (str(id_), name) for id_, name in db.session.execute(
-            select(Theme.id, Theme.name).where(Theme.active).order_by(Theme.position, Theme.id)
-        )
-    ]
-    form.region.choices = [("", _("All regions"))] + [
-        (str(id_), name) for id_, name in db.session.execute(
-            select(Region.id, Region.name).where(Region.active).order_by(Region.name, Region.id)
-        )
-    ]
+    form.theme.choices = [("", _("All themes"))] + [(str(id_), name) for id_, name in theme_choices()]
+    form.region.choices = [("", _("All regions"))] + [(str(region.id), region.name) for region in region_choices()]
     grid = None
     if form.validate():
         try:
-            grid = services.grid(
+            grid = bookings.grid(
                 form.start.data, form.end.data,
                 theme_id=int(form.theme.data) if form.theme.data else None,
                 region_id=int(form.region.data) if form.region.data else None,
             )
         except RuleViolation as exc:
-            form[exc.field].errors.append(exc.message)
+            field_error(form, exc)
     return render_template(
-        "experts/coordinator/availability_grid.html", form=form, grid=grid, levels=services.HEAT_LEVELS,
+        "experts/coordinator/availability_grid.html", form=form, grid=grid, levels=bookings.HEAT_LEVELS,
     )

@@ -4,12 +4,17 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.themes import theme_choices
 from ontwikkelbijeenkomsten.core.time import today_local
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.experts import services
+from ontwikkelbijeenkomsten.experts.queries import find_expert, region_choices
+from ontwikkelbijeenkomsten.meetings import bookings
+from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.experts.blueprint import bp
 from ontwikkelbijeenkomsten.web.experts.forms import InviteForm
+from ontwikkelbijeenkomsten.web.forms import field_error
 
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
 EXPERT_URL = "/coordinatie/experts/<int(max=2147483647):expert_id>"
@@ -19,8 +24,8 @@ EXPERT_URL = "/coordinatie/experts/<int(max=2147483647):expert_id>"
 @coordinator_required
 def coordinator_list():
     return render_template(
-        "experts/coordinator/list.html", rows=services.overview(today_local()),
-        weeks=services.OVERVIEW_WEEKS, Status=services.ExpertStatus,
+        "experts/coordinator/list.html", rows=bookings.overview(today_local()),
+        weeks=bookings.OVERVIEW_WEEKS, Status=services.ExpertStatus,
     )
 
 
@@ -28,15 +33,16 @@ def coordinator_list():
 @coordinator_required
 def invite():
     form = InviteForm()
-    form.set_choices(services.theme_choices(), services.region_choices())
+    form.set_choices(theme_choices(), region_choices())
     if form.validate_on_submit():
         try:
-            expert = services.invite(
-                form.name.data, form.email.data, form.theme_ids.data, form.region_ids.data,
-                form.serves_all_regions.data, acting_user(),
-            )
+            with unit_of_work():
+                expert = services.invite(
+                    form.name.data, form.email.data, form.theme_ids.data, form.region_ids.data,
+                    form.serves_all_regions.data, acting_user(),
+                )
         except RuleViolation as exc:
-            form[exc.field].errors.append(exc.message)
+            field_error(form, exc)
         else:
             flash(_("%(name)s has been invited. The invitation was sent to %(email)s.",
                     name=expert.name, email=expert.email), "success")
@@ -47,22 +53,23 @@ def invite():
 @bp.get(EXPERT_URL)
 @coordinator_required
 def coordinator_detail(expert_id: int):
-    rows = services.overview(today_local(), expert_id=expert_id)
+    rows = bookings.overview(today_local(), expert_id=expert_id)
     if not rows:
         abort(404)
     row = rows[0]
     return render_template(
         "experts/coordinator/detail.html", row=row, expert=row.expert, profile=row.profile,
-        expires_at=services.invitation_expires_at(row.expert), weeks=services.OVERVIEW_WEEKS,
+        expires_at=services.invitation_expires_at(row.expert), weeks=bookings.OVERVIEW_WEEKS,
         Status=services.ExpertStatus,
     )
 
 
 def _action(expert_id: int, run, done):
     """Run a button's service call on the expert and flash `done(expert)`, or the broken rule."""
-    expert = services.find_expert(expert_id) or abort(404)
+    expert = find_expert(expert_id) or abort(404)
     try:
-        run(expert, acting_user())
+        with unit_of_work():
+            run(expert, acting_user())
     except RuleViolation as exc:
         flash(str(exc.message), "error")
     else:

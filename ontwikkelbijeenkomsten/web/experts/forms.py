@@ -66,8 +66,9 @@ def _region_fields(description) -> tuple[BooleanField, MultiCheckboxField]:
 
 
 class _Choices:
-    def set_choices(self, themes, regions) -> None:
-        self.theme_ids.choices = [(t.id, t.name) for t in themes]
+    def set_choices(self, themes: list[tuple[int, str]], regions) -> None:
+        """`themes` as `core.themes.theme_choices()` gives them; `regions` as Region rows."""
+        self.theme_ids.choices = [(theme_id, name) for theme_id, name in themes]
         self.region_ids.choices = [(r.id, r.name) for r in regions]
 
 

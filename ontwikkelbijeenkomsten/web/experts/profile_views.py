@@ -5,16 +5,20 @@ from flask import flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
+from ontwikkelbijeenkomsten.core.extensions import limiter
+from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.themes import theme_choices
+from ontwikkelbijeenkomsten.core.tokens import InvalidToken
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.core.urls import private_page
+from ontwikkelbijeenkomsten.experts import services
+from ontwikkelbijeenkomsten.experts.queries import region_choices
 from ontwikkelbijeenkomsten.web.access import acting_user
 from ontwikkelbijeenkomsten.web.accounts.forms import ResetPasswordForm
-from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.tokens import InvalidToken
-from ontwikkelbijeenkomsten.core.urls import private_page
-from ontwikkelbijeenkomsten.core.extensions import limiter
-from ontwikkelbijeenkomsten.experts import services
 from ontwikkelbijeenkomsten.web.experts.access import expert_page
 from ontwikkelbijeenkomsten.web.experts.blueprint import bp
 from ontwikkelbijeenkomsten.web.experts.forms import ProfileForm
+from ontwikkelbijeenkomsten.web.forms import field_error
 
 
 def _invalid_invitation(exc: InvalidToken):
@@ -32,7 +36,8 @@ def accept_invitation(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            expert = services.accept_invitation(token, form.password.data)
+            with unit_of_work():
+                expert = services.accept_invitation(token, form.password.data)
         except InvalidToken as exc:  # used or revoked meanwhile
             return _invalid_invitation(exc)
         login_user(expert)
@@ -49,16 +54,17 @@ def profile(expert):
     form = ProfileForm(
         obj=profile, theme_ids=[t.id for t in profile.themes], region_ids=[r.id for r in profile.regions],
     )
-    form.set_choices(services.theme_choices(profile.themes), services.region_choices(profile.regions))
+    form.set_choices(theme_choices(keep=[t.id for t in profile.themes]), region_choices(profile.regions))
     if form.validate_on_submit():
         try:
-            changed = services.update_profile(
-                expert, form.bio.data, form.organisation.data, form.theme_ids.data, form.region_ids.data,
-                form.serves_all_regions.data, form.max_dagdelen_per_month.data,
-                acting_user(),
-            )
+            with unit_of_work():
+                changed = services.update_profile(
+                    expert, form.bio.data, form.organisation.data, form.theme_ids.data, form.region_ids.data,
+                    form.serves_all_regions.data, form.max_dagdelen_per_month.data,
+                    acting_user(),
+                )
         except RuleViolation as exc:
-            form[exc.field].errors.append(exc.message)
+            field_error(form, exc)
         else:
             flash(_("The profile has been saved.") if changed else _("Nothing has changed."), "success")
             return redirect(url_for(".profile", expert_id=expert.id))

@@ -2,6 +2,8 @@
 
 Declining sets the assignment to DECLINED, which frees the expert's slot: the database's
 unique index on (expert, date, dagdeel) only covers active (assigned or accepted) assignments.
+An expert with upcoming sessions cannot be deactivated: `_still_needed` answers the experts
+layer's `deactivating` signal.
 """
 from __future__ import annotations
 
@@ -17,23 +19,27 @@ from sqlalchemy.orm import contains_eager
 
 from ..accounts.models import Role, User
 from ..accounts.services import coordinators_for
-from ..core import audit
+from ..core import audit, rules
 from ..core.db import utcnow
+from ..core.extensions import db
+from ..core.locking import lock
 from ..core.rules import RuleViolation
 from ..core.time import today_local
 from ..core.urls import absolute_url
-from ..core.extensions import db
+from ..experts import signals
+from ..experts.models import ExpertProfile
 from ..mail import calendar
 from ..mail import services as mail
-from ..meetings.models import (
-    calendar_entry,
+from .bookings import live_assignment
+from .models import (
     ACTIVE_ASSIGNMENT_STATES,
+    ASSIGNMENT_STATES,
     AssignmentState,
     Meeting,
     MeetingExpert,
     MeetingState,
+    calendar_entry,
 )
-from .models import ExpertProfile
 
 CLOSED_MEETINGS = (MeetingState.CANCELLED, MeetingState.HELD)
 #: The feed starts about three months back, so recent sessions stay in the calendar.
@@ -46,7 +52,7 @@ class NotAllowed(Exception):
     """Only the expert themself or a coordinator may act on an assignment or a feed link."""
 
 
-class StateError(Exception):
+class StateError(rules.StateError):
     """The assignment or its session no longer allows this action; `message` says why."""
 
     def __init__(self, message):
@@ -96,16 +102,15 @@ def assignments(expert: User) -> list[AssignmentRow]:
     ]
 
 
+def find_assignment(expert: User, assignment_id: int) -> MeetingExpert | None:
+    """The expert's assignment with this id; None when it is unknown or someone else's."""
+    item = db.session.get(MeetingExpert, assignment_id)
+    return item if item is not None and item.expert_id == expert.id else None
+
+
 def _check_actor(expert_id: int, actor: User) -> None:
     if not (actor.is_coordinator or actor.id == expert_id):
         raise NotAllowed()
-
-
-def _lock(assignment: MeetingExpert) -> MeetingExpert:
-    """Re-read under a row lock, so two answers at once see each other's result."""
-    db.session.execute(select(MeetingExpert.id).where(MeetingExpert.id == assignment.id).with_for_update())
-    db.session.refresh(assignment)
-    return assignment
 
 
 def _check_open(assignment: MeetingExpert, allowed: tuple[AssignmentState, ...]) -> None:
@@ -118,19 +123,15 @@ def _check_open(assignment: MeetingExpert, allowed: tuple[AssignmentState, ...])
         raise StateError(_l("This assignment has already been answered or withdrawn."))
 
 
-def _change(assignment: MeetingExpert, to: AssignmentState, actor: User, action: str) -> None:
-    before = assignment.state
-    assignment.state = to
-    audit.record(action, assignment, actor=actor, from_state=before.value, to_state=to.value,
-                 meeting_id=assignment.meeting_id)
+def _move(assignment: MeetingExpert, to: AssignmentState, actor: User) -> None:
+    ASSIGNMENT_STATES.move(assignment, to, actor=actor, meeting_id=assignment.meeting_id)
 
 
 def accept(assignment: MeetingExpert, actor: User) -> None:
     _check_actor(assignment.expert_id, actor)
-    _lock(assignment)
+    lock(assignment)  # two answers at once see each other's result
     _check_open(assignment, (AssignmentState.ASSIGNED,))
-    _change(assignment, AssignmentState.ACCEPTED, actor, "assignment.accepted")
-    db.session.commit()
+    _move(assignment, AssignmentState.ACCEPTED, actor)
 
 
 def decline(assignment: MeetingExpert, reason: str, actor: User) -> None:
@@ -139,12 +140,11 @@ def decline(assignment: MeetingExpert, reason: str, actor: User) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation("reason", _l("Give the reason why you decline; the coordinator reads it."))
-    _lock(assignment)
+    lock(assignment)
     _check_open(assignment, ACTIVE_ASSIGNMENT_STATES)
     assignment.decline_reason = reason
-    _change(assignment, AssignmentState.DECLINED, actor, "assignment.declined")
+    _move(assignment, AssignmentState.DECLINED, actor)
     _notify_coordinators(assignment)
-    db.session.commit()
 
 
 def _notify_coordinators(assignment: MeetingExpert) -> None:
@@ -158,6 +158,21 @@ def _notify_coordinators(assignment: MeetingExpert) -> None:
             coordinator=coordinator, expert=expert, meeting=meeting,
             reason=assignment.decline_reason, link=link,
         )
+
+
+@signals.deactivating.connect
+def _still_needed(expert: User) -> RuleViolation | None:
+    """An expert with upcoming sessions stays active until they are given to someone else."""
+    upcoming = db.session.scalar(
+        select(MeetingExpert.id)
+        .where(MeetingExpert.expert_id == expert.id, MeetingExpert.date >= today_local(), live_assignment())
+        .limit(1)
+    )
+    if upcoming is None:
+        return None
+    return RuleViolation("active", _l(
+        "This expert still has upcoming sessions. Assign them to another expert first."
+    ))
 
 
 # ---- the calendar feed -------------------------------------------------------------------------
@@ -182,7 +197,6 @@ def feed_token(expert: User) -> str:
             .where(ExpertProfile.user_id == expert.id, ExpertProfile.feed_token.is_(None))
             .values(feed_token=secrets.token_urlsafe(32))
         )
-        db.session.commit()
         db.session.refresh(profile)
     return profile.feed_token
 
@@ -193,7 +207,6 @@ def renew_feed_token(expert: User, actor: User) -> str:
     profile = _profile(expert)
     profile.feed_token = secrets.token_urlsafe(32)
     audit.record("expert.feed_renewed", expert, actor=actor)
-    db.session.commit()
     return profile.feed_token
 
 
