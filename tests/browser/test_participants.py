@@ -15,6 +15,7 @@ from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
 from ontwikkelbijeenkomsten.regions.services import school_year_containing
 from ontwikkelbijeenkomsten.meetings import services
@@ -57,14 +58,19 @@ def seed(live_server) -> SimpleNamespace:
         expert = make_expert(EXPERT, "Eva Jansen", [theme])
         db.session.commit()
         training = _training("Samen signaleren", 30, 2, expert)
-        people = [services.register(training, applicant(n)) for n in range(3)]
+        with unit_of_work():
+            people = [services.register(training, applicant(n)) for n in range(3)]
         past = _training("Samen leren", 2, 10, expert)
-        attendees = [services.register(past, applicant(n, name=f"Oud {n}")) for n in range(10, 13)]
+        with unit_of_work():
+            attendees = [services.register(past, applicant(n, name=f"Oud {n}")) for n in range(10, 13)]
         past.starts_at, past.ends_at = utcnow() - timedelta(hours=4), utcnow() - timedelta(hours=1)
         db.session.commit()
-        services.mark_attendance(past, {a.id for a in attendees}, expert)
-        services.evaluate(attendees[0], services.Answers(5, "Veel geleerd van elkaar.", ""))
-        services.evaluate(attendees[1], services.Answers(3, "", "Meer tijd voor casussen."))
+        with unit_of_work():
+            services.mark_attendance(past, {a.id for a in attendees}, expert)
+        with unit_of_work():
+            services.evaluate(attendees[0], services.Answers(5, "Veel geleerd van elkaar.", ""))
+        with unit_of_work():
+            services.evaluate(attendees[1], services.Answers(3, "", "Meer tijd voor casussen."))
         found = SimpleNamespace(training_id=training.id, waiting_id=people[2].id, past_id=past.id)
         db.session.remove()
     return found

@@ -22,6 +22,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
     MeetingKind,
 )
 from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from tests.experts.conftest import make_expert
 from tests.requests.conftest import future_day
 
@@ -49,8 +50,9 @@ def seed(live_server) -> SimpleNamespace:
             db.session.add(part)
             lead = lead or part
         db.session.commit()
-        other = services.register(lead, services.Applicant("Joris Smit", "joris@example.org", Sector.JEUGDHULP,
-                                                           "Wijkteam Noord", "Jeugdprofessional"))
+        with unit_of_work():
+            other = services.register(lead, services.Applicant("Joris Smit", "joris@example.org", Sector.JEUGDHULP,
+                                                               "Wijkteam Noord", "Jeugdprofessional"))
         other.state = RegistrationState.ATTENDED  # as if he had been at an earlier part
         db.session.commit()
         found = SimpleNamespace(training_id=lead.id, evaluation_token=links.registration_token(other))

@@ -14,6 +14,7 @@ from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts.models import Availability
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
 from ontwikkelbijeenkomsten.regions.services import school_year_containing
@@ -42,8 +43,9 @@ def seed(live_server) -> SimpleNamespace:
         db.session.add_all(Availability(expert_id=expert.id, date=day, dagdeel=dagdeel)
                            for day, dagdeel in [*PREFERRED, ELSEWHERE])
         db.session.commit()
-        saved = requests.submit(submission(SimpleNamespace(region=region, themes=themes), dagdelen_wanted=1,
-                                           moments=PREFERRED))
+        with unit_of_work():
+            saved = requests.submit(submission(SimpleNamespace(region=region, themes=themes), dagdelen_wanted=1,
+                                               moments=PREFERRED))
         found = SimpleNamespace(request_id=saved.id, expert_id=expert.id, token=requests.status_token(saved))
         db.session.remove()
     return found

@@ -15,6 +15,7 @@ from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts.models import Availability
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
 from ontwikkelbijeenkomsten.regions.services import school_year_containing
 from ontwikkelbijeenkomsten.requests import services as requests
@@ -43,11 +44,15 @@ def seed(live_server) -> SimpleNamespace:
         db.session.add_all(Availability(expert_id=expert.id, date=day, dagdeel=dagdeel)
                            for day, dagdeel in [REGIONAL, (FIRST, Dagdeel.MIDDAG), (SECOND, Dagdeel.OCHTEND)])
         db.session.commit()
-        saved = requests.submit(submission(SimpleNamespace(region=region, themes=themes), dagdelen_wanted=1,
-                                           moments=[REGIONAL]))
-        requests.take_into_review(saved, coordinator)
-        requests.grant(saved, 1, coordinator, "")
-        meeting = scheduling.book(saved, expert.id, *REGIONAL, coordinator).meeting
+        with unit_of_work():
+            saved = requests.submit(submission(SimpleNamespace(region=region, themes=themes), dagdelen_wanted=1,
+                                               moments=[REGIONAL]))
+        with unit_of_work():
+            requests.take_into_review(saved, coordinator)
+        with unit_of_work():
+            requests.grant(saved, 1, coordinator, "")
+        with unit_of_work():
+            meeting = scheduling.book(saved, expert.id, *REGIONAL, coordinator).meeting
         found = SimpleNamespace(token=requests.status_token(saved), meeting_id=meeting.id, expert_id=expert.id,
                                 theme_id=themes[0].id)
         db.session.remove()
