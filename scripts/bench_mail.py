@@ -72,20 +72,27 @@ def queue_invites(n: int) -> int:
     and invite. Returns the number of mails due."""
     from sqlalchemy import func, select
 
-    from ontwikkelbijeenkomsten.core.db import utcnow
-    from ontwikkelbijeenkomsten.demo.services import load_demo
     from ontwikkelbijeenkomsten.core.extensions import db
+    from ontwikkelbijeenkomsten.core.uow import unit_of_work
+    from ontwikkelbijeenkomsten.demo.services import load_demo
     from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
-    from ontwikkelbijeenkomsten.meetings import mails
-from ontwikkelbijeenkomsten.meetings.models import (
-    Registration,
-    RegistrationState,
-    Meeting,
-    MeetingKind,
-)
-from ontwikkelbijeenkomsten.core.sectors import Sector
 
-    load_demo()
+    with unit_of_work():
+        load_demo()
+        queue_participants(n)
+    return db.session.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.state == MailState.QUEUED))
+
+
+def queue_participants(n: int) -> None:
+    """`n` confirmed participants of the demo's first open training, each with a queued mail."""
+    from sqlalchemy import select
+
+    from ontwikkelbijeenkomsten.core.db import utcnow
+    from ontwikkelbijeenkomsten.core.extensions import db
+    from ontwikkelbijeenkomsten.core.sectors import Sector
+    from ontwikkelbijeenkomsten.meetings import mails
+    from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind, Registration, RegistrationState
+
     training = db.session.scalar(
         select(Meeting).where(Meeting.kind == MeetingKind.OPEN_TRAINING, Meeting.series_id.is_(None),
                               Meeting.starts_at > utcnow()).order_by(Meeting.starts_at).limit(1))
@@ -104,19 +111,17 @@ from ontwikkelbijeenkomsten.core.sectors import Sector
         mails.tell_registration(registration, "confirmed")
         if done % 250 == 0 or done == n:
             say(f"  queued {done}/{n}")
-    db.session.commit()
     say(f"  training: {training.title!r} on {training.date}")
-    return db.session.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.state == MailState.QUEUED))
 
 
 # ---- the two ways of sending -------------------------------------------------------------------
 def run_worker(due: int, batch: int) -> tuple[float, float, int]:
     """Drain the outbox as `flask mail work` does; (wall, cpu, sent)."""
-    from ontwikkelbijeenkomsten.mail import services
+    from ontwikkelbijeenkomsten.mail import delivery
 
     sent, rounds = 0, 0
     wall, cpu = perf_counter(), process_time()
-    while (report := services.deliver_due(limit=batch)).handled:
+    while (report := delivery.deliver_due(limit=batch)).handled:
         if report.retrying or report.failed:
             raise SystemExit(f"delivery failed: {report}")
         sent += report.sent
@@ -135,7 +140,7 @@ def build_messages() -> tuple[list[tuple[str, list[str], bytes]], float]:
 
     from ontwikkelbijeenkomsten.core.extensions import db
     from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
-    from ontwikkelbijeenkomsten.mail.services import message_for
+    from ontwikkelbijeenkomsten.mail.delivery import message_for
 
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
     began = perf_counter()

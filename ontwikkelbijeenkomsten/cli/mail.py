@@ -4,9 +4,10 @@ import time
 import click
 from flask.cli import with_appcontext
 
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.mail import delivery
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
 from ontwikkelbijeenkomsten.meetings.services import request_due_evaluations
-from ontwikkelbijeenkomsten.mail import services
 
 group = click.Group("mail", help="Deliver the mails in the outbox.")
 #: Flask-Mail opens SMTP connections without a timeout: a server that accepts the connection
@@ -18,14 +19,15 @@ def _with_timeout() -> None:
     socket.setdefaulttimeout(SMTP_TIMEOUT)
 
 
+# The worker (`mail.delivery.deliver_due`) commits each mail itself: no unit of work around it.
 @group.command("send-queued")
 @with_appcontext
 def send_queued() -> None:
     """Deliver every mail that is due, once."""
     _with_timeout()
-    total = services.DeliveryReport()
+    total = delivery.DeliveryReport()
     while True:
-        report = services.deliver_due()
+        report = delivery.deliver_due()
         if not report.handled:
             break
         total.sent += report.sent
@@ -45,7 +47,7 @@ def work(interval: float) -> None:
     _with_timeout()
     click.echo("Delivering mails; stop with Ctrl+C.")
     while True:
-        report = services.deliver_due()
+        report = delivery.deliver_due()
         if report.handled:
             click.echo(f"sent {report.sent}, retrying later {report.retrying}, failed {report.failed}")
         else:
@@ -61,7 +63,9 @@ def reminders() -> None:
     def progress(done: int, total: int) -> None:
         click.echo(f"session {done} of {total}")
 
-    queued = send_reminders(progress=progress)
-    evaluations = request_due_evaluations()
+    with unit_of_work():
+        queued = send_reminders(progress=progress)
+    with unit_of_work():
+        evaluations = request_due_evaluations()
     click.echo(f"Done: {queued} reminders and {evaluations} evaluation links queued; "
                "`mail send-queued` or `mail work` delivers them.")

@@ -6,7 +6,7 @@ def init_app(app: Flask) -> None:
     """With MAIL_BACKEND=console (development), print due mails right after each request."""
     if app.config["MAIL_BACKEND"] != "console" or app.testing:
         return
-    from .services import deliver_due
+    from .delivery import deliver_due
 
     @app.after_request
     def _print_outbox(response):

@@ -12,8 +12,9 @@ from sqlalchemy.orm import load_only
 
 from ..core import audit
 from ..core.db import utcnow
-from ..core.rules import RuleViolation
 from ..core.extensions import db
+from ..core.locking import lock
+from ..core.rules import RuleViolation
 from .models import MailState, OutboxMail
 from .services import render_pending
 
@@ -98,10 +99,14 @@ class Shown:
     error: str | None = None
 
 
+def find_mail(mail_id: int) -> OutboxMail | None:
+    return db.session.get(OutboxMail, mail_id)
+
+
 def for_display(mail_id: int) -> Shown | None:
     """The mail with its bodies and invite; one queued to be rendered at delivery is rendered
     now, on a copy outside the session, so that showing it writes nothing."""
-    mail = db.session.get(OutboxMail, mail_id)
+    mail = find_mail(mail_id)
     if mail is None:
         return None
     db.session.expunge(mail)
@@ -123,19 +128,15 @@ def resend(mail: OutboxMail, actor) -> None:
     The row is locked and checked again first: a worker may have taken or sent it meanwhile,
     and a sent mail is never sent twice. Raises RuleViolation("mail", why) otherwise.
     """
-    locked = db.session.scalars(
-        select(OutboxMail).where(OutboxMail.id == mail.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-    if not resendable(locked):
-        db.session.rollback()
-        raise RuleViolation("mail", REFUSALS[locked.state])
-    _requeue(locked, actor)
-    db.session.commit()
+    row = lock(find_mail(mail.id))  # `mail` may be a copy the page showed earlier
+    if not resendable(row):
+        raise RuleViolation("mail", REFUSALS[row.state])
+    _requeue(row, actor)
 
 
 def resend_failed(actor) -> int:
-    """Put every failed mail back in the queue; returns how many."""
+    """Put every failed mail back in the queue; returns how many. One locking query takes the
+    rows that are still failed, however many there are."""
     rows = list(db.session.scalars(
         select(OutboxMail).options(load_only(OutboxMail.state, OutboxMail.attempts))
         .where(OutboxMail.state == MailState.FAILED).order_by(OutboxMail.id).with_for_update()
@@ -143,7 +144,6 @@ def resend_failed(actor) -> int:
     ))
     for row in rows:
         _requeue(row, actor)
-    db.session.commit()
     return len(rows)
 
 

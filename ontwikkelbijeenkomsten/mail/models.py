@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,6 +16,17 @@ class MailState(enum.Enum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+
+
+def mail_state_label(state: MailState) -> str:
+    """The word for a mail's state, in the reader's language: the one place it is written (the
+    outbox pages read it through the `mail_state` filter)."""
+    return {
+        MailState.QUEUED: _("in the queue"),
+        MailState.SENDING: _("being sent"),
+        MailState.SENT: _("sent"),
+        MailState.FAILED: _("failed"),
+    }[state]
 
 
 class OutboxMail(db.Model):

@@ -42,9 +42,9 @@ from flask import g
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.mail import services
+from ontwikkelbijeenkomsten.mail import delivery
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-from ontwikkelbijeenkomsten.mail.services import DeliveryReport
+from ontwikkelbijeenkomsten.mail.delivery import DeliveryReport
 from tests.conftest import _free_port
 from tests.scheduling.conftest import plan
 from tests.meetings.conftest import make_training
@@ -175,7 +175,7 @@ def smtp_app(make_app, smtp_config):
 def outbox_ids(monkeypatch) -> dict[str, int]:
     built: dict[str, int] = {}
     lock = threading.Lock()
-    message_for = services.message_for
+    message_for = delivery.message_for
 
     def recording(row):
         message = message_for(row)
@@ -183,14 +183,14 @@ def outbox_ids(monkeypatch) -> dict[str, int]:
             built[message.msgId] = row.id
         return message
 
-    monkeypatch.setattr(services, "message_for", recording)
+    monkeypatch.setattr(delivery, "message_for", recording)
     return built
 
 
 def deliver_all(now=None, limit: int = 50) -> DeliveryReport:
     """What `flask mail send-queued` does: deliver batches until nothing is due."""
     total = DeliveryReport()
-    while (report := services.deliver_due(limit=limit, now=now)).handled:
+    while (report := delivery.deliver_due(limit=limit, now=now)).handled:
         total.sent += report.sent
         total.retrying += report.retrying
         total.failed += report.failed

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.extensions import db, mailer
-from ontwikkelbijeenkomsten.mail import services
+from ontwikkelbijeenkomsten.mail import delivery, services
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 
 
@@ -35,8 +35,8 @@ def test_enqueue_renders_both_bodies_in_the_recipients_language(app):
 def test_due_mails_are_sent_once_over_one_connection(app):
     _queue(3)
     with mailer.record_messages() as outbox:
-        report = services.deliver_due()
-        assert services.deliver_due().handled == 0
+        report = delivery.deliver_due()
+        assert delivery.deliver_due().handled == 0
     assert report.sent == 3
     assert [m.recipients for m in outbox] == [["p0@example.org"], ["p1@example.org"], ["p2@example.org"]]
     assert all(r.state is MailState.SENT and r.sent_at for r in db.session.scalars(select(OutboxMail)))
@@ -54,16 +54,16 @@ def test_a_failing_smtp_server_delays_mail_and_never_loses_it(app, monkeypatch):
     (row,) = _queue()
     monkeypatch.setattr(mailer, "connect", lambda: _BrokenConnection())
     now = utcnow()
-    report = services.deliver_due(now=now)
+    report = delivery.deliver_due(now=now)
     assert report.retrying == 1
     db.session.refresh(row)
     assert row.state is MailState.QUEUED and row.attempts == 1
     assert row.next_attempt_at == now + timedelta(minutes=1)
     assert "SMTPConnectError" in row.last_error
-    assert services.deliver_due(now=now).handled == 0  # not due yet
+    assert delivery.deliver_due(now=now).handled == 0  # not due yet
 
-    for attempt in range(2, services.MAX_ATTEMPTS + 1):
-        services.deliver_due(now=row.next_attempt_at)
+    for attempt in range(2, delivery.MAX_ATTEMPTS + 1):
+        delivery.deliver_due(now=row.next_attempt_at)
         db.session.refresh(row)
         assert row.attempts == attempt
     assert row.state is MailState.FAILED
@@ -71,9 +71,9 @@ def test_a_failing_smtp_server_delays_mail_and_never_loses_it(app, monkeypatch):
 
 
 def test_backoff_doubles_and_is_capped():
-    assert services.retry_delay(1) == timedelta(minutes=1)
-    assert services.retry_delay(3) == timedelta(minutes=4)
-    assert services.retry_delay(20) == services.LONGEST_RETRY
+    assert delivery.retry_delay(1) == timedelta(minutes=1)
+    assert delivery.retry_delay(3) == timedelta(minutes=4)
+    assert delivery.retry_delay(20) == delivery.LONGEST_RETRY
 
 
 def test_a_mail_stuck_in_sending_is_picked_up_again(app):
@@ -81,7 +81,7 @@ def test_a_mail_stuck_in_sending_is_picked_up_again(app):
     row.state, row.locked_at = MailState.SENDING, utcnow() - timedelta(minutes=11)
     db.session.commit()
     with mailer.record_messages() as outbox:
-        assert services.deliver_due().sent == 1
+        assert delivery.deliver_due().sent == 1
     assert len(outbox) == 1
 
 
@@ -89,14 +89,14 @@ def test_a_mail_being_sent_by_another_worker_is_left_alone(app):
     (row,) = _queue()
     row.state, row.locked_at = MailState.SENDING, utcnow()
     db.session.commit()
-    assert services.deliver_due().handled == 0
+    assert delivery.deliver_due().handled == 0
 
 
 def test_console_backend_prints_the_mail(make_app, capsys):
     app = make_app(MAIL_BACKEND="console")
     with app.app_context():
         _queue()
-        assert services.deliver_due().sent == 1
+        assert delivery.deliver_due().sent == 1
     out = capsys.readouterr().out
     assert "p0@example.org" in out
     assert "Onderwerp 0" in out and "Tekst" in out
@@ -117,7 +117,7 @@ def test_a_batch_that_outlasts_the_timeout_sends_no_mail_twice(app, monkeypatch)
     _queue(4)
     t0 = utcnow()
     clock = {"now": t0}
-    monkeypatch.setattr(services, "utcnow", lambda: clock["now"])
+    monkeypatch.setattr(delivery, "utcnow", lambda: clock["now"])
     original, sends = Connection.send, []
 
     def slow_send(self, message, *args, **kwargs):
@@ -125,13 +125,13 @@ def test_a_batch_that_outlasts_the_timeout_sends_no_mail_twice(app, monkeypatch)
         clock["now"] += timedelta(minutes=4)
         if len(sends) == 3:  # t0 + 12 minutes: another worker takes back what looks stuck
             with app.app_context():
-                services.deliver_due()
+                delivery.deliver_due()
                 db.session.remove()
         return original(self, message, *args, **kwargs)
 
     monkeypatch.setattr(Connection, "send", slow_send)
     with mailer.record_messages():
-        services.deliver_due()
+        delivery.deliver_due()
     assert sorted(sends) == [f"p{i}@example.org" for i in range(4)]  # each once, by one worker or the other
     db.session.expire_all()
     assert {row.state for row in db.session.scalars(select(OutboxMail))} == {MailState.SENT}
@@ -139,11 +139,11 @@ def test_a_batch_that_outlasts_the_timeout_sends_no_mail_twice(app, monkeypatch)
 
 def test_a_row_taken_back_from_a_stopped_worker_counts_as_an_attempt(app):
     row = _queue(1)[0]
-    row.state, row.locked_at, row.attempts = MailState.SENDING, utcnow() - timedelta(hours=1), services.MAX_ATTEMPTS - 1
+    row.state, row.locked_at, row.attempts = MailState.SENDING, utcnow() - timedelta(hours=1), delivery.MAX_ATTEMPTS - 1
     db.session.commit()
     with mailer.record_messages() as sent:
-        report = services.deliver_due()
+        report = delivery.deliver_due()
     assert report.handled == 0 and sent == []
     db.session.refresh(row)
-    assert row.state is MailState.FAILED and row.attempts == services.MAX_ATTEMPTS
+    assert row.state is MailState.FAILED and row.attempts == delivery.MAX_ATTEMPTS
     assert "stopped" in row.last_error

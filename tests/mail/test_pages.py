@@ -12,7 +12,7 @@ from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.mail import admin, services
+from ontwikkelbijeenkomsten.mail import admin, delivery
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 from ontwikkelbijeenkomsten.meetings import services as meetings
 from tests.experts.conftest import PASSWORD, login
@@ -30,7 +30,7 @@ def mail_url(mail_id, suffix=""):
 def add_mails(n, state=FAILED, **fields):
     """`n` mails in `state` (failed ones after 8 attempts with an error); the ids, committed."""
     values = {"kind": "test", "text_body": "Tekst", "html_body": "<p>Tekst</p>", "state": state,
-              "attempts": services.MAX_ATTEMPTS if state is FAILED else 0,
+              "attempts": delivery.MAX_ATTEMPTS if state is FAILED else 0,
               "last_error": "SMTPRecipientsRefused: 550 No such mailbox" if state is FAILED else ""}
     rows = [OutboxMail(**{"recipient": f"p{i}@example.org", "subject": f"Onderwerp {i}", **values, **fields})
             for i in range(n)]
@@ -225,7 +225,7 @@ def test_a_failed_mail_is_put_back_in_the_queue_and_audited(coordinator_client, 
     [event] = resent_events()
     assert (event.subject_type, event.subject_id, event.actor_id) == ("outbox_mails", mail_id, plan.coordinator.id)
     assert (event.from_state, event.to_state, event.details) == ("failed", "queued", {"attempts": 8})
-    assert services.deliver_due().sent == 1  # the worker delivers it
+    assert delivery.deliver_due().sent == 1  # the worker delivers it
     assert row(mail_id).state is SENT
 
 
@@ -262,7 +262,7 @@ def test_a_mail_sent_after_the_page_was_shown_is_not_sent_twice(plan, clean_outb
     shown = db.session.get(OutboxMail, mail_id)  # the coordinator's copy, still "queued"
     db.session.expunge(shown)
     db.session.commit()
-    services.deliver_due()  # meanwhile the worker sends it
+    delivery.deliver_due()  # meanwhile the worker sends it
     assert shown.state is QUEUED
     with pytest.raises(RuleViolation):
         admin.resend(shown, plan.coordinator)

@@ -22,10 +22,10 @@ from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.accounts.services import request_password_reset
 from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.experts import assignments
+from ontwikkelbijeenkomsten.meetings import assignments, changes
 from ontwikkelbijeenkomsten.experts import services as experts
 from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.mail import services
+from ontwikkelbijeenkomsten.mail import delivery
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
@@ -242,9 +242,9 @@ def check_one_event_updated_then_cancelled(invites: list[Calendar]) -> None:
 def test_register_change_the_time_cancel_one_uid_rising_sequence(plan, make_training, smtp, outbox_ids):
     training = make_training(title=TITLE)
     meetings.register(training, applicant(1))
-    details = scheduling.Details(title=training.title, description=training.description, location=training.location,
-                                 online_url="", starts=time(13, 30), ends=time(16, 0))
-    assert scheduling.change_details(training, details, plan.coordinator)
+    details = changes.Details(title=training.title, description=training.description, location=training.location,
+                              online_url="", starts=time(13, 30), ends=time(16, 0))
+    assert changes.change_details(training, details, plan.coordinator)
     scheduling.cancel(training, "De trainer is ziek.", plan.coordinator)
     deliver_all()
     arrived = received_rows(smtp, outbox_ids)
@@ -301,18 +301,18 @@ def test_mail_waits_while_the_server_is_down_and_arrives_once(plan, make_trainin
     assert rows and all(row.state is MailState.QUEUED for row in rows)
 
     down = utcnow()
-    report = services.deliver_due(now=down)
+    report = delivery.deliver_due(now=down)
     assert (report.sent, report.retrying, report.failed) == (0, len(rows), 0)
     for row in rows:
         db.session.refresh(row)
         assert (row.state, row.attempts) == (MailState.QUEUED, 1)
-        assert row.next_attempt_at == down + services.FIRST_RETRY
+        assert row.next_attempt_at == down + delivery.FIRST_RETRY
         assert "ConnectionRefusedError" in row.last_error
     assert smtp.received == []
 
     smtp.start()
-    assert services.deliver_due(now=down).handled == 0  # not due before the backoff has passed
-    report = deliver_all(now=down + services.FIRST_RETRY)
+    assert delivery.deliver_due(now=down).handled == 0  # not due before the backoff has passed
+    report = deliver_all(now=down + delivery.FIRST_RETRY)
     assert (report.sent, report.retrying, report.failed) == (len(rows), 0, 0)
     assert deliver_all(now=down + timedelta(days=1)).handled == 0
 
@@ -331,13 +331,13 @@ def test_a_refused_recipient_waits_and_the_others_go_out(plan, make_training, sm
     queued = [row.id for row in db.session.scalars(select(OutboxMail).order_by(OutboxMail.id))]
     smtp.refuse.add(applicant(1).email)
     now = utcnow()
-    report = services.deliver_due(now=now)
+    report = delivery.deliver_due(now=now)
     assert (report.sent, report.retrying) == (len(queued) - 1, 1)
     refused = db.session.scalar(select(OutboxMail).where(OutboxMail.recipient == applicant(1).email))
     assert refused.state is MailState.QUEUED and "SMTPRecipientsRefused" in refused.last_error
 
     smtp.refuse.clear()
-    assert deliver_all(now=now + services.FIRST_RETRY).sent == 1
+    assert deliver_all(now=now + delivery.FIRST_RETRY).sent == 1
     assert sorted(outbox_ids[mail.message_id] for mail in smtp.received) == queued
     assert smtp.received[-1].rcpt_tos == [applicant(1).email]
 
@@ -432,18 +432,18 @@ def test_a_mail_stuck_in_sending_goes_out_again_and_a_fresh_one_is_left(plan, ma
     stuck, busy = db.session.scalars(
         select(OutboxMail).where(OutboxMail.state == MailState.QUEUED).order_by(OutboxMail.id))
     now = utcnow()
-    stuck.state, stuck.locked_at = MailState.SENDING, now - services.SENDING_TIMEOUT - timedelta(seconds=1)
+    stuck.state, stuck.locked_at = MailState.SENDING, now - delivery.SENDING_TIMEOUT - timedelta(seconds=1)
     busy.state, busy.locked_at = MailState.SENDING, now - timedelta(minutes=1)
     db.session.commit()
 
-    assert services.deliver_due(now=now).sent == 1
+    assert delivery.deliver_due(now=now).sent == 1
     assert [mail.rcpt_tos for mail in smtp.received] == [[stuck.recipient]]
     db.session.refresh(busy)
     assert (busy.state, busy.locked_at, busy.attempts) == (MailState.SENDING, now - timedelta(minutes=1), 0)
 
-    later = busy.locked_at + services.SENDING_TIMEOUT
-    assert services.deliver_due(now=later).sent == 1
-    assert services.deliver_due(now=later + timedelta(hours=1)).handled == 0
+    later = busy.locked_at + delivery.SENDING_TIMEOUT
+    assert delivery.deliver_due(now=later).sent == 1
+    assert delivery.deliver_due(now=later + timedelta(hours=1)).handled == 0
     received = smtp.received
     assert [mail.rcpt_tos for mail in received] == [[stuck.recipient], [busy.recipient]]
     assert sorted(outbox_ids[mail.message_id] for mail in received) == [stuck.id, busy.id]

@@ -5,17 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SearchField, SelectField
 from wtforms.validators import Length
 
+from ontwikkelbijeenkomsten.mail.models import MailState, mail_state_label
 from ontwikkelbijeenkomsten.web.forms import in_choices, strip_filter
-from ontwikkelbijeenkomsten.mail.models import MailState
-
-
-def state_label(state: MailState) -> str:
-    return {
-        MailState.QUEUED: _("in the queue"),
-        MailState.SENDING: _("being sent"),
-        MailState.SENT: _("sent"),
-        MailState.FAILED: _("failed"),
-    }[state]
 
 
 class MailFilterForm(FlaskForm):
@@ -31,7 +22,7 @@ class MailFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.state.choices = [("", _("All states"))] + [(s.value, state_label(s)) for s in MailState]
+        self.state.choices = [("", _("All states"))] + [(s.value, mail_state_label(s)) for s in MailState]
 
     def chosen(self) -> tuple[MailState | None, str | None]:
         """The state and address part to filter on; what does not validate is left out."""

@@ -14,16 +14,16 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail import admin
-from ontwikkelbijeenkomsten.web.mail.forms import MailFilterForm, ResendForm, state_label
-from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
-from ontwikkelbijeenkomsten.mail.services import MAX_ATTEMPTS
+from ontwikkelbijeenkomsten.mail.delivery import MAX_ATTEMPTS
+from ontwikkelbijeenkomsten.mail.models import MailState, mail_state_label
+from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.web.mail.forms import MailFilterForm, ResendForm
 
 bp = Blueprint("mail", __name__)
-bp.app_template_filter("mail_state")(state_label)
+bp.app_template_filter("mail_state")(mail_state_label)
 
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
 MAIL_URL = "/coordinatie/mail/<int(max=2147483647):mail_id>"
@@ -41,7 +41,7 @@ def outbox():
     overview = admin.overview(state, recipient)
     return render_template(
         "mail/pages/outbox.html", form=form, overview=overview, filtered=bool(state or recipient),
-        count_rows=[(state_label(s), overview.counts[s]) for s in MailState], max_attempts=MAX_ATTEMPTS,
+        count_rows=[(mail_state_label(s), overview.counts[s]) for s in MailState], max_attempts=MAX_ATTEMPTS,
         console=current_app.config["MAIL_BACKEND"] == "console",
     )
 
@@ -59,11 +59,12 @@ def show(mail_id: int):
 @bp.post(MAIL_URL + "/opnieuw")
 @coordinator_required
 def resend(mail_id: int):
-    mail = db.get_or_404(OutboxMail, mail_id)
+    mail = admin.find_mail(mail_id) or abort(404)
     form = ResendForm()
     if form.validate_on_submit():
         try:
-            admin.resend(mail, acting_user())
+            with unit_of_work():
+                admin.resend(mail, acting_user())
         except RuleViolation as exc:
             flash(str(exc.message), "error")
         else:
@@ -75,6 +76,7 @@ def resend(mail_id: int):
 @coordinator_required
 def resend_failed():
     if ResendForm().validate_on_submit():
-        number = admin.resend_failed(acting_user())
+        with unit_of_work():
+            number = admin.resend_failed(acting_user())
         flash(_requeued(number) if number else _("There are no failed mails."), "success" if number else "info")
     return redirect(url_for(".outbox"))

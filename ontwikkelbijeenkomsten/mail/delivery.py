@@ -1,0 +1,211 @@
+"""The delivery worker: sends what the outbox holds, each mail once.
+
+It claims due rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so parallel workers never take the
+same mail), sends them over one SMTP connection, and marks each row sent only after the server
+accepted it. Failures are retried with exponential backoff.
+
+Transactions: `deliver_due` is a job, like a CLI command, and owns its units of work (it must
+not run inside another one). Claiming the batch, rendering it, renewing the claim on each mail
+and recording each mail's outcome are separate units of work, committed one after the other:
+no transaction is open while the SMTP server works (on SQLite it would hold the write lock and
+keep every other writer waiting for the whole batch), and a mail is marked sent in its own
+commit right after the server accepted it. A crash can so lose no mail, and re-send at most the
+one mail that was accepted but not yet marked.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_mail import Message
+from sqlalchemy import and_, or_, select, update
+
+from ..core.db import utcnow
+from ..core.extensions import db, mailer
+from ..core.uow import unit_of_work
+from .models import MailState, OutboxMail
+from .services import render_pending
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+SENDING_TIMEOUT = timedelta(minutes=10)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+class _InviteMessage(Message):
+    """A mail whose multipart/alternative ends with its calendar invite, as calendar clients
+    expect: text/plain, text/html, text/calendar with the METHOD of the calendar inside."""
+
+    method: str | None = None
+
+    def _message(self):
+        built = super()._message()
+        for part in built.walk():
+            if part.get_content_type() == "text/calendar" and part.get_filename() is None:
+                part.set_param("method", self.method)
+        return built
+
+
+def message_for(row: OutboxMail) -> Message:
+    """The mail as it goes out: rendered now if it was queued with a snapshot. A calendar
+    invite is the last alternative part and also an invite.ics attachment."""
+    render_pending([row])
+    message = _InviteMessage(
+        subject=row.subject,
+        recipients=[row.recipient],
+        body=row.text_body,
+        html=row.html_body,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+    )
+    if row.calendar:
+        message.method = row.calendar_method
+        message.alts["calendar"] = row.calendar
+        message.attach("invite.ics", f"text/calendar; method={row.calendar_method}; charset=utf-8",
+                       row.calendar.encode())
+    return message
+
+
+# ---- the steps (each flushes; `deliver_due` commits) -------------------------------------------
+def claim(now: datetime, limit: int) -> list[int]:
+    """Take up to `limit` due rows for this worker (state SENDING, `locked_at` = `now`); returns
+    their ids. A row stuck in SENDING longer than SENDING_TIMEOUT is due again."""
+    due = or_(
+        and_(OutboxMail.state == MailState.QUEUED, OutboxMail.next_attempt_at <= now),
+        and_(OutboxMail.state == MailState.SENDING, OutboxMail.locked_at <= now - SENDING_TIMEOUT),
+    )
+    query = select(OutboxMail.id).where(due).order_by(OutboxMail.id).limit(limit)
+    ids = list(db.session.scalars(query.with_for_update(skip_locked=True)))
+    if not ids:
+        return []
+    # A row taken back from a worker that stopped while sending counts as an attempt, so
+    # a mail that kills the worker every time ends as failed instead of coming back forever.
+    stuck = and_(OutboxMail.id.in_(ids), OutboxMail.state == MailState.SENDING)
+    db.session.execute(update(OutboxMail).where(stuck).values(
+        attempts=OutboxMail.attempts + 1, last_error="The delivery stopped while sending this mail."))
+    db.session.execute(update(OutboxMail).where(OutboxMail.id.in_(ids), OutboxMail.attempts >= MAX_ATTEMPTS)
+                       .values(state=MailState.FAILED, locked_at=None))
+    db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id.in_(ids), OutboxMail.state != MailState.FAILED)
+        .values(state=MailState.SENDING, locked_at=now)
+    )
+    return list(db.session.scalars(select(OutboxMail.id).where(
+        OutboxMail.id.in_(ids), OutboxMail.state == MailState.SENDING).order_by(OutboxMail.id)))
+
+
+def renew(row: OutboxMail, claimed_at: datetime, at: datetime) -> bool:
+    """Renew this worker's claim on a row just before sending it. False when another worker
+    took it back meanwhile (this batch ran past SENDING_TIMEOUT): then it is not sent twice."""
+    return db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == row.id, OutboxMail.state == MailState.SENDING, OutboxMail.locked_at == claimed_at)
+        .values(locked_at=at).execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
+def record_failure(row: OutboxMail, error: Exception, now: datetime, report: DeliveryReport) -> None:
+    row.attempts += 1
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    row.locked_at = None
+    if row.attempts >= MAX_ATTEMPTS:
+        row.state = MailState.FAILED
+        report.failed += 1
+    else:
+        row.state = MailState.QUEUED
+        row.next_attempt_at = now + retry_delay(row.attempts)
+        report.retrying += 1
+
+
+def mark_sent(row: OutboxMail, report: DeliveryReport) -> None:
+    row.state = MailState.SENT
+    row.last_error = ""
+    row.sent_at = utcnow()
+    row.locked_at = None
+    row.attempts += 1
+    report.sent += 1
+
+
+# ---- the job -----------------------------------------------------------------------------------
+def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
+    """Deliver up to `limit` due mails; returns what happened to them."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    with unit_of_work():
+        ids = claim(now, limit)
+    if not ids:
+        return report
+    with unit_of_work():
+        rows = list(db.session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids)).order_by(OutboxMail.id)))
+        if current_app.config["MAIL_BACKEND"] == "console":
+            _print_all(rows, now, report)
+            return report
+        built = []
+        for row in rows:
+            try:
+                built.append((row, message_for(row)))
+            except Exception as exc:  # a mail that cannot be rendered waits for a retry
+                record_failure(row, exc, now, report)
+    _send(built, now, report)
+    return report
+
+
+def _send(built: list[tuple[OutboxMail, Message]], now: datetime, report: DeliveryReport) -> None:
+    """Send each message over one connection, committing each outcome on its own."""
+    started, pending = utcnow(), [row for row, _message in built]
+    try:
+        with mailer.connect() as connection:
+            for row, message in built:
+                pending.remove(row)
+                with unit_of_work():
+                    renewed = renew(row, claimed_at=now, at=now + (utcnow() - started))
+                if not renewed:
+                    continue
+                try:
+                    connection.send(message)
+                except Exception as exc:  # the server refused this one mail
+                    refused = exc
+                else:
+                    refused = None
+                with unit_of_work():
+                    if refused is None:
+                        mark_sent(row, report)
+                    else:
+                        record_failure(row, refused, now, report)
+    except Exception as exc:  # no connection: the mails not tried yet wait for a retry
+        with unit_of_work():
+            for row in pending:
+                record_failure(row, exc, now, report)
+
+
+def _print_all(rows: list[OutboxMail], now: datetime, report: DeliveryReport) -> None:
+    """Development (MAIL_BACKEND=console): print each mail instead of sending it."""
+    rule = "-" * 72
+    for row in rows:
+        try:
+            render_pending([row])
+        except Exception as exc:  # a mail that cannot be rendered waits for a retry
+            record_failure(row, exc, now, report)
+            continue
+        print(
+            f"\n{rule}\nMail #{row.id} to {row.recipient}\nSubject: {row.subject}\n\n{row.text_body}\n{rule}",
+            file=sys.stdout,
+            flush=True,
+        )
+        mark_sent(row, report)
