@@ -428,9 +428,11 @@ def client(app):
 
 @pytest.fixture
 def demo(app):
+    from ontwikkelbijeenkomsten.core.uow import unit_of_work
     from ontwikkelbijeenkomsten.demo import services
 
-    services.load_demo()
+    with unit_of_work():
+        services.load_demo()
     return services
 
 

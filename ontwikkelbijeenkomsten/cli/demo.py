@@ -1,6 +1,7 @@
 import click
 from flask.cli import with_appcontext
 
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.demo.services import DemoRefused, is_empty, load_demo
 
 group = click.Group("demo", help="Demo data for trying the application.")
@@ -17,7 +18,8 @@ def load(force: bool, if_empty: bool) -> None:
         return
     click.echo("Loading demo data…")
     try:
-        credentials = load_demo(force=force)
+        with unit_of_work():
+            credentials = load_demo(force=force)
     except DemoRefused:
         raise click.ClickException("The database is not empty. Use --force to wipe it and load the demo.") from None
     click.echo("Demo loaded. Log in at /inloggen with password " + credentials.password)

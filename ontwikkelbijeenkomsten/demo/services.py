@@ -1,4 +1,8 @@
-"""Fill an empty database with a believable programme period (see `load_demo`)."""
+"""Fill an empty database with a believable programme period (see `load_demo`).
+
+The rows are built directly, as they would stand after a term of use; the caller (`flask demo
+load`) commits them in one unit of work.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,12 +75,11 @@ def clear_all() -> None:
 
 
 def load_demo(force: bool = False, today: date | None = None) -> DemoCredentials:
-    """Load the demo in one transaction; refuses a non-empty database unless `force` (which wipes it)."""
+    """Add the demo; refuses a non-empty database unless `force` (which wipes it first)."""
     if not is_empty():
         if not force:
             raise DemoRefused()
         clear_all()
-        db.session.commit()
     today = today or today_local()
     csv_text = resources.files("ontwikkelbijeenkomsten.data").joinpath("jeugdregios-2025.csv").read_text("utf-8")
     import_regions(csv_text)
@@ -97,7 +100,6 @@ def load_demo(force: bool = False, today: date | None = None) -> DemoCredentials
     db.session.add_all(ledgers.values())
     requests = _add_requests(regions, period, themes, ledgers, coordinator.id, today)
     _add_meetings(requests, experts, themes, regions, today)
-    db.session.commit()
     return DemoCredentials(DEMO_COORDINATOR_EMAIL, [e[0] for e in DEMO_EXPERTS], DEMO_PASSWORD)
 
 
@@ -224,14 +226,16 @@ def _add_meetings(requests, experts, themes, regions, today) -> None:
     _add_past_training(experts, themes, regions, today, people)
 
 
-def _register(meeting: Meeting, people) -> list[Registration]:
-    """Places while they last, then the waiting list, as the registration rules give them."""
+def _register(meeting: Meeting, people, *, attended: bool = False) -> list[Registration]:
+    """Places while they last, then the waiting list, as the registration rules give them;
+    with `attended`, the places of a session that was held and whose attendance was marked."""
     added = []
     for person_name, email, org, sector, function in people:
         full = meeting.capacity is not None and meeting.confirmed_count >= meeting.capacity
+        placed = RegistrationState.ATTENDED if attended else RegistrationState.CONFIRMED
         added.append(Registration(
             name=person_name, email=email, organisation=org, sector=sector, function=function,
-            state=RegistrationState.WAITING if full else RegistrationState.CONFIRMED, consent_at=utcnow(),
+            state=RegistrationState.WAITING if full else placed, consent_at=utcnow(),
         ))
         meeting.registrations.append(added[-1])
         if not full:
@@ -275,8 +279,7 @@ def _add_past_training(experts, themes, regions, today, people) -> None:
     db.session.flush()
     answers = [(5, "Concrete voorbeelden uit de regio.", ""), (4, "Samen met de gemeente aan tafel.",
                                                                "Meer tijd voor de casussen.")]
-    for registration, answer in zip(_register(held, people[:3]), [*answers, None], strict=True):
-        registration.state = RegistrationState.ATTENDED
+    for registration, answer in zip(_register(held, people[:3], attended=True), [*answers, None], strict=True):
         registration.evaluation_requested_at = utcnow()
         registration.attendances.append(Attendance(meeting_id=held.id))
         if answer:
