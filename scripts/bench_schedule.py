@@ -207,6 +207,7 @@ def main() -> None:
     from ontwikkelbijeenkomsten.accounts.models import User
     from ontwikkelbijeenkomsten.core.models import AuditEvent, Theme
     from ontwikkelbijeenkomsten.core.extensions import db
+    from ontwikkelbijeenkomsten.core.uow import unit_of_work
     from ontwikkelbijeenkomsten.mail.models import OutboxMail
     from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
     from ontwikkelbijeenkomsten.scheduling import batch
@@ -232,7 +233,8 @@ def main() -> None:
         profiler = cProfile.Profile() if args.profile else None
         if profiler:
             profiler.enable()
-        confirmed = batch.confirm(period, actor, seen=result.fingerprint, progress=clock)
+        with unit_of_work():  # confirm() writes; the commit is part of what it costs
+            confirmed = batch.confirm(period, actor, seen=result.fingerprint, progress=clock)
         confirm_times = clock.split()
         if profiler:
             profiler.disable()
