@@ -9,8 +9,8 @@ not run inside another one). Claiming the batch, rendering it, renewing the clai
 and recording each mail's outcome are separate units of work, committed one after the other:
 no transaction is open while the SMTP server works (on SQLite it would hold the write lock and
 keep every other writer waiting for the whole batch), and a mail is marked sent in its own
-commit right after the server accepted it. A crash can so lose no mail, and re-send at most the
-one mail that was accepted but not yet marked.
+commit right after the server accepted it. So a crash loses no mail, and sends again at most the
+one mail the server had accepted but that was not yet marked sent.
 """
 from __future__ import annotations
 
