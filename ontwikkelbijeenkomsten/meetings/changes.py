@@ -7,6 +7,7 @@ and the open trainings build on these; the caller's unit of work commits.
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -35,6 +36,7 @@ from .models import (
 )
 
 Moment = tuple[date, Dagdeel]
+WEB_ADDRESS = re.compile(r"https?://[^\s/]+\S*", re.IGNORECASE)
 
 
 # ---- whether a meeting can still change ---------------------------------------------------------
@@ -149,6 +151,13 @@ def local_times(meeting: Meeting) -> tuple[time, time]:
     return to_local(meeting.starts_at).time(), to_local(meeting.ends_at).time()
 
 
+def online_url_problems(url: str) -> list[RuleViolation]:
+    """An online link must be a web address."""
+    if url.strip() and not WEB_ADDRESS.fullmatch(url.strip()):
+        return [RuleViolation("online_url", _l("Enter a web address that starts with https://."))]
+    return []
+
+
 def change_details(meeting: Meeting, details: Details, actor: User) -> bool:
     """Change title, description, place and the exact times within the dagdeel.
 
@@ -157,14 +166,13 @@ def change_details(meeting: Meeting, details: Details, actor: User) -> bool:
     """
     lock_meeting(meeting)
     check_open(meeting)
-    title = details.title.strip()
-    if not title:
-        raise RuleViolation("title", _l("Give the session a title."))
-    dagdeel = meeting.dagdeel
+    title, dagdeel = details.title.strip(), meeting.dagdeel
+    problems = [] if title else [RuleViolation("title", _l("Give the session a title."))]
     if not (dagdeel.start <= details.starts < details.ends <= dagdeel.end):
-        raise RuleViolation("starts", _l(
+        problems.append(RuleViolation("starts", _l(
             "Choose times within the %(dagdeel)s (%(start)s to %(end)s), the end after the start.",
-            dagdeel=dagdeel_label(dagdeel), start=dagdeel.start.strftime("%H:%M"), end=dagdeel.end.strftime("%H:%M")))
+            dagdeel=dagdeel_label(dagdeel), start=dagdeel.start.strftime("%H:%M"), end=dagdeel.end.strftime("%H:%M"))))
+    RuleViolation.raise_if(problems + online_url_problems(details.online_url))
     starts_at, ends_at = local_to_utc(meeting.date, details.starts), local_to_utc(meeting.date, details.ends)
     noticeable = (starts_at, ends_at, details.location.strip(), details.online_url.strip()) != (
         meeting.starts_at, meeting.ends_at, meeting.location, meeting.online_url)

@@ -4,11 +4,11 @@ A place is taken with one conditional UPDATE of the session's `confirmed_count` 
 it is below the capacity), so concurrent registrations never exceed the capacity: on
 PostgreSQL the row lock serialises them and the condition is checked again after the wait;
 on SQLite every transaction takes the write lock first. Everything that frees or adds places
-locks the session row and hands free places to the waiting list in order, in the same
-transaction, so a waiting list only exists while the session is full. Joining the waiting
+locks the row of the series' lead (`core.locking.lock`) and hands free places to the waiting
+list in order, in the same transaction, so a waiting list only exists while the session is full. Joining the waiting
 list takes that lock too (and looks for a place once more), so a place freed at that very
-moment is never left empty while someone waits. Mails to participants
-are queued in the transaction of the change.
+moment is never left empty while someone waits. Mails to participants are queued in the
+caller's unit of work, with the change.
 """
 from __future__ import annotations
 
@@ -122,11 +122,6 @@ def sector_mix(lead: Meeting) -> dict[Sector, int]:
     return {sector: counts.get(sector, 0) for sector in Sector}
 
 
-def _lock(meeting: Meeting) -> Meeting:
-    """Lock the lead's row: changes of places and of the waiting list then take turns."""
-    return lock(meeting.lead)
-
-
 def _active_with_email(lead: Meeting, email: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(
         Registration.meeting_id == lead.id, Registration.email == email,
@@ -168,7 +163,7 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
         raise RuleViolation("meeting", reason)
     if (existing := _active_with_email(lead, email)) is not None:
         raise AlreadyRegistered(existing)
-    placed = _take_place(lead) or (_lock(lead) and _take_place(lead))
+    placed = _take_place(lead) or (lock(lead) and _take_place(lead))
     db.session.refresh(lead)  # under the row lock: a cancellation that came first shows now
     if (reason := closed_reason(lead, by_hand=actor is not None)) is not None:
         raise RuleViolation("meeting", reason)
@@ -281,7 +276,7 @@ def _cancel(registration: Registration, actor: User | None, action: str, reason=
 def cancel_registration(registration: Registration, *, actor: User | None = None, reason=None) -> list[Registration]:
     """The participant (through their link) or a coordinator cancels; the place goes to the
     first on the waiting list. Cancelling twice changes nothing. Returns who was promoted."""
-    lead = _lock(registration.meeting)
+    lead = lock(registration.meeting.lead)
     db.session.refresh(registration)
     if registration.state is RegistrationState.CANCELLED:
         return []
@@ -292,7 +287,7 @@ def cancel_registration(registration: Registration, *, actor: User | None = None
 def promote(registration: Registration, actor: User) -> bool:
     """Give a waiting person a place by hand; when the session is full its capacity grows by
     one for them. Returns whether the capacity was raised."""
-    lead = _lock(registration.meeting)
+    lead = lock(registration.meeting.lead)
     db.session.refresh(registration)
     _check_changeable(lead)
     if registration.state is not RegistrationState.WAITING:
@@ -337,7 +332,7 @@ def set_capacity(meeting: Meeting, capacity: int | None, waiting_list: bool, act
     Lowering below the confirmed participants is refused: nobody loses a confirmed place
     silently. Raising it gives the new places to the waiting list. Returns who was promoted.
     """
-    lead = _lock(meeting)
+    lead = lock(meeting.lead)
     if capacity is not None and capacity < lead.confirmed_count:
         raise RuleViolation("capacity", _l(
             "%(count)d people already have a place; the capacity cannot be lower. Cancel registrations first.",
@@ -357,7 +352,7 @@ def mark_attendance(meeting: Meeting, present: set[int], actor: User) -> int:
     A registration counts as attended when present at any part. When the whole series is
     over, attendees who have not had one get the evaluation link. Returns mails queued.
     """
-    lead = _lock(meeting)
+    lead = lock(meeting.lead)
     if meeting.starts_at > utcnow():
         raise RuleViolation("meeting", _l("Attendance can be marked once the session has begun."))
     if meeting.state is MeetingState.CANCELLED:

@@ -9,7 +9,6 @@ expert from being booked twice. Every problem with a draft is reported at once, 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import NamedTuple
@@ -46,7 +45,6 @@ from .models import (
 
 MAX_PARTS = 6
 MAX_CAPACITY = 1000
-WEB_ADDRESS = re.compile(r"https?://[^\s/]+\S*", re.IGNORECASE)
 
 
 class Part(NamedTuple):
@@ -136,8 +134,7 @@ def _problems(draft: TrainingDraft, first_start: datetime | None) -> list[RuleVi
         problems.append(RuleViolation("theme_ids", _l("Choose themes from the list.")))
     if draft.region_id is not None and db.session.get(Region, draft.region_id) is None:
         problems.append(RuleViolation("region_id", _l("Choose a region from the list.")))
-    if draft.online_url.strip() and not WEB_ADDRESS.fullmatch(draft.online_url.strip()):
-        problems.append(RuleViolation("online_url", _l("Enter a web address that starts with https://.")))
+    problems += changes.online_url_problems(draft.online_url)
     if draft.capacity is not None and not 1 <= draft.capacity <= MAX_CAPACITY:
         problems.append(RuleViolation("capacity", _l(
             "Enter a number of places from 1 to %(max)s, or leave it empty for no limit.", max=MAX_CAPACITY)))

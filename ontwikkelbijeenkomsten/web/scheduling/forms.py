@@ -173,10 +173,6 @@ class DetailsForm(FlaskForm):
     starts = _time(_l("Start time"), _l("Enter the start time, like 09:30."))
     ends = _time(_l("End time"), _l("Enter the end time, like 12:00."))
 
-    def validate_online_url(self, field):
-        if field.data and not re.fullmatch(r"https?://[^\s/]+\S*", field.data, re.IGNORECASE):
-            raise ValidationError(_l("Enter a web address that starts with https://."))
-
 
 class CancelForm(FlaskForm):
     """Use with prefix="cancel"."""

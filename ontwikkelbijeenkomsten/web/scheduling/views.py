@@ -146,7 +146,7 @@ def _book_proposal(item: Request):
         except RuleViolation as exc:
             if exc.field == "request":
                 return _to_detail(item, exc.message)
-            (form.title if exc.field == "title" else form.proposal).errors.append(exc.message)
+            field_error(form, exc, aliases={"day": "proposal", "expert_id": "proposal"})
         else:
             return _booked(item, booked)
     if item.state is not RequestState.GRANTED:
