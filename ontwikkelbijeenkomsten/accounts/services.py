@@ -1,4 +1,6 @@
-"""Account rules: creating users, logging in, and resetting a password by mailed link."""
+"""Account rules: creating users, logging in, and resetting a password by mailed link.
+
+The functions add and flush; the caller's unit of work commits."""
 from __future__ import annotations
 
 from functools import cache
@@ -10,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core import audit
 from ..core.db import utcnow
+from ..core.rules import RuleViolation
 from ..core.tokens import InvalidToken, make_token, read_token
 from ..core.urls import absolute_url
 from ..core.extensions import db
@@ -17,6 +20,8 @@ from ..mail import services as mail
 from .models import Role, User
 
 RESET_PURPOSE = "password-reset"
+PASSWORD_MIN = 12
+PASSWORD_MAX = 200
 
 
 @cache
@@ -27,6 +32,12 @@ def _dummy_hash(method: str) -> str:
 
 class AccountExists(Exception):
     pass
+
+
+def check_password(password: str) -> None:
+    """The rule for a new password: 12 to 200 characters (a sentence is easy to remember)."""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise RuleViolation("password", _l("A password has between 12 and 200 characters."))
 
 
 def normalise_email(email: str) -> str:
@@ -60,9 +71,9 @@ def coordinators_for(assigned_id: int | None) -> list[User]:
 
 
 def create_coordinator(email: str, name: str, password: str) -> User:
+    check_password(password)
     user = create_user(email, name, Role.COORDINATOR, password)
     audit.record("user.created", user, actor_label="cli", to_state=user.role.value)
-    db.session.commit()
     return user
 
 
@@ -75,14 +86,14 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
 def set_locale(user: User, locale: str) -> None:
     if user.locale != locale:
         user.locale = locale
-        db.session.commit()
+        db.session.flush()
 
 
 def _reset_token(user: User) -> str:
@@ -108,7 +119,6 @@ def request_password_reset(email: str) -> None:
         minutes=minutes,
     )
     audit.record("user.password_reset_requested", user, actor=user)
-    db.session.commit()
 
 
 def user_for_reset_token(token: str) -> User:
@@ -121,6 +131,7 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(user: User, password: str) -> None:
+    check_password(password)
     user.set_password(password)
     audit.record("user.password_reset", user, actor=user)
-    db.session.commit()
+    db.session.flush()

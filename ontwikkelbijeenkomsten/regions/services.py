@@ -1,6 +1,8 @@
 """Rules for regions, member organisations, programme periods and their quota.
 
-Every change runs in one transaction with its audit event; the functions that change data commit.
+Every change adds its audit event to the caller's unit of work and flushes; the caller commits.
+Before a region is deactivated or a period's days change, the layers above are asked
+(regions/signals.py): open requests keep them as they are.
 """
 from __future__ import annotations
 
@@ -8,36 +10,29 @@ import csv
 import io
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import format_date, gettext
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..core import audit
+from ..core.extensions import db
 from ..core.models import AuditEvent
 from ..core.rules import RuleViolation
-from ..core.extensions import db
-from ..requests.models import PreferredMoment, Request, RequestState
-from ..meetings.models import Meeting, MeetingState
 from . import quota
 from .models import Organisation, OrganisationType, ProgrammePeriod, QuotaLedger, Region
+from .signals import period_days_changing, refusals, region_deactivating
 
 CODE_PATTERN = re.compile(r"^[A-Z]{2}\d{2}$")
 #: The highest quota a coordinator can give a region or a period, in dagdelen.
 QUOTA_MAX = 20
-#: Requests that still hold or may still get dagdelen.
-OPEN_REQUEST_STATES = (
-    RequestState.SUBMITTED, RequestState.IN_REVIEW, RequestState.GRANTED, RequestState.SCHEDULED,
-)
 QUOTA_CHANGED = "region.quota_changed"
-#: Characters that make Excel read a cell as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 
 # ---- import ------------------------------------------------------------------------------------
@@ -50,7 +45,7 @@ class ImportReport:
 
 
 def import_regions(text: str, progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Add and update regions from CSV text with columns `code` and `name`; commits once.
+    """Add and update regions from CSV text with columns `code` and `name`.
 
     Commas or semicolons (what Dutch Excel writes) separate the columns; a byte order mark is
     ignored. `progress(rows)` is called after every data row with the number of rows read.
@@ -72,7 +67,7 @@ def import_regions(text: str, progress: Callable[[int], None] | None = None) -> 
                 progress(rows)
     except csv.Error as exc:
         report.rejected.append((reader.reader.line_num, f"the file is not valid CSV from here on ({exc})"))
-    db.session.commit()
+    db.session.flush()
     return report
 
 
@@ -127,10 +122,9 @@ def periods() -> list[ProgrammePeriod]:
 def create_period(name: str, starts_on: date, ends_on: date, default_quota: int, actor: User) -> ProgrammePeriod:
     name = _check_period(None, name, starts_on, ends_on, default_quota)
     period = ProgrammePeriod(name=name, starts_on=starts_on, ends_on=ends_on, default_quota=default_quota)
-    db.session.add(period)
-    _flush_unique("name", _period_name_taken(name))
+    with _unique("name", _period_name_taken(name)):
+        db.session.add(period)
     audit.record("period.created", period, actor=actor, **_period_details(period))
-    db.session.commit()
     return period
 
 
@@ -145,15 +139,13 @@ def update_period(
     before = _period_details(period)
     if default_quota != period.default_quota:
         _follow_default(period, default_quota, actor)
-    period.name, period.starts_on, period.ends_on, period.default_quota = name, starts_on, ends_on, default_quota
+    with _unique("name", _period_name_taken(name)):
+        period.name, period.starts_on, period.ends_on, period.default_quota = name, starts_on, ends_on, default_quota
     after = _period_details(period)
     changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if not changes:
-        db.session.rollback()
         return False
-    _flush_unique("name", _period_name_taken(name))
     audit.record("period.updated", period, actor=actor, **changes)
-    db.session.commit()
     return True
 
 
@@ -186,25 +178,8 @@ def _check_period(period_id: int | None, name: str, starts_on: date, ends_on: da
             end=format_date(overlapping.ends_on, "d MMMM y"),
         ))
     if period_id:
-        outside = db.session.scalar(
-            select(func.count()).select_from(Request).where(
-                Request.period_id == period_id,
-                Request.state.in_(OPEN_REQUEST_STATES),
-                or_(
-                    Request.preferred_period_start < starts_on,
-                    Request.preferred_period_end > ends_on,
-                    Request.id.in_(
-                        select(PreferredMoment.request_id).where(
-                            or_(PreferredMoment.date < starts_on, PreferredMoment.date > ends_on)
-                        )
-                    ),
-                ),
-            )
-        )
-        if outside:
-            raise RuleViolation("ends_on", _l(
-                "Open requests of this period ask for dates outside these days. Keep the period around them.",
-            ))
+        RuleViolation.raise_if(refusals(period_days_changing, db.session.get(ProgrammePeriod, period_id),
+                                        starts_on=starts_on, ends_on=ends_on))
     return name
 
 
@@ -259,10 +234,9 @@ def create_region(code: str, name: str, actor: User) -> Region:
     if db.session.scalar(select(Region.id).where(Region.code == code)) is not None:
         raise RuleViolation("code", taken)
     region = Region(code=code, name=_check_name(name), active=True)
-    db.session.add(region)
-    _flush_unique("code", taken)
+    with _unique("code", taken):
+        db.session.add(region)
     audit.record("region.created", region, actor=actor, to_state="active", code=code, name=region.name)
-    db.session.commit()
     return region
 
 
@@ -276,23 +250,15 @@ def update_region(region: Region, name: str, active: bool, actor: User) -> bool:
         changes["active"] = [region.active, active]
     if not changes:
         return False
-    if not active and region.active and _has_open_requests(region):
-        raise RuleViolation("active", _l(
-            "This region has requests that are still open or granted. Finish or withdraw them first."
-        ))
+    if not active and region.active:
+        RuleViolation.raise_if(refusals(region_deactivating, region))
     states = {}
     if "active" in changes:
         states = {"from_state": _active_state(region.active), "to_state": _active_state(active)}
     region.name, region.active = name, active
     audit.record("region.updated", region, actor=actor, **states, **changes)
-    db.session.commit()
+    db.session.flush()
     return True
-
-
-def _has_open_requests(region: Region) -> bool:
-    return db.session.scalar(
-        select(Request.id).where(Request.region_id == region.id, Request.state.in_(OPEN_REQUEST_STATES)).limit(1)
-    ) is not None
 
 
 def add_organisation(region: Region, name: str, type_: OrganisationType, actor: User) -> Organisation:
@@ -301,10 +267,9 @@ def add_organisation(region: Region, name: str, type_: OrganisationType, actor: 
     if any(o.name.casefold() == name.casefold() for o in region.organisations):
         raise RuleViolation("name", taken)
     organisation = Organisation(name=name, type=type_)
-    region.organisations.append(organisation)
-    _flush_unique("name", taken)
+    with _unique("name", taken):
+        region.organisations.append(organisation)
     audit.record("region.organisation_added", region, actor=actor, organisation=name, type=type_.value)
-    db.session.commit()
     return organisation
 
 
@@ -314,7 +279,7 @@ def remove_organisation(organisation: Organisation, actor: User) -> None:
         organisation=organisation.name, type=organisation.type.value,
     )
     db.session.delete(organisation)
-    db.session.commit()
+    db.session.flush()
 
 
 def find_organisation(region: Region, organisation_id: int) -> Organisation | None:
@@ -339,12 +304,14 @@ def _active_state(active: bool) -> str:
     return "active" if active else "inactive"
 
 
-def _flush_unique(field_name: str, message) -> None:
-    """Flush; a unique constraint that a concurrent change hit first becomes a RuleViolation."""
+@contextmanager
+def _unique(field_name: str, message):
+    """Make the block's changes in a savepoint and flush them; a unique constraint that a
+    concurrent change hit first becomes a RuleViolation at `field_name`."""
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            yield
     except IntegrityError:
-        db.session.rollback()
         raise RuleViolation(field_name, message) from None
 
 
@@ -371,19 +338,17 @@ def set_region_quota(
     try:
         old, new = quota.set_quota(region.id, period, new_quota)
     except quota.QuotaBelowGranted as exc:
-        db.session.rollback()
         raise RuleViolation("quota", _l(
             "The region already has %(granted)s dagdelen granted in this period. Choose at least %(granted)s.",
             granted=exc.args[0],
         )) from None
     if old == new:
-        db.session.rollback()
         raise RuleViolation("quota", _l("The quota is already %(quota)s.", quota=new))
     audit.record(
         QUOTA_CHANGED, region, actor=actor, from_state=str(old), to_state=str(new),
         period_id=period.id, period=period.name, reason=reason,
     )
-    db.session.commit()
+    db.session.flush()
     return old, new
 
 
@@ -412,89 +377,3 @@ def quota_history(region: Region) -> list[AuditEvent]:
         )
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     ))
-
-
-# ---- the overview ------------------------------------------------------------------------------
-#: The overview's columns in order: the sort key and the header.
-OVERVIEW_COLUMNS = (
-    ("code", _l("Code")),
-    ("name", _l("Region")),
-    ("quota", _l("Quota")),
-    ("granted", _l("Granted")),
-    ("scheduled", _l("Scheduled")),
-    ("remaining", _l("Remaining")),
-)
-SORT_KEYS = tuple(key for key, _label in OVERVIEW_COLUMNS)
-
-
-@dataclass(frozen=True)
-class OverviewRow:
-    region_id: int
-    code: str
-    name: str
-    quota: int
-    granted: int
-    scheduled: int
-    remaining: int
-
-    @property
-    def units(self) -> list[str]:
-        """One state per dagdeel of the quota, for the bar: scheduled, granted, remaining."""
-        scheduled = min(self.scheduled, self.granted)
-        return ["scheduled"] * scheduled + ["granted"] * (self.granted - scheduled) + ["remaining"] * self.remaining
-
-
-def overview(period: ProgrammePeriod, sort: str = "code", descending: bool = False) -> list[OverviewRow]:
-    """Every active region with its quota, granted, scheduled and remaining dagdelen in `period`.
-
-    Scheduled counts the sessions of the region's requests in the period that are not
-    cancelled. One query, whatever the number of regions.
-    """
-    scheduled = (
-        select(Request.region_id, func.count(Meeting.id).label("count"))
-        .join(Meeting, Meeting.request_id == Request.id)
-        .where(Request.period_id == period.id, Meeting.state != MeetingState.CANCELLED)
-        .group_by(Request.region_id)
-        .subquery()
-    )
-    quota_ = func.coalesce(QuotaLedger.quota, period.default_quota)
-    granted = func.coalesce(QuotaLedger.granted, 0)
-    scheduled_count = func.coalesce(scheduled.c.count, 0)
-    order_by = {
-        "code": Region.code,
-        "name": func.lower(Region.name),
-        "quota": quota_,
-        "granted": granted,
-        "scheduled": scheduled_count,
-        "remaining": quota_ - granted,
-    }[sort]
-    rows = db.session.execute(
-        select(Region.id, Region.code, Region.name, quota_, granted, scheduled_count, quota_ - granted)
-        .outerjoin(QuotaLedger, and_(QuotaLedger.region_id == Region.id, QuotaLedger.period_id == period.id))
-        .outerjoin(scheduled, scheduled.c.region_id == Region.id)
-        .where(Region.active.is_(True))
-        .order_by(order_by.desc() if descending else order_by.asc(), Region.code)
-    ).all()
-    return [OverviewRow(*row) for row in rows]
-
-
-def overview_csv(rows: list[OverviewRow]) -> str:
-    """The overview for Excel: UTF-8 with a byte order mark, columns separated by semicolons."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([str(label) for _key, label in OVERVIEW_COLUMNS])
-    for row in rows:
-        writer.writerow([_cell(row.code), _cell(row.name), row.quota, row.granted, row.scheduled, row.remaining])
-    return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """Text that Excel shows as text, never runs as a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def csv_filename(period: ProgrammePeriod) -> str:
-    prefix = gettext("region-overview")
-    slug = re.sub(r"[^a-z0-9]+", "-", period.name.lower()).strip("-")
-    return f"{prefix}-{slug or period.id}.csv"

@@ -1,27 +1,11 @@
-"""Words for a request's states and audit actions, in the reader's language.
+"""Words for the audit actions of a request, in the reader's language (the words for its states
+come from REQUEST_STATES).
 
-Registered as the Jinja filters `request_state` and `request_action` (see blueprint.py).
+Registered as the Jinja filter `request_action` (see web/requests/blueprint.py).
 """
 from __future__ import annotations
 
 from flask_babel import gettext as _
-
-from .models import RequestState
-
-
-def state_label(state: RequestState | str | None) -> str:
-    """The label of a state, given as the enum or its stored value; '' for None."""
-    value = state.value if isinstance(state, RequestState) else state
-    labels = {
-        RequestState.SUBMITTED.value: _("Submitted"),
-        RequestState.IN_REVIEW.value: _("In review"),
-        RequestState.GRANTED.value: _("Granted"),
-        RequestState.REJECTED.value: _("Rejected"),
-        RequestState.SCHEDULED.value: _("Scheduled"),
-        RequestState.HELD.value: _("Held"),
-        RequestState.WITHDRAWN.value: _("Withdrawn"),
-    }
-    return labels.get(value, value or "")
 
 
 def action_label(action: str) -> str:

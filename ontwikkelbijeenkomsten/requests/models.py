@@ -60,6 +60,11 @@ REQUEST_STATES = StateMachine(
     _request_state_labels,
     action="request",
 )
+#: A decision is still open where the request can be granted as well as rejected.
+OPEN_STATES = REQUEST_STATES.sources(RequestState.GRANTED) & REQUEST_STATES.sources(RequestState.REJECTED)
+#: States that still hold or may still get dagdelen: the region may withdraw until the meetings are held.
+WITHDRAWABLE = REQUEST_STATES.sources(RequestState.WITHDRAWN)
+
 
 class LocationKind(enum.Enum):
     ADDRESS = "address"
