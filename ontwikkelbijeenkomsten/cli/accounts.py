@@ -2,8 +2,15 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 
-from ontwikkelbijeenkomsten.web.accounts.forms import PASSWORD_MAX, PASSWORD_MIN
-from ontwikkelbijeenkomsten.accounts.services import AccountExists, create_coordinator
+from ontwikkelbijeenkomsten.accounts.services import (
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    AccountExists,
+    check_password,
+    create_coordinator,
+)
+from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 
 group = click.Group("users", help="Manage accounts.")
 
@@ -16,8 +23,10 @@ def _valid_email(ctx, param, value: str) -> str:
 
 
 def _valid_password(ctx, param, value: str) -> str:
-    if not PASSWORD_MIN <= len(value) <= PASSWORD_MAX:
-        raise click.BadParameter(f"use {PASSWORD_MIN} to {PASSWORD_MAX} characters")
+    try:
+        check_password(value)
+    except RuleViolation:
+        raise click.BadParameter(f"use {PASSWORD_MIN} to {PASSWORD_MAX} characters") from None
     return value
 
 
@@ -29,7 +38,8 @@ def _valid_password(ctx, param, value: str) -> str:
 def create_coordinator_command(email: str, name: str, password: str) -> None:
     """Create a coordinator account for EMAIL."""
     try:
-        user = create_coordinator(email, name, password)
+        with unit_of_work():
+            user = create_coordinator(email, name, password)
     except AccountExists:
         raise click.ClickException(f"{email} already has an account.") from None
     click.echo(f"Coordinator {user.email} created; log in at /inloggen.")

@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions.services import import_regions
 
 group = click.Group("regions", help="Manage regions.")
@@ -32,7 +33,8 @@ def import_command(file: Path) -> None:
         if total > PROGRESS_EVERY and rows % PROGRESS_EVERY == 0:
             click.echo(f"{rows} of about {total} rows read", err=True)
 
-    report = import_regions(text, progress)
+    with unit_of_work():
+        report = import_regions(text, progress)
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.rejected)} rejected"

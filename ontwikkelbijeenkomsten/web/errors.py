@@ -23,7 +23,7 @@ def csrf_error(error):
 
 def server_error(error):
     try:
-        db.session.rollback()
+        db.session.close()  # a failed transaction must not break the page; the unit of work is gone
     except Exception:  # the page must render even when the database is gone
         pass
     try:

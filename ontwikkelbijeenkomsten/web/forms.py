@@ -100,6 +100,18 @@ def in_choices(message):
     return check
 
 
+def find_field(form, name: str):
+    """The field called `name`, also one in a list of subforms (`moments-0-date`); else None."""
+    field = form._fields.get(name)
+    if field is not None:
+        return field
+    for outer in form:
+        for entry in getattr(outer, "entries", ()):
+            if hasattr(entry, "form") and name.startswith(entry.name + "-"):
+                return find_field(entry.form, name[len(entry.name) + 1:])
+    return None
+
+
 def field_error(form, exc, aliases: dict[str, str] | None = None) -> None:
     """Show every problem of a service's RuleViolation at the field it names (through
     `aliases` where the service's name differs from the form's), or above the form.
@@ -107,7 +119,7 @@ def field_error(form, exc, aliases: dict[str, str] | None = None) -> None:
     The one way a view turns a broken rule into what the person sees."""
     for problem in exc.problems:
         name = (aliases or {}).get(problem.field, problem.field)
-        field = form._fields.get(name)
+        field = find_field(form, name)
         errors = field.errors if field is not None else form.form_errors
         if isinstance(errors, tuple):  # a field that was not validated keeps a tuple
             field.errors = errors = list(errors)

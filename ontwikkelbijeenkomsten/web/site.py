@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from ontwikkelbijeenkomsten.accounts.services import set_locale
 from ontwikkelbijeenkomsten.core.health import database_state
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import is_safe_local_path
 
 bp = Blueprint("core", __name__)
@@ -66,7 +67,8 @@ def set_language():
         abort(400)
     session["locale"] = locale
     if current_user.is_authenticated:
-        set_locale(current_user, locale)
+        with unit_of_work():
+            set_locale(current_user, locale)
     target = request.form.get("next", "")
     return redirect(target if is_safe_local_path(target) else url_for("core.home"))
 

@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from ontwikkelbijeenkomsten.accounts.services import PASSWORD_MAX, check_password
+from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.web.forms import email_validators, strip_filter
-
-PASSWORD_MIN = 12
-PASSWORD_MAX = 200
 
 
 def _email_field(description=None) -> EmailField:
@@ -16,6 +15,14 @@ def _email_field(description=None) -> EmailField:
         filters=[strip_filter],
         validators=[DataRequired(_l("Enter your e-mail address.")), *email_validators()],
     )
+
+
+def _password_rule(form, field) -> None:
+    """The accounts rule for a new password, shown with the form's other messages."""
+    try:
+        check_password(field.data)
+    except RuleViolation as exc:
+        raise ValidationError(str(exc.message)) from None
 
 
 class LoginForm(FlaskForm):
@@ -37,14 +44,7 @@ class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
         description=_l("At least 12 characters. A sentence of a few words is easy to remember."),
-        validators=[
-            DataRequired(_l("Enter a new password.")),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=_l("A password has between 12 and 200 characters."),
-            ),
-        ],
+        validators=[DataRequired(_l("Enter a new password.")), _password_rule],
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

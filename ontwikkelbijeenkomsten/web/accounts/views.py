@@ -4,7 +4,9 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.tokens import InvalidToken
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import is_safe_local_path
 from ontwikkelbijeenkomsten.core.extensions import limiter
 from ontwikkelbijeenkomsten.accounts import services
@@ -13,6 +15,7 @@ from ontwikkelbijeenkomsten.web.accounts.forms import (
     LoginForm,
     ResetPasswordForm,
 )
+from ontwikkelbijeenkomsten.web.forms import field_error
 
 bp = Blueprint("accounts", __name__)
 
@@ -33,7 +36,8 @@ def login():
         return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        with unit_of_work():
+            user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
             flash(_("You are logged in as %(name)s.", name=user.name), "success")
@@ -64,7 +68,8 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        with unit_of_work():
+            services.request_password_reset(form.email.data)
         return render_template("accounts/forgot_password_sent.html", email=form.email.data)
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -78,7 +83,12 @@ def reset_password(token: str):
         return render_template("accounts/reset_invalid.html", expired=exc.expired), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.reset_password(user, form.password.data)
-        flash(_("Your password has been changed. You can log in with it now."), "success")
-        return redirect(url_for("accounts.login"))
+        try:
+            with unit_of_work():
+                services.reset_password(user, form.password.data)
+        except RuleViolation as exc:
+            field_error(form, exc)
+        else:
+            flash(_("Your password has been changed. You can log in with it now."), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form, user=user)

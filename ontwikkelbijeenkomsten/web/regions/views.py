@@ -13,10 +13,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.time import today_local
-from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.regions import services
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.regions import queries, services
+from ontwikkelbijeenkomsten.reports import regions as report
+from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.regions.forms import (
     OrganisationForm,
     OverviewForm,
@@ -46,9 +49,10 @@ def _submitted(form, run):
     """
     if form.validate_on_submit():
         try:
-            message, target = run()
-        except services.RuleViolation as exc:
-            form[exc.field].errors.append(exc.message)
+            with unit_of_work():
+                message, target = run()
+        except RuleViolation as exc:
+            field_error(form, exc)
         else:
             flash(message, "success")
             return redirect(target)
@@ -75,7 +79,7 @@ def _overview_choice() -> tuple[OverviewForm, ProgrammePeriod | None, str, bool]
     """The period form and the chosen period (404 for an unknown one), sort key and direction."""
     form, period = period_choice()
     sort = request.args.get("sort", "code")
-    return form, period, sort if sort in services.SORT_KEYS else "code", request.args.get("order") == "desc"
+    return form, period, sort if sort in report.SORT_KEYS else "code", request.args.get("order") == "desc"
 
 
 @bp.get("/coordinatie/regios")
@@ -84,8 +88,8 @@ def overview():
     form, period, sort, descending = _overview_choice()
     return render_template(
         "regions/overview.html", form=form, period=period, sort=sort, descending=descending,
-        rows=services.overview(period, sort, descending) if period else [],
-        columns=services.OVERVIEW_COLUMNS, inactive=services.inactive_regions(),
+        rows=report.overview(period, sort, descending) if period else [],
+        columns=report.OVERVIEW_COLUMNS, inactive=services.inactive_regions(),
     )
 
 
@@ -96,9 +100,9 @@ def overview_csv():
     if period is None:
         abort(404)
     return Response(
-        services.overview_csv(services.overview(period, sort, descending)),
+        report.overview_csv(report.overview(period, sort, descending)),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{services.csv_filename(period)}"'},
+        headers={"Content-Disposition": f'attachment; filename="{report.csv_filename(period)}"'},
     )
 
 
@@ -118,7 +122,7 @@ def create():
 @bp.route(REGION_URL, methods=["GET", "POST"])
 @coordinator_required
 def detail(region_id: int):
-    region = db.get_or_404(Region, region_id)
+    region = queries.find_region(region_id) or abort(404)
     form = RegionEditForm(prefix="region", obj=region)
 
     def run():
@@ -132,7 +136,7 @@ def detail(region_id: int):
 @bp.post(REGION_URL + "/organisaties")
 @coordinator_required
 def add_organisation(region_id: int):
-    region = db.get_or_404(Region, region_id)
+    region = queries.find_region(region_id) or abort(404)
     form = OrganisationForm(prefix="organisation")
 
     def run():
@@ -145,10 +149,11 @@ def add_organisation(region_id: int):
 @bp.post(REGION_URL + f"/organisaties/<{ID}:organisation_id>/verwijderen")
 @coordinator_required
 def remove_organisation(region_id: int, organisation_id: int):
-    region = db.get_or_404(Region, region_id)
+    region = queries.find_region(region_id) or abort(404)
     organisation = services.find_organisation(region, organisation_id) or abort(404)
     name = organisation.name
-    services.remove_organisation(organisation, acting_user())
+    with unit_of_work():
+        services.remove_organisation(organisation, acting_user())
     flash(_("%(name)s is no longer a member of the region.", name=name), "success")
     return redirect(url_for(".detail", region_id=region.id))
 
@@ -156,7 +161,7 @@ def remove_organisation(region_id: int, organisation_id: int):
 @bp.post(REGION_URL + "/quotum")
 @coordinator_required
 def set_quota(region_id: int):
-    region = db.get_or_404(Region, region_id)
+    region = queries.find_region(region_id) or abort(404)
     periods = services.periods()
     form = _quota_form(periods)
 
@@ -216,7 +221,7 @@ def periods():
 @bp.route(PERIOD_URL, methods=["GET", "POST"])
 @coordinator_required
 def period_edit(period_id: int):
-    period = db.get_or_404(ProgrammePeriod, period_id)
+    period = queries.find_period(period_id) or abort(404)
     form = PeriodForm(obj=period)
 
     def run():

@@ -1,7 +1,8 @@
 from flask import Blueprint
 
-from ontwikkelbijeenkomsten.requests import labels
+from ontwikkelbijeenkomsten.requests.labels import action_label
+from ontwikkelbijeenkomsten.requests.models import REQUEST_STATES
 
 bp = Blueprint("requests", __name__)
-bp.add_app_template_filter(labels.state_label, "request_state")
-bp.add_app_template_filter(labels.action_label, "request_action")
+bp.add_app_template_filter(REQUEST_STATES.label, "request_state")
+bp.add_app_template_filter(action_label, "request_action")

@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import (
-    DataRequired,
     InputRequired,
     Length,
     StopValidation,
-    ValidationError,
 )
 
 from ontwikkelbijeenkomsten.web.forms import in_choices, strip_filter
@@ -40,6 +37,8 @@ class ReviewForm(FlaskForm):
 
 
 class GrantForm(FlaskForm):
+    """The number is checked by the grant itself (at least one, within the quota and the request)."""
+
     dagdelen = IntegerField(
         _l("Number of dagdelen to grant"),
         validators=[InputRequired(_l("Enter the number of dagdelen to grant, like 2."))],
@@ -52,43 +51,33 @@ class GrantForm(FlaskForm):
         validators=[Length(max=REASON_MAX, message=_l("An explanation has at most 2000 characters."))],
     )
 
-    def __init__(self, *args, remaining: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.remaining = remaining
-
     def validate_dagdelen(self, field):
         if field.data is None:  # not a whole number: one clear message instead of WTForms' own
             field.errors[:] = []
             raise StopValidation(_l("Enter the number of dagdelen to grant, like 2."))
-        if field.data < 1:
-            raise ValidationError(_l("Grant at least one dagdeel, or reject the request."))
-        if field.data > self.remaining:
-            raise ValidationError(ngettext(
-                "The region has only %(num)s dagdeel left in this period.",
-                "The region has only %(num)s dagdelen left in this period.",
-                self.remaining,
-            ) if self.remaining else _l("The region has no dagdelen left in this period."))
 
 
 class RejectForm(FlaskForm):
+    """That a reason is given is checked by the rejection itself."""
+
     reason = TextAreaField(
         _l("Reason for the rejection"),
         description=_l("The contact person of the region receives this reason by e-mail."),
         filters=[strip_filter],
         validators=[
-            DataRequired(_l("Give the reason for the rejection; the region will read it.")),
             Length(max=REASON_MAX, message=_l("A reason has at most 2000 characters.")),
         ],
     )
 
 
 class NoteForm(FlaskForm):
+    """That the note has text is checked by add_note itself."""
+
     text = TextAreaField(
         _l("Internal note"),
         description=_l("Only coordinators see notes. The region does not."),
         filters=[strip_filter],
         validators=[
-            DataRequired(_l("Write a note first.")),
             Length(max=NOTE_MAX, message=_l("A note has at most 5000 characters.")),
         ],
     )

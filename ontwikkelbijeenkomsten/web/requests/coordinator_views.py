@@ -6,17 +6,19 @@ from math import ceil
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
 
-from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
-from ontwikkelbijeenkomsten.accounts.models import Role, User
-from ontwikkelbijeenkomsten.core.models import AuditEvent, Theme
-from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.accounts import queries as accounts
+from ontwikkelbijeenkomsten.core.rules import RuleViolation, StateError
+from ontwikkelbijeenkomsten.core.themes import theme_choices
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions import quota
-from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
-from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert, MeetingState
-from ontwikkelbijeenkomsten.requests import labels, services
+from ontwikkelbijeenkomsten.regions.queries import region_choices
+from ontwikkelbijeenkomsten.regions.services import periods
+from ontwikkelbijeenkomsten.reports.requests import request_meetings
+from ontwikkelbijeenkomsten.requests import queries, services
+from ontwikkelbijeenkomsten.requests.models import OPEN_STATES, REQUEST_STATES, Request, RequestState
+from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.requests.blueprint import bp
 from ontwikkelbijeenkomsten.web.requests.coordinator_forms import (
     AssignForm,
@@ -26,16 +28,17 @@ from ontwikkelbijeenkomsten.web.requests.coordinator_forms import (
     RejectForm,
     ReviewForm,
 )
-from ontwikkelbijeenkomsten.requests.models import Request, RequestState
+
+__all__ = ["REQUEST_URL", "request_meetings"]  # the scheduling pages build on these
 
 PER_PAGE = 50
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
 REQUEST_URL = "/coordinatie/aanvragen/<int(max=2147483647):request_id>"
 #: The states each review action fits, to show only those forms; the services check again under a lock.
 ACTION_STATES = {
-    "review": (RequestState.SUBMITTED,),
-    "grant": services.OPEN_STATES,
-    "reject": (*services.OPEN_STATES, RequestState.GRANTED),
+    "review": REQUEST_STATES.sources(RequestState.IN_REVIEW),
+    "grant": OPEN_STATES,
+    "reject": REQUEST_STATES.sources(RequestState.REJECTED),
 }
 
 
@@ -47,25 +50,16 @@ def coordinator_queue():
     _set_filter_choices(form)
     form.validate()
     chosen = {f.name: f.data for f in form if f.data and not f.errors}
-    conditions = _filter_conditions(chosen)
-    counts = dict(db.session.execute(
-        select(Request.state, func.count()).where(*conditions).group_by(Request.state)
-    ).all())
+    filters = queries.QueueFilter(**{f"{name}_id": int(chosen[name]) for name in ("region", "theme", "period")
+                                     if name in chosen})
+    counts = queries.queue_counts(filters)
     state = RequestState(chosen["state"]) if "state" in chosen else None
     total = counts.get(state, 0) if state else sum(counts.values())
     pages = max(1, ceil(total / PER_PAGE))
     page = request.args.get("page", 1, type=int)
     if not 1 <= page <= pages:
         abort(404)
-    rows = db.session.execute(
-        select(Request, User.name)
-        .outerjoin(User, User.id == Request.assigned_coordinator_id)
-        .options(joinedload(Request.region), selectinload(Request.themes))
-        .where(*conditions, *([Request.state == state] if state else []))
-        .order_by(Request.created_at.desc(), Request.id.desc())
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
+    rows = queries.queue_page(filters, state, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     return render_template(
         "requests/coordinator/queue.html", form=form, rows=rows, counts=counts, total=total,
         state=state, states=list(RequestState), chosen=chosen,
@@ -76,28 +70,14 @@ def coordinator_queue():
 
 
 def _set_filter_choices(form: QueueFilterForm) -> None:
-    def choices(all_label: str, query) -> list[tuple[str, str]]:
-        return [("", all_label)] + [(str(id_), name) for id_, name in db.session.execute(query)]
+    def choices(all_label: str, pairs) -> list[tuple[str, str]]:
+        return [("", all_label)] + [(str(id_), name) for id_, name in pairs]
 
-    form.state.choices = [("", _("All states"))] + [(s.value, labels.state_label(s)) for s in RequestState]
-    form.region.choices = choices(_("All regions"), select(Region.id, Region.name).order_by(Region.name))
-    form.theme.choices = choices(_("All themes"), select(Theme.id, Theme.name).order_by(Theme.position))
-    form.period.choices = choices(
-        _("All periods"),
-        select(ProgrammePeriod.id, ProgrammePeriod.name).order_by(ProgrammePeriod.starts_on.desc()),
-    )
-
-
-def _filter_conditions(chosen: dict) -> list:
-    """The chosen filters except the state, which the counts per state leave open."""
-    conditions = []
-    if "region" in chosen:
-        conditions.append(Request.region_id == int(chosen["region"]))
-    if "theme" in chosen:
-        conditions.append(Request.themes.any(Theme.id == int(chosen["theme"])))
-    if "period" in chosen:
-        conditions.append(Request.period_id == int(chosen["period"]))
-    return conditions
+    form.state.choices = [("", _("All states")), *REQUEST_STATES.choices()]
+    form.region.choices = choices(_("All regions"), region_choices())
+    # Retired themes stay in the list while requests are about them.
+    form.theme.choices = choices(_("All themes"), theme_choices(keep=queries.requested_theme_ids()))
+    form.period.choices = choices(_("All periods"), ((p.id, p.name) for p in periods()))
 
 
 def _page_numbers(page: int, pages: int) -> list[int | None]:
@@ -115,7 +95,11 @@ def _page_numbers(page: int, pages: int) -> list[int | None]:
 @bp.get(REQUEST_URL)
 @coordinator_required
 def coordinator_detail(request_id: int):
-    return _detail(db.get_or_404(Request, request_id))
+    return _detail(_request_or_404(request_id))
+
+
+def _request_or_404(request_id: int) -> Request:
+    return queries.find_request(request_id) or abort(404)
 
 
 def _detail(item: Request, **submitted):
@@ -123,24 +107,16 @@ def _detail(item: Request, **submitted):
     entry = quota.status(item.region_id, item.period, active_only=False)
     forms = {
         "review": ReviewForm(formdata=None),
-        "grant": GrantForm(formdata=None, remaining=entry.remaining,
-                           dagdelen=min(item.dagdelen_wanted, entry.remaining)),
+        "grant": GrantForm(formdata=None, dagdelen=min(item.dagdelen_wanted, entry.remaining)),
         "reject": RejectForm(formdata=None),
         "assign": _assign_form(item, formdata=None, coordinator_id=str(item.assigned_coordinator_id or "")),
         "note": NoteForm(formdata=None),
         **submitted,
     }
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.subject_type == Request.__tablename__, AuditEvent.subject_id == item.id)
-        .order_by(AuditEvent.occurred_at, AuditEvent.id)
-    ).all()
-    people_ids = {item.assigned_coordinator_id} | {e.actor_id for e in events} | {
+    events = queries.history(item)
+    people = accounts.names({item.assigned_coordinator_id} | {e.actor_id for e in events} | {
         e.details.get(key) for e in events for key in ("from_coordinator", "to_coordinator")
-    }
-    people = dict(db.session.execute(
-        select(User.id, User.name).where(User.id.in_([i for i in people_ids if isinstance(i, int)]))
-    ).all())
+    })
     actions = {name for name, states in ACTION_STATES.items() if item.state in states}
     return render_template(
         "requests/coordinator/detail.html", item=item, entry=entry, forms=forms, events=events,
@@ -148,25 +124,10 @@ def _detail(item: Request, **submitted):
     )
 
 
-def request_meetings(item: Request) -> dict:
-    """For a page: `sessions`, the request's sessions (also cancelled ones) with their experts in
-    order of time, and `booked`, how many of them count against the granted dagdelen."""
-    meetings = db.session.scalars(
-        select(Meeting).where(Meeting.request_id == item.id)
-        .options(selectinload(Meeting.experts).joinedload(MeetingExpert.expert))
-        .order_by(Meeting.starts_at, Meeting.id)
-    ).all()
-    return {"meetings": meetings, "booked": sum(s.state is not MeetingState.CANCELLED for s in meetings)}
-
-
 def _assign_form(item: Request, **kwargs) -> AssignForm:
     """Choices: nobody, the active coordinators and whoever holds the request now."""
     form = AssignForm(**kwargs)
-    coordinators = db.session.execute(
-        select(User.id, User.name)
-        .where(User.role == Role.COORDINATOR, or_(User.active, User.id == item.assigned_coordinator_id))
-        .order_by(User.name)
-    ).all()
+    coordinators = accounts.coordinator_choices(keep_id=item.assigned_coordinator_id)
     form.coordinator_id.choices = [("", _("Nobody"))] + [(str(id_), name) for id_, name in coordinators]
     return form
 
@@ -182,11 +143,12 @@ def _act(item: Request, action: str, form, run):
         return _changed(item)
     if form.validate_on_submit():
         try:
-            message = run()
-        except services.StateError:
+            with unit_of_work():
+                message = run()
+        except StateError:
             return _changed(item)
-        except services.RuleViolation as exc:
-            getattr(form, exc.field).errors.append(exc.message)
+        except RuleViolation as exc:
+            field_error(form, exc)
         else:
             flash(message, "success")
             return redirect(url_for(".coordinator_detail", request_id=item.id))
@@ -202,7 +164,7 @@ def _changed(item: Request):
 @bp.post(REQUEST_URL + "/in-behandeling")
 @coordinator_required
 def coordinator_review(request_id: int):
-    item = db.get_or_404(Request, request_id)
+    item = _request_or_404(request_id)
 
     def run():
         services.take_into_review(item, acting_user())
@@ -214,8 +176,8 @@ def coordinator_review(request_id: int):
 @bp.post(REQUEST_URL + "/toekennen")
 @coordinator_required
 def coordinator_grant(request_id: int):
-    item = db.get_or_404(Request, request_id)
-    form = GrantForm(remaining=quota.remaining(item.region_id, item.period))
+    item = _request_or_404(request_id)
+    form = GrantForm()
 
     def run():
         services.grant(item, form.dagdelen.data, acting_user(), form.explanation.data or "")
@@ -231,7 +193,7 @@ def coordinator_grant(request_id: int):
 @bp.post(REQUEST_URL + "/afwijzen")
 @coordinator_required
 def coordinator_reject(request_id: int):
-    item = db.get_or_404(Request, request_id)
+    item = _request_or_404(request_id)
     form = RejectForm()
 
     def run():
@@ -244,7 +206,7 @@ def coordinator_reject(request_id: int):
 @bp.post(REQUEST_URL + "/notitie")
 @coordinator_required
 def coordinator_note(request_id: int):
-    item = db.get_or_404(Request, request_id)
+    item = _request_or_404(request_id)
     form = NoteForm()
 
     def run():
@@ -257,7 +219,7 @@ def coordinator_note(request_id: int):
 @bp.post(REQUEST_URL + "/toewijzen")
 @coordinator_required
 def coordinator_assign(request_id: int):
-    item = db.get_or_404(Request, request_id)
+    item = _request_or_404(request_id)
     form = _assign_form(item)
 
     def run():

@@ -1,17 +1,16 @@
 """The public request form: what a region contact fills in to ask for dagdelen.
 
-The form checks everything it can know by itself, so that a person sees all problems at once
-(required fields, lengths, e-mail and phone syntax, dates after today and inside the programme
-period, no moment twice, no more dagdelen than the region has left). The service checks the
-rules again when it saves; what it finds is shown at the field it names.
+The form checks the shape of each answer: required fields, lengths, numbers and dates that can
+be read, e-mail and phone syntax, choices from fixed lists, a preferred moment with both its
+date and its dagdeel. The rules (the region, the themes, the quota, dates after today and in
+the programme period, no moment twice, ...) are the service's (requests/rules.py); the view
+shows what they find at the field they name, together with the form's own messages.
 """
 from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -29,14 +28,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ontwikkelbijeenkomsten.web.forms import (
     DATE_FORMATS,
@@ -44,16 +36,18 @@ from ontwikkelbijeenkomsten.web.forms import (
     MultiCheckboxField,
     dagdeel_choices,
     email_validators,
+    find_field,
+    in_choices,
     optional_int,
     strip_filter,
 )
+from ontwikkelbijeenkomsten.core.sectors import sector_choices
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.regions.labels import organisation_type_choices
-from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
+from ontwikkelbijeenkomsten.regions.models import OrganisationType
 from ontwikkelbijeenkomsten.regions.quota import QuotaStatus
-from ontwikkelbijeenkomsten.core.sectors import sector_choices
 from ontwikkelbijeenkomsten.requests.models import LocationKind
-from ontwikkelbijeenkomsten.requests.services import MAX_DAGDELEN, MAX_MOMENTS, MAX_PARTICIPANTS
+from ontwikkelbijeenkomsten.requests.rules import MAX_DAGDELEN, MAX_MOMENTS, Submission
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 
@@ -107,13 +101,14 @@ class WholeNumberField(IntegerField):
 
 
 class MomentForm(Form):
-    """One preferred moment: a date and a dagdeel. A row left empty is ignored."""
+    """One preferred moment: a date and a dagdeel, both or neither (a row left empty is ignored)."""
 
     date = DayField(
         _l("Date"), format=DATE_FORMATS, validators=[Optional()],
         invalid_value_message=_l("Enter a date like 17-03-2026."),
     )
-    dagdeel = SelectField(_l("Dagdeel"), validate_choice=False, validators=[Optional()])
+    dagdeel = SelectField(_l("Dagdeel"), validate_choice=False,
+                          validators=[Optional(), in_choices(_l("Choose a dagdeel from the list."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,13 +125,22 @@ class MomentForm(Form):
         except ValueError:
             return None
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.is_empty:
+            return valid
+        if not self.dagdeel.data:
+            self.dagdeel.errors.append(_("Choose the dagdeel for this date."))
+        if not self.date.given:
+            self.date.errors.append(_("Enter the date of this moment."))
+        return valid and bool(self.dagdeel.data and self.date.given)
+
 
 class RequestForm(FlaskForm):
     """Call `configure(...)` before validating or rendering: it sets the lists and the context."""
 
     region_id = SelectField(
         _l("Region"), coerce=optional_int, validate_choice=False,
-        validators=[InputRequired(_l("Choose your region from the list."))],
         description=_l("The youth care region (jeugdregio) your organisations work in."),
     )
     organisation_name = StringField(
@@ -145,7 +149,8 @@ class RequestForm(FlaskForm):
     )
     organisation_type = RadioField(
         _l("Type of organisation"), validate_choice=False,
-        validators=[InputRequired(_l("Choose the type of your organisation."))],
+        validators=[InputRequired(_l("Choose the type of your organisation.")),
+                    in_choices(_l("Choose one of the options."))],
     )
     participating_organisations = TextAreaField(
         _l("Other organisations taking part"), filters=[strip_filter],
@@ -171,7 +176,6 @@ class RequestForm(FlaskForm):
     )
     theme_ids = MultiCheckboxField(
         _l("Themes"), coerce=optional_int, validate_choice=False,
-        validators=[DataRequired(_l("Choose at least one theme."))],
         description=_l("Choose one or more themes the meeting is about."),
     )
     dagdelen_wanted = RadioField(
@@ -187,14 +191,11 @@ class RequestForm(FlaskForm):
         _l("Until"), format=DATE_FORMATS, validators=[Optional()],
         invalid_value_message=_l("Enter a date like 17-03-2026."),
     )
-    period_dagdelen = MultiCheckboxField(_l("Dagdelen that suit you in this period"), validate_choice=False)
+    period_dagdelen = MultiCheckboxField(_l("Dagdelen that suit you in this period"), validate_choice=False,
+                                         validators=[Optional(), in_choices(_l("Choose from the list."))])
     expected_participants = WholeNumberField(
         _l("How many participants do you expect?"),
-        validators=[
-            InputRequired(_l("Enter how many participants you expect.")),
-            NumberRange(min=0, max=MAX_PARTICIPANTS,
-                        message=_l("Enter a number from 0 to %(max)s.", max=MAX_PARTICIPANTS)),
-        ],
+        validators=[InputRequired(_l("Enter how many participants you expect."))],
         invalid_value_message=_l("Enter a whole number, like 25."),
     )
     sectors = MultiCheckboxField(
@@ -208,16 +209,14 @@ class RequestForm(FlaskForm):
     )
     location_kind = RadioField(
         _l("Where will the meeting take place?"), validate_choice=False,
-        validators=[InputRequired(_l("Choose whether the meeting is at a location or online."))],
+        validators=[InputRequired(_l("Choose whether the meeting is at a location or online.")),
+                    in_choices(_l("Choose one of the options."))],
     )
     location = StringField(
         _l("Address"), filters=[strip_filter], validators=[_length(LOCATION_MAX)],
         description=_l("Only for a meeting at a location: the name of the building, street and town."),
     )
-    consent = BooleanField(
-        _l("I agree that my data are used to handle this request."),
-        validators=[DataRequired(_l("Agree to the privacy statement to send your request."))],
-    )
+    consent = BooleanField(_l("I agree that my data are used to handle this request."))
     # The honeypot: hidden from people and assistive technology, filled in by bots.
     website = StringField(_l("Leave this field empty"))
     # One key per form shown: sending it twice (a double click, a reload) saves one request.
@@ -231,18 +230,15 @@ class RequestForm(FlaskForm):
         except ValueError:
             return None
 
-    def configure(self, regions: list[QuotaStatus], themes: list, period: ProgrammePeriod, today: date) -> None:
+    def configure(self, regions: list[QuotaStatus], themes: list[tuple[int, str]]) -> None:
         self.regions = {r.id: r for r in regions}
-        self.period = period
-        self.today = today
         self.region_id.choices = [("", _("Choose your region"))] + [(r.id, region_label(r)) for r in regions]
         self.organisation_type.choices = organisation_type_choices()
-        self.theme_ids.choices = [(t.id, t.name) for t in themes]
+        self.theme_ids.choices = [(theme_id, name) for theme_id, name in themes]
         self.dagdelen_wanted.choices = [(n, str(n)) for n in range(1, MAX_DAGDELEN + 1)]
         self.period_dagdelen.choices = dagdeel_choices()
         self.sectors.choices = sector_choices()
         self.location_kind.choices = location_choices()
-        self.moments_errors: list[str] = []
 
     # -- context ---------------------------------------------------------------------------
     @property
@@ -250,126 +246,59 @@ class RequestForm(FlaskForm):
         return self.regions.get(self.region_id.data) if isinstance(self.region_id.data, int) else None
 
     @property
-    def filled_moments(self) -> list[tuple[date, Dagdeel]]:
-        return [
-            (entry.form.date.data, entry.form.dagdeel_value)
-            for entry in self.moments
-            if entry.form.date.data and entry.form.dagdeel_value
-        ]
-
-    @property
     def uses_period(self) -> bool:
         return self.period_start.given or self.period_end.given
 
+    @property
+    def moments_errors(self) -> list[str]:
+        """The errors of the preferred moments as a whole (each row keeps its own)."""
+        return [error for error in self.moments.errors if not isinstance(error, dict)]
+
     # -- validation ------------------------------------------------------------------------
     def validate(self, extra_validators=None) -> bool:
-        super().validate(extra_validators)
+        valid = super().validate(extra_validators)
         # A value that could not be read (a date, a number) needs one message, not two.
         for field in [*self, *(sub for entry in self.moments for sub in entry.form)]:
             if field.process_errors and not isinstance(field.errors, dict):
                 field.errors = list(dict.fromkeys(field.process_errors))
-        self._check_choices()
-        self._check_dagdelen()
-        self._check_moments()
-        self._check_location()
-        return not self.has_errors
+        return valid
 
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.moments_errors) or any(
-            f.errors for f in self if f.name != "moments"
-        ) or any(entry.form.errors for entry in self.moments)
+    def has_error_at(self, name: str) -> bool:
+        field = find_field(self, name)
+        return field is not None and any(not isinstance(error, dict) for error in field.errors)
 
-    def _fail(self, field, message) -> None:
-        if message not in field.errors:
-            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+    def submission(self, locale: str) -> Submission:
+        """What the person sent, for the service's rules; an answer that could not be read is None."""
+        period_given = self.uses_period
 
-    def _check_choices(self) -> None:
-        if not self.region_id.errors and self.chosen_region is None:
-            self._fail(self.region_id, _("Choose your region from the list."))
-        for field in (self.organisation_type, self.location_kind):
-            values = {value for value, _label in field.choices}
-            if not field.errors and field.data not in values:
-                self._fail(field, _("Choose one of the options."))
-        themes = {value for value, _label in self.theme_ids.choices}
-        if self.theme_ids.data and not set(self.theme_ids.data) <= themes:
-            self.theme_ids.errors = [_("Choose themes from the list.")]
-        for field in (self.sectors, self.period_dagdelen):
-            values = {value for value, _label in field.choices}
-            if field.data and not set(field.data) <= values:
-                self._fail(field, _("Choose from the list."))
+        def choice(field, kind):
+            return kind(field.data) if field.data and not field.errors else None
 
-    def _check_dagdelen(self) -> None:
-        wanted = self.dagdelen_wanted.data
-        if self.dagdelen_wanted.errors:
-            return
-        if wanted is None or not 1 <= wanted <= MAX_DAGDELEN:
-            self._fail(self.dagdelen_wanted, _("Choose a number from 1 to %(max)s.", max=MAX_DAGDELEN))
-            return
-        region = self.chosen_region
-        if region is not None and wanted > region.remaining:
-            if region.remaining:
-                message = _("Your region has %(left)s dagdelen left in this period. Ask for at most %(left)s.",
-                            left=region.remaining)
-            else:
-                message = _("Your region has no dagdelen left in this period.")
-            self._fail(self.dagdelen_wanted, message)
-
-    def _check_day(self, field) -> bool:
-        """Errors for a date before tomorrow or outside the programme period; True when fine."""
-        day = field.data
-        if day is None:
-            return False
-        if day <= self.today:
-            self._fail(field, _("Choose a date after today."))
-            return False
-        if not self.period.contains(day):
-            self._fail(field, _(
-                "Choose a date within this programme period, from %(start)s to %(end)s.",
-                start=format_date(self.period.starts_on, "d MMMM y"),
-                end=format_date(self.period.ends_on, "d MMMM y"),
-            ))
-            return False
-        return True
-
-    def _check_moments(self) -> None:
-        seen: dict[tuple[date, Dagdeel], int] = {}
-        for number, entry in enumerate(self.moments, start=1):
-            row = entry.form
-            if row.is_empty:
-                continue
-            if row.dagdeel.data and row.dagdeel_value is None:
-                self._fail(row.dagdeel, _("Choose a dagdeel from the list."))
-            elif not row.dagdeel.data:
-                self._fail(row.dagdeel, _("Choose the dagdeel for this date."))
-            if not row.date.given:
-                self._fail(row.date, _("Enter the date of this moment."))
-            elif row.date.data is not None and self._check_day(row.date) and row.dagdeel_value:
-                key = (row.date.data, row.dagdeel_value)
-                if key in seen:
-                    self._fail(row.date, _("You chose this moment already, as preferred moment %(number)s.",
-                                           number=seen[key]))
-                else:
-                    seen[key] = number
-        if self.uses_period:
-            for field, message in ((self.period_start, _("Enter the first day of the period.")),
-                                   (self.period_end, _("Enter the last day of the period."))):
-                if not field.given:
-                    self._fail(field, message)
-                else:
-                    self._check_day(field)
-            start, end = self.period_start.data, self.period_end.data
-            if start and end and end < start and not self.period_end.errors:
-                self._fail(self.period_end, _("The last day must be on or after the first day."))
-            if not self.period_dagdelen.data:
-                self._fail(self.period_dagdelen, _("Choose which dagdelen suit you in this period."))
-        nothing_given = all(entry.form.is_empty for entry in self.moments) and not self.uses_period
-        if nothing_given:
-            self.moments_errors.append(_("Give at least one preferred moment, or a period."))
-
-    def _check_location(self) -> None:
-        if self.location_kind.data == LocationKind.ADDRESS.value and not self.location.data:
-            self._fail(self.location, _("Enter the address where the meeting takes place."))
+        return Submission(
+            region_id=self.region_id.data,
+            organisation_name=self.organisation_name.data or "",
+            organisation_type=choice(self.organisation_type, OrganisationType),
+            participating_organisations=self.participating_organisations.data or "",
+            contact_name=self.contact_name.data or "",
+            contact_email=self.contact_email.data or "",
+            contact_phone=self.contact_phone.data or "",
+            contact_function=self.contact_function.data or "",
+            theme_ids=list(dict.fromkeys(self.theme_ids.data or [])),
+            dagdelen_wanted=self.dagdelen_wanted.data,
+            moments=[(entry.form.date.data, entry.form.dagdeel_value) for entry in self.moments],
+            period_start=self.period_start.data if period_given else None,
+            period_end=self.period_end.data if period_given else None,
+            period_dagdelen=[Dagdeel(value) for value in dict.fromkeys(self.period_dagdelen.data or [])
+                             if value in {v for v, _label in self.period_dagdelen.choices}] if period_given else [],
+            expected_participants=self.expected_participants.data,
+            sectors=list(dict.fromkeys(self.sectors.data or [])),
+            goal=self.goal.data or "",
+            location_kind=choice(self.location_kind, LocationKind),
+            location=self.location.data if self.location_kind.data == LocationKind.ADDRESS.value else "",
+            consent=bool(self.consent.data),
+            locale=locale,
+            submission_key=self.key,
+        )
 
     # -- errors for the summary ------------------------------------------------------------
     def error_list(self) -> list[tuple[str, str]]:
@@ -389,14 +318,3 @@ class RequestForm(FlaskForm):
             target = f"{field.id}-0" if field in choice_fields else field.id
             items.extend((target, message) for message in field.errors)
         return items
-
-    def add_service_error(self, field_name: str, message: str) -> None:
-        """Show a rule the service found at the field it names."""
-        if field_name == "moments":
-            self.moments_errors.append(message)
-            return
-        field = getattr(self, field_name, None)
-        if field is None:
-            self.moments_errors.append(message)
-        else:
-            self._fail(field, message)
