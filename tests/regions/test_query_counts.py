@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.regions import services
+from ontwikkelbijeenkomsten.reports import regions as report
 from ontwikkelbijeenkomsten.regions.models import (
     Organisation,
     OrganisationType,
@@ -36,7 +37,7 @@ def test_overview_and_csv_do_not_grow_with_the_regions(coordinator_client, perio
     small = [_queries(coordinator_client, path) for path in paths]
     _add_regions(period_id, 4, 31)
     large = [_queries(coordinator_client, path) for path in paths]
-    assert len(services.overview(db.session.get(ProgrammePeriod, period_id))) == 30
+    assert len(report.overview(db.session.get(ProgrammePeriod, period_id))) == 30
     assert small == large
 
 

@@ -5,7 +5,9 @@ from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions import quota, services
+from ontwikkelbijeenkomsten.reports import regions as report
 from ontwikkelbijeenkomsten.regions.models import (
     Organisation,
     OrganisationType,
@@ -63,7 +65,8 @@ def test_update_region_records_what_changed(coordinator, region):
 
 
 def test_organisations_are_added_once_and_removed(coordinator, region):
-    added = services.add_organisation(region, "Gemeente Maastricht", OrganisationType.GEMEENTE, coordinator)
+    with unit_of_work():
+        added = services.add_organisation(region, "Gemeente Maastricht", OrganisationType.GEMEENTE, coordinator)
     assert _violation(
         services.add_organisation, region, "gemeente maastricht", OrganisationType.GEMEENTE, coordinator
     ).field == "name"
@@ -106,7 +109,8 @@ def test_periods_follow_each_other_and_may_not_overlap(coordinator):
     ("  ", date(2030, 8, 1), date(2031, 7, 31), 4, "name"),
 ])
 def test_create_period_refuses(coordinator, name, starts, ends, default, field):
-    services.create_period("Schooljaar 2029-2030", date(2029, 8, 1), date(2030, 7, 31), 4, coordinator)
+    with unit_of_work():
+        services.create_period("Schooljaar 2029-2030", date(2029, 8, 1), date(2030, 7, 31), 4, coordinator)
     assert _violation(services.create_period, name, starts, ends, default, coordinator).field == field
     assert len(services.periods()) == 1
 
@@ -126,7 +130,8 @@ def test_a_new_default_quota_reaches_the_regions_on_the_old_default(app, coordin
     quota.ledger(region, period)
     db.session.commit()
 
-    assert services.update_period(period, period.name, period.starts_on, period.ends_on, 5, coordinator)
+    with unit_of_work():
+        assert services.update_period(period, period.name, period.starts_on, period.ends_on, 5, coordinator)
 
     ledgers = dict(db.session.execute(select(QuotaLedger.region_id, QuotaLedger.quota)).all())
     assert ledgers == {region.id: 5, own.id: 6, busy.id: 5}
@@ -210,7 +215,7 @@ def three_regions(coordinator, period, region):
 
 
 def test_overview_counts_per_region(three_regions):
-    rows = services.overview(three_regions)
+    rows = report.overview(three_regions)
     assert [(r.code, r.quota, r.granted, r.scheduled, r.remaining) for r in rows] == [
         ("JZ01", 6, 0, 0, 6),
         ("JZ13", 4, 1, 0, 3),
@@ -229,7 +234,7 @@ def test_overview_counts_per_region(three_regions):
     ("remaining", False, ["JZ41", "JZ13", "JZ01"]),
 ])
 def test_overview_sorts_on_every_column(three_regions, sort, descending, codes):
-    assert [r.code for r in services.overview(three_regions, sort, descending)] == codes
+    assert [r.code for r in report.overview(three_regions, sort, descending)] == codes
 
 
 def test_overview_csv_is_for_excel(app, three_regions):
@@ -237,8 +242,8 @@ def test_overview_csv_is_for_excel(app, three_regions):
     region.name = "=HYPERLINK(\"http://evil\")"
     db.session.commit()
     with app.test_request_context():
-        text = services.overview_csv(services.overview(three_regions, "name"))
-        filename = services.csv_filename(three_regions)
+        text = report.overview_csv(report.overview(three_regions, "name"))
+        filename = report.csv_filename(three_regions)
     assert text.startswith("\ufeff")
     lines = text.removeprefix("\ufeff").splitlines()
     assert len(lines[0].split(";")) == 6

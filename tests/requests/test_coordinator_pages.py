@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.models import AuditEvent
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.regions import quota
@@ -65,7 +66,8 @@ def coordinator_client(client, world):
 
 @pytest.fixture
 def submitted(world):
-    return services.submit(submission(world))
+    with unit_of_work():
+        return services.submit(submission(world))
 
 
 # ---- access ------------------------------------------------------------------------------------
@@ -240,8 +242,9 @@ def test_grant_all_that_was_asked(coordinator_client, world, submitted):
 
 
 def test_grant_3_of_4_then_a_second_request_for_2_is_refused_with_1_left(coordinator_client, world):
-    first = services.submit(submission(world, dagdelen_wanted=4))
-    second = services.submit(submission(world, dagdelen_wanted=2))
+    with unit_of_work():
+        first = services.submit(submission(world, dagdelen_wanted=4))
+        second = services.submit(submission(world, dagdelen_wanted=2))
     partial = act(coordinator_client, first, "toekennen", dagdelen="3", explanation="")
     assert partial.status_code == 200 and has_field_error(partial.get_data(as_text=True), "explanation")
     granted = act(coordinator_client, first, "toekennen", dagdelen="3", explanation="Eén houden we apart.")
@@ -256,9 +259,10 @@ def test_grant_3_of_4_then_a_second_request_for_2_is_refused_with_1_left(coordin
 
 
 def test_the_service_check_shows_when_another_grant_took_the_quota(coordinator_client, world, monkeypatch):
-    first = services.submit(submission(world, dagdelen_wanted=4))
-    second = services.submit(submission(world, dagdelen_wanted=2))
-    services.grant(first, 3, world.coordinator, explanation="Eén houden we apart.")
+    with unit_of_work():
+        first = services.submit(submission(world, dagdelen_wanted=4))
+        second = services.submit(submission(world, dagdelen_wanted=2))
+        services.grant(first, 3, world.coordinator, explanation="Eén houden we apart.")
     monkeypatch.setattr(quota, "remaining", lambda region, period: 4)  # the form saw a stale number
     html = act(coordinator_client, second, "toekennen", dagdelen="2").get_data(as_text=True)
     assert has_field_error(html, "dagdelen") and "nog maar 1 dagdeel over" in html

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.accounts.models import User
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.requests import services
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
@@ -29,7 +30,8 @@ def test_concurrent_grants_never_exceed_the_quota(world, make_app):
             db.session.commit()  # start the race from a fresh transaction
             barrier.wait()
             try:
-                services.grant(request, 1, coordinator)
+                with unit_of_work():
+                    services.grant(request, 1, coordinator)
                 outcomes.append("granted")
             except services.RuleViolation:
                 outcomes.append("refused")

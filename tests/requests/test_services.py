@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.regions import quota
@@ -40,9 +41,9 @@ def test_submit_saves_the_request_with_receipt_and_notification(world):
     ({"region_id": 9999}, "region_id"),
     ({"consent": False}, "consent"),
     ({"moments": []}, "moments"),
-    ({"moments": [(today_local(), Dagdeel.OCHTEND)]}, "moments"),
-    ({"moments": [(today_local() + timedelta(days=800), Dagdeel.OCHTEND)]}, "moments"),
-    ({"moments": [(future_day(), Dagdeel.OCHTEND)] * 2}, "moments"),
+    ({"moments": [(today_local(), Dagdeel.OCHTEND)]}, "moments-0-date"),
+    ({"moments": [(today_local() + timedelta(days=800), Dagdeel.OCHTEND)]}, "moments-0-date"),
+    ({"moments": [(future_day(), Dagdeel.OCHTEND)] * 2}, "moments-1-date"),
     ({"moments": [(future_day(i + 2), Dagdeel.OCHTEND) for i in range(7)]}, "moments"),
     ({"location": ""}, "location"),
 ])
@@ -116,8 +117,9 @@ def test_status_tokens_cannot_be_forged(world):
 
 
 def test_quota_can_be_raised_but_not_below_what_is_granted(world):
-    request = services.submit(submission(world, dagdelen_wanted=3))
-    services.grant(request, 3, world.coordinator)
+    with unit_of_work():
+        request = services.submit(submission(world, dagdelen_wanted=3))
+        services.grant(request, 3, world.coordinator)
     with pytest.raises(quota.QuotaBelowGranted):
         quota.set_quota(world.region.id, world.period, 2)
     db.session.rollback()
