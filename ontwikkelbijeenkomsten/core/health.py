@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from .extensions import db
+from .uow import unit_of_work
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -23,13 +24,13 @@ def _head_revision() -> str | None:
 def database_state() -> dict[str, str]:
     """{'database': 'ok'|'unavailable', 'schema': 'current'|'outdated'|'unknown'}."""
     try:
-        db.session.execute(text("SELECT 1"))
+        with unit_of_work():
+            db.session.execute(text("SELECT 1"))
     except Exception:
-        db.session.rollback()
         return {"database": "unavailable", "schema": "unknown"}
     try:
-        revision = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+        with unit_of_work():
+            revision = db.session.scalar(text("SELECT version_num FROM alembic_version"))
     except Exception:  # no alembic_version table: built without migrations
-        db.session.rollback()
         return {"database": "ok", "schema": "unknown"}
     return {"database": "ok", "schema": "current" if revision == _head_revision() else "outdated"}

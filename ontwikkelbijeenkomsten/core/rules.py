@@ -31,21 +31,3 @@ class RuleViolation(Exception):
 class StateError(Exception):
     """The action does not fit the object's current state (someone else acted first)."""
 
-
-def rolled_back(*refusals: type[Exception]):
-    """Services own their transaction: when one refuses (a RuleViolation, or one of
-    `refusals`), nothing it wrote stays behind."""
-    from functools import wraps
-
-    from .extensions import db
-
-    def decorate(func):
-        @wraps(func)
-        def wrapper(*args, **kwargs):
-            try:
-                return func(*args, **kwargs)
-            except (RuleViolation, *refusals):
-                db.session.rollback()
-                raise
-        return wrapper
-    return decorate
