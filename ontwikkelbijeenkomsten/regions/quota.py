@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..core.extensions import db
+from ..core.locking import lock
 from .models import ProgrammePeriod, QuotaLedger, Region
 
 
@@ -95,8 +96,7 @@ def remaining(region: Region | int, period: ProgrammePeriod) -> int:
 
 def take(region_id: int, period: ProgrammePeriod, dagdelen: int) -> None:
     """Book `dagdelen` against the quota inside the caller's transaction, or raise QuotaExceeded."""
-    entry = ledger(region_id, period)
-    db.session.execute(select(QuotaLedger.id).where(QuotaLedger.id == entry.id).with_for_update())
+    entry = lock(ledger(region_id, period))
     result = db.session.execute(
         update(QuotaLedger)
         .where(QuotaLedger.id == entry.id, QuotaLedger.granted + dagdelen <= QuotaLedger.quota)
@@ -126,9 +126,7 @@ class QuotaBelowGranted(Exception):
 
 def set_quota(region_id: int, period: ProgrammePeriod, quota: int) -> tuple[int, int]:
     """Change the quota; refuses a value below what is already granted. Returns (old, new)."""
-    entry = ledger(region_id, period)
-    db.session.execute(select(QuotaLedger.id).where(QuotaLedger.id == entry.id).with_for_update())
-    db.session.refresh(entry)
+    entry = lock(ledger(region_id, period))
     if quota < entry.granted:
         raise QuotaBelowGranted(entry.granted)
     old = entry.quota
