@@ -27,12 +27,11 @@ from ..regions import quota
 from ..regions.models import ProgrammePeriod, Region
 from ..regions.services import current_period
 from . import queries, rules
-from .models import OPEN_STATES, REQUEST_STATES, WITHDRAWABLE, PreferredMoment, Request, RequestState
-from .rules import MAX_DAGDELEN, MAX_MOMENTS, MAX_PARTICIPANTS, Submission
+from .models import OPEN_STATES, REQUEST_STATES, PreferredMoment, Request, RequestState
+from .rules import Submission
 from .signals import request_closing
 
-__all__ = ["MAX_DAGDELEN", "MAX_MOMENTS", "MAX_PARTICIPANTS", "OPEN_STATES", "WITHDRAWABLE", "RuleViolation",
-           "StateError", "Submission"]
+__all__ = ["RuleViolation", "StateError", "Submission"]  # what callers of these actions catch and pass
 
 STATUS_PURPOSE = "request-status"
 
