@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -14,7 +14,6 @@ from ontwikkelbijeenkomsten.core.i18n import dagdeel_label, long_date
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.themes import theme_choices
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
-from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.experts import availability as services
 from ontwikkelbijeenkomsten.experts.queries import region_choices
 from ontwikkelbijeenkomsten.meetings import bookings
@@ -28,6 +27,7 @@ from ontwikkelbijeenkomsten.web.experts.availability_forms import (
     weekday_names,
 )
 from ontwikkelbijeenkomsten.web.experts.blueprint import bp
+from ontwikkelbijeenkomsten.web.changes import apply_and_redirect
 from ontwikkelbijeenkomsten.web.forms import field_error
 
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
@@ -69,21 +69,8 @@ def _month_page(expert: User, first: date, **submitted):
 
 
 def _submitted(expert: User, first: date, name: str, form, run):
-    """Validate `form`, then `run()` the service call in one unit of work; it returns (flash
-    message, where to go).
-
-    A rule the service finds is shown at its field on the month page.
-    """
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                message, target = run()
-        except RuleViolation as exc:
-            field_error(form, exc)
-        else:
-            flash(message, "success")
-            return redirect(target)
-    return _month_page(expert, first, **{name: form})
+    """Apply `run()`, which returns (flash message, where to go); a refusal shows on the month page."""
+    return apply_and_redirect(form, run) or _month_page(expert, first, **{name: form})
 
 
 def _skipped_note(start: date) -> str:

@@ -13,13 +13,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.time import today_local
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions import queries, services
 from ontwikkelbijeenkomsten.reports import regions as report
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
-from ontwikkelbijeenkomsten.web.forms import field_error
+from ontwikkelbijeenkomsten.web.changes import apply_and_redirect
 from ontwikkelbijeenkomsten.web.regions.forms import (
     OrganisationForm,
     OverviewForm,
@@ -38,25 +37,6 @@ bp.app_template_filter("organisation_type")(organisation_type_label)
 ID = "int(max=2147483647)"
 REGION_URL = f"/coordinatie/regios/<{ID}:region_id>"
 PERIOD_URL = f"/coordinatie/periodes/<{ID}:period_id>"
-
-
-
-def _submitted(form, run):
-    """Validate `form`, then `run()` the service call, which returns (flash message, where to go).
-
-    Gives the redirect when it worked, None when the form or a rule of the service says no
-    (the rule's message is then shown at its field).
-    """
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                message, target = run()
-        except RuleViolation as exc:
-            field_error(form, exc)
-        else:
-            flash(message, "success")
-            return redirect(target)
-    return None
 
 
 # ---- overview ----------------------------------------------------------------------------------
@@ -116,7 +96,7 @@ def create():
         region = services.create_region(form.code.data, form.name.data, acting_user())
         return _("Region %(code)s has been added.", code=region.code), url_for(".detail", region_id=region.id)
 
-    return _submitted(form, run) or render_template("regions/create.html", form=form)
+    return apply_and_redirect(form, run) or render_template("regions/create.html", form=form)
 
 
 @bp.route(REGION_URL, methods=["GET", "POST"])
@@ -130,7 +110,7 @@ def detail(region_id: int):
         message = _("The region has been saved.") if changed else _("Nothing has changed.")
         return message, url_for(".detail", region_id=region.id)
 
-    return _submitted(form, run) or _detail_page(region, edit=form)
+    return apply_and_redirect(form, run) or _detail_page(region, edit=form)
 
 
 @bp.post(REGION_URL + "/organisaties")
@@ -143,7 +123,7 @@ def add_organisation(region_id: int):
         added = services.add_organisation(region, form.name.data, OrganisationType(form.type.data), acting_user())
         return _("%(name)s is now a member of the region.", name=added.name), url_for(".detail", region_id=region.id)
 
-    return _submitted(form, run) or _detail_page(region, organisation=form)
+    return apply_and_redirect(form, run) or _detail_page(region, organisation=form)
 
 
 @bp.post(REGION_URL + f"/organisaties/<{ID}:organisation_id>/verwijderen")
@@ -174,7 +154,7 @@ def set_quota(region_id: int):
         )
         return message, url_for(".detail", region_id=region.id)
 
-    return _submitted(form, run) or _detail_page(region, quota=form)
+    return apply_and_redirect(form, run) or _detail_page(region, quota=form)
 
 
 def _quota_form(periods: list[ProgrammePeriod], **kwargs) -> QuotaForm:
@@ -212,7 +192,7 @@ def periods():
         )
         return _("The period %(name)s has been added.", name=period.name), url_for(".periods")
 
-    return _submitted(form, run) or render_template(
+    return apply_and_redirect(form, run) or render_template(
         "regions/periods.html", form=form, periods=services.periods(),
         current=services.current_period(today_local()),
     )
@@ -231,4 +211,4 @@ def period_edit(period_id: int):
         message = _("The period has been saved.") if changed else _("Nothing has changed.")
         return message, url_for(".periods")
 
-    return _submitted(form, run) or render_template("regions/period_edit.html", form=form, period=period)
+    return apply_and_redirect(form, run) or render_template("regions/period_edit.html", form=form, period=period)

@@ -8,9 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ontwikkelbijeenkomsten.accounts import queries as accounts
-from ontwikkelbijeenkomsten.core.rules import RuleViolation, StateError
+from ontwikkelbijeenkomsten.core.rules import StateError
 from ontwikkelbijeenkomsten.core.themes import theme_choices
-from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.regions.queries import region_choices
 from ontwikkelbijeenkomsten.regions.services import periods
@@ -18,7 +17,7 @@ from ontwikkelbijeenkomsten.reports.requests import request_meetings
 from ontwikkelbijeenkomsten.requests import queries, services
 from ontwikkelbijeenkomsten.requests.models import OPEN_STATES, REQUEST_STATES, Request, RequestState
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
-from ontwikkelbijeenkomsten.web.forms import field_error
+from ontwikkelbijeenkomsten.web.changes import REFUSED, apply
 from ontwikkelbijeenkomsten.web.requests.blueprint import bp
 from ontwikkelbijeenkomsten.web.requests.coordinator_forms import (
     AssignForm,
@@ -29,7 +28,6 @@ from ontwikkelbijeenkomsten.web.requests.coordinator_forms import (
     ReviewForm,
 )
 
-__all__ = ["REQUEST_URL", "request_meetings"]  # the scheduling pages build on these
 
 PER_PAGE = 50
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
@@ -141,18 +139,14 @@ def _act(item: Request, action: str, form, run):
     """
     if action in ACTION_STATES and item.state not in ACTION_STATES[action]:
         return _changed(item)
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                message = run()
-        except StateError:
-            return _changed(item)
-        except RuleViolation as exc:
-            field_error(form, exc)
-        else:
-            flash(message, "success")
-            return redirect(url_for(".coordinator_detail", request_id=item.id))
-    return _detail(item, **{action: form})
+    try:
+        message = apply(form, run)
+    except StateError:
+        return _changed(item)
+    if message is REFUSED:
+        return _detail(item, **{action: form})
+    flash(message, "success")
+    return redirect(url_for(".coordinator_detail", request_id=item.id))
 
 
 def _changed(item: Request):

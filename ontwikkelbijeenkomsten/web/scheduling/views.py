@@ -18,7 +18,8 @@ from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings.bookings import MAX_GRID_DAYS
-from ontwikkelbijeenkomsten.web.requests.coordinator_views import REQUEST_URL, request_meetings
+from ontwikkelbijeenkomsten.reports.requests import request_meetings
+from ontwikkelbijeenkomsten.web.requests.coordinator_views import REQUEST_URL
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
 from ontwikkelbijeenkomsten.requests.queries import find_request
 from ontwikkelbijeenkomsten.meetings import changes
