@@ -116,8 +116,12 @@ def field_error(form, exc, aliases: dict[str, str] | None = None) -> None:
     """Show every problem of a service's RuleViolation at the field it names (through
     `aliases` where the service's name differs from the form's), or above the form.
 
-    The one way a view turns a broken rule into what the person sees."""
+    The one way a view turns a broken rule into what the person sees. A form whose fields are
+    laid out in its own way (rows of dagdelen) places a problem itself with `add_problem`."""
     for problem in exc.problems:
+        if hasattr(form, "add_problem"):
+            form.add_problem(problem)
+            continue
         name = (aliases or {}).get(problem.field, problem.field)
         field = find_field(form, name)
         errors = field.errors if field is not None else form.form_errors

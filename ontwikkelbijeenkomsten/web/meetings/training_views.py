@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.themes import theme_choices
 from ontwikkelbijeenkomsten.core.time import to_local
@@ -45,11 +46,6 @@ def _form_page(form: TrainingForm, lead: Meeting | None = None, **context):
                            errors=form.error_list() if request.method == "POST" else [], **context)
 
 
-def _show_problems(form: TrainingForm, exc: RuleViolation) -> None:
-    for problem in exc.problems:
-        form.add_problem(problem)
-
-
 @bp.route("/coordinatie/trainingen/nieuw", methods=["GET", "POST"], endpoint="new_training")
 @coordinator_required
 def new_training():
@@ -59,7 +55,7 @@ def new_training():
             with unit_of_work():
                 lead = trainings.create_training(form.draft(), acting_user())
         except RuleViolation as exc:
-            _show_problems(form, exc)
+            field_error(form, exc)
         else:
             flash(_("The training has been created. The experts have been sent an e-mail about it."), "success")
             for warning in trainings.missing_availability(lead):
@@ -112,7 +108,7 @@ def edit_training(meeting_id: int):
             if exc.field == "meeting":
                 flash(exc.message, "warning")
                 return redirect(url_for(".edit_training", meeting_id=lead.id))
-            _show_problems(form, exc)
+            field_error(form, exc)
         else:
             flash(_("The changes have been saved. Everyone involved gets an e-mail with the new details.") if told
                   else _("The changes have been saved."), "success")
