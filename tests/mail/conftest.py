@@ -38,14 +38,13 @@ from functools import cached_property
 
 import pytest
 from aiosmtpd.controller import Controller
-from flask import g
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail import services
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import DeliveryReport
-from tests.conftest import _free_port
+from tests.plugins.database import free_port as _free_port
 from tests.scheduling.conftest import plan
 from tests.meetings.conftest import make_training
 
@@ -162,11 +161,6 @@ def smtp_config(smtp) -> dict:
 @pytest.fixture
 def smtp_app(make_app, smtp_config):
     app = make_app(**smtp_config)
-
-    @app.teardown_request
-    def _forget_user(exc):  # as the `app` fixture in tests/conftest.py does
-        g.pop("_login_user", None)
-
     with app.app_context():
         yield app
 
