@@ -24,12 +24,18 @@ Missing PostgreSQL or chromium skips the tests that need them, with the reason. 
 ``CI=true`` in the environment such a skip fails the test instead, so CI cannot go green
 without them. The terminal summary counts the database tests per backend and the browser tests.
 """
+import pytest
+
+# The plugins and the shared modules are imported by this file (and by test modules) before
+# pytest would load them: have their asserts rewritten all the same.
+pytest.register_assert_rewrite("tests.plugins", "tests.factories", "tests.helpers")
 
 pytest_plugins = [
     "tests.plugins.backends",
     "tests.plugins.database",
     "tests.plugins.apps",
     "tests.plugins.browser",
+    "tests.plugins.data",
     "tests.plugins.summary",
 ]
 

@@ -19,8 +19,8 @@ smtp_config
 outbox_ids
     {Message-ID: outbox row id} of every message the worker built, so that what the server
     received can be traced back to its row (a mail sent twice has two Message-IDs, one row).
-plan, make_training
-    From tests/scheduling and tests/sessions, so that the mail tests can book and register.
+``plan`` and ``make_training`` (tests/plugins/data.py) let the mail tests book and register;
+here the plan's requests are granted through the services, so their mails are queued too.
 
 Helpers: ``deliver_all(now=None, limit=50)`` delivers batches until nothing is due (as
 ``flask mail send-queued``); ``received_rows(smtp, outbox_ids)`` pairs each received mail with
@@ -45,11 +45,8 @@ from ontwikkelbijeenkomsten.mail import services
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import DeliveryReport
 from tests.plugins.database import free_port as _free_port
-from tests.scheduling.conftest import plan
-from tests.meetings.conftest import make_training
 
-__all__ = ["Received", "SmtpServer", "alternatives", "deliver_all", "invite_of", "make_training", "plan",
-           "received_rows"]
+__all__ = ["Received", "SmtpServer", "alternatives", "deliver_all", "invite_of", "received_rows"]
 
 
 @dataclass
@@ -133,6 +130,12 @@ class SmtpServer:
             self._inbox.received.clear()
         self._inbox.refuse.clear()
         self._inbox.delay = 0.0
+
+
+@pytest.fixture
+def plan_through_services() -> bool:
+    """The mail tests see the mails of the plan's grants (tests/plugins/data.py)."""
+    return True
 
 
 @pytest.fixture(scope="session")

@@ -225,11 +225,15 @@ def _postgres_database(_postgres_server):
     admin_url, reason = _postgres_server
     if reason:
         skip_or_fail(reason)
-    if os.environ.get("TEST_DATABASE_URL"):
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, ... under pytest-xdist
+    if os.environ.get("TEST_DATABASE_URL") and not worker:
         url = admin_url  # the given database is ours for the session
         _build_schema(url, drop_first=True)
     else:
-        name = "ontwikkelbijeenkomsten_test"
+        # A database per xdist worker on the given server; on a throwaway cluster (one per
+        # worker) the name does not matter.
+        given = sa.make_url(admin_url).database if os.environ.get("TEST_DATABASE_URL") else None
+        name = f"{given}_{worker}" if given else "ontwikkelbijeenkomsten_test"
         admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
