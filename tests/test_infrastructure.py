@@ -22,6 +22,7 @@ def test_each_test_starts_with_an_empty_database(app, db_backend, round):
     assert db.engine.dialect.name == db_backend
 
 
+@pytest.mark.committing
 def test_the_database_is_shared_by_threads_and_other_apps(app, make_app):
     db.session.add(Theme(slug="oogo", name="OOGO"))
     db.session.commit()

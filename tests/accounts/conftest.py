@@ -3,16 +3,15 @@ import pytest
 from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.extensions import db
+from tests.factories import PASSWORD
+from tests.helpers import post_login as login
 
-PASSWORD = "een lang wachtwoord"
+__all__ = ["PASSWORD", "login"]
 
 
 @pytest.fixture
 def coordinator(app):
+    """Made by the service from an address in mixed case, as the CLI would."""
     user = create_user("Coordinator@Example.org", "Sanne de Vries", Role.COORDINATOR, PASSWORD)
     db.session.commit()
     return user
-
-
-def login(client, email, password=PASSWORD, **query):
-    return client.post("/inloggen", data={"email": email, "password": password}, query_string=query)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from ontwikkelbijeenkomsten.accounts.models import Role
-from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 from tests.experts.conftest import PASSWORD
+
+from tests import factories
 
 from .keyboard import tab_to, type_into
 
@@ -22,7 +22,7 @@ CALENDAR = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\
 def seed(live_server) -> list[int]:
     """A coordinator, two failed mails, one waiting for a retry and one sent with an invite."""
     with live_server.app.app_context():
-        create_user(COORDINATOR, "Sanne de Vries", Role.COORDINATOR, PASSWORD)
+        factories.coordinator(COORDINATOR)
         failed = {"state": MailState.FAILED, "attempts": 8, "last_error": "SMTPRecipientsRefused: 550 No such mailbox"}
         rows = [
             OutboxMail(recipient="deelnemer1@example.org", subject="Aanmelding bevestigd: Samen signaleren", **failed),

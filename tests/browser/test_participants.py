@@ -9,15 +9,10 @@ from types import SimpleNamespace
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from ontwikkelbijeenkomsten.accounts.models import Role
-from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.core.models import Theme
-from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
+from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
-from ontwikkelbijeenkomsten.regions.services import school_year_containing
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.meetings.models import (
     Registration,
@@ -26,9 +21,11 @@ from ontwikkelbijeenkomsten.meetings.models import (
     MeetingExpert,
     MeetingKind,
 )
-from tests.experts.conftest import PASSWORD, make_expert
+from tests.experts.conftest import make_expert
 from tests.requests.conftest import future_day
 from tests.meetings.conftest import applicant
+
+from tests import factories
 
 from .keyboard import tab_to, type_into
 from .test_scheduling import log_in, press
@@ -51,10 +48,9 @@ def seed(live_server) -> SimpleNamespace:
     """A coordinator, an expert, a training with two places taken and one person waiting, and a
     training that took place, with three attendees of whom two answered the evaluation."""
     with live_server.app.app_context():
-        name, starts, ends = school_year_containing(today_local())
-        theme = Theme(slug="oogo", name="OOGO", position=1)
-        db.session.add_all([ProgrammePeriod(name=name, starts_on=starts, ends_on=ends, default_quota=4), theme])
-        create_user(COORDINATOR, "Sanne de Vries", Role.COORDINATOR, PASSWORD)
+        factories.period()
+        (theme,) = factories.themes(1)
+        factories.coordinator(COORDINATOR)
         expert = make_expert(EXPERT, "Eva Jansen", [theme])
         db.session.commit()
         training = _training("Samen signaleren", 30, 2, expert)

@@ -10,7 +10,6 @@ from types import SimpleNamespace
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.meetings import links, services
@@ -26,6 +25,8 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from tests.experts.conftest import make_expert
 from tests.requests.conftest import future_day
 
+from tests import factories
+
 from .keyboard import check_box, tab_to, type_into
 
 EMAIL = "fatima@example.org"
@@ -35,8 +36,7 @@ def seed(live_server) -> SimpleNamespace:
     """An open training of two dagdelen with 5 places, one of them taken by someone who has
     attended an earlier training (for the evaluation page)."""
     with live_server.app.app_context():
-        theme = Theme(slug="oogo", name="OOGO", position=1)
-        db.session.add(theme)
+        (theme,) = factories.themes(1)
         expert = make_expert("expert@example.org", "Eva Jansen", [theme])
         lead = None
         for week in range(2):

@@ -8,20 +8,16 @@ from types import SimpleNamespace
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from ontwikkelbijeenkomsten.accounts.models import Role
-from ontwikkelbijeenkomsten.accounts.services import create_user
-from ontwikkelbijeenkomsten.core.models import Theme
-from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
-from ontwikkelbijeenkomsten.experts.models import Availability
+from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
-from ontwikkelbijeenkomsten.regions.services import school_year_containing
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingState
 from tests.experts.conftest import PASSWORD, make_expert
 from tests.requests.conftest import future_day, submission
+
+from tests import factories
 
 from .keyboard import check_box, tab_to, type_date, type_into
 
@@ -34,14 +30,13 @@ def seed(live_server) -> SimpleNamespace:
     """A period, a region, a coordinator, an expert free at the preferred moments and at
     ELSEWHERE, and a submitted request for one dagdeel."""
     with live_server.app.app_context():
-        name, starts, ends = school_year_containing(today_local())
-        region = Region(code="JZ41", name="Zuid-Limburg")
-        themes = [Theme(slug="oogo", name="OOGO", position=1), Theme(slug="leerplicht", name="Leerplicht", position=2)]
-        db.session.add_all([ProgrammePeriod(name=name, starts_on=starts, ends_on=ends, default_quota=4), region, *themes])
-        create_user(COORDINATOR, "Sanne de Vries", Role.COORDINATOR, PASSWORD)
+        factories.period()
+        (region,) = factories.regions(1)
+        themes = factories.themes(2)
+        factories.coordinator(COORDINATOR)
         expert = make_expert(EXPERT, "Eva Jansen", themes)
-        db.session.add_all(Availability(expert_id=expert.id, date=day, dagdeel=dagdeel)
-                           for day, dagdeel in [*PREFERRED, ELSEWHERE])
+        for day, dagdeel in [*PREFERRED, ELSEWHERE]:
+            factories.available(expert, day, dagdeel)
         db.session.commit()
         with unit_of_work():
             saved = requests.submit(submission(SimpleNamespace(region=region, themes=themes), dagdelen_wanted=1,

@@ -9,20 +9,16 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from ontwikkelbijeenkomsten.accounts.models import Role
-from ontwikkelbijeenkomsten.accounts.services import create_user
-from ontwikkelbijeenkomsten.core.models import Theme
-from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
-from ontwikkelbijeenkomsten.experts.models import Availability
+from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
-from ontwikkelbijeenkomsten.regions.services import school_year_containing
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind
-from tests.experts.conftest import PASSWORD, make_expert
+from tests.experts.conftest import make_expert
 from tests.requests.conftest import future_day, submission
+
+from tests import factories
 
 from .keyboard import check_box, tab_to, type_date, type_into
 from .test_scheduling import COORDINATOR, choose, log_in, press
@@ -35,22 +31,17 @@ def seed(live_server) -> SimpleNamespace:
     """A coordinator, an expert free at the training's dagdelen, and a region whose request has
     one meeting booked (so its status page has a registration link)."""
     with live_server.app.app_context():
-        name, starts, ends = school_year_containing(today_local())
-        region = Region(code="JZ41", name="Zuid-Limburg")
-        themes = [Theme(slug="oogo", name="OOGO", position=1), Theme(slug="leerplicht", name="Leerplicht", position=2)]
-        db.session.add_all([ProgrammePeriod(name=name, starts_on=starts, ends_on=ends, default_quota=4), region, *themes])
-        coordinator = create_user(COORDINATOR, "Sanne de Vries", Role.COORDINATOR, PASSWORD)
+        period = factories.period()
+        (region,) = factories.regions(1)
+        themes = factories.themes(2)
+        coordinator = factories.coordinator(COORDINATOR)
         expert = make_expert("expert@example.org", "Eva Jansen", themes)
-        db.session.add_all(Availability(expert_id=expert.id, date=day, dagdeel=dagdeel)
-                           for day, dagdeel in [REGIONAL, (FIRST, Dagdeel.MIDDAG), (SECOND, Dagdeel.OCHTEND)])
+        for day, dagdeel in [REGIONAL, (FIRST, Dagdeel.MIDDAG), (SECOND, Dagdeel.OCHTEND)]:
+            factories.available(expert, day, dagdeel)
+        saved = factories.granted_request(
+            submission(SimpleNamespace(region=region, themes=themes), dagdelen_wanted=1, moments=[REGIONAL]),
+            period, coordinator, 1)
         db.session.commit()
-        with unit_of_work():
-            saved = requests.submit(submission(SimpleNamespace(region=region, themes=themes), dagdelen_wanted=1,
-                                               moments=[REGIONAL]))
-        with unit_of_work():
-            requests.take_into_review(saved, coordinator)
-        with unit_of_work():
-            requests.grant(saved, 1, coordinator, "")
         with unit_of_work():
             meeting = scheduling.book(saved, expert.id, *REGIONAL, coordinator).meeting
         found = SimpleNamespace(token=requests.status_token(saved), meeting_id=meeting.id, expert_id=expert.id,

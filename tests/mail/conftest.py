@@ -19,8 +19,8 @@ smtp_config
 outbox_ids
     {Message-ID: outbox row id} of every message the worker built, so that what the server
     received can be traced back to its row (a mail sent twice has two Message-IDs, one row).
-plan, make_training
-    From tests/scheduling and tests/sessions, so that the mail tests can book and register.
+``plan`` and ``make_training`` (tests/plugins/data.py) let the mail tests book and register;
+here the plan's requests are granted through the services, so their mails are queued too.
 
 Helpers: ``deliver_all(now=None, limit=50)`` delivers batches until nothing is due (as
 ``flask mail send-queued``); ``received_rows(smtp, outbox_ids)`` pairs each received mail with
@@ -38,19 +38,15 @@ from functools import cached_property
 
 import pytest
 from aiosmtpd.controller import Controller
-from flask import g
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail import delivery
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.delivery import DeliveryReport
-from tests.conftest import _free_port
-from tests.scheduling.conftest import plan
-from tests.meetings.conftest import make_training
+from tests.plugins.database import free_port as _free_port
 
-__all__ = ["Received", "SmtpServer", "alternatives", "deliver_all", "invite_of", "make_training", "plan",
-           "received_rows"]
+__all__ = ["Received", "SmtpServer", "alternatives", "deliver_all", "invite_of", "received_rows"]
 
 
 @dataclass
@@ -136,6 +132,12 @@ class SmtpServer:
         self._inbox.delay = 0.0
 
 
+@pytest.fixture
+def plan_through_services() -> bool:
+    """The mail tests see the mails of the plan's grants (tests/plugins/data.py)."""
+    return True
+
+
 @pytest.fixture(scope="session")
 def smtp_server():
     server = SmtpServer()
@@ -162,11 +164,6 @@ def smtp_config(smtp) -> dict:
 @pytest.fixture
 def smtp_app(make_app, smtp_config):
     app = make_app(**smtp_config)
-
-    @app.teardown_request
-    def _forget_user(exc):  # as the `app` fixture in tests/conftest.py does
-        g.pop("_login_user", None)
-
     with app.app_context():
         yield app
 

@@ -17,7 +17,7 @@ from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 from ontwikkelbijeenkomsten.meetings import services as meetings
 from tests.experts.conftest import PASSWORD, login
 from tests.queries import queries_for
-from tests.meetings.conftest import applicant, coordinator_client, expert_client  # noqa: F401  (fixtures)
+from tests.meetings.conftest import applicant
 
 OUTBOX = "/coordinatie/mail"
 FAILED, QUEUED, SENT, SENDING = MailState.FAILED, MailState.QUEUED, MailState.SENT, MailState.SENDING

@@ -364,6 +364,7 @@ def run_together(*jobs) -> None:
     assert not any(thread.is_alive() for thread in threads), "a job did not finish"
 
 
+@pytest.mark.committing
 def test_two_workers_send_each_mail_once(make_app, smtp_config, plan, make_training, smtp, outbox_ids, db_backend):
     training = make_training(capacity=None)
     for n in range(60):
@@ -392,6 +393,7 @@ def test_two_workers_send_each_mail_once(make_app, smtp_config, plan, make_train
     assert {row.state for row in db.session.scalars(select(OutboxMail))} == {MailState.SENT}
 
 
+@pytest.mark.committing
 def test_a_slow_smtp_server_does_not_hold_up_other_writers(make_app, smtp_config, plan, make_training, smtp):
     """The worker keeps no transaction open while the server works (on SQLite that would hold the
     write lock for the whole batch, and a registration would wait until every mail was sent)."""

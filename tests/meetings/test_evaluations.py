@@ -14,7 +14,6 @@ from ontwikkelbijeenkomsten.scheduling import services as scheduling
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.meetings.models import Registration, MeetingState
 
-from ..scheduling.conftest import coordinator_client, expert_client, plan  # noqa: F401  (fixtures)
 from .test_lists import begin, english, fill, html_of, queries  # noqa: F401  (english: a fixture)
 
 OVERVIEW = "/coordinatie/evaluaties"

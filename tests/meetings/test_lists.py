@@ -34,7 +34,6 @@ from tests.experts.conftest import login
 from tests.queries import count_queries
 from tests.requests.test_coordinator_pages import has_field_error
 
-from ..scheduling.conftest import coordinator_client, expert_client, plan  # noqa: F401  (fixtures)
 from .conftest import applicant
 
 CONFIRMED, WAITING, CANCELLED, ATTENDED = (RegistrationState.CONFIRMED, RegistrationState.WAITING,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -79,6 +80,7 @@ def test_each_part_of_a_series_is_reminded_when_it_is_near(make_training):
     assert {r.context["session"]["uid"] for r in reminders()} == {p.uid for p in lead.all_parts}
 
 
+@pytest.mark.committing
 def test_two_runs_at_once_remind_once(make_training, make_app):
     for n, dagdeel in enumerate(Dagdeel):
         with unit_of_work():

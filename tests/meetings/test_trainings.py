@@ -29,15 +29,11 @@ from ontwikkelbijeenkomsten.meetings.models import (
 from ontwikkelbijeenkomsten.meetings.trainings import InvalidDraft, Part, TrainingDraft
 from tests.experts.conftest import PASSWORD
 from tests.queries import count_queries, queries_for
-from tests.scheduling import conftest as scheduling_fixtures
 from tests.scheduling.conftest import AVOND, MIDDAG, OCHTEND, future_day
 from tests.scheduling.test_services import add_expert, book, counts
 
 from .conftest import applicant
 
-plan = scheduling_fixtures.plan
-coordinator_client = scheduling_fixtures.coordinator_client
-expert_client = scheduling_fixtures.expert_client
 
 LIST = "/coordinatie/trainingen"
 NEW = "/coordinatie/trainingen/nieuw"

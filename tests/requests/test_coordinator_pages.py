@@ -19,16 +19,13 @@ from ontwikkelbijeenkomsten.requests import services
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
 
 from ..queries import queries_for
+from tests.helpers import login
+
 from .conftest import submission
 
 PASSWORD = "een lang wachtwoord"
 QUEUE = "/coordinatie/aanvragen"
 ACTIONS = ["in-behandeling", "toekennen", "afwijzen", "notitie", "toewijzen"]
-
-
-def login(client, email="coordinator@example.org"):
-    response = client.post("/inloggen", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302, "login failed"
 
 
 def detail(request_id: int) -> str:
@@ -56,12 +53,6 @@ def has_field_error(html: str, field: str) -> bool:
     """The macro's error message is there and the control says it is invalid."""
     control = re.search(rf'<(?:input|textarea|select)[^>]*\bid="{field}"[^>]*>', html)
     return f'id="{field}-error"' in html and control is not None and 'aria-invalid="true"' in control.group(0)
-
-
-@pytest.fixture
-def coordinator_client(client, world):
-    login(client)
-    return client
 
 
 @pytest.fixture
