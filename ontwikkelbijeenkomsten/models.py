@@ -7,13 +7,13 @@ def load_all() -> None:
     from .core import models as _core  # noqa: F401
     from .experts import models as _experts  # noqa: F401
     from .mail import models as _mail  # noqa: F401
+    from .meetings import models as _meetings  # noqa: F401
     from .regions import models as _regions  # noqa: F401
     from .requests import models as _requests  # noqa: F401
-    from .meetings import models as _meetings  # noqa: F401
-    # Receivers of the experts layer's signals (experts/signals.py).
+
+    # The receivers of the signals that lower layers send: experts/signals.py (answered in
+    # meetings), regions/signals.py (requests) and requests/signals.py (scheduling).
     from .meetings import assignments as _assignments  # noqa: F401
     from .meetings import bookings as _bookings  # noqa: F401
-    # Receivers of the regions layer's signals (regions/signals.py) and the requests layer's
-    # (requests/signals.py).
     from .requests import hooks as _requests_hooks  # noqa: F401
     from .scheduling import hooks as _scheduling_hooks  # noqa: F401

@@ -139,8 +139,8 @@ def build_messages() -> tuple[list[tuple[str, list[str], bytes]], float]:
     from sqlalchemy import select
 
     from ontwikkelbijeenkomsten.core.extensions import db
-    from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
     from ontwikkelbijeenkomsten.mail.delivery import message_for
+    from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
     began = perf_counter()

@@ -78,6 +78,7 @@ def generate(args: argparse.Namespace) -> dict:
     """Regions, themes, a period, experts with availability and granted requests, in bulk."""
     from ontwikkelbijeenkomsten.accounts.models import Role, User
     from ontwikkelbijeenkomsten.core.db import utcnow
+    from ontwikkelbijeenkomsten.core.extensions import db
     from ontwikkelbijeenkomsten.core.models import Theme
     from ontwikkelbijeenkomsten.core.themes import THEMES
     from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
@@ -87,7 +88,6 @@ def generate(args: argparse.Namespace) -> dict:
         expert_regions,
         expert_themes,
     )
-    from ontwikkelbijeenkomsten.core.extensions import db
     from ontwikkelbijeenkomsten.regions.models import (
         OrganisationType,
         ProgrammePeriod,
@@ -205,13 +205,13 @@ def main() -> None:
 
     from ontwikkelbijeenkomsten import create_app
     from ontwikkelbijeenkomsten.accounts.models import User
-    from ontwikkelbijeenkomsten.core.models import AuditEvent, Theme
     from ontwikkelbijeenkomsten.core.extensions import db
+    from ontwikkelbijeenkomsten.core.models import AuditEvent, Theme
     from ontwikkelbijeenkomsten.core.uow import unit_of_work
     from ontwikkelbijeenkomsten.mail.models import OutboxMail
+    from ontwikkelbijeenkomsten.meetings.models import Meeting
     from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
     from ontwikkelbijeenkomsten.scheduling import batch
-    from ontwikkelbijeenkomsten.meetings.models import Meeting
 
     app = create_app({"MAIL_SUPPRESS_SEND": True, "BASE_URL": "http://localhost"})
     with app.app_context():

@@ -38,6 +38,3 @@ pytest_plugins = [
     "tests.plugins.data",
     "tests.plugins.summary",
 ]
-
-# For test modules that import it from here.
-from tests.plugins.backends import IN_CI, skip_or_fail  # noqa: E402,F401

@@ -25,6 +25,7 @@ from ontwikkelbijeenkomsten.requests.services import Submission
 
 PASSWORD = "een lang wachtwoord"
 SECTORS = [Sector.ONDERWIJS, Sector.JEUGDHULP, Sector.GEMEENTE, Sector.OTHER]
+OCHTEND, MIDDAG, AVOND = Dagdeel.OCHTEND, Dagdeel.MIDDAG, Dagdeel.AVOND
 THEMES = [("oogo", "OOGO"), ("leerplicht", "Leerplicht"), ("leerlingenvervoer", "Leerlingenvervoer")]
 REGIONS = [("JZ41", "Zuid-Limburg"), ("JZ01", "Groningen")]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from tests.factories import PASSWORD
 
-__all__ = ["PASSWORD", "login", "post_login"]
+__all__ = ["login", "post_login"]
 
 
 def post_login(client, email: str, password: str = PASSWORD, **query):

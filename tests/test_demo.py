@@ -2,16 +2,16 @@ from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.accounts.models import Role, User
 from ontwikkelbijeenkomsten.accounts.services import authenticate
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.demo.services import (
     DEMO_COORDINATOR_EMAIL,
     DEMO_PASSWORD,
     load_demo,
 )
-from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.meetings.models import Evaluation, Meeting, RegistrationState
 from ontwikkelbijeenkomsten.regions.models import QuotaLedger, Region
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
-from ontwikkelbijeenkomsten.meetings.models import Evaluation, RegistrationState, Meeting
 
 
 def _count(model, *where):

@@ -6,8 +6,8 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from ontwikkelbijeenkomsten.core.models import Theme
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.models import Theme
 
 
 @pytest.mark.parametrize("round", [1, 2])

@@ -6,18 +6,18 @@ from sqlalchemy.exc import IntegrityError
 
 from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
-from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, QuotaLedger, Region
+from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
-    Registration,
-    RegistrationState,
     Meeting,
     MeetingExpert,
     MeetingKind,
+    Registration,
+    RegistrationState,
 )
-from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, QuotaLedger, Region
 
 DAY = date(2026, 3, 3)
 

@@ -12,10 +12,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core import audit
 from ..core.db import utcnow
+from ..core.extensions import db
 from ..core.rules import RuleViolation
 from ..core.tokens import InvalidToken, make_token, read_token
 from ..core.urls import absolute_url
-from ..core.extensions import db
 from ..mail import services as mail
 from .models import Role, User
 

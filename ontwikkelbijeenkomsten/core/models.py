@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
 from .db import utcnow
+from .extensions import db
 
 
 class Theme(db.Model):

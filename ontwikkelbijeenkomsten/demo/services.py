@@ -14,11 +14,21 @@ from sqlalchemy import select
 from ..accounts.models import Role
 from ..accounts.services import create_user
 from ..core.db import utcnow
+from ..core.extensions import db
 from ..core.models import Theme
+from ..core.sectors import Sector
 from ..core.themes import THEMES
 from ..core.time import Dagdeel, today_local
 from ..experts.models import Availability, ExpertProfile
-from ..core.extensions import db
+from ..meetings.models import (
+    Attendance,
+    Evaluation,
+    Meeting,
+    MeetingExpert,
+    MeetingKind,
+    Registration,
+    RegistrationState,
+)
 from ..regions.models import (
     Organisation,
     OrganisationType,
@@ -28,16 +38,6 @@ from ..regions.models import (
 )
 from ..regions.services import import_regions, school_year_containing
 from ..requests.models import LocationKind, PreferredMoment, Request, RequestState
-from ..meetings.models import (
-    Attendance,
-    Evaluation,
-    Registration,
-    RegistrationState,
-    Meeting,
-    MeetingExpert,
-    MeetingKind,
-)
-from ..core.sectors import Sector
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"
 DEMO_COORDINATOR_EMAIL = "coordinator@example.org"

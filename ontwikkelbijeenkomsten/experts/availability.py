@@ -15,9 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..accounts.models import User
 from ..core import audit
+from ..core.extensions import db
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, today_local
-from ..core.extensions import db
 from . import signals
 from .models import Availability
 

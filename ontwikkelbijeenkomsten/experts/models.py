@@ -14,9 +14,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..core.db import enum_type
+from ..core.extensions import db
 from ..core.models import Theme
 from ..core.time import Dagdeel
-from ..core.extensions import db
 from ..regions.models import Region
 
 expert_themes = db.Table(

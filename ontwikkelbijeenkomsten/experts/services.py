@@ -17,11 +17,11 @@ from ..accounts.models import Role, User
 from ..accounts.services import AccountExists, create_user
 from ..core import audit, locking
 from ..core.db import utcnow
+from ..core.extensions import db
 from ..core.rules import RuleViolation
 from ..core.themes import theme_choices, themes_by_id
 from ..core.tokens import InvalidToken, make_token, read_token
 from ..core.urls import absolute_url
-from ..core.extensions import db
 from ..mail import services as mail
 from ..regions.models import Region
 from . import signals

@@ -16,8 +16,8 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ..core.db import utcnow
-from ..core.time import today_local
 from ..core.extensions import db
+from ..core.time import today_local
 from ..regions.models import Region
 from . import services
 from .models import Meeting, MeetingKind, MeetingState, meeting_themes

@@ -1,9 +1,9 @@
 """Private links: a participant's registration page, a regional session's registration page."""
 from __future__ import annotations
 
-from ..core.tokens import InvalidToken, make_token, read_token
 from ..core.extensions import db
-from .models import Registration, Meeting
+from ..core.tokens import InvalidToken, make_token, read_token
+from .models import Meeting, Registration
 
 REGISTRATION_PURPOSE = "registration"
 MEETING_PURPOSE = "session-registration"

@@ -15,21 +15,20 @@ from sqlalchemy.orm import joinedload
 
 from ..core.db import utcnow
 from ..core.extensions import db
+from ..core.sectors import Sector, sector_label
 from ..regions.models import ProgrammePeriod
 from . import services
-from ..core.sectors import sector_label
 from .models import (
     OPEN_MEETING_STATES,
     REGISTRATION_STATES,
     Attendance,
     Evaluation,
-    Registration,
-    RegistrationState,
     Meeting,
     MeetingKind,
     MeetingState,
+    Registration,
+    RegistrationState,
 )
-from ..core.sectors import Sector
 
 
 # ---- participants ------------------------------------------------------------------------------

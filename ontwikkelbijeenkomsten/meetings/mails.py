@@ -22,13 +22,13 @@ from ..mail.models import OutboxMail
 from ..requests.services import status_token
 from .links import registration_token
 from .models import (
-    calendar_entry,
     ACTIVE_ASSIGNMENT_STATES,
-    Registration,
-    RegistrationState,
     Meeting,
     MeetingExpert,
     MeetingState,
+    Registration,
+    RegistrationState,
+    calendar_entry,
 )
 
 RENDERER = "session"

@@ -4,19 +4,18 @@ import enum
 import uuid
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from flask_babel import gettext as _
-
 from ..accounts.models import User
 from ..core.db import enum_type, utcnow
-from ..core.models import Theme
-from ..core.time import Dagdeel
-from ..mail.calendar import CalendarEntry
 from ..core.extensions import db
+from ..core.models import Theme
 from ..core.sectors import Sector
 from ..core.states import StateMachine
+from ..core.time import Dagdeel
+from ..mail.calendar import CalendarEntry
 from ..regions.models import Region
 from ..requests.models import Request
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from ..core.db import utcnow
 from ..core.extensions import db
 from . import mails
-from .models import ACTIVE_ASSIGNMENT_STATES, OPEN_MEETING_STATES, Registration, RegistrationState, Meeting
+from .models import ACTIVE_ASSIGNMENT_STATES, OPEN_MEETING_STATES, Meeting, Registration, RegistrationState
 
 AHEAD = timedelta(days=2)
 

@@ -26,18 +26,18 @@ from ..core.db import utcnow
 from ..core.extensions import db
 from ..core.locking import lock
 from ..core.rules import RuleViolation
+from ..core.sectors import Sector
 from . import mails
 from .models import (
     OPEN_MEETING_STATES,
     REGISTRATION_STATES,
     Attendance,
     Evaluation,
-    Registration,
-    RegistrationState,
     Meeting,
     MeetingState,
+    Registration,
+    RegistrationState,
 )
-from ..core.sectors import Sector
 
 HOLDING_PLACE = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
 

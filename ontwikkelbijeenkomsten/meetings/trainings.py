@@ -22,25 +22,25 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Role, User
 from ..core import audit
 from ..core.db import utcnow
+from ..core.extensions import db
 from ..core.i18n import dagdeel_label, long_date
 from ..core.models import Theme
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, local_to_utc
-from .bookings import live_assignment
 from ..experts.models import Availability
-from ..core.extensions import db
 from ..regions.models import Region
 from . import changes, services
+from .bookings import live_assignment
 from .changes import Details, has_started, local_times
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
     OPEN_MEETING_STATES,
-    Registration,
-    RegistrationState,
     Meeting,
     MeetingExpert,
     MeetingKind,
     MeetingState,
+    Registration,
+    RegistrationState,
 )
 
 MAX_PARTS = 6

@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -14,13 +15,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from flask_babel import gettext as _
-
 from ..core.db import enum_type, utcnow
+from ..core.extensions import db
 from ..core.models import Theme
 from ..core.states import StateMachine
 from ..core.time import Dagdeel
-from ..core.extensions import db
 from ..regions.models import OrganisationType, ProgrammePeriod, Region
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role, User

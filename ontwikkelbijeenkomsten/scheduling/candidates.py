@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 
 from ..accounts.models import Role, User
 from ..core.db import utcnow
-from ..core.time import Dagdeel, to_local
-from ..meetings.bookings import live_assignment, slot_is_booked
-from ..experts.models import Availability, ExpertProfile, expert_regions, expert_themes
 from ..core.extensions import db
-from ..requests.models import Request
+from ..core.time import Dagdeel, to_local
+from ..experts.models import Availability, ExpertProfile, expert_regions, expert_themes
+from ..meetings.bookings import live_assignment, slot_is_booked
 from ..meetings.changes import has_started
 from ..meetings.models import Meeting, MeetingExpert, MeetingKind, MeetingState
+from ..requests.models import Request
 from .solver import Demand, Moment, Supply
 
 #: The rank of a day in the region's preferred period: after its separately named moments.

@@ -8,11 +8,11 @@ from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from ..accounts.models import User
+from ..core.extensions import db
 from ..core.time import Dagdeel
 from ..meetings.bookings import live_assignment
-from ..core.extensions import db
-from ..requests.models import Request
 from ..meetings.models import MeetingExpert
+from ..requests.models import Request
 from .candidates import PERIOD_RANK, active_meetings, demand_for, load_supplies
 from .solver import Moment
 

@@ -24,7 +24,7 @@ def register(app: Flask) -> None:
     from .meetings import list_views, public_views, training_views  # noqa: F401  (routes on meetings_bp)
     from .meetings.blueprint import bp as meetings_bp
     from .regions.views import bp as regions_bp
-    from .requests import coordinator_views as request_views, public_views as request_pages  # noqa: F401
+    from .requests import coordinator_views, public_views  # noqa: F401,F811  (routes on requests_bp)
     from .requests.blueprint import bp as requests_bp
     from .scheduling import batch_views, views  # noqa: F401  (routes on scheduling_bp)
     from .scheduling.blueprint import bp as scheduling_bp

@@ -4,9 +4,6 @@ from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.extensions import db
 from tests.factories import PASSWORD
-from tests.helpers import post_login as login
-
-__all__ = ["PASSWORD", "login"]
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 import re
 
 from ontwikkelbijeenkomsten.core.extensions import db
-
-from .conftest import PASSWORD, login
+from tests.factories import PASSWORD
+from tests.helpers import post_login as login
 
 
 def test_login_page_is_dutch_and_labelled(client):

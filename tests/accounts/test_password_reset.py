@@ -5,8 +5,7 @@ from sqlalchemy import select
 from ontwikkelbijeenkomsten.accounts import services
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-
-from .conftest import login
+from tests.helpers import post_login as login
 
 NEW_PASSWORD = "nieuw en lang genoeg"
 

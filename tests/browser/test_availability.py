@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.accounts.models import User
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts.models import Availability
-from ontwikkelbijeenkomsten.core.extensions import db
 
 from .keyboard import focused_matches, log_in_as_coordinator, tab_to
 

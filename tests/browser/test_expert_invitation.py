@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.accounts.models import User
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts.models import Availability
-from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 
 from .keyboard import check_box, log_in_as_coordinator, tab_to, type_date, type_into

@@ -8,9 +8,8 @@ from sqlalchemy import select
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
-from tests.experts.conftest import PASSWORD
-
 from tests import factories
+from tests.factories import PASSWORD
 
 from .keyboard import tab_to, type_into
 

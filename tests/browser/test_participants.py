@@ -10,22 +10,19 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.meetings.models import (
-    Registration,
-    RegistrationState,
     Meeting,
     MeetingExpert,
     MeetingKind,
+    Registration,
+    RegistrationState,
 )
-from tests.experts.conftest import make_expert
-from tests.requests.conftest import future_day
-from tests.meetings.conftest import applicant
-
 from tests import factories
+from tests.factories import applicant, future_day, make_expert
 
 from .keyboard import tab_to, type_into
 from .test_scheduling import log_in, press

@@ -10,22 +10,20 @@ from types import SimpleNamespace
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.core.time import Dagdeel
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import links, services
 from ontwikkelbijeenkomsten.meetings.models import (
-    Registration,
-    RegistrationState,
     Meeting,
     MeetingExpert,
     MeetingKind,
+    Registration,
+    RegistrationState,
 )
-from ontwikkelbijeenkomsten.core.sectors import Sector
-from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from tests.experts.conftest import make_expert
-from tests.requests.conftest import future_day
-
 from tests import factories
+from tests.factories import future_day, make_expert
 
 from .keyboard import check_box, tab_to, type_into
 

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from ontwikkelbijeenkomsten.core.time import today_local
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.time import today_local
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState

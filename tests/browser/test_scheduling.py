@@ -8,16 +8,14 @@ from types import SimpleNamespace
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingState
-from tests.experts.conftest import PASSWORD, make_expert
-from tests.requests.conftest import future_day, submission
-
+from ontwikkelbijeenkomsten.requests import services as requests
 from tests import factories
+from tests.factories import PASSWORD, future_day, make_expert, submission
 
 from .keyboard import check_box, tab_to, type_date, type_into
 

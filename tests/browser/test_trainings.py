@@ -9,16 +9,14 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
-from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind
-from tests.experts.conftest import make_expert
-from tests.requests.conftest import future_day, submission
-
 from tests import factories
+from tests.factories import future_day, make_expert, submission
 
 from .keyboard import check_box, tab_to, type_date, type_into
 from .test_scheduling import COORDINATOR, choose, log_in, press

@@ -4,7 +4,3 @@
 Every user has the password ``PASSWORD``. ``login(client, user)`` logs a test client in and
 returns it.
 """
-from tests.factories import PASSWORD, make_expert
-from tests.helpers import login
-
-__all__ = ["PASSWORD", "login", "make_expert"]

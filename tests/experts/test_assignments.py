@@ -11,19 +11,12 @@ from sqlalchemy import select
 from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.db import utcnow
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
-from ontwikkelbijeenkomsten.meetings import assignments as services
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
-from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-from ontwikkelbijeenkomsten.regions.models import (
-    OrganisationType,
-    ProgrammePeriod,
-    Region,
-)
-from ontwikkelbijeenkomsten.regions.services import school_year_containing
-from ontwikkelbijeenkomsten.requests.models import LocationKind, Request, RequestState
+from ontwikkelbijeenkomsten.meetings import assignments as services
 from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
     Meeting,
@@ -31,9 +24,17 @@ from ontwikkelbijeenkomsten.meetings.models import (
     MeetingKind,
     MeetingState,
 )
+from ontwikkelbijeenkomsten.regions.models import (
+    OrganisationType,
+    ProgrammePeriod,
+    Region,
+)
+from ontwikkelbijeenkomsten.regions.services import school_year_containing
+from ontwikkelbijeenkomsten.requests.models import LocationKind, Request, RequestState
+from tests.factories import PASSWORD
+from tests.helpers import login
 
 from ..queries import queries_for
-from .conftest import PASSWORD, login
 
 MAX_ID = 2147483647
 

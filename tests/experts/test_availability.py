@@ -7,13 +7,13 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.time import Dagdeel, to_local, today_local
 from ontwikkelbijeenkomsten.experts import availability
-from ontwikkelbijeenkomsten.meetings import bookings
 from ontwikkelbijeenkomsten.experts.models import Availability
-from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.meetings import bookings
 from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
     Meeting,
@@ -21,9 +21,10 @@ from ontwikkelbijeenkomsten.meetings.models import (
     MeetingKind,
     MeetingState,
 )
+from tests.factories import make_expert
+from tests.helpers import login
 
 from ..queries import queries_for
-from .conftest import login, make_expert
 
 OCHTEND, MIDDAG, AVOND = Dagdeel.OCHTEND, Dagdeel.MIDDAG, Dagdeel.AVOND
 FIXED_TODAY = date(2026, 1, 15)

@@ -6,13 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts import services
-from ontwikkelbijeenkomsten.meetings import bookings
 from ontwikkelbijeenkomsten.experts.models import Availability
-from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
+from ontwikkelbijeenkomsten.meetings import bookings
 from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
     Meeting,
@@ -20,9 +20,9 @@ from ontwikkelbijeenkomsten.meetings.models import (
     MeetingKind,
     MeetingState,
 )
+from tests.factories import make_expert
+from tests.helpers import login
 from tests.queries import queries_for
-
-from .conftest import login, make_expert
 
 LIST = "/coordinatie/experts"
 

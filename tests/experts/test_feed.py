@@ -13,15 +13,15 @@ import pytest
 import vobject
 from sqlalchemy import select
 
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
-from ontwikkelbijeenkomsten.meetings import assignments as services
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
-from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.meetings import assignments as services
 from ontwikkelbijeenkomsten.meetings.models import AssignmentState, MeetingState
+from tests.helpers import login
+from tests.plugins.backends import skip_or_fail
 
-from ..conftest import skip_or_fail
-from .conftest import login
 from .test_assignments import add_meeting, assign, in_days
 
 ROOT = Path(__file__).resolve().parents[2]

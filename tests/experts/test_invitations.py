@@ -9,15 +9,14 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.accounts.models import Role, User
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.tokens import InvalidToken
 from ontwikkelbijeenkomsten.experts import services
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
-from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-
-from .conftest import login
+from tests.helpers import login
 
 INVITE = "/coordinatie/experts/uitnodigen"
 NEW_PASSWORD = "een nieuw lang wachtwoord"

@@ -12,15 +12,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import vobject
 
-from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.scheduling import services as scheduling
+from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.meetings import services as meetings
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert, MeetingKind
+from ontwikkelbijeenkomsten.scheduling import services as scheduling
 from tests.experts.test_feed import icaljs_times, vobject_times
-from tests.meetings.conftest import applicant
+from tests.factories import applicant
 
-from .conftest import deliver_all, invite_of, received_rows
+from .smtp import deliver_all, invite_of, received_rows
 
 CET, CEST = 1, 2  # hours ahead of UTC
 

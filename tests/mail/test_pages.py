@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from ontwikkelbijeenkomsten.core.db import utcnow
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail import admin, delivery
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 from ontwikkelbijeenkomsten.meetings import services as meetings
-from tests.experts.conftest import PASSWORD, login
+from tests.factories import PASSWORD, applicant
+from tests.helpers import login
 from tests.queries import queries_for
-from tests.meetings.conftest import applicant
 
 OUTBOX = "/coordinatie/mail"
 FAILED, QUEUED, SENT, SENDING = MailState.FAILED, MailState.QUEUED, MailState.SENT, MailState.SENDING

@@ -22,22 +22,21 @@ from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.accounts.services import request_password_reset
 from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.meetings import assignments, changes
-from ontwikkelbijeenkomsten.experts import services as experts
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.experts import services as experts
 from ontwikkelbijeenkomsten.mail import delivery
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
-from ontwikkelbijeenkomsten.requests import services as requests
-from ontwikkelbijeenkomsten.scheduling import services as scheduling
+from ontwikkelbijeenkomsten.meetings import assignments, changes
 from ontwikkelbijeenkomsten.meetings import services as meetings
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
-from tests.requests.conftest import submission
-from tests.scheduling.test_services import book
+from ontwikkelbijeenkomsten.requests import services as requests
+from ontwikkelbijeenkomsten.scheduling import services as scheduling
+from tests.factories import applicant, submission
 from tests.scheduling.test_meeting_mails import life_of_a_meeting, parse
-from tests.meetings.conftest import applicant
+from tests.scheduling.test_services import book
 
-from .conftest import Received, alternatives, deliver_all, invite_of, received_rows
+from .smtp import Received, alternatives, deliver_all, invite_of, received_rows
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
 #: A title with characters outside ASCII, in subjects, bodies and invites.

@@ -2,6 +2,3 @@
 (tests/plugins/data.py): ``make_training(...)`` builds an open training (one meeting, or a
 series with ``parts``), assigned to Eva Jansen, ``days_ahead`` days from today;
 ``applicant(n)`` is a distinct participant."""
-from tests.factories import SECTORS, applicant
-
-__all__ = ["SECTORS", "applicant"]

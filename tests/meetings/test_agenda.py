@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.meetings import agenda
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingState
+from tests.factories import future_day
 
 from ..queries import queries_for
-from ..scheduling.conftest import future_day
 from .test_public_pages import in_english, regional_meeting, text
 
 

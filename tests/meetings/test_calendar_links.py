@@ -8,12 +8,11 @@ from urllib.parse import parse_qs, urlsplit
 from icalendar import Calendar
 
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.scheduling.services import book
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.meetings.calendar_links import google_url, outlook_urls
 from ontwikkelbijeenkomsten.meetings.links import registration_token
-
-from .conftest import applicant
+from ontwikkelbijeenkomsten.scheduling.services import book
+from tests.factories import applicant
 
 
 def events(body: bytes) -> list:

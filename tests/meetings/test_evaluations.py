@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.scheduling import services as scheduling
 from ontwikkelbijeenkomsten.meetings import services
-from ontwikkelbijeenkomsten.meetings.models import Registration, MeetingState
+from ontwikkelbijeenkomsten.meetings.models import MeetingState, Registration
+from ontwikkelbijeenkomsten.scheduling import services as scheduling
 
 from .test_lists import begin, english, fill, html_of, queries  # noqa: F401  (english: a fixture)
 

@@ -16,25 +16,24 @@ import pytest
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.models import AuditEvent
+from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
     Attendance,
-    Registration,
-    RegistrationState,
     Meeting,
     MeetingExpert,
+    Registration,
+    RegistrationState,
 )
-from ontwikkelbijeenkomsten.core.sectors import Sector
-from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from tests.experts.conftest import login
+from tests.factories import applicant
+from tests.helpers import login
 from tests.queries import count_queries
 from tests.requests.test_coordinator_pages import has_field_error
-
-from .conftest import applicant
 
 CONFIRMED, WAITING, CANCELLED, ATTENDED = (RegistrationState.CONFIRMED, RegistrationState.WAITING,
                                            RegistrationState.CANCELLED, RegistrationState.ATTENDED)

@@ -15,22 +15,21 @@ import pytest
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core.db import utcnow
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.sectors import Sector
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.tokens import make_token
-from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.meetings import links, services
 from ontwikkelbijeenkomsten.meetings.models import (
     Evaluation,
-    Registration,
-    RegistrationState,
     Meeting,
     MeetingKind,
+    Registration,
+    RegistrationState,
 )
-from ontwikkelbijeenkomsten.core.sectors import Sector
-from ontwikkelbijeenkomsten.core.uow import unit_of_work
-
-from .conftest import applicant
+from tests.factories import applicant
 
 FORM = {
     "name": "Fatima el Amrani", "email": "Fatima@Example.org", "organisation": "Basisschool De Linde",

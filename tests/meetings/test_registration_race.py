@@ -8,14 +8,13 @@ import threading
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.meetings import services
-from ontwikkelbijeenkomsten.meetings.models import Registration, RegistrationState, Meeting
-
-from .conftest import applicant
+from ontwikkelbijeenkomsten.meetings.models import Meeting, Registration, RegistrationState
+from tests.factories import applicant
 
 PEOPLE, PLACES, CANCELLING = 100, 20, 5
 

@@ -9,17 +9,16 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
-from ontwikkelbijeenkomsten.meetings.changes import Details, change_details, local_times
-from ontwikkelbijeenkomsten.scheduling.services import cancel
 from ontwikkelbijeenkomsten.meetings import services
+from ontwikkelbijeenkomsten.meetings.changes import Details, change_details, local_times
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
-
-from .conftest import applicant
+from ontwikkelbijeenkomsten.scheduling.services import cancel
+from tests.factories import applicant
 
 
 def reminders() -> list[OutboxMail]:

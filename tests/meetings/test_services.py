@@ -11,24 +11,23 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.db import utcnow
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
-from ontwikkelbijeenkomsten.scheduling.services import cancel
 from ontwikkelbijeenkomsten.meetings import mails, services
 from ontwikkelbijeenkomsten.meetings.links import registration_for_token, registration_token
 from ontwikkelbijeenkomsten.meetings.models import (
     Attendance,
+    MeetingState,
     Registration,
     RegistrationState,
-    MeetingState,
 )
-from ontwikkelbijeenkomsten.core.sectors import Sector
-from ontwikkelbijeenkomsten.core.uow import unit_of_work
-
-from .conftest import applicant
+from ontwikkelbijeenkomsten.scheduling.services import cancel
+from tests.factories import applicant
 
 CONFIRMED, WAITING = RegistrationState.CONFIRMED, RegistrationState.WAITING
 

@@ -9,31 +9,27 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.time import Dagdeel, local_to_utc, today_local
-from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-from ontwikkelbijeenkomsten.requests import services as requests
-from ontwikkelbijeenkomsten.scheduling import services as scheduling
 from ontwikkelbijeenkomsten.meetings import services, trainings
 from ontwikkelbijeenkomsten.meetings.links import meeting_for_token
 from ontwikkelbijeenkomsten.meetings.models import (
-    RegistrationState,
     Meeting,
     MeetingExpert,
     MeetingKind,
     MeetingState,
+    RegistrationState,
 )
 from ontwikkelbijeenkomsten.meetings.trainings import InvalidDraft, Part, TrainingDraft
-from tests.experts.conftest import PASSWORD
+from ontwikkelbijeenkomsten.requests import services as requests
+from ontwikkelbijeenkomsten.scheduling import services as scheduling
+from tests.factories import AVOND, MIDDAG, OCHTEND, PASSWORD, applicant, future_day
 from tests.queries import count_queries, queries_for
-from tests.scheduling.conftest import AVOND, MIDDAG, OCHTEND, future_day
 from tests.scheduling.test_services import add_expert, book, counts
-
-from .conftest import applicant
-
 
 LIST = "/coordinatie/trainingen"
 NEW = "/coordinatie/trainingen/nieuw"

@@ -2,18 +2,18 @@
 from datetime import date, timedelta
 
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.meetings.models import MeetingState
 from ontwikkelbijeenkomsten.regions import services
-from ontwikkelbijeenkomsten.reports import regions as report
 from ontwikkelbijeenkomsten.regions.models import (
     Organisation,
     OrganisationType,
     ProgrammePeriod,
     Region,
 )
-from ontwikkelbijeenkomsten.meetings.models import MeetingState
+from ontwikkelbijeenkomsten.reports import regions as report
 
 from ..queries import queries_for
-from .conftest import add_request
+from .builders import add_request
 
 
 def _queries(client, path: str) -> int:

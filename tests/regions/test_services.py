@@ -3,11 +3,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.meetings.models import MeetingState
 from ontwikkelbijeenkomsten.regions import quota, services
-from ontwikkelbijeenkomsten.reports import regions as report
 from ontwikkelbijeenkomsten.regions.models import (
     Organisation,
     OrganisationType,
@@ -16,9 +16,9 @@ from ontwikkelbijeenkomsten.regions.models import (
     Region,
 )
 from ontwikkelbijeenkomsten.regions.services import RuleViolation
-from ontwikkelbijeenkomsten.meetings.models import MeetingState
+from ontwikkelbijeenkomsten.reports import regions as report
 
-from .conftest import add_request
+from .builders import add_request
 
 
 def _events(action=None):

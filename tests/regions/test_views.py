@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
-from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.regions.models import (
     Organisation,
@@ -14,8 +14,10 @@ from ontwikkelbijeenkomsten.regions.models import (
     ProgrammePeriod,
     Region,
 )
+from tests.factories import PASSWORD
+from tests.helpers import login
 
-from .conftest import PASSWORD, add_request, login
+from .builders import add_request
 
 LONG = "x" * 10_000
 SCRIPT = "<script>alert(1)</script>"

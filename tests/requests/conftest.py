@@ -3,10 +3,6 @@ programme period, two themes and a coordinator. ``submission(world, **overrides)
 form; ``future_day(days)`` a day ahead within the school year."""
 import pytest
 
-from tests.factories import future_day, submission
-
-__all__ = ["future_day", "submission"]
-
 
 @pytest.fixture
 def coordinator(world):

@@ -9,19 +9,18 @@ from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.regions.models import Region
 from ontwikkelbijeenkomsten.requests import services
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
-
-from ..queries import queries_for
+from tests.factories import submission
 from tests.helpers import login
 
-from .conftest import submission
+from ..queries import queries_for
 
 PASSWORD = "een lang wachtwoord"
 QUEUE = "/coordinatie/aanvragen"

@@ -13,19 +13,19 @@ import pytest
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core import audit
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.core.tokens import make_token
-from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
+from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind, MeetingState
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.regions.models import QuotaLedger, Region
 from ontwikkelbijeenkomsten.requests import services
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
-from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind, MeetingState
+from tests.factories import future_day, submission
 
 from ..queries import count_queries
-from .conftest import future_day, submission
 
 TEXT_FIELDS = (
     "organisation_name", "participating_organisations", "contact_name", "contact_function",

@@ -9,8 +9,7 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.requests import services
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
-
-from .conftest import submission
+from tests.factories import submission
 
 THREADS = 20
 

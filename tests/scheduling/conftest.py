@@ -4,12 +4,3 @@ granted request and ``plan.available(expert, day, dagdeel)`` gives an expert a f
 ``coordinator_client`` and ``expert_client`` are logged in as the plan's coordinator and
 expert. Every user has the password ``PASSWORD``.
 """
-from __future__ import annotations
-
-from ontwikkelbijeenkomsten.core.time import Dagdeel
-from tests.factories import PASSWORD, future_day
-from tests.helpers import login
-
-__all__ = ["AVOND", "MIDDAG", "OCHTEND", "PASSWORD", "future_day", "login"]
-
-OCHTEND, MIDDAG, AVOND = Dagdeel.OCHTEND, Dagdeel.MIDDAG, Dagdeel.AVOND

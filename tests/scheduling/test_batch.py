@@ -8,19 +8,20 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ontwikkelbijeenkomsten.experts.models import Availability
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.experts.models import Availability
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
+from ontwikkelbijeenkomsten.meetings import mails
+from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
 from ontwikkelbijeenkomsten.requests.models import RequestState
-from ontwikkelbijeenkomsten.meetings import mails
 from ontwikkelbijeenkomsten.scheduling import batch, services
 from ontwikkelbijeenkomsten.scheduling.solver import Shortfall
-from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
+from tests.factories import AVOND, MIDDAG, OCHTEND, PASSWORD, future_day
+from tests.helpers import login
 
 from ..queries import queries_for
-from .conftest import AVOND, MIDDAG, OCHTEND, PASSWORD, future_day, login
 
 PAGE = "/coordinatie/planning"
 

@@ -13,20 +13,19 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.accounts.models import User
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-from ontwikkelbijeenkomsten.requests.models import Request, RequestState
-from ontwikkelbijeenkomsten.scheduling import services
 from ontwikkelbijeenkomsten.meetings.models import (
     ACTIVE_ASSIGNMENT_STATES,
     Meeting,
     MeetingExpert,
 )
-
-from .conftest import MIDDAG, OCHTEND, future_day
+from ontwikkelbijeenkomsten.requests.models import Request, RequestState
+from ontwikkelbijeenkomsten.scheduling import services
+from tests.factories import MIDDAG, OCHTEND, future_day
 
 
 def race(make_app, attempts: list[tuple], coordinator_id: int) -> list[tuple[str, str, str]]:

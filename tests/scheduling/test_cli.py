@@ -4,10 +4,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.requests.models import RequestState
 from ontwikkelbijeenkomsten.meetings.models import Meeting
-
-from .conftest import AVOND, future_day
+from ontwikkelbijeenkomsten.requests.models import RequestState
+from tests.factories import AVOND, future_day
 
 
 def run(app, *args: str):

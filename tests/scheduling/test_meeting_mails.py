@@ -20,9 +20,9 @@ from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ontwikkelbijeenkomsten.core.urls import absolute_url
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.core.urls import absolute_url
 from ontwikkelbijeenkomsten.mail.delivery import message_for
 from ontwikkelbijeenkomsten.requests.services import request_for_token
 from ontwikkelbijeenkomsten.scheduling import services

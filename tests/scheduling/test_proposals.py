@@ -10,8 +10,8 @@ from ontwikkelbijeenkomsten.requests.models import RequestState
 from ontwikkelbijeenkomsten.scheduling import candidates
 from ontwikkelbijeenkomsten.scheduling.candidates import PERIOD_RANK, active_meetings
 from ontwikkelbijeenkomsten.scheduling.proposals import proposals
+from tests.factories import MIDDAG, OCHTEND, future_day
 
-from .conftest import MIDDAG, OCHTEND, future_day
 from .test_services import add_expert, book, northern_request, set_month_max
 
 

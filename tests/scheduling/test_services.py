@@ -14,37 +14,33 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.exc import StatementError
 
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.sectors import Sector
 from ontwikkelbijeenkomsten.core.time import local_to_utc, today_local
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.meetings import assignments
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
-from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
-from ontwikkelbijeenkomsten.regions import quota
-from ontwikkelbijeenkomsten.requests import services as requests
-from ontwikkelbijeenkomsten.requests.models import LocationKind, RequestState
-from ontwikkelbijeenkomsten.meetings import changes
+from ontwikkelbijeenkomsten.meetings import assignments, changes
 from ontwikkelbijeenkomsten.meetings.changes import Details, local_times
-from ontwikkelbijeenkomsten.scheduling import candidates, services
-from ontwikkelbijeenkomsten.scheduling.candidates import active_meetings
-from ontwikkelbijeenkomsten.scheduling.services import NeedsConfirmation
 from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
-    Registration,
-    RegistrationState,
     Meeting,
     MeetingExpert,
     MeetingKind,
     MeetingState,
+    Registration,
+    RegistrationState,
 )
-from ontwikkelbijeenkomsten.core.sectors import Sector
-from tests.experts.conftest import make_expert
-from tests.requests.conftest import submission
-
-from .conftest import AVOND, MIDDAG, OCHTEND, future_day
+from ontwikkelbijeenkomsten.regions import quota
+from ontwikkelbijeenkomsten.requests import services as requests
+from ontwikkelbijeenkomsten.requests.models import LocationKind, RequestState
+from ontwikkelbijeenkomsten.scheduling import candidates, services
+from ontwikkelbijeenkomsten.scheduling.candidates import active_meetings
+from ontwikkelbijeenkomsten.scheduling.services import NeedsConfirmation
+from tests.factories import AVOND, MIDDAG, OCHTEND, future_day, make_expert, submission
 
 CONTACT = "ilse@example.org"
 EXPERT = "expert@example.org"

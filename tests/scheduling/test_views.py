@@ -9,37 +9,36 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from ontwikkelbijeenkomsten.core.time import today_local
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.time import today_local
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.meetings import changes
+from ontwikkelbijeenkomsten.meetings.models import (
+    AssignmentState,
+    Meeting,
+    MeetingExpert,
+    MeetingState,
+    RegistrationState,
+)
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.requests.models import (
     PreferredMoment,
     Request,
     RequestState,
 )
-from ontwikkelbijeenkomsten.meetings import changes
 from ontwikkelbijeenkomsten.scheduling import services
-from ontwikkelbijeenkomsten.meetings.models import (
-    AssignmentState,
-    RegistrationState,
-    Meeting,
-    MeetingExpert,
-    MeetingState,
-)
+from tests.factories import AVOND, MIDDAG, OCHTEND, future_day, submission
 from tests.queries import count_queries
-from tests.requests.conftest import submission
 from tests.requests.test_coordinator_pages import has_field_error
 
-from .conftest import AVOND, MIDDAG, OCHTEND, future_day
 from .test_services import (
     add_expert,
     book,
     counts,
     last_mail_id,
+    meeting_mails,
     register,
     sent,
-    meeting_mails,
 )
 
 CONTACT = "ilse@example.org"

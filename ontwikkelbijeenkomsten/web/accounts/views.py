@@ -4,12 +4,12 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ontwikkelbijeenkomsten.accounts import services
+from ontwikkelbijeenkomsten.core.extensions import limiter
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.tokens import InvalidToken
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import is_safe_local_path
-from ontwikkelbijeenkomsten.core.extensions import limiter
-from ontwikkelbijeenkomsten.accounts import services
 from ontwikkelbijeenkomsten.web.accounts.forms import (
     ForgotPasswordForm,
     LoginForm,

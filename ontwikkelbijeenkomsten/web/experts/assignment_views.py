@@ -17,8 +17,8 @@ from ontwikkelbijeenkomsten.meetings import assignments as services
 from ontwikkelbijeenkomsten.meetings.models import MeetingExpert
 from ontwikkelbijeenkomsten.web.access import acting_user
 from ontwikkelbijeenkomsten.web.experts.access import expert_page
-from ontwikkelbijeenkomsten.web.forms import field_error, strip_filter
 from ontwikkelbijeenkomsten.web.experts.blueprint import bp
+from ontwikkelbijeenkomsten.web.forms import field_error, strip_filter
 
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
 ASSIGNMENTS_URL = "/experts/<int(max=2147483647):expert_id>/opdrachten"

@@ -14,6 +14,10 @@ from wtforms import HiddenField, SelectField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, ValidationError
 from wtforms.widgets import HiddenInput
 
+from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.time import Dagdeel
+from ontwikkelbijeenkomsten.experts import availability
+from ontwikkelbijeenkomsten.meetings import bookings
 from ontwikkelbijeenkomsten.web.forms import (
     DATE_FORMATS,
     DayField,
@@ -22,10 +26,6 @@ from ontwikkelbijeenkomsten.web.forms import (
     in_choices,
     optional_int,
 )
-from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.time import Dagdeel
-from ontwikkelbijeenkomsten.experts import availability
-from ontwikkelbijeenkomsten.meetings import bookings
 
 DATE_MESSAGE = _l("Enter a date like 17-03-2026.")
 

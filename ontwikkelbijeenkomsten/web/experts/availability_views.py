@@ -18,6 +18,7 @@ from ontwikkelbijeenkomsten.experts import availability as services
 from ontwikkelbijeenkomsten.experts.queries import region_choices
 from ontwikkelbijeenkomsten.meetings import bookings
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.web.changes import apply_and_redirect
 from ontwikkelbijeenkomsten.web.experts.access import expert_page
 from ontwikkelbijeenkomsten.web.experts.availability_forms import (
     BlockForm,
@@ -27,7 +28,6 @@ from ontwikkelbijeenkomsten.web.experts.availability_forms import (
     weekday_names,
 )
 from ontwikkelbijeenkomsten.web.experts.blueprint import bp
-from ontwikkelbijeenkomsten.web.changes import apply_and_redirect
 from ontwikkelbijeenkomsten.web.forms import field_error
 
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.

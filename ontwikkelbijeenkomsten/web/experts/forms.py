@@ -18,6 +18,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from ontwikkelbijeenkomsten.experts.services import MAX_DAGDELEN_PER_MONTH
 from ontwikkelbijeenkomsten.web.forms import (
     IntegerField,
     MultiCheckboxField,
@@ -25,7 +26,6 @@ from ontwikkelbijeenkomsten.web.forms import (
     optional_int,
     strip_filter,
 )
-from ontwikkelbijeenkomsten.experts.services import MAX_DAGDELEN_PER_MONTH
 
 NAME_MAX = 200
 ORGANISATION_MAX = 200

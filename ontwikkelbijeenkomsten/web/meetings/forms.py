@@ -7,10 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ontwikkelbijeenkomsten.web.forms import email_validators, in_choices, strip_filter
-from ontwikkelbijeenkomsten.core.sectors import sector_choices
-from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.core.sectors import Sector, sector_choices
 from ontwikkelbijeenkomsten.meetings.services import Applicant
+from ontwikkelbijeenkomsten.web.forms import email_validators, in_choices, strip_filter
 
 NAME_MAX = 200  # the columns' lengths
 NEEDS_MAX = 2000

@@ -16,17 +16,23 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.core.i18n import clock, long_date
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.sectors import sector_label
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.web.regions.views import period_choice
 from ontwikkelbijeenkomsten.meetings import lists, queries, services
+from ontwikkelbijeenkomsten.meetings.models import (
+    REGISTRATION_STATES,
+    Meeting,
+    MeetingState,
+    Registration,
+    RegistrationState,
+)
+from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.meetings.access import list_page, series_or_404
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
-from ontwikkelbijeenkomsten.core.sectors import sector_label
 from ontwikkelbijeenkomsten.web.meetings.list_forms import (
     AddForm,
     AttendanceForm,
@@ -34,13 +40,7 @@ from ontwikkelbijeenkomsten.web.meetings.list_forms import (
     CapacityForm,
     MoveForm,
 )
-from ontwikkelbijeenkomsten.meetings.models import (
-    REGISTRATION_STATES,
-    Registration,
-    RegistrationState,
-    Meeting,
-    MeetingState,
-)
+from ontwikkelbijeenkomsten.web.regions.views import period_choice
 
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
 LIST_URL = "/bijeenkomsten/<int(max=2147483647):meeting_id>"

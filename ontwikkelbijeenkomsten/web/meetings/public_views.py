@@ -23,30 +23,30 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ontwikkelbijeenkomsten.web.forms import field_error, in_choices, strip_filter
+from ontwikkelbijeenkomsten.core.extensions import limiter
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.sectors import sector_label
 from ontwikkelbijeenkomsten.core.tokens import InvalidToken, make_token, read_token
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import absolute_url, private_page
 from ontwikkelbijeenkomsten.mail.calendar import download
-from ontwikkelbijeenkomsten.web.experts.availability_forms import weekday_names
-from ontwikkelbijeenkomsten.core.extensions import limiter
 from ontwikkelbijeenkomsten.meetings import agenda as listing
-from ontwikkelbijeenkomsten.web.meetings.agenda_form import AgendaForm
 from ontwikkelbijeenkomsten.meetings import links, queries, services
 from ontwikkelbijeenkomsten.meetings.calendar_links import calendar_links
-from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
-from ontwikkelbijeenkomsten.web.meetings.forms import RegistrationForm
-from ontwikkelbijeenkomsten.core.sectors import sector_label
 from ontwikkelbijeenkomsten.meetings.models import (
-    calendar_entry,
     ACTIVE_ASSIGNMENT_STATES,
-    Registration,
-    RegistrationState,
     Meeting,
     MeetingKind,
     MeetingState,
+    Registration,
+    RegistrationState,
+    calendar_entry,
 )
+from ontwikkelbijeenkomsten.web.experts.availability_forms import weekday_names
+from ontwikkelbijeenkomsten.web.forms import field_error, in_choices, strip_filter
+from ontwikkelbijeenkomsten.web.meetings.agenda_form import AgendaForm
+from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
+from ontwikkelbijeenkomsten.web.meetings.forms import RegistrationForm
 
 MEETING_URL = "/agenda/<int(max=2147483647):meeting_id>"
 RESEND_PURPOSE = "resend-confirmation"

@@ -24,6 +24,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.time import Dagdeel, local_to_utc
+from ontwikkelbijeenkomsten.meetings.trainings import MAX_PARTS, Part, TrainingDraft
 from ontwikkelbijeenkomsten.web.forms import (
     DATE_FORMATS,
     DayField,
@@ -33,8 +36,6 @@ from ontwikkelbijeenkomsten.web.forms import (
     optional_int,
     strip_filter,
 )
-from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.time import Dagdeel, local_to_utc
 from ontwikkelbijeenkomsten.web.scheduling.forms import (
     LENGTH_MESSAGE,
     LOCATION_MAX,
@@ -42,7 +43,6 @@ from ontwikkelbijeenkomsten.web.scheduling.forms import (
     TITLE_MAX,
     URL_MAX,
 )
-from ontwikkelbijeenkomsten.meetings.trainings import MAX_PARTS, Part, TrainingDraft
 
 TARGET_GROUPS_MAX = 300  # the column's length
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]

@@ -8,18 +8,18 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
-from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.themes import theme_choices
 from ontwikkelbijeenkomsten.core.time import to_local
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.regions.queries import region_choices
 from ontwikkelbijeenkomsten.meetings import trainings
 from ontwikkelbijeenkomsten.meetings.changes import local_times
-from ontwikkelbijeenkomsten.meetings.queries import expert_choices, training_with_experts
-from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind
+from ontwikkelbijeenkomsten.meetings.queries import expert_choices, training_with_experts
+from ontwikkelbijeenkomsten.regions.queries import region_choices
+from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.web.forms import field_error
+from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
 from ontwikkelbijeenkomsten.web.meetings.training_forms import TrainingEditForm, TrainingForm
 
 TRAINING_URL = "/coordinatie/trainingen/<int(max=2147483647):meeting_id>"

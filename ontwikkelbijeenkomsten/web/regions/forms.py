@@ -14,10 +14,10 @@ from wtforms.validators import (
     Regexp,
 )
 
-from ontwikkelbijeenkomsten.web.forms import IntegerField, strip_filter
 from ontwikkelbijeenkomsten.regions.labels import organisation_type_choices
 from ontwikkelbijeenkomsten.regions.models import DEFAULT_QUOTA, OrganisationType
 from ontwikkelbijeenkomsten.regions.services import CODE_PATTERN, QUOTA_MAX
+from ontwikkelbijeenkomsten.web.forms import IntegerField, strip_filter
 
 
 def _upper(value):

@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from ontwikkelbijeenkomsten.core.time import today_local
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions import queries, services
+from ontwikkelbijeenkomsten.regions.labels import organisation_type_label
+from ontwikkelbijeenkomsten.regions.models import OrganisationType, ProgrammePeriod, Region
 from ontwikkelbijeenkomsten.reports import regions as report
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.changes import apply_and_redirect
@@ -27,8 +29,6 @@ from ontwikkelbijeenkomsten.web.regions.forms import (
     RegionCreateForm,
     RegionEditForm,
 )
-from ontwikkelbijeenkomsten.regions.labels import organisation_type_label
-from ontwikkelbijeenkomsten.regions.models import OrganisationType, ProgrammePeriod, Region
 
 bp = Blueprint("regions", __name__)
 bp.app_template_filter("organisation_type")(organisation_type_label)

@@ -28,7 +28,6 @@ from ontwikkelbijeenkomsten.web.requests.coordinator_forms import (
     ReviewForm,
 )
 
-
 PER_PAGE = 50
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
 REQUEST_URL = "/coordinatie/aanvragen/<int(max=2147483647):request_id>"

@@ -30,6 +30,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ontwikkelbijeenkomsten.core.sectors import sector_choices
+from ontwikkelbijeenkomsten.core.time import Dagdeel
+from ontwikkelbijeenkomsten.regions.labels import organisation_type_choices
+from ontwikkelbijeenkomsten.regions.models import OrganisationType
+from ontwikkelbijeenkomsten.regions.quota import QuotaStatus
+from ontwikkelbijeenkomsten.requests.models import LocationKind
+from ontwikkelbijeenkomsten.requests.rules import MAX_DAGDELEN, MAX_MOMENTS, Submission
 from ontwikkelbijeenkomsten.web.forms import (
     DATE_FORMATS,
     DayField,
@@ -41,13 +48,6 @@ from ontwikkelbijeenkomsten.web.forms import (
     optional_int,
     strip_filter,
 )
-from ontwikkelbijeenkomsten.core.sectors import sector_choices
-from ontwikkelbijeenkomsten.core.time import Dagdeel
-from ontwikkelbijeenkomsten.regions.labels import organisation_type_choices
-from ontwikkelbijeenkomsten.regions.models import OrganisationType
-from ontwikkelbijeenkomsten.regions.quota import QuotaStatus
-from ontwikkelbijeenkomsten.requests.models import LocationKind
-from ontwikkelbijeenkomsten.requests.rules import MAX_DAGDELEN, MAX_MOMENTS, Submission
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 

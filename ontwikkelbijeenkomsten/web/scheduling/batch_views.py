@@ -6,13 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
-from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions.queries import find_period
-from ontwikkelbijeenkomsten.web.regions.views import period_choice
 from ontwikkelbijeenkomsten.scheduling import batch as planner
-from ontwikkelbijeenkomsten.web.scheduling.batch_forms import ConfirmForm
-from ontwikkelbijeenkomsten.web.scheduling.blueprint import bp
 from ontwikkelbijeenkomsten.scheduling.labels import (
     REASONS,
     rank_label,
@@ -21,6 +17,10 @@ from ontwikkelbijeenkomsten.scheduling.labels import (
     sorted_bookings,
     sorted_unserved,
 )
+from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.web.regions.views import period_choice
+from ontwikkelbijeenkomsten.web.scheduling.batch_forms import ConfirmForm
+from ontwikkelbijeenkomsten.web.scheduling.blueprint import bp
 
 PLANNING_URL = "/coordinatie/planning"
 

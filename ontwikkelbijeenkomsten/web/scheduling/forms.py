@@ -30,6 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.web.forms import (
     DATE_FORMATS,
     DayField,
@@ -37,7 +38,6 @@ from ontwikkelbijeenkomsten.web.forms import (
     in_choices,
     strip_filter,
 )
-from ontwikkelbijeenkomsten.core.time import Dagdeel
 
 Slot = tuple[date, Dagdeel, int]
 SLOT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\|(ochtend|middag|avond)\|([1-9][0-9]{0,8})", re.ASCII)

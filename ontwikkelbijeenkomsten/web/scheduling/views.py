@@ -12,23 +12,24 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.core.i18n import clock, dagdeel_label, long_date
-from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.meetings.bookings import MAX_GRID_DAYS
-from ontwikkelbijeenkomsten.reports.requests import request_meetings
-from ontwikkelbijeenkomsten.web.requests.coordinator_views import REQUEST_URL
-from ontwikkelbijeenkomsten.requests.models import Request, RequestState
-from ontwikkelbijeenkomsten.requests.queries import find_request
 from ontwikkelbijeenkomsten.meetings import changes
+from ontwikkelbijeenkomsten.meetings.bookings import MAX_GRID_DAYS
 from ontwikkelbijeenkomsten.meetings.lists import waiting_count
 from ontwikkelbijeenkomsten.meetings.models import ACTIVE_ASSIGNMENT_STATES, Meeting
 from ontwikkelbijeenkomsten.meetings.queries import expert_choices, meeting_with_people
+from ontwikkelbijeenkomsten.reports.requests import request_meetings
+from ontwikkelbijeenkomsten.requests.models import Request, RequestState
+from ontwikkelbijeenkomsten.requests.queries import find_request
 from ontwikkelbijeenkomsten.scheduling import services
-from ontwikkelbijeenkomsten.web.scheduling.blueprint import bp
 from ontwikkelbijeenkomsten.scheduling.candidates import request_moments
+from ontwikkelbijeenkomsten.scheduling.proposals import Proposal, proposals
+from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.web.forms import field_error
+from ontwikkelbijeenkomsten.web.requests.coordinator_views import REQUEST_URL
+from ontwikkelbijeenkomsten.web.scheduling.blueprint import bp
 from ontwikkelbijeenkomsten.web.scheduling.forms import (
     CancelForm,
     DetailsForm,
@@ -37,7 +38,6 @@ from ontwikkelbijeenkomsten.web.scheduling.forms import (
     ProposalForm,
     slot_value,
 )
-from ontwikkelbijeenkomsten.scheduling.proposals import Proposal, proposals
 
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
 MEETING_URL = "/coordinatie/bijeenkomsten/<int(max=2147483647):meeting_id>"

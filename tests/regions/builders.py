@@ -1,59 +1,14 @@
+"""Requests with meetings in given states, built straight into the database, for the region
+tests; the shared fixtures are in tests/plugins/data.py."""
 from datetime import timedelta
 
-import pytest
-
-from ontwikkelbijeenkomsten.accounts.models import Role
-from ontwikkelbijeenkomsten.accounts.services import create_user
 from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.core.extensions import db
-from ontwikkelbijeenkomsten.regions import quota
-from ontwikkelbijeenkomsten.regions.models import (
-    OrganisationType,
-    ProgrammePeriod,
-    Region,
-)
-from ontwikkelbijeenkomsten.regions.services import school_year_containing
-from ontwikkelbijeenkomsten.requests.models import LocationKind, Request, RequestState
+from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind
-
-PASSWORD = "een lang wachtwoord"
-
-
-@pytest.fixture
-def coordinator(app):
-    user = create_user("coordinator@example.org", "Sanne de Vries", Role.COORDINATOR, PASSWORD)
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def period(app):
-    """The programme period of the current school year, with the default quota of 4."""
-    name, starts, ends = school_year_containing(today_local())
-    period = ProgrammePeriod(name=name, starts_on=starts, ends_on=ends, default_quota=4)
-    db.session.add(period)
-    db.session.commit()
-    return period
-
-
-@pytest.fixture
-def region(app):
-    region = Region(code="JZ41", name="Zuid-Limburg")
-    db.session.add(region)
-    db.session.commit()
-    return region
-
-
-def login(client, email="coordinator@example.org"):
-    response = client.post("/inloggen", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302, "login failed"
-    return client
-
-
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    return login(client)
+from ontwikkelbijeenkomsten.regions import quota
+from ontwikkelbijeenkomsten.regions.models import OrganisationType
+from ontwikkelbijeenkomsten.requests.models import LocationKind, Request, RequestState
 
 
 def add_request(region, period, granted=0, meeting_states=()):
