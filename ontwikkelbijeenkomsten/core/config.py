@@ -34,6 +34,12 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         if production:
             raise ConfigError("SECRET_KEY must be set when APP_ENV=production.")
         secret = _development_secret(instance_path)
+    if production and not env.get("RATELIMIT_STORAGE_URI"):
+        # memory:// counts per process: with several workers or servers the limits multiply.
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI must be set when APP_ENV=production: redis://host:6379 "
+            "(memory:// only when one single-process server serves the app)."
+        )
     database_url = env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'ontwikkelbijeenkomsten.db'}"
     mail_backend = env.get("MAIL_BACKEND", "smtp" if production else "console")
     return {

@@ -12,6 +12,15 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         from_environment(str(tmp_path), {"APP_ENV": "production"})
 
 
+def test_production_refuses_to_count_limits_in_memory_unless_told_so(tmp_path):
+    given = {"APP_ENV": "production", "SECRET_KEY": "s" * 48}
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        from_environment(str(tmp_path), given)
+    explicit = from_environment(str(tmp_path), {**given, "RATELIMIT_STORAGE_URI": "memory://"})
+    assert explicit["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert from_environment(str(tmp_path), {})["RATELIMIT_STORAGE_URI"] == "memory://"  # development
+
+
 def test_development_generates_and_keeps_a_secret_key(tmp_path):
     first = from_environment(str(tmp_path), {})["SECRET_KEY"]
     assert len(first) > 40
