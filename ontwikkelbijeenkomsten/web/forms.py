@@ -32,6 +32,11 @@ def email_validators() -> list:
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
 
 
+def is_blank(valuelist) -> bool:
+    """Was nothing typed (no value, or only spaces)?"""
+    return not valuelist or not any(str(v).strip() for v in valuelist)
+
+
 def optional_int(value):
     """Coerce a submitted value to int; anything else (empty, text, a forged value) gives None."""
     if value is None or isinstance(value, int):
@@ -62,8 +67,8 @@ class DayField(DateField):
     """A date typed as 2026-03-17 (the browser's date input) or 17-03-2026."""
 
     def process_formdata(self, valuelist):
-        if not valuelist or not any(str(v).strip() for v in valuelist):
-            self.data = None  # an empty date is no date, not a wrong one
+        if is_blank(valuelist):
+            self.raw_data, self.data = [], None  # no date, not a wrong one; InputRequired sees no input
             return
         super().process_formdata([" ".join(str(v).strip() for v in valuelist)])
         if self.data is not None and not MIN_YEAR <= self.data.year <= MAX_YEAR:
@@ -73,13 +78,32 @@ class DayField(DateField):
     @property
     def given(self) -> bool:
         """Did the person type anything here (also something that is not a date)?"""
-        return bool(self.raw_data and any(str(v).strip() for v in self.raw_data))
+        return not is_blank(self.raw_data)
 
 
-class IntegerField(wtforms.IntegerField):
-    """WTForms' IntegerField, but text that is not a number is left to the NumberRange message,
-    so the user reads one clear error instead of two. The same class name keeps the text box
-    with a numeric keyboard that macros/forms.html gives integer fields."""
+#: The largest number a form reads, that of the database's integer columns. A larger one is a
+#: wrong value: WTForms' NumberRange cannot even compare a number of more than 308 digits.
+INT_MAX = 2**31 - 1
+
+
+class WholeNumberField(wtforms.IntegerField):
+    """An integer typed in a text box, from -INT_MAX to INT_MAX; an empty box (or one with only
+    spaces) is no answer, for InputRequired too, not a wrong one."""
+
+    def process_formdata(self, valuelist):
+        if is_blank(valuelist):
+            self.raw_data, self.data = [], None
+            return
+        super().process_formdata([str(valuelist[0]).strip()])
+        if abs(self.data) > INT_MAX:
+            self.data = None
+            raise ValueError(self.invalid_value_message or self.gettext("Not a valid integer value."))
+
+
+class IntegerField(WholeNumberField):
+    """A WholeNumberField whose text that is not a number is left to the NumberRange message,
+    so the user reads one clear error instead of two. macros/forms.html gives both classes a
+    text box with a numeric keyboard."""
 
     def process_formdata(self, valuelist):
         try:

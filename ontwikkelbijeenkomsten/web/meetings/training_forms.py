@@ -15,7 +15,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -31,6 +30,7 @@ from ontwikkelbijeenkomsten.web.forms import (
     DATE_FORMATS,
     DayField,
     MultiCheckboxField,
+    WholeNumberField,
     dagdeel_choices,
     in_choices,
     optional_int,
@@ -125,7 +125,7 @@ class TrainingForm(FlaskForm):
         _l("Online link"), description=_l("For example the link to a video call, starting with https://."),
         filters=[strip_filter], validators=[Length(max=URL_MAX, message=LENGTH_MESSAGE)],
     )
-    capacity = IntegerField(
+    capacity = WholeNumberField(
         _l("Number of places"), validators=[Optional()], invalid_value_message=_l("Enter a whole number, like 25."),
         description=_l("Leave empty for no limit."),
     )

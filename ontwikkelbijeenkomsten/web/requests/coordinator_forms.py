@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import (
     InputRequired,
     Length,
     StopValidation,
 )
 
-from ontwikkelbijeenkomsten.web.forms import in_choices, strip_filter
+from ontwikkelbijeenkomsten.web.forms import WholeNumberField, in_choices, strip_filter
 
 REASON_MAX = 2000
 NOTE_MAX = 5000
@@ -39,7 +39,7 @@ class ReviewForm(FlaskForm):
 class GrantForm(FlaskForm):
     """The number is checked by the grant itself (at least one, within the quota and the request)."""
 
-    dagdelen = IntegerField(
+    dagdelen = WholeNumberField(
         _l("Number of dagdelen to grant"),
         validators=[InputRequired(_l("Enter the number of dagdelen to grant, like 2."))],
     )

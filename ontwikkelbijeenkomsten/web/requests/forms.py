@@ -21,7 +21,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -41,6 +40,7 @@ from ontwikkelbijeenkomsten.web.forms import (
     DATE_FORMATS,
     DayField,
     MultiCheckboxField,
+    WholeNumberField,
     dagdeel_choices,
     email_validators,
     find_field,
@@ -88,16 +88,6 @@ def region_label(count: QuotaStatus) -> str:
     """'Zuid-Limburg (3 of 4 left)': the counts are in the option itself, so they work without JavaScript."""
     return _("%(name)s (%(remaining)s of %(quota)s left)",
              name=count.name, remaining=count.remaining, quota=count.quota)
-
-
-class WholeNumberField(IntegerField):
-    """An integer typed in a text box; an empty box is no answer (for InputRequired), not a wrong one."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not str(valuelist[0]).strip():
-            self.data = None
-            return
-        super().process_formdata([str(valuelist[0]).strip()])
 
 
 class MomentForm(Form):
