@@ -15,13 +15,15 @@ from ontwikkelbijeenkomsten.web.accounts.forms import (
     LoginForm,
     ResetPasswordForm,
 )
-from ontwikkelbijeenkomsten.web.forms import field_error
+from ontwikkelbijeenkomsten.web.forms import field_error, strip_filter
 
 bp = Blueprint("accounts", __name__)
 
 
 def _email_key() -> str:
-    return "login:" + services.normalise_email(request.form.get("email", ""))[:254]
+    """The address the account is looked up by (the form's filter, then the service's
+    normalisation): a control character moved around it is the same address."""
+    return "login:" + services.normalise_email(strip_filter(request.form.get("email", "")))[:254]
 
 
 def _login_failed(response) -> bool:
