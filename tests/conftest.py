@@ -15,12 +15,13 @@ tests/plugins/apps.py       ``make_app``, ``app``, ``client``, ``demo``, ``live_
 tests/plugins/browser.py    ``page``, ``axe_check``: Playwright in Debian's chromium, axe-core
 tests/plugins/data.py       the test data every package shares: ``coordinator``, ``themes``,
                             ``regions``, ``world``, ``plan``, ``make_training``, logged-in clients
+tests/plugins/redis.py      ``redis_url``: a throwaway redis-server for limits shared by processes
 tests/plugins/summary.py    the terminal summary: database tests per backend, browser tests
 
 Rows are built by tests/factories.py (directly, without the services); ``login`` and the
 other shared helpers are in tests/helpers.py.
 
-Missing PostgreSQL or chromium skips the tests that need them, with the reason. With
+Missing PostgreSQL, redis-server or chromium skips the tests that need them, with the reason. With
 ``CI=true`` in the environment such a skip fails the test instead, so CI cannot go green
 without them. The terminal summary counts the database tests per backend and the browser tests.
 """
@@ -36,5 +37,6 @@ pytest_plugins = [
     "tests.plugins.apps",
     "tests.plugins.browser",
     "tests.plugins.data",
+    "tests.plugins.redis",
     "tests.plugins.summary",
 ]
