@@ -1,5 +1,5 @@
 # The two commands (see README.md):
-#   make run    set up, then serve on http://127.0.0.1:5000 with mails printed to the console
+#   make run    set up, then serve on http://127.0.0.1:5000 and run the worker, mails printed to the console
 #   make test   the same set-up, then the whole test suite (extra pytest arguments: PYTEST_ARGS=...)
 # Every step is keyed on its inputs, so a second run only does what changed.
 
@@ -22,7 +22,10 @@ CSS_SOURCES := $(wildcard static/css/*.css)
 
 .PHONY: run test setup venv assets translations migrate demo clean
 
+# The web server and, beside it, the worker (mail and reminders); Ctrl-C stops both.
 run: setup migrate demo
+	MAIL_BACKEND=console $(FLASK) worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	MAIL_BACKEND=console $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup migrate demo

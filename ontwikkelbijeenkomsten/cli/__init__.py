@@ -1,9 +1,10 @@
-"""The `flask --app ontwikkelbijeenkomsten …` commands, one group per capability."""
+"""The `flask --app ontwikkelbijeenkomsten …` commands, one group per capability, and `worker`."""
 from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import accounts, demo, mail, regions, scheduling
+    from . import accounts, demo, mail, regions, scheduling, worker
 
     for module in (accounts, demo, mail, regions, scheduling):
         app.cli.add_command(module.group)
+    app.cli.add_command(worker.command)

@@ -1,10 +1,12 @@
+import logging
 import socket
-import time
+from collections.abc import Sequence
 
 import click
 from flask.cli import with_appcontext
 
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.core.worker import PeriodicJob, run_worker, stop_on_signals
 from ontwikkelbijeenkomsten.mail import delivery
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
 from ontwikkelbijeenkomsten.meetings.services import request_due_evaluations
@@ -13,10 +15,27 @@ group = click.Group("mail", help="Deliver the mails in the outbox.")
 #: Flask-Mail opens SMTP connections without a timeout: a server that accepts the connection
 #: and never answers would stop the worker for good. In a worker process this default is safe.
 SMTP_TIMEOUT = 60
+log = logging.getLogger("ontwikkelbijeenkomsten.worker")
 
 
 def _with_timeout() -> None:
     socket.setdefaulttimeout(SMTP_TIMEOUT)
+
+
+def deliver_batch() -> int:
+    """Deliver one batch of due mails and log what happened; returns how many were handled."""
+    report = delivery.deliver_due()
+    if report.handled:
+        log.info("mail: sent %d, retrying later %d, failed %d", report.sent, report.retrying, report.failed)
+    return report.handled
+
+
+def run_until_stopped(jobs: Sequence[PeriodicJob], interval: float) -> None:
+    """Deliver mail and run `jobs` until SIGTERM or SIGINT (`mail work` and `worker`)."""
+    _with_timeout()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    with stop_on_signals() as stop:
+        run_worker(jobs, deliver_batch, stop, idle=interval)
 
 
 # The worker (`mail.delivery.deliver_due`) commits each mail itself: no unit of work around it.
@@ -43,15 +62,10 @@ def send_queued() -> None:
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
 @with_appcontext
 def work(interval: float) -> None:
-    """Keep delivering mails until stopped (Ctrl+C)."""
-    _with_timeout()
+    """Keep delivering mails until stopped (Ctrl+C or SIGTERM: the current batch ends first).
+    `worker` does this and runs the periodic jobs too."""
     click.echo("Delivering mails; stop with Ctrl+C.")
-    while True:
-        report = delivery.deliver_due()
-        if report.handled:
-            click.echo(f"sent {report.sent}, retrying later {report.retrying}, failed {report.failed}")
-        else:
-            time.sleep(interval)
+    run_until_stopped((), interval)
 
 
 @group.command("reminders")

@@ -10,13 +10,15 @@ and recording each mail's outcome are separate units of work, committed one afte
 no transaction is open while the SMTP server works (on SQLite it would hold the write lock and
 keep every other writer waiting for the whole batch), and a mail is marked sent in its own
 commit right after the server accepted it. So a crash loses no mail, and sends again at most the
-one mail the server had accepted but that was not yet marked sent.
+one mail the server had accepted but that was not yet marked sent; that copy carries the same
+Message-ID (`message_id`), so mail systems that drop duplicates show it once.
 """
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from flask import current_app
 from flask_mail import Message
@@ -63,6 +65,12 @@ class _InviteMessage(Message):
         return built
 
 
+def message_id(row: OutboxMail) -> str:
+    """The same Message-ID every time this row is sent, unique per row and database."""
+    domain = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or "localhost"
+    return f"<outbox.{row.id}.{row.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
 def message_for(row: OutboxMail) -> Message:
     """The mail as it goes out: rendered now if it was queued with a snapshot. A calendar
     invite is the last alternative part and also an invite.ics attachment."""
@@ -74,6 +82,7 @@ def message_for(row: OutboxMail) -> Message:
         html=row.html_body,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
     )
+    message.msgId = message_id(row)
     if row.calendar:
         message.method = row.calendar_method
         message.alts["calendar"] = row.calendar

@@ -18,7 +18,7 @@ smtp_config
     The config overrides of ``smtp_app``, for tests that build more apps (workers).
 outbox_ids
     {Message-ID: outbox row id} of every message the worker built, so that what the server
-    received can be traced back to its row (a mail sent twice has two Message-IDs, one row).
+    received can be traced back to its row (a mail sent again has its row's Message-ID again).
 ``plan`` and ``make_training`` (tests/plugins/data.py) let the mail tests book and register;
 here the plan's requests are granted through the services, so their mails are queued too.
 

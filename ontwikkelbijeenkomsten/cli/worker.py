@@ -1,0 +1,29 @@
+"""`flask worker`: the one background process. It keeps delivering mail and runs every periodic
+job in `JOBS` on its schedule (the loop is `core.worker.run_worker`); run several on several
+machines if you like: each job runs in one of them at a time, each mail goes out from one."""
+from datetime import timedelta
+
+import click
+from flask.cli import with_appcontext
+
+from ontwikkelbijeenkomsten.core.worker import PeriodicJob
+from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
+from ontwikkelbijeenkomsten.meetings.services import request_due_evaluations
+
+from .mail import run_until_stopped
+
+#: Every periodic job: a new one is one more line here.
+JOBS = (
+    PeriodicJob("reminders", timedelta(minutes=15), send_reminders),
+    PeriodicJob("evaluations", timedelta(minutes=15), request_due_evaluations),
+)
+
+
+@click.command("worker")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when no mail is due.")
+@with_appcontext
+def command(interval: float) -> None:
+    """Deliver mails and run the periodic jobs (reminders, evaluation links) until stopped
+    (Ctrl+C or SIGTERM: the current step ends first)."""
+    click.echo("Delivering mails and running the periodic jobs; stop with Ctrl+C.")
+    run_until_stopped(JOBS, interval)
