@@ -12,7 +12,9 @@ def load_all() -> None:
     from .requests import models as _requests  # noqa: F401
 
     # The receivers of the signals that lower layers send: experts/signals.py (answered in
-    # meetings), regions/signals.py (requests) and requests/signals.py (scheduling).
+    # meetings), regions/signals.py (requests), requests/signals.py (scheduling) and
+    # mail/signals.py (accounts).
+    from .accounts import hooks as _accounts_hooks  # noqa: F401
     from .meetings import assignments as _assignments  # noqa: F401
     from .meetings import bookings as _bookings  # noqa: F401
     from .requests import hooks as _requests_hooks  # noqa: F401

@@ -12,6 +12,10 @@ keep every other writer waiting for the whole batch), and a mail is marked sent 
 commit right after the server accepted it. So a crash loses no mail, and sends again at most the
 one mail the server had accepted but that was not yet marked sent; that copy carries the same
 Message-ID (`message_id`), so mail systems that drop duplicates show it once.
+
+A mail that cannot be built (a template that fails, a header or text that cannot be encoded) would
+fail the same way every time: it fails at once, with its reason, and `signals.unbuildable` lets
+the coordinators hear of it.
 """
 from __future__ import annotations
 
@@ -21,12 +25,13 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from flask import current_app
-from flask_mail import Message
+from flask_mail import BadHeaderError, Message
 from sqlalchemy import and_, or_, select, update
 
 from ..core.db import utcnow
 from ..core.extensions import db, mailer
 from ..core.uow import unit_of_work
+from . import signals
 from .models import MailState, OutboxMail
 from .services import render_pending
 
@@ -91,6 +96,16 @@ def message_for(row: OutboxMail) -> Message:
     return message
 
 
+def build(row: OutboxMail) -> Message:
+    """`message_for(row)`, checked and encoded as the SMTP connection will do it (flask-mail
+    finds a bad header only when sending), so that a mail that cannot go out is known before."""
+    message = message_for(row)
+    if message.has_bad_headers():
+        raise BadHeaderError("A header of this mail holds a line break.")
+    message.as_bytes()
+    return message
+
+
 # ---- the steps (each flushes; `deliver_due` commits) -------------------------------------------
 def claim(now: datetime, limit: int) -> list[int]:
     """Take up to `limit` due rows for this worker (state SENDING, `locked_at` = `now`); returns
@@ -129,9 +144,24 @@ def renew(row: OutboxMail, claimed_at: datetime, at: datetime) -> bool:
     ).rowcount == 1
 
 
+def _reason(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def record_unbuildable(row: OutboxMail, error: Exception, report: DeliveryReport) -> None:
+    """The mail cannot be built: no later attempt would do better, so it fails now."""
+    row.attempts += 1
+    row.last_error = _reason(error)
+    row.locked_at = None
+    row.state = MailState.FAILED
+    report.failed += 1
+    db.session.flush()
+    signals.unbuildable.send(row)
+
+
 def record_failure(row: OutboxMail, error: Exception, now: datetime, report: DeliveryReport) -> None:
     row.attempts += 1
-    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    row.last_error = _reason(error)
     row.locked_at = None
     if row.attempts >= MAX_ATTEMPTS:
         row.state = MailState.FAILED
@@ -168,9 +198,9 @@ def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
         built = []
         for row in rows:
             try:
-                built.append((row, message_for(row)))
-            except Exception as exc:  # a mail that cannot be rendered waits for a retry
-                record_failure(row, exc, now, report)
+                built.append((row, build(row)))
+            except Exception as exc:
+                record_unbuildable(row, exc, report)
     _send(built, now, report)
     return report
 
@@ -208,9 +238,9 @@ def _print_all(rows: list[OutboxMail], now: datetime, report: DeliveryReport) ->
     rule = "-" * 72
     for row in rows:
         try:
-            render_pending([row])
-        except Exception as exc:  # a mail that cannot be rendered waits for a retry
-            record_failure(row, exc, now, report)
+            build(row)
+        except Exception as exc:
+            record_unbuildable(row, exc, report)
             continue
         print(
             f"\n{rule}\nMail #{row.id} to {row.recipient}\nSubject: {row.subject}\n\n{row.text_body}\n{rule}",

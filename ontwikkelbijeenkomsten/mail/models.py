@@ -11,6 +11,9 @@ from ..core.db import enum_type, utcnow
 from ..core.extensions import db
 
 
+SUBJECT_MAX = 300
+
+
 class MailState(enum.Enum):
     QUEUED = "queued"
     SENDING = "sending"
@@ -42,7 +45,7 @@ class OutboxMail(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(SUBJECT_MAX))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)
     calendar: Mapped[str | None] = mapped_column(Text)

@@ -3,13 +3,22 @@ the worker (`delivery.deliver_due`), so a mail exists exactly when the change th
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from flask import render_template
 from flask_babel import force_locale
 
 from ..core.extensions import db
-from .models import OutboxMail
+from .models import SUBJECT_MAX, OutboxMail
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def header_line(text) -> str:
+    """`text` as one line of a mail header: line breaks and other control characters become
+    single spaces, so that nothing typed in a title stops the mail being built."""
+    return " ".join(_CONTROL.sub(" ", str(text)).split())[:SUBJECT_MAX]
 
 
 def enqueue(
@@ -20,7 +29,7 @@ def enqueue(
     with the calendar invite (`calendar`, its METHOD in `calendar_method`) when given."""
     text_body, html_body = render_bodies(template, locale, **context)
     with force_locale(locale):
-        subject = str(subject)
+        subject = header_line(subject)
     row = OutboxMail(
         recipient=recipient, kind=kind, subject=subject, text_body=text_body, html_body=html_body,
         calendar=calendar.decode() if calendar else None, calendar_method=calendar_method if calendar else None,
@@ -53,7 +62,7 @@ def enqueue_snapshot(
     calendar invites inside the transaction.
     """
     row = OutboxMail(
-        recipient=recipient, kind=kind, subject=subject, text_body="", html_body="",
+        recipient=recipient, kind=kind, subject=header_line(subject), text_body="", html_body="",
         template=template, context={"renderer": renderer_name, **snapshot}, locale=locale,
         calendar_method=calendar_method,
     )

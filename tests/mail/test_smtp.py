@@ -14,6 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from time import perf_counter, sleep
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,6 +27,7 @@ from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.experts import services as experts
 from ontwikkelbijeenkomsten.mail import delivery
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
+from ontwikkelbijeenkomsten.mail.signals import unbuildable
 from ontwikkelbijeenkomsten.meetings import assignments, changes
 from ontwikkelbijeenkomsten.meetings import services as meetings
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
@@ -201,6 +203,9 @@ def every_message(plan, make_training) -> None:
     training.starts_at, training.ends_at = now - timedelta(hours=3), now - timedelta(hours=1)
     db.session.commit()
     meetings.mark_attendance(training, {second.id}, coordinator)
+    # the coordinators' notice of a mail that could not be built
+    unbuildable.send(SimpleNamespace(id=1, kind="session_booked", recipient="ilse@example.org",
+                                     subject="Samen signaleren", last_error="BadHeaderError: een regeleinde"))
 
 
 def test_every_message_type_arrives_well_formed(app, client, plan, make_training, smtp, outbox_ids):
