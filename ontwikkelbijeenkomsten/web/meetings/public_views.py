@@ -47,15 +47,12 @@ from ontwikkelbijeenkomsten.web.forms import field_error, in_choices, strip_filt
 from ontwikkelbijeenkomsten.web.meetings.agenda_form import AgendaForm
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
 from ontwikkelbijeenkomsten.web.meetings.forms import RegistrationForm
+from ontwikkelbijeenkomsten.web.meetings.registration_limits import registration_limits
 
 MEETING_URL = "/agenda/<int(max=2147483647):meeting_id>"
 RESEND_PURPOSE = "resend-confirmation"
 RESEND_MAX_AGE = 3600  # seconds the "send my confirmation again" button works
 ANSWER_MAX = 4000
-
-
-def _saved(response) -> bool:
-    return response.status_code == 302
 
 
 # ---- the agenda --------------------------------------------------------------------------------
@@ -146,16 +143,14 @@ def detail(meeting_id: int):
 
 
 @bp.post(MEETING_URL + "/aanmelden")
-@limiter.limit("60 per hour")
-@limiter.limit("30 per hour", deduct_when=_saved)
+@registration_limits
 def register(meeting_id: int):
     lead = _open_training(meeting_id).lead
     return _register(lead, url_for("meetings.register", meeting_id=lead.id))
 
 
 @bp.route("/bijeenkomst/<token>", methods=["GET", "POST"])
-@limiter.limit("60 per hour", methods=["POST"])
-@limiter.limit("30 per hour", methods=["POST"], deduct_when=_saved)
+@registration_limits
 def private_meeting(token: str):
     """A regional session's registration page, behind the link the region shares."""
     meeting = links.meeting_for_token(token)
