@@ -16,7 +16,7 @@ STATES = SimpleNamespace(request=REQUEST_STATES, meeting=MEETING_STATES, assignm
 
 
 def register(app: Flask) -> None:
-    from . import errors
+    from . import errors, security_headers
     from .accounts.views import bp as accounts_bp
     from .experts import assignment_views, availability_views, coordinator_views, profile_views  # noqa: F401
     from .experts.blueprint import bp as experts_bp
@@ -34,4 +34,5 @@ def register(app: Flask) -> None:
                       meetings_bp, mail_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    security_headers.init_app(app)
     app.jinja_env.globals["states"] = STATES

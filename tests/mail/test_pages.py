@@ -58,7 +58,8 @@ def clean_outbox(plan):
 
 # ---- who may see the pages ---------------------------------------------------------------------
 @pytest.mark.parametrize("method, url", [
-    ("get", OUTBOX), ("get", mail_url(1)), ("post", mail_url(1, "/opnieuw")), ("post", f"{OUTBOX}/mislukt/opnieuw"),
+    ("get", OUTBOX), ("get", mail_url(1)), ("get", mail_url(1, "/html")), ("post", mail_url(1, "/opnieuw")),
+    ("post", f"{OUTBOX}/mislukt/opnieuw"),
 ])
 def test_anonymous_users_log_in_and_experts_are_refused(app, plan, expert_client, method, url):
     add_mails(1)
@@ -171,7 +172,25 @@ def test_a_script_in_a_subject_or_body_is_never_run(coordinator_client, clean_ou
     page = coordinator_client.get(mail_url(mail_id)).get_data(as_text=True)
     iframe = re.search(r"<iframe [^>]*>", page).group(0)
     assert re.search(r"\ssandbox[\s>]", iframe) and 'title="' in iframe
-    assert "srcdoc=\"&lt;p&gt;Hallo&lt;/p&gt;&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;\"" in iframe
+    assert f'src="{mail_url(mail_id, "/html")}"' in iframe
+    framed = coordinator_client.get(mail_url(mail_id, "/html"))
+    assert framed.get_data(as_text=True) == "<p>Hallo</p><script>alert('body')</script>"
+    policy = framed.headers["Content-Security-Policy"].split("; ")
+    assert "default-src 'none'" in policy and "sandbox" in policy and not any(p.startswith("script-src") for p in policy)
+
+
+def test_only_this_site_may_frame_a_mail_and_nothing_caches_it(coordinator_client, clean_outbox):
+    [with_html] = add_mails(1, SENT, sent_at=utcnow())
+    [without_html] = add_mails(1, SENT, sent_at=utcnow(), html_body="")
+    framed = coordinator_client.get(mail_url(with_html, "/html"))
+    assert framed.status_code == 200 and framed.mimetype == "text/html"
+    assert "frame-ancestors 'self'" in framed.headers["Content-Security-Policy"]
+    assert framed.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert framed.headers["Cache-Control"] == "private, no-store" and framed.headers["Referrer-Policy"] == "no-referrer"
+    page = coordinator_client.get(mail_url(with_html))
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"] and page.headers["X-Frame-Options"] == "DENY"
+    assert coordinator_client.get(mail_url(without_html, "/html")).status_code == 404
+    assert coordinator_client.get(mail_url(999999, "/html")).status_code == 404
 
 
 # ---- one mail ------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, after_this_request, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -9,7 +9,7 @@ from ontwikkelbijeenkomsten.core.extensions import limiter
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.tokens import InvalidToken
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.core.urls import is_safe_local_path
+from ontwikkelbijeenkomsten.core.urls import is_safe_local_path, private_page
 from ontwikkelbijeenkomsten.web.accounts.forms import (
     ForgotPasswordForm,
     LoginForm,
@@ -79,6 +79,7 @@ def forgot_password():
 @bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def reset_password(token: str):
+    after_this_request(private_page)  # the token is in the address: no referrer, no cache
     try:
         user = services.user_for_reset_token(token)
     except InvalidToken as exc:

@@ -6,6 +6,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -16,11 +17,13 @@ from flask_babel import ngettext
 
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.core.urls import private_page
 from ontwikkelbijeenkomsten.mail import admin
 from ontwikkelbijeenkomsten.mail.delivery import MAX_ATTEMPTS
 from ontwikkelbijeenkomsten.mail.models import MailState, mail_state_label
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.mail.forms import MailFilterForm, ResendForm
+from ontwikkelbijeenkomsten.web.security_headers import framed_by_this_site
 
 bp = Blueprint("mail", __name__)
 bp.app_template_filter("mail_state")(mail_state_label)
@@ -54,6 +57,16 @@ def show(mail_id: int):
         abort(404)
     return render_template("mail/pages/show.html", shown=shown, mail=shown.mail,
                            resendable=admin.resendable(shown.mail))
+
+
+@bp.get(MAIL_URL + "/html")
+@coordinator_required
+def html_body(mail_id: int):
+    """The mail's HTML on its own, for the sandboxed frame on the mail's page."""
+    shown = admin.for_display(mail_id)
+    if shown is None or not shown.mail.html_body:
+        abort(404)
+    return framed_by_this_site(private_page(make_response(shown.mail.html_body)))
 
 
 @bp.post(MAIL_URL + "/opnieuw")

@@ -1,0 +1,10 @@
+/* The presence list's print button (an event handler here, not an onclick attribute, so the CSP holds). */
+(function () {
+  "use strict";
+  var button = document.getElementById("print-button");
+  if (button) {
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  }
+})();
