@@ -34,6 +34,10 @@ class User(UserMixin, db.Model):
     # An invitation link carries this nonce; a new invitation or a revocation replaces it.
     invitation_nonce: Mapped[str | None] = mapped_column(String(32))
     invited_at: Mapped[datetime | None]
+    # A login session carries this version (see get_id); raising it ends every session of the account.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A reset link carries this nonce; a newer reset request, a reset or a new password replaces it.
+    reset_nonce: Mapped[str | None] = mapped_column(String(32))
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -47,10 +51,21 @@ class User(UserMixin, db.Model):
     def is_expert(self) -> bool:
         return self.role is Role.EXPERT
 
+    def get_id(self) -> str:
+        """What the login session stores: the id with the session version, checked on every request."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every login session of this account, on every device, stops working."""
+        self.session_version = (self.session_version or 0) + 1  # None before the first flush
+
     def set_password(self, password: str) -> None:
+        """A new password ends every session and every reset link made for the old one."""
         self.password_hash = generate_password_hash(
             password, method=current_app.config["PASSWORD_HASH_METHOD"]
         )
+        self.reset_nonce = None
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -3,6 +3,7 @@
 The functions add and flush; the caller's unit of work commits."""
 from __future__ import annotations
 
+import secrets
 from functools import cache
 
 from flask import current_app
@@ -13,15 +14,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..core import audit
 from ..core.db import utcnow
 from ..core.extensions import db
-from ..core.rules import RuleViolation
 from ..core.tokens import InvalidToken, make_token, read_token
 from ..core.urls import absolute_url
 from ..mail import services as mail
 from .models import Role, User
+from .passwords import check_password
 
 RESET_PURPOSE = "password-reset"
-PASSWORD_MIN = 12
-PASSWORD_MAX = 200
 
 
 @cache
@@ -32,12 +31,6 @@ def _dummy_hash(method: str) -> str:
 
 class AccountExists(Exception):
     pass
-
-
-def check_password(password: str) -> None:
-    """The rule for a new password: 12 to 200 characters (a sentence is easy to remember)."""
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise RuleViolation("password", _l("A password has between 12 and 200 characters."))
 
 
 def normalise_email(email: str) -> str:
@@ -71,7 +64,7 @@ def coordinators_for(assigned_id: int | None) -> list[User]:
 
 
 def create_coordinator(email: str, name: str, password: str) -> User:
-    check_password(password)
+    check_password(password, name=name, email=email)
     user = create_user(email, name, Role.COORDINATOR, password)
     audit.record("user.created", user, actor_label="cli", to_state=user.role.value)
     return user
@@ -96,9 +89,15 @@ def set_locale(user: User, locale: str) -> None:
         db.session.flush()
 
 
+def log_out(user: User) -> None:
+    """End the session on the server too, so a copy of its cookie no longer logs in. With one
+    session version per account this ends the user's sessions on other devices as well."""
+    user.end_sessions()
+    db.session.flush()
+
+
 def _reset_token(user: User) -> str:
-    # The hash fragment makes the link single-use: it no longer matches once the password changes.
-    return make_token(RESET_PURPOSE, {"id": user.id, "h": (user.password_hash or "")[-12:]})
+    return make_token(RESET_PURPOSE, {"id": user.id, "n": user.reset_nonce})
 
 
 def request_password_reset(email: str) -> None:
@@ -108,6 +107,8 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active or not user.password_hash:
         return
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    # A fresh nonce: a link sent before this one stops working.
+    user.reset_nonce = secrets.token_urlsafe(16)[:32]
     mail.enqueue(
         user.email,
         "password_reset",
@@ -122,16 +123,26 @@ def request_password_reset(email: str) -> None:
 
 
 def user_for_reset_token(token: str) -> User:
-    """The user a reset link was made for; raises InvalidToken when tampered, used or expired."""
+    """The user a reset link was made for; raises InvalidToken when it is tampered with, expired,
+    used, or replaced by a newer link."""
     data = read_token(RESET_PURPOSE, token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
-    if user is None or not user.active or not user.password_hash or user.password_hash[-12:] != data.get("h"):
+    if not isinstance(data, dict) or not isinstance(data.get("id"), int) or not isinstance(data.get("n"), str):
+        raise InvalidToken()
+    user = db.session.get(User, data["id"])
+    if (
+        user is None
+        or not user.active
+        or not user.password_hash
+        or not user.reset_nonce
+        or not secrets.compare_digest(user.reset_nonce, data["n"])
+    ):
         raise InvalidToken()
     return user
 
 
 def reset_password(user: User, password: str) -> None:
-    check_password(password)
+    """Set the new password; this ends the link and every session of the account."""
+    check_password(password, name=user.name, email=user.email)
     user.set_password(password)
     audit.record("user.password_reset", user, actor=user)
     db.session.flush()

@@ -1,14 +1,10 @@
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
-from ontwikkelbijeenkomsten.accounts.services import (
-    PASSWORD_MAX,
-    PASSWORD_MIN,
-    AccountExists,
-    check_password,
-    create_coordinator,
-)
+from ontwikkelbijeenkomsten.accounts.passwords import check_password
+from ontwikkelbijeenkomsten.accounts.services import AccountExists, create_coordinator
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 
@@ -22,11 +18,18 @@ def _valid_email(ctx, param, value: str) -> str:
         raise click.BadParameter(str(exc)) from exc
 
 
+def _bad_password(exc: RuleViolation) -> click.BadParameter:
+    with force_locale("en"):
+        return click.BadParameter(str(exc.message), param_hint="'--password'")
+
+
 def _valid_password(ctx, param, value: str) -> str:
+    """Checked as soon as it is typed (so the prompt asks again), with the name and address when
+    they are known by then; create_coordinator checks again with both."""
     try:
-        check_password(value)
-    except RuleViolation:
-        raise click.BadParameter(f"use {PASSWORD_MIN} to {PASSWORD_MAX} characters") from None
+        check_password(value, name=ctx.params.get("name", ""), email=ctx.params.get("email", ""))
+    except RuleViolation as exc:
+        raise _bad_password(exc) from None
     return value
 
 
@@ -42,4 +45,6 @@ def create_coordinator_command(email: str, name: str, password: str) -> None:
             user = create_coordinator(email, name, password)
     except AccountExists:
         raise click.ClickException(f"{email} already has an account.") from None
+    except RuleViolation as exc:
+        raise _bad_password(exc) from None
     click.echo(f"Coordinator {user.email} created; log in at /inloggen.")

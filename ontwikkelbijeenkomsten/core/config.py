@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 TIMEZONE = "Europe/Amsterdam"
+SECRET_KEY_MIN_BYTES = 32
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -34,6 +35,12 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         if production:
             raise ConfigError("SECRET_KEY must be set when APP_ENV=production.")
         secret = _development_secret(instance_path)
+    if production and len(secret.encode()) < SECRET_KEY_MIN_BYTES:
+        # A short key can be guessed offline from one signed cookie or link, then forge any of them.
+        raise ConfigError(
+            f"SECRET_KEY must be at least {SECRET_KEY_MIN_BYTES} bytes when APP_ENV=production: "
+            'make one with python -c "import secrets; print(secrets.token_urlsafe(48))".'
+        )
     if production and not env.get("RATELIMIT_STORAGE_URI"):
         # memory:// counts per process: with several workers or servers the limits multiply.
         raise ConfigError(

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role, User
+from ..accounts.passwords import check_password
 from ..accounts.services import AccountExists, create_user
 from ..core import audit, locking
 from ..core.db import utcnow
@@ -184,6 +185,7 @@ def revoke_invitation(expert: User, actor: User) -> None:
 def accept_invitation(token: str, password: str) -> User:
     """Set the password of an invited expert; the link cannot be used again."""
     expert = expert_for_invitation(token, lock=True)
+    check_password(password, name=expert.name, email=expert.email)
     expert.set_password(password)
     expert.invitation_nonce = None
     expert.last_login_at = utcnow()

@@ -43,6 +43,20 @@ def test_the_link_works_once(client, coordinator):
     assert "al gebruikt" in response.get_data(as_text=True)
 
 
+def test_a_newer_link_replaces_the_older_one(client, coordinator):
+    older = _reset_link(client)
+    client.post("/wachtwoord-vergeten", data={"email": coordinator.email})
+    bodies = db.session.scalars(select(OutboxMail.text_body).order_by(OutboxMail.id)).all()
+    newer = re.search(r"http://localhost(/wachtwoord-herstellen/\S+)", bodies[1]).group(1)
+    assert older != newer
+    response = client.post(older, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 400
+    assert "nieuwere link" in response.get_data(as_text=True)
+    assert not coordinator.check_password(NEW_PASSWORD)
+    assert client.post(newer, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    assert coordinator.check_password(NEW_PASSWORD)
+
+
 def test_an_expired_link_says_so(make_app, coordinator):
     app = make_app(PASSWORD_RESET_MAX_AGE=-1)
     client = app.test_client()

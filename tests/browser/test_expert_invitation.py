@@ -17,7 +17,7 @@ from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from .keyboard import check_box, log_in_as_coordinator, tab_to, type_date, type_into
 
 EMAIL = "f.dewit@example.org"
-PASSWORD = "fleur haar eigen wachtwoord"
+PASSWORD = "haar eigen zomerse zin"  # not her name: the password rule refuses that
 SUBMIT = 'main form button[type="submit"]'
 
 

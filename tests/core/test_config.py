@@ -21,6 +21,14 @@ def test_production_refuses_to_count_limits_in_memory_unless_told_so(tmp_path):
     assert from_environment(str(tmp_path), {})["RATELIMIT_STORAGE_URI"] == "memory://"  # development
 
 
+def test_production_refuses_a_short_secret_key(tmp_path):
+    given = {"APP_ENV": "production", "RATELIMIT_STORAGE_URI": "redis://cache:6379"}
+    with pytest.raises(ConfigError, match="at least 32 bytes"):
+        from_environment(str(tmp_path), {**given, "SECRET_KEY": "s" * 31})
+    assert from_environment(str(tmp_path), {**given, "SECRET_KEY": "s" * 32})["SECRET_KEY"] == "s" * 32
+    assert from_environment(str(tmp_path), {"SECRET_KEY": "s"})["SECRET_KEY"] == "s"  # development
+
+
 def test_development_generates_and_keeps_a_secret_key(tmp_path):
     first = from_environment(str(tmp_path), {})["SECRET_KEY"]
     assert len(first) > 40
@@ -29,7 +37,7 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path):
 
 def test_environment_settings(tmp_path):
     config = from_environment(str(tmp_path), {
-        "APP_ENV": "production", "SECRET_KEY": "s", "DATABASE_URL": "postgres://u:p@db/ob",
+        "APP_ENV": "production", "SECRET_KEY": "s" * 48, "DATABASE_URL": "postgres://u:p@db/ob",
         "MAIL_PORT": "587", "MAIL_USE_TLS": "true", "BASE_URL": "https://ob.example.nl/",
         "RATELIMIT_STORAGE_URI": "redis://cache:6379",
     })

@@ -19,7 +19,7 @@ from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from tests.helpers import login
 
 INVITE = "/coordinatie/experts/uitnodigen"
-NEW_PASSWORD = "een nieuw lang wachtwoord"
+NEW_PASSWORD = "een ander lang wachtwoord"  # without "nieuw", the address of the invited expert
 
 
 def invite(coordinator, themes, regions, email="nieuw@example.org", **overrides) -> User:
@@ -255,6 +255,8 @@ def test_after_logging_in_an_expert_lands_on_their_assignments(client, coordinat
     ("", "", "password"),
     ("kort", "kort", "password"),
     ("x" * 10_000, "x" * 10_000, "password"),
+    ("wachtwoord12", "wachtwoord12", "password"),  # common
+    ("noor visser thuis", "noor visser thuis", "password"),  # her name
     (NEW_PASSWORD, "iets anders dan dat", "confirm"),
 ])
 def test_a_bad_password_is_refused_and_the_link_keeps_working(client, coordinator, themes, regions,
@@ -325,3 +327,10 @@ def test_the_invitation_page_is_private(client, coordinator, themes, regions):
     response = client.get(invitation_link(expert.email))
     assert response.headers["Cache-Control"] == "private, no-store"
     assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_service_refuses_a_password_with_the_experts_name(app, coordinator, themes, regions):
+    expert = invite(coordinator, themes, regions)
+    with pytest.raises(RuleViolation, match="naam of e-mailadres"):
+        services.accept_invitation(services.invitation_token(expert), "noor visser thuis")
+    assert expert.password_hash is None

@@ -10,7 +10,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from ontwikkelbijeenkomsten.core import audit
 from ontwikkelbijeenkomsten.core.extensions import db
@@ -469,6 +469,19 @@ def test_bad_links_are_a_404(client, world):
         assert client.post(f"/aanvraag/{token}/intrekken").status_code == 404
     db.session.expire_all()
     assert db.session.get(Request, saved.id).state is RequestState.SUBMITTED
+
+
+def test_the_status_link_works_until_the_request_is_removed(client, world):
+    saved = services.submit(submission(world))
+    db.session.commit()
+    token = services.status_token(saved)
+    paths = (f"/aanvraag/{token}", f"/aanvraag/{token}/intrekken", f"/aanvragen/verzonden/{token}")
+    assert [client.get(path).status_code for path in paths] == [200, 200, 200]
+    db.session.execute(delete(Request).where(Request.id == saved.id))  # as the retention rules will
+    db.session.commit()
+    db.session.expire_all()
+    assert [client.get(path).status_code for path in paths] == [404, 404, 404]
+    assert client.post(f"/aanvraag/{token}/intrekken").status_code == 404
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from ontwikkelbijeenkomsten.accounts.services import PASSWORD_MAX, check_password
+from ontwikkelbijeenkomsten.accounts.passwords import PASSWORD_MAX, check_password
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.web.forms import email_validators, strip_filter
 
@@ -18,9 +18,9 @@ def _email_field(description=None) -> EmailField:
 
 
 def _password_rule(form, field) -> None:
-    """The accounts rule for a new password, shown with the form's other messages."""
+    """The accounts rule for the new password of `form.account`, shown with the form's other messages."""
     try:
-        check_password(field.data)
+        check_password(field.data, name=form.account.name, email=form.account.email)
     except RuleViolation as exc:
         raise ValidationError(str(exc.message)) from None
 
@@ -41,6 +41,8 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
+    """A new password for `account` (whose name and address it may not contain)."""
+
     password = PasswordField(
         _l("New password"),
         description=_l("At least 12 characters. A sentence of a few words is easy to remember."),
@@ -53,3 +55,7 @@ class ResetPasswordForm(FlaskForm):
             EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )
+
+    def __init__(self, account, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account

@@ -10,6 +10,7 @@ from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.tokens import InvalidToken
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import is_safe_local_path, private_page
+from ontwikkelbijeenkomsten.web.access import acting_user
 from ontwikkelbijeenkomsten.web.accounts.forms import (
     ForgotPasswordForm,
     LoginForm,
@@ -60,6 +61,8 @@ def _start_page(user) -> str:
 @bp.post("/uitloggen")
 @login_required
 def logout():
+    with unit_of_work():
+        services.log_out(acting_user())
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("core.home"))
@@ -84,7 +87,7 @@ def reset_password(token: str):
         user = services.user_for_reset_token(token)
     except InvalidToken as exc:
         return render_template("accounts/reset_invalid.html", expired=exc.expired), 400
-    form = ResetPasswordForm()
+    form = ResetPasswordForm(user)
     if form.validate_on_submit():
         try:
             with unit_of_work():

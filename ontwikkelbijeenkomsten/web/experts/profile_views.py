@@ -33,17 +33,20 @@ def accept_invitation(token: str):
         expert = services.expert_for_invitation(token)
     except InvalidToken as exc:
         return _invalid_invitation(exc)
-    form = ResetPasswordForm()
+    form = ResetPasswordForm(expert)
     if form.validate_on_submit():
         try:
             with unit_of_work():
                 expert = services.accept_invitation(token, form.password.data)
         except InvalidToken as exc:  # used or revoked meanwhile
             return _invalid_invitation(exc)
-        login_user(expert)
-        flash(_("Welcome, %(name)s. Your password has been set. Check your profile, then fill in when you are available.",
-                name=expert.name), "success")
-        return redirect(url_for(".profile", expert_id=expert.id))
+        except RuleViolation as exc:
+            field_error(form, exc)
+        else:
+            login_user(expert)
+            flash(_("Welcome, %(name)s. Your password has been set. Check your profile, then fill in when you "
+                    "are available.", name=expert.name), "success")
+            return redirect(url_for(".profile", expert_id=expert.id))
     return private_page(make_response(render_template("experts/accept_invitation.html", form=form, expert=expert)))
 
 
