@@ -15,10 +15,27 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def strip_filter(value):
-    """Trim text input, normalise line ends and drop control characters; leave other values alone."""
+    """Trim text of several lines (a goal, a description), normalise line ends and drop other
+    control characters; leave other values alone. One-line fields take `line_filter`."""
     if not isinstance(value, str):
         return value
     return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
+
+
+# Every control character, line breaks and tab included, and the Unicode line separators.
+_NOT_ON_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def line_filter(value):
+    """Trim a one-line text (a name, title, address, link) and refuse one that still holds a
+    control character: a line break in a title would end up in a mail subject. The ValueError
+    becomes the field's error, and the box keeps what was typed."""
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    if _NOT_ON_ONE_LINE.search(value):
+        raise ValueError(_("Type this on one line, without line breaks, tabs or other invisible characters."))
+    return value
 
 
 def email_validators() -> list:

@@ -232,6 +232,16 @@ def test_required_fields_long_text_and_forged_choices_give_field_errors(en, trai
     assert registrations(training) == []
 
 
+def test_a_name_with_a_control_character_is_refused_in_dutch_and_kept(client, training):
+    response = post_form(client, register_url(training), name="Fatima\x01 el Amrani")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert field_error(html, "name").endswith(
+        "Typ dit op één regel, zonder regeleinden, tabs of andere onzichtbare tekens.")
+    assert 'value="Fatima\x01 el Amrani"' in html
+    assert registrations(training) == []
+
+
 def test_script_in_the_fields_is_shown_as_text(en, training):
     script = "<script>alert(1)</script>"
     bad = post_form(en, register_url(training), name=script, email="nee")

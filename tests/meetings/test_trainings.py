@@ -478,6 +478,16 @@ def test_bad_input_is_shown_at_its_field_and_kept(coordinator_client, plan, data
     assert counts() == before
 
 
+def test_a_title_of_two_lines_is_refused_at_the_field_and_kept(coordinator_client, plan):
+    """A line break in a title would end up in the subject of every mail about the training."""
+    before = counts()
+    html = html_of(coordinator_client.post(NEW, data=form_data(plan, title="Samen\nsignaleren")))
+    assert has_field_error(html, "title")
+    assert "Typ dit op één regel, zonder regeleinden, tabs of andere onzichtbare tekens." in html
+    assert re.search(r'<input[^>]*id="title"[^>]*value="Samen\nsignaleren"', html)
+    assert counts() == before and not open_trainings()
+
+
 def test_no_dagdelen_is_an_error_at_the_dagdelen(coordinator_client, plan):
     html = html_of(coordinator_client.post(NEW, data=form_data(plan, rows=())))
     assert 'id="parts-error"' in html and 'href="#parts"' in html and not open_trainings()

@@ -271,14 +271,30 @@ def test_script_in_every_text_field_is_shown_as_text(client, world):
     assert_nothing_saved()
 
 
-def test_control_characters_are_dropped_not_stored(client, world):
-    data = form_data(world, **{name: f"Stad\x00huis\x1b {name}" for name in TEXT_FIELDS})
-    data["goal"] = "Regel 1\r\nRegel 2\x00"
+def test_control_characters_are_dropped_from_text_of_several_lines(client, world):
+    data = form_data(world, participating_organisations="Stad\x00huis\x1b Maastricht", goal="Regel 1\r\nRegel 2\x00")
     response = client.post("/aanvragen", data=data)
     assert response.status_code == 302
     saved = db.session.scalars(select(Request)).one()
-    assert saved.organisation_name == "Stadhuis organisation_name"
+    assert saved.participating_organisations == "Stadhuis Maastricht"
     assert saved.goal == "Regel 1\nRegel 2"
+
+
+ONE_LINE_FIELDS = ("organisation_name", "contact_name", "contact_email", "contact_phone", "contact_function", "location")
+
+
+def test_a_control_character_in_a_one_line_field_is_refused_in_dutch_and_kept(client, world):
+    """A name or address ends up in mail headers and subjects: it is one line, or it is refused."""
+    typed = {name: value.replace(" ", "\x01 ", 1) if " " in value else value + "\x01"
+             for name, value in form_data(world).items() if name in ONE_LINE_FIELDS}
+    response = client.post("/aanvragen", data=form_data(world, **typed))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for name in ONE_LINE_FIELDS:
+        assert "Typ dit op één regel, zonder regeleinden, tabs of andere onzichtbare tekens." in field_error(
+            html, name), name
+    assert 'value="Ilse\x01 Claessens"' in html
+    assert_nothing_saved()
 
 
 def test_script_in_a_saved_request_is_escaped_on_the_status_page(client, world):

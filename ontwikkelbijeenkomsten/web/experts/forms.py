@@ -23,6 +23,7 @@ from ontwikkelbijeenkomsten.web.forms import (
     IntegerField,
     MultiCheckboxField,
     email_validators,
+    line_filter,
     optional_int,
     strip_filter,
 )
@@ -74,11 +75,11 @@ class _Choices:
 
 class InviteForm(_Choices, FlaskForm):
     name = StringField(
-        _l("Name"), filters=[strip_filter],
+        _l("Name"), filters=[line_filter],
         validators=[DataRequired(_l("Enter the name of the expert.")), _length(NAME_MAX)],
     )
     email = EmailField(
-        _l("E-mail address"), filters=[strip_filter],
+        _l("E-mail address"), filters=[line_filter],
         validators=[DataRequired(_l("Enter the e-mail address of the expert.")), *email_validators()],
         description=_l("The invitation is sent to this address. It is also the address to log in with."),
     )
@@ -88,7 +89,7 @@ class InviteForm(_Choices, FlaskForm):
 
 
 class ProfileForm(_Choices, FlaskForm):
-    organisation = StringField(_l("Organisation"), filters=[strip_filter], validators=[_length(ORGANISATION_MAX)])
+    organisation = StringField(_l("Organisation"), filters=[line_filter], validators=[_length(ORGANISATION_MAX)])
     bio = TextAreaField(
         _l("About you"), filters=[strip_filter], validators=[_length(BIO_MAX)],
         description=_l("A few sentences on your work and experience. Coordinators read this when they choose an expert."),

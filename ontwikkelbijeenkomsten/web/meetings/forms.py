@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from ontwikkelbijeenkomsten.core.sectors import Sector, sector_choices
 from ontwikkelbijeenkomsten.meetings.services import Applicant
-from ontwikkelbijeenkomsten.web.forms import email_validators, in_choices, strip_filter
+from ontwikkelbijeenkomsten.web.forms import email_validators, in_choices, line_filter, strip_filter
 
 NAME_MAX = 200  # the columns' lengths
 NEEDS_MAX = 2000
@@ -22,18 +22,18 @@ def _length(maximum: int) -> Length:
 class RegistrationForm(FlaskForm):
     """Call `configure()` before validating or rendering: it sets the sector choices."""
 
-    name = StringField(_l("Your name"), filters=[strip_filter],
+    name = StringField(_l("Your name"), filters=[line_filter],
                        validators=[DataRequired(_l("Enter your name.")), _length(NAME_MAX)])
     email = EmailField(
-        _l("E-mail address"), filters=[strip_filter],
+        _l("E-mail address"), filters=[line_filter],
         validators=[DataRequired(_l("Enter your e-mail address.")), *email_validators()],
         description=_l("We send the confirmation, with a calendar invite and a link to cancel, to this address."),
     )
-    organisation = StringField(_l("Organisation"), filters=[strip_filter],
+    organisation = StringField(_l("Organisation"), filters=[line_filter],
                                validators=[DataRequired(_l("Enter your organisation.")), _length(NAME_MAX)])
     sector = RadioField(_l("Sector"), validate_choice=False, validators=[
         InputRequired(_l("Choose the sector you work in.")), in_choices(_l("Choose the sector you work in."))])
-    function = StringField(_l("Function"), filters=[strip_filter],
+    function = StringField(_l("Function"), filters=[line_filter],
                            validators=[DataRequired(_l("Enter your function.")), _length(NAME_MAX)],
                            description=_l("For example intern begeleider, youth worker or policy adviser."))
     needs = TextAreaField(

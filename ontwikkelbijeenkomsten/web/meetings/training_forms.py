@@ -33,6 +33,7 @@ from ontwikkelbijeenkomsten.web.forms import (
     WholeNumberField,
     dagdeel_choices,
     in_choices,
+    line_filter,
     optional_int,
     strip_filter,
 )
@@ -97,7 +98,7 @@ class TrainingForm(FlaskForm):
     """Call `configure(...)` before validating or rendering: it sets the lists."""
 
     title = StringField(
-        _l("Title"), filters=[strip_filter],
+        _l("Title"), filters=[line_filter],
         validators=[DataRequired(_l("Give the session a title.")), Length(max=TITLE_MAX, message=LENGTH_MESSAGE)],
     )
     description = TextAreaField(
@@ -105,7 +106,7 @@ class TrainingForm(FlaskForm):
         description=_l("What participants learn, and how. It is shown in the agenda."),
     )
     target_groups = StringField(
-        _l("Target groups"), filters=[strip_filter],
+        _l("Target groups"), filters=[line_filter],
         validators=[Length(max=TARGET_GROUPS_MAX, message=LENGTH_MESSAGE)],
         description=_l("For example intern begeleiders, youth workers and policy advisers of the municipality."),
     )
@@ -118,12 +119,12 @@ class TrainingForm(FlaskForm):
         description=_l("Where the training takes place. Choose no region for a training for the whole country or online."),
     )
     location = StringField(
-        _l("Location"), filters=[strip_filter], validators=[Length(max=LOCATION_MAX, message=LENGTH_MESSAGE)],
+        _l("Location"), filters=[line_filter], validators=[Length(max=LOCATION_MAX, message=LENGTH_MESSAGE)],
         description=_l("The name of the building, street and town."),
     )
     online_url = URLField(
         _l("Online link"), description=_l("For example the link to a video call, starting with https://."),
-        filters=[strip_filter], validators=[Length(max=URL_MAX, message=LENGTH_MESSAGE)],
+        filters=[line_filter], validators=[Length(max=URL_MAX, message=LENGTH_MESSAGE)],
     )
     capacity = WholeNumberField(
         _l("Number of places"), validators=[Optional()], invalid_value_message=_l("Enter a whole number, like 25."),

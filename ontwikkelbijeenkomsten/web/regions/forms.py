@@ -17,7 +17,7 @@ from wtforms.validators import (
 from ontwikkelbijeenkomsten.regions.labels import organisation_type_choices
 from ontwikkelbijeenkomsten.regions.models import DEFAULT_QUOTA, OrganisationType
 from ontwikkelbijeenkomsten.regions.services import CODE_PATTERN, QUOTA_MAX
-from ontwikkelbijeenkomsten.web.forms import IntegerField, strip_filter
+from ontwikkelbijeenkomsten.web.forms import IntegerField, line_filter, strip_filter
 
 
 def _upper(value):
@@ -38,7 +38,7 @@ def _dagdelen_field(label, missing, **kwargs) -> IntegerField:
 def _name_field(label, missing, max_length: int = 200) -> StringField:
     return StringField(
         label,
-        filters=[strip_filter],
+        filters=[line_filter],
         validators=[
             DataRequired(missing),
             Length(max=max_length, message=_l("Use at most %(max)d characters.")),
@@ -50,7 +50,7 @@ class RegionCreateForm(FlaskForm):
     code = StringField(
         _l("Code"),
         description=_l("Two letters and two digits, like JZ01: the code of the jeugdregio at CBS."),
-        filters=[strip_filter, _upper],
+        filters=[line_filter, _upper],
         validators=[
             DataRequired(_l("Enter the code of the region.")),
             Length(max=10, message=_l("Enter a code of two letters and two digits, like JZ01.")),

@@ -45,6 +45,7 @@ from ontwikkelbijeenkomsten.web.forms import (
     email_validators,
     find_field,
     in_choices,
+    line_filter,
     optional_int,
     strip_filter,
 )
@@ -134,7 +135,7 @@ class RequestForm(FlaskForm):
         description=_l("The youth care region (jeugdregio) your organisations work in."),
     )
     organisation_name = StringField(
-        _l("Name of your organisation"), filters=[strip_filter],
+        _l("Name of your organisation"), filters=[line_filter],
         validators=[DataRequired(_l("Enter the name of your organisation.")), _length(NAME_MAX)],
     )
     organisation_type = RadioField(
@@ -148,20 +149,20 @@ class RequestForm(FlaskForm):
         description=_l("For example the samenwerkingsverband VO, the municipalities and the local youth team."),
     )
     contact_name = StringField(
-        _l("Your name"), filters=[strip_filter],
+        _l("Your name"), filters=[line_filter],
         validators=[DataRequired(_l("Enter your name.")), _length(NAME_MAX)],
     )
     contact_email = EmailField(
-        _l("E-mail address"), filters=[strip_filter],
+        _l("E-mail address"), filters=[line_filter],
         validators=[DataRequired(_l("Enter your e-mail address.")), *email_validators()],
         description=_l("We send a confirmation with a private link to your request to this address."),
     )
     contact_phone = TelField(
-        _l("Telephone number"), filters=[strip_filter],
+        _l("Telephone number"), filters=[line_filter],
         validators=[DataRequired(_l("Enter your telephone number.")), _length(PHONE_MAX), _check_phone],
     )
     contact_function = StringField(
-        _l("Your function"), filters=[strip_filter], validators=[_length(NAME_MAX)],
+        _l("Your function"), filters=[line_filter], validators=[_length(NAME_MAX)],
         description=_l("For example policy adviser or director."),
     )
     theme_ids = MultiCheckboxField(
@@ -203,7 +204,7 @@ class RequestForm(FlaskForm):
                     in_choices(_l("Choose one of the options."))],
     )
     location = StringField(
-        _l("Address"), filters=[strip_filter], validators=[_length(LOCATION_MAX)],
+        _l("Address"), filters=[line_filter], validators=[_length(LOCATION_MAX)],
         description=_l("Only for a meeting at a location: the name of the building, street and town."),
     )
     consent = BooleanField(_l("I agree that my data are used to handle this request."))

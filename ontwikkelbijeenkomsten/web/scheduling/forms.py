@@ -36,6 +36,7 @@ from ontwikkelbijeenkomsten.web.forms import (
     DayField,
     dagdeel_choices,
     in_choices,
+    line_filter,
     strip_filter,
 )
 
@@ -67,7 +68,7 @@ def parse_slot(value) -> Slot | None:
 def _title() -> StringField:
     return StringField(
         _l("Title"), description=_l("The contact person, the expert and the participants see this title."),
-        filters=[strip_filter],
+        filters=[line_filter],
         validators=[DataRequired(_l("Give the session a title.")), Length(max=TITLE_MAX, message=LENGTH_MESSAGE)],
     )
 
@@ -164,11 +165,11 @@ class DetailsForm(FlaskForm):
         _l("Description"), filters=[strip_filter], validators=[Length(max=TEXT_MAX, message=LENGTH_MESSAGE)],
     )
     location = StringField(
-        _l("Location"), filters=[strip_filter], validators=[Length(max=LOCATION_MAX, message=LENGTH_MESSAGE)],
+        _l("Location"), filters=[line_filter], validators=[Length(max=LOCATION_MAX, message=LENGTH_MESSAGE)],
     )
     online_url = URLField(
         _l("Online link"), description=_l("For example the link to a video call, starting with https://."),
-        filters=[strip_filter], validators=[Length(max=URL_MAX, message=LENGTH_MESSAGE)],
+        filters=[line_filter], validators=[Length(max=URL_MAX, message=LENGTH_MESSAGE)],
     )
     starts = _time(_l("Start time"), _l("Enter the start time, like 09:30."))
     ends = _time(_l("End time"), _l("Enter the end time, like 12:00."))
