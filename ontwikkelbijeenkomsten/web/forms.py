@@ -16,7 +16,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 def strip_filter(value):
     """Trim text of several lines (a goal, a description), normalise line ends and drop other
-    control characters; leave other values alone. One-line fields take `line_filter`."""
+    control characters. One-line fields take `line_filter`. A box left out of the post is an
+    empty one, as a browser sends it: the services get text, never None."""
+    if value is None:
+        return ""
     if not isinstance(value, str):
         return value
     return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
@@ -29,7 +32,9 @@ _NOT_ON_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def line_filter(value):
     """Trim a one-line text (a name, title, address, link) and refuse one that still holds a
     control character: a line break in a title would end up in a mail subject. The ValueError
-    becomes the field's error, and the box keeps what was typed."""
+    becomes the field's error, and the box keeps what was typed. A box left out is empty."""
+    if value is None:
+        return ""
     if not isinstance(value, str):
         return value
     value = value.strip()

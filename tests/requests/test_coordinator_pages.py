@@ -348,6 +348,14 @@ def test_bad_input_gives_a_field_error_and_keeps_it(coordinator_client, submitte
     assert [e.action for e in events(submitted)] == ["request.submitted"]
 
 
+@pytest.mark.parametrize("action, field", [("afwijzen", "reason"), ("notitie", "text")])
+def test_a_text_box_left_out_of_the_post_is_an_empty_one(coordinator_client, submitted, action, field):
+    """A forged post without the box gave the service None instead of text: a 500 (found by tests/test_fuzz.py)."""
+    response = act(coordinator_client, submitted, action)
+    assert response.status_code == 200 and has_field_error(response.get_data(as_text=True), field)
+    assert [e.action for e in events(submitted)] == ["request.submitted"]
+
+
 def test_an_expert_cannot_be_assigned(coordinator_client, world, submitted):
     expert = create_user("expert@example.org", "Eva Expert", Role.EXPERT, PASSWORD)
     db.session.commit()
