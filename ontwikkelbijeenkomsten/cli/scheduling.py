@@ -1,4 +1,5 @@
-"""`flask schedule auto`: the batch scheduler from the command line, with progress and a summary."""
+"""`flask schedule auto`: the batch scheduler from the command line, with progress and a summary;
+`flask schedule mark-held`: the worker's `held` job, once, for cron users."""
 from __future__ import annotations
 
 import sys
@@ -13,7 +14,7 @@ from ontwikkelbijeenkomsten.core.i18n import dagdeel_label
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
 from ontwikkelbijeenkomsten.regions.services import periods
-from ontwikkelbijeenkomsten.scheduling import batch
+from ontwikkelbijeenkomsten.scheduling import batch, held
 from ontwikkelbijeenkomsten.scheduling.labels import (
     REASONS,
     rank_label,
@@ -108,6 +109,20 @@ def auto(period_ref: str, dry_run: bool) -> None:
         _print_regions(done)
         _print_unserved(done)
         click.echo(f"Total time: {progress.elapsed():.2f} s")
+
+
+@group.command("mark-held")
+@with_appcontext
+def mark_held() -> None:
+    """Mark sessions that have ended, and requests whose dagdelen all took place, as held
+    (the worker does this every 15 minutes; run it from cron without the worker)."""
+    with unit_of_work():
+        done = held.mark_held()
+    click.echo(f"Held: {_sessions(done.meetings)}, {_requests(done.requests)}.")
+
+
+def _sessions(count: int) -> str:
+    return f"{count} session" if count == 1 else f"{count} sessions"
 
 
 def _dagdelen(count: int) -> str:
