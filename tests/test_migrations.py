@@ -1,27 +1,9 @@
 """`flask db upgrade` builds the schema from an empty database and `flask db check` finds no drift."""
-import uuid
-
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from ontwikkelbijeenkomsten.core.extensions import db
-
-
-@pytest.fixture
-def empty_database_url(database_url, db_backend, tmp_path):
-    if db_backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    name = f"ob_migrations_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield sa.engine.make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_upgrade_from_empty_then_check_finds_no_difference(make_app, empty_database_url):

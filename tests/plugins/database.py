@@ -9,6 +9,9 @@ database_url
     ``TEST_DATABASE_URL`` when set; otherwise a private cluster that this session starts from
     ``/usr/lib/postgresql/*/bin`` (as the ``postgres`` user when running as root) and stops at
     the end (also on SIGTERM; a cluster left by a killed session is stopped by the next one).
+empty_database_url
+    A database of the test's backend without a schema (for migrations and scripts that build
+    their own): a new SQLite file, or a new PostgreSQL database dropped after the test.
 
 How a test's rows go away
 -------------------------
@@ -40,6 +43,7 @@ import socket
 import subprocess
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
@@ -398,3 +402,18 @@ def database_url(db_backend, request):
         _close_sessions()
         dispose_engines(url)
         _empty(engine, on_stuck=lambda: dispose_engines(url))
+
+
+@pytest.fixture
+def empty_database_url(database_url, db_backend, tmp_path):
+    if db_backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"ob_empty_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield sa.engine.make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
