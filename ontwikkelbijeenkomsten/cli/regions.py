@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions.services import import_regions
+from ontwikkelbijeenkomsten.requests import nudges
 
 group = click.Group("regions", help="Manage regions.")
 
@@ -41,3 +42,13 @@ def import_command(file: Path) -> None:
     )
     for line, reason in report.rejected:
         click.echo(f"line {line}: {reason}")
+
+
+@group.command("nudge")
+@with_appcontext
+def nudge_command() -> None:
+    """Mail the nudges that are due to regions with dagdelen left (the worker's `nudges` job, once,
+    for cron users). Each region gets at most one per period, however often this runs."""
+    with unit_of_work():
+        sent = nudges.send_due()
+    click.echo(f"{sent} nudges queued")

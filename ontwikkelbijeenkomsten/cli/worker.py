@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from ontwikkelbijeenkomsten.core.worker import PeriodicJob
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
 from ontwikkelbijeenkomsten.meetings.services import request_due_evaluations
+from ontwikkelbijeenkomsten.requests import nudges
 from ontwikkelbijeenkomsten.scheduling import held
 
 from .mail import run_until_stopped
@@ -18,6 +19,7 @@ JOBS = (
     PeriodicJob("reminders", timedelta(minutes=15), send_reminders),
     PeriodicJob("evaluations", timedelta(minutes=15), request_due_evaluations),
     PeriodicJob("held", timedelta(minutes=15), held.run),
+    PeriodicJob("nudges", timedelta(hours=1), nudges.run),
 )
 
 
@@ -25,7 +27,7 @@ JOBS = (
 @click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when no mail is due.")
 @with_appcontext
 def command(interval: float) -> None:
-    """Deliver mails and run the periodic jobs (reminders, evaluation links, held sessions)
+    """Deliver mails and run the periodic jobs (reminders, evaluation links, held sessions, nudges)
     until stopped (Ctrl+C or SIGTERM: the current step ends first)."""
     click.echo("Delivering mails and running the periodic jobs; stop with Ctrl+C.")
     run_until_stopped(JOBS, interval)

@@ -27,16 +27,29 @@ def enqueue(
 ) -> OutboxMail:
     """Render `templates/mail/<template>.txt|.html` in the recipient's language and queue it,
     with the calendar invite (`calendar`, its METHOD in `calendar_method`) when given."""
+    row = build(recipient, kind, subject, template, locale, calendar, calendar_method, **context)
+    db.session.add(row)
+    return row
+
+
+def build(
+    recipient: str, kind: str, subject, template: str, locale: str = "nl",
+    calendar: bytes | None = None, calendar_method: str | None = None, **context,
+) -> OutboxMail:
+    """The mail `enqueue` queues, rendered but not yet queued (for `enqueue_all`)."""
     text_body, html_body = render_bodies(template, locale, **context)
     with force_locale(locale):
         subject = header_line(subject)
-    row = OutboxMail(
+    return OutboxMail(
         recipient=recipient, kind=kind, subject=subject, text_body=text_body, html_body=html_body,
         calendar=calendar.decode() if calendar else None, calendar_method=calendar_method if calendar else None,
         locale=locale,
     )
-    db.session.add(row)
-    return row
+
+
+def enqueue_all(rows: list[OutboxMail]) -> None:
+    """Queue mails made by `build` in one statement, however many (their ids are not read back)."""
+    db.session.bulk_save_objects(rows)
 
 
 #: Renderers for mails queued with `enqueue_snapshot`, by name: each fills a row's bodies

@@ -59,23 +59,24 @@ class QuotaStatus:
         return max(self.quota - self.granted, 0)
 
 
-def statuses(
-    period: ProgrammePeriod, region_id: int | None = None, active_only: bool = True
-) -> list[QuotaStatus]:
-    """Regions by name with their quota and granted dagdelen in `period`, in one query.
+def status_select(period: ProgrammePeriod):
+    """SELECT id, name, quota, granted of every region in `period`, for larger queries too.
 
     A region without a ledger row has the period's default quota and nothing granted.
     """
-    query = (
-        select(
-            Region.id,
-            Region.name,
-            func.coalesce(QuotaLedger.quota, period.default_quota),
-            func.coalesce(QuotaLedger.granted, 0),
-        )
-        .outerjoin(QuotaLedger, and_(QuotaLedger.region_id == Region.id, QuotaLedger.period_id == period.id))
-        .order_by(Region.name, Region.id)
-    )
+    return select(
+        Region.id,
+        Region.name,
+        func.coalesce(QuotaLedger.quota, period.default_quota).label("quota"),
+        func.coalesce(QuotaLedger.granted, 0).label("granted"),
+    ).outerjoin(QuotaLedger, and_(QuotaLedger.region_id == Region.id, QuotaLedger.period_id == period.id))
+
+
+def statuses(
+    period: ProgrammePeriod, region_id: int | None = None, active_only: bool = True
+) -> list[QuotaStatus]:
+    """Regions by name with their quota and granted dagdelen in `period`, in one query."""
+    query = status_select(period).order_by(Region.name, Region.id)
     if active_only:
         query = query.where(Region.active)
     if region_id is not None:

@@ -154,3 +154,39 @@ class PreferredMoment(db.Model):
     rank: Mapped[int]
 
     request: Mapped[Request] = relationship(back_populates="preferred_moments")
+
+
+class NudgeSetting(db.Model):
+    """When a period's nudges go out: `amount` weeks or months before its last day, or on
+    `send_on`; no row means the default (requests/nudges.py)."""
+
+    __tablename__ = "nudge_settings"
+    __table_args__ = (
+        CheckConstraint(
+            "(unit IN ('weeks', 'months') AND amount IS NOT NULL AND send_on IS NULL)"
+            " OR (unit = 'date' AND amount IS NULL AND send_on IS NOT NULL)",
+            name="moment_complete",
+        ),
+    )
+
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_periods.id", ondelete="CASCADE"), primary_key=True
+    )
+    enabled: Mapped[bool] = mapped_column(default=True)
+    unit: Mapped[str] = mapped_column(String(6))
+    amount: Mapped[int | None]
+    send_on: Mapped[date | None]
+
+
+class SentNudge(db.Model):
+    """A nudge mailed to a region in a period: the unique constraint sends it at most once."""
+
+    __tablename__ = "sent_nudges"
+    __table_args__ = (UniqueConstraint("period_id", "region_id", name="uq_sent_nudges_period_region"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("programme_periods.id", ondelete="CASCADE"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    remaining: Mapped[int]
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
