@@ -38,6 +38,7 @@ from ontwikkelbijeenkomsten.meetings.assignments import feed_token
 from ontwikkelbijeenkomsten.meetings.models import MeetingExpert
 from ontwikkelbijeenkomsten.regions import services as regions
 from ontwikkelbijeenkomsten.regions.models import OrganisationType
+from ontwikkelbijeenkomsten.reports.start import Attention
 from ontwikkelbijeenkomsten.requests import services as requests
 from tests.factories import applicant, future_day
 from tests.helpers import login
@@ -139,6 +140,7 @@ def real(plan, training):
         "region_id": [r.id for r in plan.regions], "period_id": [plan.period.id], "mail_id": mails,
         "registration_id": [registration.id], "assignment_id": assignments, "organisation_id": [organisation.id],
         "token": tokens, "filename": ["css/app.css", "../../pyproject.toml", "nope.js"],
+        "kind": [kind.value for kind in Attention],
     }
 
 

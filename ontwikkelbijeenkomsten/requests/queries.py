@@ -11,6 +11,7 @@ from ..accounts.models import User
 from ..core.extensions import db
 from ..core.models import AuditEvent, Theme
 from .models import WITHDRAWABLE, PreferredMoment, Request, RequestState, request_themes
+from .waiting import waiting_too_long
 
 
 def find_request(request_id: int) -> Request | None:
@@ -66,14 +67,16 @@ def requested_theme_ids() -> list[int]:
 # ---- the coordinator's queue -------------------------------------------------------------------
 @dataclass(frozen=True)
 class QueueFilter:
-    """The queue's filters besides the state: ids, or None for all."""
+    """The queue's filters besides the state: ids, or None for all; `waiting_too_long` keeps the
+    requests that wait more than 10 working days for a decision."""
 
     region_id: int | None = None
     theme_id: int | None = None
     period_id: int | None = None
+    waiting_too_long: bool = False
 
     def conditions(self) -> list:
-        conditions = []
+        conditions = [waiting_too_long()] if self.waiting_too_long else []
         if self.region_id is not None:
             conditions.append(Request.region_id == self.region_id)
         if self.theme_id is not None:

@@ -58,11 +58,11 @@ def test_an_inactive_account_cannot_log_in(client, coordinator):
 def test_next_goes_only_to_local_paths(client, coordinator):
     assert login(client, "coordinator@example.org", next="/privacy").headers["Location"] == "/privacy"
     client.post("/uitloggen")
-    assert login(client, "coordinator@example.org", next="//evil.example").headers["Location"] == "/coordinatie/aanvragen"
+    assert login(client, "coordinator@example.org", next="//evil.example").headers["Location"] == "/coordinatie"
 
 
-def test_without_next_a_coordinator_lands_on_the_request_queue(client, coordinator):
-    assert login(client, "coordinator@example.org").headers["Location"] == "/coordinatie/aanvragen"
+def test_without_next_a_coordinator_lands_on_the_start_page(client, coordinator):
+    assert login(client, "coordinator@example.org").headers["Location"] == "/coordinatie"
 
 
 def test_logout_needs_a_post(client, coordinator):

@@ -52,10 +52,11 @@ def login():
 
 
 def _start_page(user) -> str:
-    """Where a user lands after logging in without a `next`: their own work list."""
+    """Where a user lands after logging in without a `next`: their own work list, or for a
+    coordinator the start page of what needs them today."""
     if user.is_expert:
         return url_for("experts.assignments", expert_id=user.id)
-    return url_for("requests.coordinator_queue")
+    return url_for("start.page")
 
 
 @bp.post("/uitloggen")

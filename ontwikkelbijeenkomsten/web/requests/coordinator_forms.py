@@ -30,6 +30,9 @@ class QueueFilterForm(FlaskForm):
                         validators=[in_choices(_l("Choose a theme from the list."))])
     period = SelectField(_l("Period"), default="", validate_choice=False,
                          validators=[in_choices(_l("Choose a period from the list."))])
+    waiting = SelectField(_l("Waiting time"), default="", validate_choice=False,
+                          choices=[("", _l("Any waiting time")), ("long", _l("Longer than 10 working days"))],
+                          validators=[in_choices(_l("Choose a waiting time from the list."))])
 
 
 class ReviewForm(FlaskForm):

@@ -48,7 +48,7 @@ def coordinator_queue():
     form.validate()
     chosen = {f.name: f.data for f in form if f.data and not f.errors}
     filters = queries.QueueFilter(**{f"{name}_id": int(chosen[name]) for name in ("region", "theme", "period")
-                                     if name in chosen})
+                                     if name in chosen}, waiting_too_long="waiting" in chosen)
     counts = queries.queue_counts(filters)
     state = RequestState(chosen["state"]) if "state" in chosen else None
     total = counts.get(state, 0) if state else sum(counts.values())
