@@ -29,6 +29,7 @@ from ..meetings.models import (
     RegistrationState,
 )
 from ..regions.models import ProgrammePeriod, QuotaLedger, Region
+from ..requests import nudges
 from ..requests.models import Request, RequestState
 from ..requests.waiting import waiting_too_long
 
@@ -158,3 +159,9 @@ def regions_without_requests(period: ProgrammePeriod) -> list[Region]:
             Request.region_id == Region.id, Request.period_id == period.id))
         .order_by(func.lower(Region.name))))
 
+
+
+def regions_without_contact(period: ProgrammePeriod) -> list[nudges.NudgeRow]:
+    """Active regions with dagdelen left in `period` that no nudge reaches: they never sent a
+    request, so there is no contact to mail. By name, in the nudges' one query."""
+    return [row for row in nudges.overview(period) if row.remaining > 0 and row.contact_email is None]

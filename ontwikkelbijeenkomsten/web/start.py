@@ -20,6 +20,7 @@ def page():
         "start/page.html", todo=start.todo(), period=period, attention=start.Attention,
         national=start.national(period) if period else None,
         unrequested=start.regions_without_requests(period) if period else [],
+        uncontacted=start.regions_without_contact(period) if period else [],
     )
 
 

@@ -22,7 +22,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
     Registration,
     RegistrationState,
 )
-from ontwikkelbijeenkomsten.regions.models import Region
+from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, QuotaLedger, Region
 from ontwikkelbijeenkomsten.reports import start
 from ontwikkelbijeenkomsten.requests.models import RequestState
 from ontwikkelbijeenkomsten.requests.waiting import working_days_before
@@ -143,6 +143,21 @@ def test_national_picture_and_regions_without_requests(seeded, plan):
     assert [r.name for r in start.regions_without_requests(plan.period)] == ["Twente"]
 
 
+def test_regions_with_dagdelen_left_that_no_nudge_reaches(seeded, plan):
+    """Twente never asked: no contact. Achterhoek asked in an earlier period: its contact gets the
+    nudge. Vol has no dagdelen left. Neither of the last two is listed."""
+    earlier = ProgrammePeriod(name="Eerder", starts_on=plan.period.starts_on - timedelta(days=400),
+                              ends_on=plan.period.starts_on - timedelta(days=1))
+    achterhoek, full = Region(code="JZ30", name="Achterhoek"), Region(code="JZ31", name="Vol")
+    db.session.add_all([earlier, achterhoek, full])
+    db.session.flush()
+    db.session.add(QuotaLedger(region_id=full.id, period_id=plan.period.id, quota=0, granted=0))
+    db.session.commit()
+    add_request(achterhoek, earlier)
+    assert [r.name for r in start.regions_without_requests(plan.period)] == ["Achterhoek", "Twente", "Vol"]
+    assert [(r.region, r.remaining) for r in start.regions_without_contact(plan.period)] == [("Twente", 4)]
+
+
 def _request_ids(html: str) -> set[int]:
     return {int(n) for n in re.findall(r'href="/coordinatie/aanvragen/(\d+)"', html)}
 
@@ -173,6 +188,9 @@ def test_the_chart_is_an_accessible_svg_with_its_numbers_in_a_table(seeded, coor
     assert "Van de 12 dagdelen zijn er 4 toegekend, 3 ingepland en 1 uitgevoerd." in page
     assert 'style=' not in page
     assert 'href="/coordinatie/regios/' in page and ">Twente</a>" in page
+    uncontacted = page.split('id="uncontacted"')[1].split("</section>")[0]
+    assert re.findall(r'href="/coordinatie/regios/\d+">([^<]+)</a>: ([^<]+)</li>', uncontacted) == [
+        ("Twente", "nog 4 dagdelen over")]
 
 
 def test_working_days_skip_the_weekend():
@@ -198,7 +216,8 @@ def test_the_queries_do_not_grow_with_the_rows(plan, coordinator_client, make_tr
     def grow(count: int) -> None:
         for n in range(count):
             region = Region(code=f"JX{plan.period.id}{n:03d}{count}", name=f"Regio {count}-{n}")
-            db.session.add(region)
+            silent = Region(code=f"JS{plan.period.id}{n:03d}{count}", name=f"Stil {count}-{n}")  # no contact
+            db.session.add_all([region, silent])
             db.session.commit()
             _request(region, plan.period, RequestState.SUBMITTED, LONG_AGO)
             make_training(title=f"Training {count}-{n}", days_ahead=1 + n + (count != 2) * 2, capacity=30)
@@ -211,3 +230,5 @@ def test_the_queries_do_not_grow_with_the_rows(plan, coordinator_client, make_tr
     db.session.commit()
     assert [queries_for(coordinator_client, path) for path in paths] == small
     assert small[0] <= 10
+    page = coordinator_client.get("/coordinatie").get_data(as_text=True)
+    assert page.split('id="uncontacted"')[1].count(">Stil ") == 22
