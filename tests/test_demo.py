@@ -1,5 +1,8 @@
 from sqlalchemy import func, select
 
+from ontwikkelbijeenkomsten.core.models import AuditEvent
+from ontwikkelbijeenkomsten.core.time import today_local
+
 from ontwikkelbijeenkomsten.accounts.models import Role, User
 from ontwikkelbijeenkomsten.accounts.services import authenticate
 from ontwikkelbijeenkomsten.core.extensions import db
@@ -9,8 +12,8 @@ from ontwikkelbijeenkomsten.demo.services import (
     DEMO_PASSWORD,
     load_demo,
 )
-from ontwikkelbijeenkomsten.meetings.models import Evaluation, Meeting, RegistrationState
-from ontwikkelbijeenkomsten.regions.models import QuotaLedger, Region
+from ontwikkelbijeenkomsten.meetings.models import Attendance, Evaluation, Meeting, MeetingState, RegistrationState
+from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, QuotaLedger, Region
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
 
 
@@ -27,7 +30,8 @@ def test_demo_is_a_living_example(app):
     assert authenticate(credentials.coordinator, DEMO_PASSWORD).role is Role.COORDINATOR
     states = set(db.session.scalars(select(Request.state)))
     assert {RequestState.SUBMITTED, RequestState.IN_REVIEW, RequestState.GRANTED, RequestState.SCHEDULED} <= states
-    meetings = db.session.scalars(select(Meeting)).all()
+    current = db.session.scalar(select(ProgrammePeriod).order_by(ProgrammePeriod.starts_on.desc()).limit(1))
+    meetings = db.session.scalars(select(Meeting).where(Meeting.date >= current.starts_on)).all()
     leads = [s for s in meetings if s.series_id is None]
     assert len(meetings) == 6 and len(leads) == 4 and all(s.registrations for s in leads)
     training = next(s for s in meetings if s.capacity == 3)
@@ -36,9 +40,30 @@ def test_demo_is_a_living_example(app):
     assert len(series.all_parts) == 3 and series.all_parts[0] is series
     held = next(s for s in leads if s.title == "OOGO in de praktijk")
     assert all(r.state is RegistrationState.ATTENDED and r.attendances for r in held.registrations)
-    assert _count(Evaluation) == 2
+    assert held.state is MeetingState.HELD
+    assert _count(Evaluation, Evaluation.meeting_id == held.id) == 2
     granted = db.session.scalar(select(func.sum(QuotaLedger.granted)))
     assert granted == db.session.scalar(select(func.sum(Request.dagdelen_granted)))
+
+
+def test_demo_holds_a_past_period_with_held_sessions(app):
+    """The school year before the current one: its sessions and requests were moved to held by
+    the held job (audited as the system), with attendance and evaluations, for the reports."""
+    load_demo()
+    past = db.session.scalar(select(ProgrammePeriod).order_by(ProgrammePeriod.starts_on).limit(1))
+    assert past.ends_on < today_local() and _count(ProgrammePeriod) == 2
+    requests = db.session.scalars(select(Request).where(Request.period_id == past.id)).all()
+    sessions = db.session.scalars(select(Meeting).where(Meeting.date.between(past.starts_on, past.ends_on))).all()
+    assert len(requests) == 6 and {r.state for r in requests} == {RequestState.HELD}
+    assert len(sessions) == 15 and {s.state for s in sessions} == {MeetingState.HELD}
+    assert sum(r.dagdelen_granted for r in requests) == 14 == db.session.scalar(
+        select(func.sum(QuotaLedger.granted)).where(QuotaLedger.period_id == past.id))
+    assert all(any(r.attendances for r in s.registrations) for s in sessions)
+    assert {len({r.sector for r in s.registrations}) >= 2 for s in sessions} == {True}  # joint sessions
+    assert _count(Attendance, Attendance.meeting_id.in_([s.id for s in sessions])) < sum(
+        len(s.registrations) for s in sessions)  # a no-show here and there
+    assert _count(Evaluation, Evaluation.meeting_id.in_([s.id for s in sessions])) == 30
+    assert _count(AuditEvent, AuditEvent.actor_label == "system") >= 15 + 6
 
 
 def test_demo_refuses_a_full_database_unless_forced(app):

@@ -1,4 +1,5 @@
-"""Fill an empty database with a believable programme period (see `load_demo`).
+"""Fill an empty database with a believable programme period, and the one before it with
+what took place (see `load_demo`).
 
 The rows are built directly, as they would stand after a term of use; the caller (`flask demo
 load`) commits them in one unit of work.
@@ -26,8 +27,6 @@ from ..meetings.models import (
     Meeting,
     MeetingExpert,
     MeetingKind,
-    Registration,
-    RegistrationState,
 )
 from ..regions.models import (
     Organisation,
@@ -38,6 +37,9 @@ from ..regions.models import (
 )
 from ..regions.services import import_regions, school_year_containing
 from ..requests.models import LocationKind, PreferredMoment, Request, RequestState
+from ..scheduling.held import mark_held
+from .past import add_past_period
+from .rows import meeting_at, register
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"
 DEMO_COORDINATOR_EMAIL = "coordinator@example.org"
@@ -100,6 +102,9 @@ def load_demo(force: bool = False, today: date | None = None) -> DemoCredentials
     db.session.add_all(ledgers.values())
     requests = _add_requests(regions, period, themes, ledgers, coordinator.id, today)
     _add_meetings(requests, experts, themes, regions, today)
+    add_past_period(today, regions, themes, experts, coordinator.id)
+    db.session.flush()
+    mark_held()  # what has ended becomes held, through the state machines, as the worker does it
     return DemoCredentials(DEMO_COORDINATOR_EMAIL, [e[0] for e in DEMO_EXPERTS], DEMO_PASSWORD)
 
 
@@ -185,24 +190,17 @@ def _add_requests(regions, period, themes, ledgers, coordinator_id, today):
     return created
 
 
-def _meeting_at(day: date, dagdeel: Dagdeel, **fields) -> Meeting:
-    starts_at, ends_at = dagdeel.bounds(day)
-    return Meeting(
-        date=day, dagdeel=dagdeel, starts_at=starts_at, ends_at=ends_at, confirmed_count=0, **fields
-    )
-
-
 def _add_meetings(requests, experts, themes, regions, today) -> None:
     scheduled = requests[RequestState.SCHEDULED]
     day = scheduled.preferred_moments[0].date
-    regional = _meeting_at(
+    regional = meeting_at(
         day, Dagdeel.OCHTEND, kind=MeetingKind.REGIONAL, request=scheduled, region=scheduled.region,
         title="Werkconferentie ondersteuningsteam en wijkteam",
         description=scheduled.goal, location="Stadhuis Utrecht, zaal 2", capacity=30,
         themes=list(scheduled.themes),
     )
     training_day = _next_weekday(today, 3, 3)
-    training = _meeting_at(
+    training = meeting_at(
         training_day, Dagdeel.MIDDAG, kind=MeetingKind.OPEN_TRAINING,
         title="Samen leren: signaleren en arrangeren voor onderwijs en jeugdhulp",
         description="Een training voor intern begeleiders, jeugdprofessionals en leerplichtambtenaren.",
@@ -221,26 +219,9 @@ def _add_meetings(requests, experts, themes, regions, today) -> None:
         ("Tom Hendriks", "t.hendriks@example.org", "Praktijkschool West", Sector.ONDERWIJS, "Zorgcoördinator"),
     ]
     for meeting in (regional, training):
-        _register(meeting, people)
+        register(meeting, people)
     _add_series(experts, themes, today)
     _add_past_training(experts, themes, regions, today, people)
-
-
-def _register(meeting: Meeting, people, *, attended: bool = False) -> list[Registration]:
-    """Places while they last, then the waiting list, as the registration rules give them;
-    with `attended`, the places of a session that was held and whose attendance was marked."""
-    added = []
-    for person_name, email, org, sector, function in people:
-        full = meeting.capacity is not None and meeting.confirmed_count >= meeting.capacity
-        placed = RegistrationState.ATTENDED if attended else RegistrationState.CONFIRMED
-        added.append(Registration(
-            name=person_name, email=email, organisation=org, sector=sector, function=function,
-            state=RegistrationState.WAITING if full else placed, consent_at=utcnow(),
-        ))
-        meeting.registrations.append(added[-1])
-        if not full:
-            meeting.confirmed_count += 1
-    return added
 
 
 def _with_expert(meeting: Meeting, expert) -> Meeting:
@@ -253,7 +234,7 @@ def _add_series(experts, themes, today) -> None:
     """A national online series of three mornings, registered as one."""
     lead = None
     for week in range(3):
-        part = _meeting_at(
+        part = meeting_at(
             _next_weekday(today, 1, 5 + week), Dagdeel.OCHTEND, kind=MeetingKind.OPEN_TRAINING, series=lead,
             title="Leergang doorgaande lijnen: van voorschool tot mbo",
             description="Drie ochtenden over overgangen tussen scholen en de jeugdhulp die meegaat.",
@@ -263,7 +244,7 @@ def _add_series(experts, themes, today) -> None:
         )
         lead = lead or part
         _with_expert(part, experts[1])
-    _register(lead, [
+    register(lead, [
         ("Sanne Smit", "s.smit@example.org", "SWV VO Utrecht", Sector.ONDERWIJS, "Zorgcoördinator"),
         ("Karim Haddou", "k.haddou@example.org", "Jeugdteam Zuid", Sector.JEUGDHULP, "Jeugdconsulent"),
     ])
@@ -271,7 +252,7 @@ def _add_series(experts, themes, today) -> None:
 
 def _add_past_training(experts, themes, regions, today, people) -> None:
     """A training three weeks ago: attendance marked, evaluations given."""
-    held = _with_expert(_meeting_at(
+    held = _with_expert(meeting_at(
         _next_weekday(today, 2, -3), Dagdeel.MIDDAG, kind=MeetingKind.OPEN_TRAINING,
         title="OOGO in de praktijk", description="Hoe voert u het op overeenstemming gericht overleg samen?",
         location="Provinciehuis Maastricht", capacity=20, region=regions.get("JZ41"), themes=[themes["oogo"]],
@@ -279,7 +260,7 @@ def _add_past_training(experts, themes, regions, today, people) -> None:
     db.session.flush()
     answers = [(5, "Concrete voorbeelden uit de regio.", ""), (4, "Samen met de gemeente aan tafel.",
                                                                "Meer tijd voor de casussen.")]
-    for registration, answer in zip(_register(held, people[:3], attended=True), [*answers, None], strict=True):
+    for registration, answer in zip(register(held, people[:3], attended=True), [*answers, None], strict=True):
         registration.evaluation_requested_at = utcnow()
         registration.attendances.append(Attendance(meeting_id=held.id))
         if answer:

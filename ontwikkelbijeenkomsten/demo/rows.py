@@ -1,0 +1,32 @@
+"""Sessions and registrations as the demo builds them, for the current and the past period."""
+from __future__ import annotations
+
+from datetime import date
+
+from ..core.db import utcnow
+from ..core.time import Dagdeel
+from ..meetings.models import Meeting, Registration, RegistrationState
+
+
+def meeting_at(day: date, dagdeel: Dagdeel, **fields) -> Meeting:
+    starts_at, ends_at = dagdeel.bounds(day)
+    return Meeting(
+        date=day, dagdeel=dagdeel, starts_at=starts_at, ends_at=ends_at, confirmed_count=0, **fields
+    )
+
+
+def register(meeting: Meeting, people, *, attended: bool = False) -> list[Registration]:
+    """Places while they last, then the waiting list, as the registration rules give them;
+    with `attended`, the places of a session that was held and whose attendance was marked."""
+    added = []
+    for person_name, email, org, sector, function in people:
+        full = meeting.capacity is not None and meeting.confirmed_count >= meeting.capacity
+        placed = RegistrationState.ATTENDED if attended else RegistrationState.CONFIRMED
+        added.append(Registration(
+            name=person_name, email=email, organisation=org, sector=sector, function=function,
+            state=RegistrationState.WAITING if full else placed, consent_at=utcnow(),
+        ))
+        meeting.registrations.append(added[-1])
+        if not full:
+            meeting.confirmed_count += 1
+    return added
