@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, select, true
 from sqlalchemy.orm import joinedload
 
 from ..core.db import utcnow
@@ -148,7 +148,8 @@ def national(period: ProgrammePeriod) -> National:
                 .join(Request, Request.id == Meeting.request_id)
                 .where(Request.period_id == period.id, Request.region_id.in_(active),
                        Meeting.state != MeetingState.CANCELLED).subquery())
-    row = db.session.execute(select(*ledger.c, *sessions.c)).one()
+    # two one-row aggregates side by side: the join on true says the product is meant
+    row = db.session.execute(select(*ledger.c, *sessions.c).select_from(ledger.join(sessions, true()))).one()
     return National(*(int(value) for value in row))
 
 

@@ -32,6 +32,7 @@ from ontwikkelbijeenkomsten.meetings import assignments, changes
 from ontwikkelbijeenkomsten.meetings import services as meetings
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
+from ontwikkelbijeenkomsten.requests import nudges
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
 from tests.factories import applicant, submission
@@ -60,7 +61,8 @@ def app(smtp_app):
 def template_of(row: OutboxMail) -> str:
     """The template a mail is written with (templates/mail/<this>.txt|.html). Mails rendered at
     delivery keep its name; the others are named after their kind."""
-    named = {"expert_invitation": "experts/invitation", "assignment_declined": "experts/assignment_declined"}
+    named = {"expert_invitation": "experts/invitation", "assignment_declined": "experts/assignment_declined",
+             "nudge": "requests/nudge"}
     if row.template:
         return row.template
     return f"requests/{row.kind}" if row.kind.startswith("request_") else named.get(row.kind, row.kind)
@@ -203,6 +205,8 @@ def every_message(plan, make_training) -> None:
     training.starts_at, training.ends_at = now - timedelta(hours=3), now - timedelta(hours=1)
     db.session.commit()
     meetings.mark_attendance(training, {second.id}, coordinator)
+    # a nudge to the region that still has dagdelen left, on the last day of the period
+    assert nudges.send_due(plan.period.ends_on) == 1
     # the coordinators' notice of a mail that could not be built
     unbuildable.send(SimpleNamespace(id=1, kind="session_booked", recipient="ilse@example.org",
                                      subject="Samen signaleren", last_error="BadHeaderError: een regeleinde"))
