@@ -113,7 +113,8 @@ def todo(now: datetime | None = None) -> Todo:
         count(OutboxMail.state == MailState.FAILED, OutboxMail),
         *(count(_attention_condition(kind, now), Meeting) for kind in kinds),
     )).one()
-    return Todo(*row[:4], sessions=dict(zip(kinds, row[4:])))
+    counts = [int(value) for value in row]  # PostgreSQL sums are Decimals; counts are whole numbers
+    return Todo(*counts[:4], sessions=dict(zip(kinds, counts[4:])))
 
 
 @dataclass(frozen=True)
