@@ -28,6 +28,12 @@ class RuleViolation(Exception):
             raise RuleViolation.all(problems)
 
 
+def raise_refusals(signal, sender, **kwargs) -> None:
+    """Ask the receivers of a blinker `signal` whether a change may go ahead; each answers a
+    RuleViolation to refuse or None. Raises every refusal at once."""
+    RuleViolation.raise_if([answer for _receiver, answer in signal.send(sender, **kwargs) if answer is not None])
+
+
 class StateError(Exception):
     """The action does not fit the object's current state (someone else acted first)."""
 

@@ -19,7 +19,7 @@ from ..accounts.services import AccountExists, create_user
 from ..core import audit, locking
 from ..core.db import utcnow
 from ..core.extensions import db
-from ..core.rules import RuleViolation
+from ..core.rules import RuleViolation, raise_refusals
 from ..core.themes import theme_choices, themes_by_id
 from ..core.tokens import InvalidToken, make_token, read_token
 from ..core.urls import absolute_url
@@ -199,7 +199,7 @@ def deactivate(expert: User, actor: User) -> None:
     """The expert can no longer log in; past sessions and assignments stay as they are."""
     if not expert.active:
         raise RuleViolation("active", _l("This expert is already deactivated."))
-    RuleViolation.raise_if([problem for _receiver, problem in signals.deactivating.send(expert) if problem])
+    raise_refusals(signals.deactivating, expert)
     before = status(expert)
     expert.active = False
     expert.invitation_nonce = None  # reactivating must not revive an old invitation link

@@ -24,10 +24,10 @@ from ..accounts.models import User
 from ..core import audit
 from ..core.extensions import db
 from ..core.models import AuditEvent
-from ..core.rules import RuleViolation
+from ..core.rules import RuleViolation, raise_refusals
 from . import quota
 from .models import Organisation, OrganisationType, ProgrammePeriod, QuotaLedger, Region
-from .signals import period_days_changing, refusals, region_deactivating
+from .signals import period_days_changing, region_deactivating
 
 CODE_PATTERN = re.compile(r"^[A-Z]{2}\d{2}$")
 #: The highest quota a coordinator can give a region or a period, in dagdelen.
@@ -178,8 +178,8 @@ def _check_period(period_id: int | None, name: str, starts_on: date, ends_on: da
             end=format_date(overlapping.ends_on, "d MMMM y"),
         ))
     if period_id:
-        RuleViolation.raise_if(refusals(period_days_changing, db.session.get(ProgrammePeriod, period_id),
-                                        starts_on=starts_on, ends_on=ends_on))
+        raise_refusals(period_days_changing, db.session.get(ProgrammePeriod, period_id),
+                       starts_on=starts_on, ends_on=ends_on)
     return name
 
 
@@ -251,7 +251,7 @@ def update_region(region: Region, name: str, active: bool, actor: User) -> bool:
     if not changes:
         return False
     if not active and region.active:
-        RuleViolation.raise_if(refusals(region_deactivating, region))
+        raise_refusals(region_deactivating, region)
     states = {}
     if "active" in changes:
         states = {"from_state": _active_state(region.active), "to_state": _active_state(active)}

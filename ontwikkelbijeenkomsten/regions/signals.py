@@ -10,7 +10,3 @@ region_deactivating = _signals.signal("region-deactivating")
 #: Sent with the period as sender and the new `starts_on` and `ends_on` before its days change.
 period_days_changing = _signals.signal("period-days-changing")
 
-
-def refusals(signal, sender, **kwargs) -> list:
-    """The RuleViolations the receivers of `signal` answered."""
-    return [answer for _receiver, answer in signal.send(sender, **kwargs) if answer is not None]

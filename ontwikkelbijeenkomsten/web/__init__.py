@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
     from .mail.views import bp as mail_bp
     from .meetings import list_views, public_views, training_views  # noqa: F401  (routes on meetings_bp)
     from .meetings.blueprint import bp as meetings_bp
+    from .regions import nudge_views  # noqa: F401  (routes on regions_bp)
     from .regions.views import bp as regions_bp
     from .requests import coordinator_views, public_views  # noqa: F401,F811  (routes on requests_bp)
     from .requests.blueprint import bp as requests_bp

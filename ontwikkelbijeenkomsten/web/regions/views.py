@@ -212,6 +212,3 @@ def period_edit(period_id: int):
         return message, url_for(".periods")
 
     return apply_and_redirect(form, run) or render_template("regions/period_edit.html", form=form, period=period)
-
-
-from . import nudge_views  # noqa: E402,F401  (the nudge page's routes on bp)
