@@ -13,6 +13,16 @@ from .forms import field_error
 REFUSED = object()
 
 
+def flash_done(message: str, next_step: tuple[str, str] | None = None) -> None:
+    """Flash that a change is done; `next_step` (label, url) links to what usually comes next,
+    so the person need not look for it on a long page (base.html shows it in the message)."""
+    if next_step:
+        label, url = next_step
+        flash({"text": message, "next_label": label, "next_url": url}, "success")
+    else:
+        flash(message, "success")
+
+
 def apply(form, change):
     """What `change()` returned once committed, or REFUSED (the errors are then on `form`)."""
     if not form.validate_on_submit():
@@ -32,5 +42,5 @@ def apply_and_redirect(form, change):
     if done is REFUSED:
         return None
     message, target = done
-    flash(message, "success")
+    flash_done(message)
     return redirect(target)

@@ -96,7 +96,7 @@ def test_the_queue_lists_requests_newest_first_with_counts_per_state(coordinator
     assert html.index("SWV Parkstad") < html.index("Gemeente Heerlen")
     assert f'href="{detail(first.id)}"' in html and f'href="{detail(second.id)}"' in html
     assert "Ingediend 1" in html and "In behandeling 1" in html and "Toegekend 0" in html
-    assert '<td class="utrecht-table__cell">Sanne</td>' in html  # who took the second into review
+    assert '<td class="utrecht-table__cell" data-label="Coördinator">Sanne</td>' in html  # who took the second into review
 
 
 def test_the_queue_filters_by_state_region_theme_and_period(coordinator_client, world):
@@ -229,6 +229,14 @@ def test_grant_all_that_was_asked(coordinator_client, world, submitted):
     assert mail_kinds()[-1] == "request_granted"
     html = coordinator_client.get(detail(submitted.id)).get_data(as_text=True)
     assert "U hebt 2 dagdelen toegekend." in html
+
+
+def test_the_grant_message_links_to_the_next_step_scheduling(coordinator_client, submitted):
+    html = act(coordinator_client, submitted, "toekennen", follow=True, dagdelen="2").get_data(as_text=True)
+    message = html.split('class="ob-flashes"')[1].split("</main>")[0].split("<h1")[0]
+    assert "U hebt 2 dagdelen toegekend." in message
+    assert re.search(rf'<a [^>]*href="{detail(submitted.id)}/inplannen">Nu inplannen<span aria-hidden="true"> →</span></a>',
+                     message)
 
 
 def test_grant_3_of_4_then_a_second_request_for_2_is_refused_with_1_left(coordinator_client, world):

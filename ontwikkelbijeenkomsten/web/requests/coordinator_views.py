@@ -17,7 +17,7 @@ from ontwikkelbijeenkomsten.reports.requests import request_meetings
 from ontwikkelbijeenkomsten.requests import queries, services
 from ontwikkelbijeenkomsten.requests.models import OPEN_STATES, REQUEST_STATES, Request, RequestState
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
-from ontwikkelbijeenkomsten.web.changes import REFUSED, apply
+from ontwikkelbijeenkomsten.web.changes import REFUSED, apply, flash_done
 from ontwikkelbijeenkomsten.web.requests.blueprint import bp
 from ontwikkelbijeenkomsten.web.requests.coordinator_forms import (
     AssignForm,
@@ -130,8 +130,9 @@ def _assign_form(item: Request, **kwargs) -> AssignForm:
 
 
 # ---- actions -----------------------------------------------------------------------------------
-def _act(item: Request, action: str, form, run):
-    """Validate `form`, then `run()` the service call, which returns the flash message.
+def _act(item: Request, action: str, form, run, next_step: tuple[str, str] | None = None):
+    """Validate `form`, then `run()` the service call, which returns the flash message
+    (with a link to `next_step`, when given).
 
     A rule the service finds is shown at its field; an action that no longer fits the state
     (someone else acted first) is flashed and the page shown again.
@@ -144,7 +145,7 @@ def _act(item: Request, action: str, form, run):
         return _changed(item)
     if message is REFUSED:
         return _detail(item, **{action: form})
-    flash(message, "success")
+    flash_done(message, next_step)
     return redirect(url_for(".coordinator_detail", request_id=item.id))
 
 
@@ -180,7 +181,8 @@ def coordinator_grant(request_id: int):
             form.dagdelen.data,
         )
 
-    return _act(item, "grant", form, run)
+    return _act(item, "grant", form, run,
+                next_step=(_("Schedule now"), url_for("scheduling.request", request_id=item.id)))
 
 
 @bp.post(REQUEST_URL + "/afwijzen")
