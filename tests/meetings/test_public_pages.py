@@ -194,7 +194,11 @@ def test_the_same_address_twice_offers_to_resend_the_confirmation(en, training):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="already-registered"' in html
     assert "This e-mail address is already registered" in text(html)
-    assert 'value="Fatima opnieuw"' in html  # what was typed stays
+    # The notice comes first, above the page's heading, and takes the focus; the form is gone.
+    notice = re.search(r'<div [^>]*id="already-registered"[^>]*>', html).group(0)
+    assert html.index(notice) < html.index("<h1") and "autofocus" in notice and 'tabindex="-1"' in notice
+    assert 'id="register-button"' not in html and 'value="Fatima opnieuw"' not in html
+    assert f'href="/agenda/{training.id}#register"' in html  # someone else can still register
     assert len(registrations(training)) == 1
     token = re.search(r'name="registration" value="([^"]+)"', html).group(1)
     assert links.registration_token(registrations(training)[0]) not in html  # no way into the page

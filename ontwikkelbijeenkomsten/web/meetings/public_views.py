@@ -107,7 +107,7 @@ def _meeting_page(lead: Meeting, form: RegistrationForm, action: str, already: R
         form=form, action=action,
         calendar=_calendar(lead, url_for("meetings.training_ics", meeting_id=lead.id),
                            absolute_url("meetings.detail", meeting_id=lead.id)) if public else None,
-        resend_token=make_token(RESEND_PURPOSE, already.id) if already else None,
+        resend_token=make_token(RESEND_PURPOSE, already.id) if already else None, page_url=_meeting_url(lead),
     )
 
 
