@@ -16,7 +16,7 @@ STATES = SimpleNamespace(request=REQUEST_STATES, meeting=MEETING_STATES, assignm
 
 
 def register(app: Flask) -> None:
-    from . import assets, errors, security_headers
+    from . import assets, errors, rate_limits, security_headers
     from .accounts.views import bp as accounts_bp
     from .experts import assignment_views, availability_views, coordinator_views, profile_views  # noqa: F401
     from .experts.blueprint import bp as experts_bp
@@ -37,5 +37,6 @@ def register(app: Flask) -> None:
         app.register_blueprint(blueprint)
     assets.init_app(app)
     errors.init_app(app)
+    rate_limits.init_app(app)
     security_headers.init_app(app)
     app.jinja_env.globals["states"] = STATES

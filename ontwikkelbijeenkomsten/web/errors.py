@@ -58,7 +58,7 @@ def database_unavailable(error):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 413):  # 429: web/rate_limits.py
         app.register_error_handler(code, lambda error, code=code: _page(code))
     app.register_error_handler(500, server_error)
     for error in DATABASE_UNAVAILABLE:

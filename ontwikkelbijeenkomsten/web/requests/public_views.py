@@ -34,6 +34,7 @@ from ontwikkelbijeenkomsten.requests import queries, services
 from ontwikkelbijeenkomsten.requests.models import WITHDRAWABLE, Request
 from ontwikkelbijeenkomsten.scheduling.services import upcoming_meetings
 from ontwikkelbijeenkomsten.web.forms import field_error, optional_int
+from ontwikkelbijeenkomsten.web.rate_limits import Wait, form_again_when_limited
 from ontwikkelbijeenkomsten.web.requests.blueprint import bp
 from ontwikkelbijeenkomsten.web.requests.forms import RequestForm, remaining_text
 
@@ -61,18 +62,35 @@ def _contact_key() -> str:
     return "request-contact:" + request.form.get("contact_email", "").strip().lower()[:254]
 
 
+def _form(today: date):
+    """The open period and the form for it (filled in from a POST), or (None, None)."""
+    period = services.open_period(today)
+    if period is None:
+        return None, None
+    form = RequestForm()
+    form.configure(quota.statuses(period), theme_choices())
+    return period, form
+
+
+def _form_page(form: RequestForm | None, period, **context) -> str:
+    if form is None:
+        return render_template("requests/new.html", form=None, period=None)
+    return render_template(
+        "requests/new.html", form=form, period=period,
+        remaining=remaining_text(form.chosen_region) if form.chosen_region else None, **context,
+    )
+
+
+# Saved requests count per contact address, not per IP address: a school's or a municipality's
+# colleagues share one. Every POST (also correcting a typo) counts towards a ceiling per IP address.
 @bp.route("/aanvragen", methods=["GET", "POST"])
 @limiter.limit("60 per hour", methods=["POST"])
-@limiter.limit("10 per hour", methods=["POST"], deduct_when=_request_saved)
 @limiter.limit("3 per day", methods=["POST"], key_func=_contact_key, deduct_when=_request_saved)
 def new():
     today = today_local()
-    period = services.open_period(today)
-    if period is None:
-        return render_template("requests/new.html", form=None, period=None)
-    regions = quota.statuses(period)
-    form = RequestForm()
-    form.configure(regions, theme_choices())
+    period, form = _form(today)
+    if form is None:
+        return _form_page(None, None)
     if request.method == "GET":
         # A link such as /aanvragen?regio=12 (from a region's own page) preselects the region.
         preselected = optional_int(request.args.get("regio"))
@@ -85,10 +103,14 @@ def new():
         saved = _submit(form, today)
         if saved is not None:
             return redirect(url_for("requests.submitted", token=services.status_token(saved)))
-    return render_template(
-        "requests/new.html", form=form, period=period, errors=form.error_list() if request.method == "POST" else [],
-        remaining=remaining_text(form.chosen_region) if form.chosen_region else None,
-    )
+    return _form_page(form, period, errors=form.error_list() if request.method == "POST" else [])
+
+
+@form_again_when_limited("requests.new")
+def _form_again(wait: Wait) -> str:
+    """Over a limit: the form again with what was typed, nothing checked and nothing saved."""
+    period, form = _form(today_local())
+    return _form_page(form, period, errors=[], limited=wait)
 
 
 def _submit(form: RequestForm, today: date) -> Request | None:
