@@ -224,9 +224,12 @@ class CancelForm(FlaskForm):
 
 
 def _registration_or_404(token: str) -> Registration:
+    """The registration of a private link; 410 (the removal page) once its person was removed."""
     found = links.registration_for_token(token)
     if found is None:
         abort(404)
+    if found.anonymised_at is not None:
+        abort(410)
     return found
 
 
