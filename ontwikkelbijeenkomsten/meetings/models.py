@@ -277,6 +277,8 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
     evaluation_requested_at: Mapped[datetime | None]
+    # Set when the person was removed (privacy/): the row stays for the counts, without them.
+    anonymised_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="registrations")
     attendances: Mapped[list[Attendance]] = relationship(
