@@ -64,6 +64,10 @@ def enum_type(enum_cls: type, name: str) -> types.Enum:
     )
 
 
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def configure_sqlite(engine) -> None:
     """Make SQLite behave for concurrent writers: foreign keys on, WAL, wait when busy, and
     BEGIN IMMEDIATE so two transactions never both read and then both try to write (which
@@ -72,6 +76,8 @@ def configure_sqlite(engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() folds only A-Z; Python's folds "É" too, as PostgreSQL does.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
