@@ -101,6 +101,10 @@ def ping_after_idle(engine) -> None:
             raise exc.DisconnectionError() from error  # the pool replaces the connection and retries
 
 
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def configure_sqlite(engine) -> None:
     """Make SQLite behave for concurrent writers: foreign keys on, WAL, wait when busy, and
     BEGIN IMMEDIATE so two transactions never both read and then both try to write (which
@@ -109,6 +113,8 @@ def configure_sqlite(engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() folds only A-Z; Python's folds "É" too, as PostgreSQL does.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")

@@ -199,12 +199,16 @@ class Meeting(db.Model):
         self.sequence += 1
 
 
-def calendar_entry(meeting) -> CalendarEntry:
-    """A meeting, or the snapshot of one that a queued mail holds, as a calendar sees it."""
+def calendar_entry(meeting, *, public_page: str | None = None) -> CalendarEntry:
+    """A meeting, or the snapshot of one that a queued mail holds, as a calendar sees it.
+
+    `public_page`: the entry is for anyone (a public file), so the online link stays out and
+    the page's address stands in its place; only people with a place get the link.
+    """
     state = meeting.state if isinstance(meeting.state, MeetingState) else MeetingState(meeting.state)
+    online = meeting.online_url if public_page is None else public_page
     return CalendarEntry(uid=meeting.uid, sequence=meeting.sequence, starts_at=meeting.starts_at,
-                         ends_at=meeting.ends_at, title=meeting.title,
-                         place=meeting.location or meeting.online_url or "",
+                         ends_at=meeting.ends_at, title=meeting.title, place=meeting.location or online or "",
                          cancelled=state is MeetingState.CANCELLED)
 
 
@@ -273,6 +277,8 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
     evaluation_requested_at: Mapped[datetime | None]
+    # Set when the person was removed (privacy/): the row stays for the counts, without them.
+    anonymised_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="registrations")
     attendances: Mapped[list[Attendance]] = relationship(

@@ -113,7 +113,8 @@ def _check_moment(period: ProgrammePeriod, unit: str, amount: int | None,
 
 # ---- who is nudged -------------------------------------------------------------------------------
 def _contacts(period: ProgrammePeriod):
-    """Per region the contact of its last request in `period` or an earlier one."""
+    """Per region the contact of its last request in `period` or an earlier one whose contact
+    was not removed (privacy/)."""
     ranked = (
         select(
             Request.region_id, Request.contact_name, Request.contact_email, Request.locale,
@@ -122,7 +123,7 @@ def _contacts(period: ProgrammePeriod):
             ).label("rank"),
         )
         .join(ProgrammePeriod, ProgrammePeriod.id == Request.period_id)
-        .where(ProgrammePeriod.starts_on <= period.starts_on)
+        .where(ProgrammePeriod.starts_on <= period.starts_on, Request.anonymised_at.is_(None))
         .subquery()
     )
     return select(ranked).where(ranked.c.rank == 1).subquery()
