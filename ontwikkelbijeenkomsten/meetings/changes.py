@@ -196,7 +196,7 @@ def move(meeting: Meeting, moment: Moment, expert: User, actor: User, *, outside
 
     The old slot of an expert who stays moves along; an expert taken off gets a CANCEL, a new
     one an assignment, everyone else the new moment (or, for another expert only, the contact
-    hears of it). Raises RuleViolation when the expert's slot was taken meanwhile.
+    and the participants hear who it is now). Raises RuleViolation when the expert's slot was taken meanwhile.
     """
     before = (meeting.date, meeting.dagdeel)
     same_moment = moment == before
@@ -227,9 +227,8 @@ def move(meeting: Meeting, moment: Moment, expert: User, actor: User, *, outside
     if not same_moment:
         kept = [mails.expert_person(a) for a in current if a not in released]
         tell_changed(meeting, audience + kept, moved_from=before)
-    elif audience and (contact := mails.contact_of(meeting)):
-        mails.tell(meeting, contact, "session_changed", _l("Change to your meeting: %(title)s", title=meeting.title),
-                   "scheduling/session_changed", "REQUEST", moved_from=None, expert=expert)
+    else:  # another expert only: everyone whose mail named the expert hears who it is now
+        tell_changed(meeting, audience, moved_from=None)
 
 
 # ---- cancelling --------------------------------------------------------------------------------
