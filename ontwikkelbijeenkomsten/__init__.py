@@ -43,7 +43,7 @@ def _init_extensions(app: Flask) -> None:
     from . import accounts
     from . import mail as outbox
     from .core import i18n
-    from .core.db import configure_sqlite
+    from .core.db import configure_sqlite, ping_after_idle
     from .models import load_all
 
     load_all()
@@ -51,6 +51,8 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        else:
+            ping_after_idle(db.engine)
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True
     )
