@@ -4,7 +4,7 @@ The state is stored as text with a CHECK constraint: the column grows to the new
 value and the constraint lists it.
 
 Revision ID: 7e3a9c1d5b20
-Revises: 2f97715c9317
+Revises: f3a7c1e9b2d4
 Create Date: 2026-12-05 12:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '7e3a9c1d5b20'
-down_revision = '2f97715c9317'
+down_revision = 'f3a7c1e9b2d4'
 branch_labels = None
 depends_on = None
 
