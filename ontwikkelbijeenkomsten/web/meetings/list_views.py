@@ -8,9 +8,6 @@ unit of work and say what happened.
 """
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -20,6 +17,7 @@ from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.i18n import clock, long_date
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.sectors import sector_label
+from ontwikkelbijeenkomsten.core.spreadsheets import csv_bytes
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import lists, queries, services
 from ontwikkelbijeenkomsten.meetings.models import (
@@ -151,10 +149,7 @@ def participants_csv(meeting: Meeting):
     """Semicolons and a byte order mark: what Excel with Dutch settings opens as columns. Only
     coordinators get the e-mail addresses."""
     found = lists.participant_list(meeting)
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
-        lists.csv_rows(found, with_email=current_user.is_coordinator))
-    response = make_response(("\ufeff" + out.getvalue()).encode("utf-8"))
+    response = make_response(csv_bytes(lists.csv_rows(found, with_email=current_user.is_coordinator)))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="deelnemers-{found.lead.date.isoformat()}.csv"'
     response.headers["Cache-Control"] = "private, no-store"
