@@ -31,6 +31,7 @@ def register(app: Flask) -> None:
     from .scheduling.blueprint import bp as scheduling_bp
     from .privacy.views import bp as privacy_bp
     from .reports.views import bp as reports_bp
+    from . import lost_link_views  # noqa: F401  (routes on site_bp)
     from .site import bp as site_bp
     from .start import bp as start_bp
 
