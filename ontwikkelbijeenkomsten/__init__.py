@@ -4,9 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask.logging import default_handler
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ontwikkelbijeenkomsten.core import config as config_module
+from ontwikkelbijeenkomsten.core.redact import protect
 from ontwikkelbijeenkomsten.core.extensions import (
     babel,
     csrf,
@@ -36,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    protect(default_handler)  # no addresses or tokens in the app's log lines
     return app
 
 

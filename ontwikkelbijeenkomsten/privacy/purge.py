@@ -106,7 +106,7 @@ def purge_batch(now: datetime | None = None, size: int = BATCH) -> dict[str, int
 def _audit(counts: dict[str, int], now: datetime) -> None:
     """Only the counts: the audit log must not keep what the purge removed."""
     db.session.add(AuditEvent(occurred_at=now, actor_label="system", action="privacy.purged",
-                              subject_type="retention_settings", subject_id=0, details=dict(counts),
+                              subject_type="privacy", subject_id=0, details=dict(counts),
                               anonymised_at=now))
 
 
