@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from ..core.sectors import Sector, sector_label
@@ -110,8 +110,8 @@ def cell_text(value) -> str:
         return ""
     if isinstance(value, float):
         return _decimal(value)
-    if isinstance(value, date):
-        return format_date(value, "d-M-yyyy")
+    if isinstance(value, date):  # d-M-yyyy, without Babel: the sessions table has hundreds
+        return f"{value.day}-{value.month}-{value.year}"
     return str(value)
 
 
