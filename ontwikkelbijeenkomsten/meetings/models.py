@@ -28,12 +28,13 @@ class MeetingKind(enum.Enum):
 class MeetingState(enum.Enum):
     PLANNED = "planned"
     CHANGED = "changed"
+    EXPERT_NEEDED = "expert_needed"  # its expert declined and nobody has taken it over yet
     CANCELLED = "cancelled"
     HELD = "held"
 
 
 #: A session in these states still takes place (and can still change until it begins).
-OPEN_MEETING_STATES = (MeetingState.PLANNED, MeetingState.CHANGED)
+OPEN_MEETING_STATES = (MeetingState.PLANNED, MeetingState.CHANGED, MeetingState.EXPERT_NEEDED)
 
 
 class AssignmentState(enum.Enum):
@@ -58,14 +59,21 @@ class RegistrationState(enum.Enum):
 # ---- the state machines: every state change goes through one of these ----------------------
 def _meeting_state_labels() -> dict:
     return {MeetingState.PLANNED: _("Planned"), MeetingState.CHANGED: _("Changed"),
+            MeetingState.EXPERT_NEEDED: _("Expert needed"),
             MeetingState.CANCELLED: _("Cancelled"), MeetingState.HELD: _("Held")}
 
 
+#: The last active expert declining makes a session EXPERT_NEEDED (audited `session.expert_needed`);
+#: a change while nobody has taken it over keeps it there, a new expert makes it CHANGED.
 MEETING_STATES = StateMachine(
     MeetingState,
     {
-        MeetingState.PLANNED: {MeetingState.CHANGED, MeetingState.CANCELLED, MeetingState.HELD},
-        MeetingState.CHANGED: {MeetingState.CHANGED, MeetingState.CANCELLED, MeetingState.HELD},
+        MeetingState.PLANNED: {MeetingState.CHANGED, MeetingState.EXPERT_NEEDED, MeetingState.CANCELLED,
+                               MeetingState.HELD},
+        MeetingState.CHANGED: {MeetingState.CHANGED, MeetingState.EXPERT_NEEDED, MeetingState.CANCELLED,
+                               MeetingState.HELD},
+        MeetingState.EXPERT_NEEDED: {MeetingState.EXPERT_NEEDED, MeetingState.CHANGED, MeetingState.CANCELLED,
+                                     MeetingState.HELD},
     },
     _meeting_state_labels,
     action="session",

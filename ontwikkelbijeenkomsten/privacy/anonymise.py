@@ -65,10 +65,12 @@ def nudge(row: SentNudge, now: datetime) -> None:
     row.anonymised_at = now
 
 
-def audit_event(row: AuditEvent, now: datetime) -> None:
-    """Who and the details go; what happened to which object, and when, stays."""
-    row.actor_id = None
-    if row.actor_label not in SYSTEM_ACTORS:
-        row.actor_label = REMOVED
+def audit_event(row: AuditEvent, now: datetime, *, actor_too: bool = True) -> None:
+    """The details go, and who did it (unless `actor_too` is false: a coordinator acting on the
+    person's data); what happened to which object, and when, stays."""
+    if actor_too:
+        row.actor_id = None
+        if row.actor_label not in SYSTEM_ACTORS:
+            row.actor_label = REMOVED
     row.details = {}
     row.anonymised_at = now

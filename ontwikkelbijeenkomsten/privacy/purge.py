@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..core.db import utcnow
 from ..core.extensions import db
@@ -40,6 +41,7 @@ class Rule:
     model: type
     due: Callable[[datetime], object]  # the WHERE clause: past `cutoff` and not yet anonymised
     apply: Callable[[object, datetime], None]
+    load: tuple = ()  # loader options for what `apply` touches, so a batch is not a query per row
 
 
 def _clear_needs(row: Registration, _now: datetime) -> None:
@@ -55,7 +57,7 @@ RULES: tuple[Rule, ...] = (
          lambda before: (Registration.needs != "") & (_series_end() < before), _clear_needs),
     Rule("registrations", RetentionKind.REGISTRATIONS, Registration,
          lambda before: Registration.anonymised_at.is_(None) & (_series_end() < before),
-         anonymise.registration),
+         anonymise.registration, (selectinload(Registration.evaluation),)),
     Rule("evaluation_texts", RetentionKind.EVALUATION_TEXT, Evaluation,
          lambda before: or_(Evaluation.went_well != "", Evaluation.to_improve != "") & (Evaluation.created_at < before),
          _clear_text),
@@ -92,7 +94,7 @@ def purge_batch(now: datetime | None = None, size: int = BATCH) -> dict[str, int
     before = _cutoffs(now)
     counts = {}
     for rule in RULES:
-        rows = db.session.scalars(select(rule.model).where(rule.due(before[rule.name]))
+        rows = db.session.scalars(select(rule.model).where(rule.due(before[rule.name])).options(*rule.load)
                                   .order_by(*rule.model.__mapper__.primary_key).limit(size)).all()
         for row in rows:
             rule.apply(row, now)
@@ -106,7 +108,7 @@ def purge_batch(now: datetime | None = None, size: int = BATCH) -> dict[str, int
 def _audit(counts: dict[str, int], now: datetime) -> None:
     """Only the counts: the audit log must not keep what the purge removed."""
     db.session.add(AuditEvent(occurred_at=now, actor_label="system", action="privacy.purged",
-                              subject_type="retention_settings", subject_id=0, details=dict(counts),
+                              subject_type="privacy", subject_id=0, details=dict(counts),
                               anonymised_at=now))
 
 

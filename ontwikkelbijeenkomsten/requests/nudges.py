@@ -16,10 +16,10 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..accounts.models import User
 from ..core import audit
+from ..core.db import insert_on_conflict
 from ..core.extensions import db
 from ..core.rules import RuleViolation
 from ..core.time import today_local
@@ -169,9 +169,8 @@ def send_due(today: date | None = None) -> int:
     due = [row for row in overview(period) if row.remaining > 0 and row.contact_email and row.nudged_at is None]
     if not due:
         return 0
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     claimed = set(db.session.scalars(
-        insert(SentNudge)
+        insert_on_conflict(db.session, SentNudge)
         .values([dict(period_id=period.id, region_id=row.region_id, recipient=row.contact_email,
                       remaining=row.remaining) for row in due])
         .on_conflict_do_nothing(index_elements=["period_id", "region_id"])

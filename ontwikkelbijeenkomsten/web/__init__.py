@@ -29,12 +29,13 @@ def register(app: Flask) -> None:
     from .requests.blueprint import bp as requests_bp
     from .scheduling import batch_views, views  # noqa: F401  (routes on scheduling_bp)
     from .scheduling.blueprint import bp as scheduling_bp
+    from .privacy.views import bp as privacy_bp
     from .reports.views import bp as reports_bp
     from .site import bp as site_bp
     from .start import bp as start_bp
 
     for blueprint in (site_bp, accounts_bp, requests_bp, regions_bp, experts_bp, scheduling_bp,
-                      meetings_bp, mail_bp, start_bp, reports_bp):
+                      meetings_bp, mail_bp, start_bp, reports_bp, privacy_bp):
         app.register_blueprint(blueprint)
     assets.init_app(app)
     errors.init_app(app)

@@ -200,3 +200,40 @@ def test_the_worker_job_purges_one_batch(plan, make_training):
     with unit_of_work():
         assert purge.run() >= 1
     assert _purged_count() == 1
+
+
+#: Text columns of a registration that hold no person: they stay for the counts.
+KEPT_TEXT = {"state", "sector", "locale"}
+
+
+def test_an_anonymised_registration_keeps_no_personal_text(plan, training):
+    """A new text column on registrations (a register number, a phone) fails here until
+    `anonymise.registration` empties it."""
+    from sqlalchemy import String
+
+    from ontwikkelbijeenkomsten.privacy import anonymise
+
+    row = _registration(training)
+    anonymise.registration(row, LONG_AGO)
+    text_columns = [c.key for c in Registration.__table__.columns if isinstance(c.type, String) and c.key not in KEPT_TEXT]
+    assert "email" in text_columns and "needs" in text_columns
+    for key in text_columns:
+        value = getattr(row, key)
+        assert value in ("", None, REMOVED) or value.endswith(HIDDEN_DOMAIN), key
+
+
+def _purge_queries(make_training, people: int, title: str, days: int) -> int:
+    from tests.queries import count_queries
+
+    old = make_training(capacity=None, title=title, days_ahead=days)
+    for n in range(people):
+        services.register(old, applicant(100 * days + n, needs="Vegetarisch"))
+    old.starts_at, old.ends_at = LONG_AGO - timedelta(hours=3), LONG_AGO
+    db.session.commit()
+    with count_queries() as statements, unit_of_work():
+        assert purge.purge_batch()["registrations"] == people
+    return len(statements)
+
+
+def test_a_batch_runs_the_same_number_of_queries_for_few_or_many_rows(plan, make_training):
+    assert _purge_queries(make_training, 2, "Klein", 40) == _purge_queries(make_training, 12, "Groot", 50)

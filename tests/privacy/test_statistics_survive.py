@@ -13,6 +13,7 @@ from ontwikkelbijeenkomsten.meetings.models import Attendance, Evaluation, Regis
 from ontwikkelbijeenkomsten.privacy import purge
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
 from ontwikkelbijeenkomsten.reports import regions, start
+from ontwikkelbijeenkomsten.reports.monitoring import monitoring_report
 from ontwikkelbijeenkomsten.requests.services import status_token
 from tests.factories import applicant
 
@@ -38,6 +39,7 @@ def _reports() -> dict:
         "national": [start.national(period) for period in periods],
         "regions": [regions.overview(period) for period in periods],
         "without_requests": [[r.id for r in start.regions_without_requests(period)] for period in periods],
+        "monitoring": [monitoring_report(period.starts_on, period.ends_on) for period in periods],
         "participants": _participants(),
     }
 
@@ -45,6 +47,7 @@ def _reports() -> dict:
 def test_every_report_shows_the_same_totals_before_and_after_the_purge(demo):
     before = _reports()
     assert before["participants"] and any(n.held for n in before["national"])
+    assert any(report.reach.total for report in before["monitoring"])
 
     with unit_of_work():
         done = purge.total(list(purge.batches(unit_of_work, now=LATER)))

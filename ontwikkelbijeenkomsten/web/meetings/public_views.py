@@ -76,8 +76,8 @@ def agenda():
 
 
 # ---- a session's page and registering -----------------------------------------------------------
-def _open_training(meeting_id: int) -> Meeting:
-    found = queries.find_meeting(meeting_id)
+def _open_training(meeting_id: int, find=queries.find_meeting) -> Meeting:
+    found = find(meeting_id)
     if found is None or found.kind is not MeetingKind.OPEN_TRAINING:
         abort(404)
     return found
@@ -117,7 +117,7 @@ def _register(lead: Meeting, action: str):
     already = None
     if form.validate_on_submit():
         try:
-            with unit_of_work():
+            with unit_of_work(keep_loaded=True):  # the redirect reads only what was just written
                 registration = services.register(lead, form.applicant())
         except services.AlreadyRegistered as exc:
             already = exc.registration
@@ -145,7 +145,7 @@ def detail(meeting_id: int):
 @bp.post(MEETING_URL + "/aanmelden")
 @registration_limits
 def register(meeting_id: int):
-    lead = _open_training(meeting_id).lead
+    lead = _open_training(meeting_id, queries.meeting_to_register).lead
     return _register(lead, url_for("meetings.register", meeting_id=lead.id))
 
 
