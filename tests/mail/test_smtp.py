@@ -203,6 +203,9 @@ def every_message(plan, make_training) -> None:
     second = meetings.register(training, applicant(2, locale="en"))
     meetings.cancel_registration(first)
     assert send_reminders(now=training.starts_at - timedelta(days=1)) == 2  # the expert and the promoted
+    # a series: one confirmation and an invite per other dagdeel; cancelling: the same with CANCELs
+    series = make_training(parts=2, days_ahead=60, title="Reeks")
+    meetings.cancel_registration(meetings.register(series, applicant(3)))
     now = utcnow()
     training.starts_at, training.ends_at = now - timedelta(hours=3), now - timedelta(hours=1)
     db.session.commit()
@@ -232,7 +235,8 @@ def test_every_message_type_arrives_well_formed(app, client, plan, make_training
     # the English reader got English, the invite carries the title with its accents
     (waiting,) = [row for _, row in arrived if row.kind == "registration_waiting"]
     assert waiting.subject == f"On the waiting list: {TITLE}"
-    (confirmed,) = [mail for mail, row in arrived if row.kind == "registration_confirmed"]
+    (confirmed,) = [mail for mail, row in arrived
+                    if row.kind == "registration_confirmed" and row.context["session"]["title"] == TITLE]
     assert str(Calendar.from_ical(invite_of(confirmed)).walk("VEVENT")[0]["SUMMARY"]) == TITLE
 
 
