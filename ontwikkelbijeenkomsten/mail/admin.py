@@ -106,7 +106,9 @@ def find_mail(mail_id: int) -> OutboxMail | None:
 def for_display(mail_id: int) -> Shown | None:
     """The mail with its bodies and invite; one queued to be rendered at delivery is rendered
     now, on a copy outside the session, so that showing it writes nothing."""
-    mail = find_mail(mail_id)
+    # Every column, even when a list on an earlier page loaded this row with only a few of them:
+    # the copy is read after it leaves the session.
+    mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
     if mail is None:
         return None
     db.session.expunge(mail)
