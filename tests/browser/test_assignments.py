@@ -53,13 +53,13 @@ def test_an_expert_declines_the_regional_meeting_with_the_keyboard(page, demo, a
     expect(page.locator("#error-summary")).to_be_visible()
     expect(page.locator(f"#error-summary a[href='{reason}']")).to_be_visible()
     expect(page.locator(reason)).to_have_attribute("aria-invalid", "true")
-    expect(page.locator(f"{reason}-error")).to_contain_text("Geef de reden waarom u afwijst.")
+    expect(page.locator(f"{reason}-error")).to_contain_text("Geef de reden waarom u weigert.")
     axe_check(page)
 
     type_into(page, reason, "Ik geef die dag een training in Groningen.")
     tab_to(page, button)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status")).to_contain_text("U hebt de opdracht afgewezen.")
+    expect(page.get_by_role("status")).to_contain_text("U hebt de opdracht geweigerd.")
     expect(page.locator(reason)).to_have_count(0)
     axe_check(page)
 

@@ -118,7 +118,7 @@ def test_grant_book_follow_reschedule_and_cancel(page, live_server, axe_check):
     type_into(page, "#proposal-title", "Samen signaleren in Zuid-Limburg")
     press(page, 'form[action$="/inplannen"] button[type="submit"]')
     page.wait_for_url(f"**{detail}")
-    expect(page.get_by_role("status")).to_contain_text("Geboekt:")
+    expect(page.get_by_role("status")).to_contain_text("Ingepland:")
     expect(page.get_by_role("status")).to_contain_text("met Eva Jansen")
     expect(page.locator("#booked-count")).to_have_text("1 van 1 dagdeel ingepland")
     expect(page.locator("#schedule-link")).to_have_count(0)
@@ -126,7 +126,7 @@ def test_grant_book_follow_reschedule_and_cancel(page, live_server, axe_check):
     assert (meeting.date, meeting.dagdeel) == PREFERRED[0]
     row = page.locator(f"#session-{meeting.id}")
     expect(row).to_contain_text("Eva Jansen")
-    expect(row).to_contain_text("Gepland")
+    expect(row).to_contain_text("Ingepland")
     axe_check(page)
 
     # the region sees it on its status page

@@ -222,7 +222,7 @@ def test_decline_needs_a_reason_of_sensible_length(app, expert, training, reason
     assert response.status_code == 200
     assert has_field_error(html, decline_field(training))
     if not reason.strip():
-        assert "Geef de reden waarom u afwijst." in html
+        assert "Geef de reden waarom u weigert." in html
     assert 'id="error-summary"' in html and f'href="#{decline_field(training)}"' in html
     assert "<details class=\"ob-section\" open>" in html
     assert state_of(training) is AssignmentState.ASSIGNED
@@ -257,7 +257,7 @@ def test_decline_mails_the_coordinator_of_the_request(app, coordinator, expert, 
     [own] = [m for m in outbox() if m.recipient == expert.email]  # the expert's calendar loses the event
     assert (own.kind, own.calendar_method) == ("session_declined", "CANCEL")
     assert (mail.recipient, mail.kind) == (coordinator.email, "assignment_declined")
-    assert mail.subject == "Eva Jansen heeft een bijeenkomst afgewezen"
+    assert mail.subject == "Eva Jansen heeft een bijeenkomst geweigerd"
     link = f"http://localhost/coordinatie/aanvragen/{item.meeting.request_id}"
     assert link in mail.text_body and link in mail.html_body
     for body in (mail.text_body, mail.html_body):

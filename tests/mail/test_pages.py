@@ -327,3 +327,14 @@ def test_resending_needs_the_csrf_token(make_app, plan, clean_outbox):
     assert row(mail_id).state is QUEUED
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "mail.resent")) == 1
+
+
+def test_the_kind_of_a_mail_is_a_dutch_word_not_a_code(coordinator_client, clean_outbox):
+    """Issue 18, item 16: the "Soort" column showed `registration_waiting`."""
+    [waiting] = add_mails(1, SENT, kind="registration_waiting")
+    [unknown] = add_mails(1, SENT, kind="something_new")
+    for html in (coordinator_client.get(OUTBOX).get_data(as_text=True),
+                 coordinator_client.get(mail_url(waiting)).get_data(as_text=True)):
+        assert "Op de wachtlijst" in html and "registration_waiting" not in html
+    assert "something_new" in coordinator_client.get(mail_url(unknown)).get_data(as_text=True)
+

@@ -151,7 +151,7 @@ def test_the_request_page_shows_what_is_booked_and_links_to_scheduling(coordinat
     assert "1 van 2 dagdelen ingepland" in html
     row = re.search(rf'<tr[^>]*id="session-{meeting.id}".*?</tr>', html, re.DOTALL).group(0)
     assert f'href="{meeting_url(meeting)}"' in row and "ochtend" in row and "09:00" in row
-    assert "Eva Jansen" in row and "Nog niet beantwoord" in row and "Gepland" in row
+    assert "Eva Jansen" in row and "Nog niet beantwoord" in row and "Ingepland" in row
     assert f'href="{schedule_url(plan.request)}"' in html
 
     book(plan, plan.moments[1])
@@ -192,7 +192,7 @@ def test_booking_a_proposal_creates_one_meeting_and_mails_contact_and_expert(coo
     assert response.status_code == 302 and response.headers["Location"] == schedule_url(plan.request)
     html = flashes(coordinator_client, response.headers["Location"])
     day = plan.moments[0][0]
-    assert re.search(rf"Geboekt: \w+ {day.day} \w+ {day.year}, ochtend, met Eva Jansen\.", html)
+    assert re.search(rf"Ingepland: \w+ {day.day} \w+ {day.year}, ochtend, met Eva Jansen\.", html)
     assert "De contactpersoon en de expert hebben er een e-mail over gekregen." in html
 
     (meeting,) = meetings_of(plan.request)
@@ -208,7 +208,7 @@ def test_booking_a_proposal_creates_one_meeting_and_mails_contact_and_expert(coo
 def test_a_double_click_books_once(coordinator_client, plan):
     first, second = pick(coordinator_client, plan), pick(coordinator_client, plan)
     assert first.status_code == second.status_code == 302
-    assert "Deze bijeenkomst was al geboekt." in flashes(coordinator_client, second.headers["Location"])
+    assert "Deze bijeenkomst was al ingepland." in flashes(coordinator_client, second.headers["Location"])
     assert len(meetings_of(plan.request)) == 1
     assert len(meeting_mails()) == 2
 
@@ -220,10 +220,10 @@ def test_booking_the_last_dagdeel_leads_back_to_the_request(coordinator_client, 
     assert state_of(plan.request) is RequestState.SCHEDULED
     html = html_of(coordinator_client.get(schedule_url(plan.request)))
     assert "2 van 2 dagdelen ingepland" in html and "<form" not in html.split('id="main"')[1]
-    assert "Alle toegekende dagdelen zijn geboekt." in html
+    assert "Alle toegekende dagdelen zijn ingepland." in html
 
     again = pick(coordinator_client, plan, moment=plan.moments[1])  # a late double click
-    assert "Deze bijeenkomst was al geboekt." in flashes(coordinator_client, again.headers["Location"])
+    assert "Deze bijeenkomst was al ingepland." in flashes(coordinator_client, again.headers["Location"])
     late = manual(coordinator_client, plan, (future_day(30), OCHTEND), plan.expert)
     assert late.headers["Location"] == f"/coordinatie/aanvragen/{plan.request.id}"
     assert "Alle toegekende dagdelen van deze aanvraag zijn al ingepland." in flashes(coordinator_client, late.headers["Location"])
@@ -388,7 +388,7 @@ def test_a_declined_assignment_shows_its_reason(coordinator_client, plan):
     assignment.state, assignment.decline_reason = AssignmentState.DECLINED, "Ik ben die dag in Groningen."
     db.session.commit()
     html = html_of(coordinator_client.get(meeting_url(meeting)))
-    assert "Afgewezen" in html and "Ik ben die dag in Groningen." in html
+    assert "Geweigerd" in html and "Ik ben die dag in Groningen." in html
 
 
 def _details(meeting, **changes) -> dict:
@@ -573,3 +573,13 @@ def test_the_pages_take_as_many_queries_for_many_experts_and_meetings_as_for_few
         assert _queries(coordinator_client, few) == _queries(coordinator_client, many), (few, many)
     html = html_of(coordinator_client.get(schedule_url(big)))
     assert len(re.findall(r'name="proposal-proposal"', html)) == 20  # of 3 days left x 10 experts
+
+
+def test_a_training_dagdeel_leads_back_to_its_training_not_to_the_requests(coordinator_client, make_training):
+    """Issue 18, item 16: the back link said "Alle aanvragen" on a training's page."""
+    training = make_training(parts=2)
+    second = training.parts[0]
+    html = html_of(coordinator_client.get(meeting_url(second)))
+    back = re.search(r'<p class="utrecht-paragraph"><a [^>]*>[^<]*</a>', html).group(0)
+    assert f'href="/coordinatie/trainingen/{training.id}"' in back and "Terug naar de training" in back
+    assert "Alle aanvragen" not in back

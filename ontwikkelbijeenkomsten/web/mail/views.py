@@ -20,6 +20,7 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import private_page
 from ontwikkelbijeenkomsten.mail import admin
 from ontwikkelbijeenkomsten.mail.delivery import MAX_ATTEMPTS
+from ontwikkelbijeenkomsten.mail.kinds import mail_kind_label
 from ontwikkelbijeenkomsten.mail.models import MailState, mail_state_label
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.mail.forms import MailFilterForm, ResendForm
@@ -27,6 +28,7 @@ from ontwikkelbijeenkomsten.web.security_headers import framed_by_this_site
 
 bp = Blueprint("mail", __name__)
 bp.app_template_filter("mail_state")(mail_state_label)
+bp.app_template_filter("mail_kind")(mail_kind_label)
 
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
 MAIL_URL = "/coordinatie/mail/<int(max=2147483647):mail_id>"
