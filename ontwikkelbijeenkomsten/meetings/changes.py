@@ -8,6 +8,7 @@ and the open trainings build on these; the caller's unit of work commits.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -23,6 +24,7 @@ from ..core.i18n import dagdeel_label
 from ..core.locking import lock
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, local_to_utc, to_local
+from ..mail import services as mail
 from . import mails
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -42,7 +44,16 @@ WEB_ADDRESS = re.compile(r"https?://[^\s/]+\S*", re.IGNORECASE)
 # ---- whether a meeting can still change ---------------------------------------------------------
 def has_started(moment: Moment, now: datetime | None = None) -> bool:
     """Has the dagdeel of `moment` begun?"""
-    return moment[1].bounds(moment[0])[0] <= (now or utcnow())
+    return started_at(now)(moment)
+
+
+def started_at(now: datetime | None = None) -> Callable[[Moment], bool]:
+    """`has_started` for many moments at one `now`: a date comparison each, as only today's
+    dagdelen need their start time."""
+    now = now or utcnow()
+    today = to_local(now).date()
+    begun = {dagdeel for dagdeel in Dagdeel if dagdeel.bounds(today)[0] <= now}
+    return lambda moment: moment[0] < today or (moment[0] == today and moment[1] in begun)
 
 
 def closed_message(meeting: Meeting):
@@ -131,9 +142,13 @@ def tell_changed(meeting: Meeting, people: list[mails.Person], moved_from: Momen
 
 
 def tell_assigned(assignment: MeetingExpert) -> None:
-    meeting = assignment.meeting
-    mails.tell(meeting, mails.expert_person(assignment), "session_assigned",
-               _l("New assignment: %(title)s", title=meeting.title), "scheduling/session_assigned", "REQUEST")
+    mail.enqueue_values(assigned_mail(assignment.meeting, mails.expert_person(assignment)))
+
+
+def assigned_mail(meeting: Meeting, expert: mails.Person) -> dict:
+    """The outbox row that tells an expert of their new assignment to `meeting`."""
+    return mails.mail_values(meeting, expert, "session_assigned", _l("New assignment: %(title)s", title=meeting.title),
+                             "scheduling/session_assigned", "REQUEST")
 
 
 # ---- details -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ of rendered mails and invites, inside its transaction.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
 
@@ -55,7 +55,11 @@ def contact_of(meeting: Meeting) -> Person | None:
 
 
 def expert_person(assignment: MeetingExpert) -> Person:
-    expert = assignment.expert
+    return as_expert(assignment.expert)
+
+
+def as_expert(expert) -> Person:
+    """An expert (a User), linked to their assignments."""
     return Person(expert.name, expert.email, expert.locale, "expert",
                   absolute_url("experts.assignments", expert_id=expert.id))
 
@@ -101,9 +105,15 @@ def _part(meeting: Meeting) -> dict:
             "cancelled": meeting.state is MeetingState.CANCELLED}
 
 
-def tell(meeting: Meeting, person: Person, kind: str, subject, template: str, method: str | None, *,
-         expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None) -> OutboxMail:
-    """Queue `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
+def tell(meeting: Meeting, person: Person, kind: str, subject, template: str, method: str | None,
+         **about) -> OutboxMail:
+    """Queue `templates/mail/<template>` for `person` (see `mail_values`)."""
+    return mail.enqueue_values(mail_values(meeting, person, kind, subject, template, method, **about))
+
+
+def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: str, method: str | None, *,
+                expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None) -> dict:
+    """The outbox row of `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
 
     `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
     why it was cancelled. Subject and reason are put in the person's language now. A session
@@ -113,13 +123,13 @@ def tell(meeting: Meeting, person: Person, kind: str, subject, template: str, me
         subject, reason = str(subject), str(reason) if reason is not None else None
     parts = meeting.all_parts
     snapshot = {
-        "session": _snapshot(meeting), "person": asdict(person), "reason": reason,
+        "session": _snapshot(meeting), "person": dict(vars(person)), "reason": reason,
         "expert": expert.name if expert else None,
         "moved_from": [moved_from[0].isoformat(), moved_from[1].value] if moved_from else None,
         "parts": [_part(p) for p in parts] if len(parts) > 1 else [],
     }
-    return mail.enqueue_snapshot(person.email, kind, subject, template, person.locale, RENDERER, snapshot,
-                                 calendar_method=method if person.invited else None)
+    return mail.snapshot_values(person.email, kind, subject, template, person.locale, RENDERER, snapshot,
+                                calendar_method=method if person.invited else None)
 
 
 @mail.renderer(RENDERER)

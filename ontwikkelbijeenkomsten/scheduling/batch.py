@@ -3,7 +3,6 @@ solve exactly (see solver.py), preview, and write every booking in the caller's 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
+from ..core import audit
+from ..meetings.changes import started_at
 from ..core.extensions import db
 from ..regions.models import ProgrammePeriod, Region
 from ..requests.models import Request, RequestState
@@ -119,16 +120,22 @@ def confirm(
 
 
 def _write(result: Preview, problem: Problem, actor: User | None, on_booking: Callable[[int, int], None]) -> None:
-    """`on_booking(done, total)` follows the writing, for a progress bar."""
+    """`on_booking(done, total)` follows the writing, for a progress bar. Every booking passes
+    the rules of a single booking (`services.check_booking`) before anything is written."""
     plan, requests = result.plan, result.requests
     themes = {supply.expert_id: supply.themes for supply in problem.supplies}
     experts = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(result.experts))))}
+    taken = active_meetings(requests)
+    started = started_at()
+    for b in plan.bookings:
+        services.check_booking(requests[b.request_id], taken[b.request_id], b.moment, experts.get(b.expert_id), started)
+        taken[b.request_id].append(b.moment)
     services.add_bookings([
         services.NewBooking(requests[b.request_id], experts[b.expert_id], b.moment, themes[b.expert_id])
         for b in plan.bookings], actor, on_booking)
-    booked = Counter(b.request_id for b in plan.bookings)
-    taken = active_meetings(booked)
-    for request_id in booked:
+    events: list[dict] = []
+    for request_id in {b.request_id for b in plan.bookings}:
         request = requests[request_id]
-        if len(taken.get(request_id, [])) >= request.dagdelen_granted:
-            services.set_state(request, RequestState.SCHEDULED, actor)
+        if len(taken[request_id]) >= request.dagdelen_granted:
+            services.set_state(request, RequestState.SCHEDULED, actor, events)
+    audit.record_all(events)
