@@ -32,7 +32,7 @@ from ontwikkelbijeenkomsten.meetings import assignments, changes
 from ontwikkelbijeenkomsten.meetings import services as meetings
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
-from ontwikkelbijeenkomsten.requests import nudges
+from ontwikkelbijeenkomsten.requests import nudges, region_changes
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
 from tests.factories import applicant, submission
@@ -187,6 +187,7 @@ def every_message(plan, make_training) -> None:
     requests.take_into_review(rejected, coordinator)
     requests.reject(rejected, "Het thema past niet bij het programma.", coordinator)
     requests.withdraw(requests.submit(submission(plan, dagdelen_wanted=1, contact_email="ingetrokken@example.org")))
+    region_changes.ask(rejected, "Kunnen we het thema aanpassen en opnieuw aanvragen?")
     experts.invite("Nadia Expert", "nadia@example.org", [plan.themes[0].id], [], True, coordinator)
     request_password_reset(coordinator.email)
     # booked, assigned, changed, released, cancelled
