@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,8 +13,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..core import audit
-from ..meetings.changes import started_at
+from ..core.db import utcnow
 from ..core.extensions import db
+from ..meetings.changes import started_at
 from ..regions.models import ProgrammePeriod, Region
 from ..requests.models import Request, RequestState
 from . import services
@@ -36,6 +38,7 @@ class Preview:
     requests: dict[int, Request]
     experts: dict[int, str]
     regions: dict[int, str]
+    made_at: datetime = field(default_factory=utcnow)
 
     @property
     def fingerprint(self) -> str:
