@@ -24,7 +24,6 @@ from ..core.i18n import dagdeel_label
 from ..core.locking import lock
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, local_to_utc, to_local
-from ..mail import services as mail
 from . import mails
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -144,14 +143,22 @@ def tell_changed(meeting: Meeting, people: list[mails.Person], moved_from: Momen
                    expert=experts[0] if experts else None)
 
 
-def tell_assigned(assignment: MeetingExpert) -> None:
-    mail.enqueue_values(assigned_mail(assignment.meeting, mails.expert_person(assignment)))
+def _assigned(title) -> tuple:
+    """Kind, subject, template and METHOD of the mail that tells an expert of an assignment."""
+    return ("session_assigned", _l("New assignment: %(title)s", title=title), "scheduling/session_assigned", "REQUEST")
+
+
+def tell_assigned(*assignments: MeetingExpert) -> None:
+    """New assignments of one expert (one session, or dagdelen of a series): one mail that
+    says so, and an invite per dagdeel."""
+    first = assignments[0]
+    mails.tell_series([a.meeting for a in assignments], mails.expert_person(first), *_assigned(first.meeting.title))
 
 
 def assigned_mail(meeting: Meeting, expert: mails.Person) -> dict:
-    """The outbox row that tells an expert of their new assignment to `meeting`."""
-    return mails.mail_values(meeting, expert, "session_assigned", _l("New assignment: %(title)s", title=meeting.title),
-                             "scheduling/session_assigned", "REQUEST")
+    """The outbox row that tells an expert of their new assignment to one session (a batch
+    writes many at once)."""
+    return mails.mail_values(meeting, expert, *_assigned(meeting.title))
 
 
 # ---- details -----------------------------------------------------------------------------------
