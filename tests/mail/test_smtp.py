@@ -29,6 +29,7 @@ from ontwikkelbijeenkomsten.mail import delivery
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 from ontwikkelbijeenkomsten.mail.signals import unbuildable
 from ontwikkelbijeenkomsten.meetings import assignments, changes
+from ontwikkelbijeenkomsten.meetings import messages as participant_messages
 from ontwikkelbijeenkomsten.meetings import services as meetings
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
@@ -62,7 +63,7 @@ def template_of(row: OutboxMail) -> str:
     """The template a mail is written with (templates/mail/<this>.txt|.html). Mails rendered at
     delivery keep its name; the others are named after their kind."""
     named = {"expert_invitation": "experts/invitation", "assignment_declined": "experts/assignment_declined",
-             "nudge": "requests/nudge"}
+             "nudge": "requests/nudge", "participant_message": "sessions/participant_message"}
     if row.template:
         return row.template
     return f"requests/{row.kind}" if row.kind.startswith("request_") else named.get(row.kind, row.kind)
@@ -209,6 +210,7 @@ def every_message(plan, make_training) -> None:
     training.starts_at, training.ends_at = now - timedelta(hours=3), now - timedelta(hours=1)
     db.session.commit()
     meetings.mark_attendance(training, {second.id}, coordinator)
+    participant_messages.send(training, "Parkeren", "De parkeerplaats is dicht; neem de trein.", coordinator)
     # a nudge to the region that still has dagdelen left, on the last day of the period
     assert nudges.send_due(plan.period.ends_on) == 1
     # the coordinators' notice of a mail that could not be built
