@@ -24,7 +24,9 @@ from ..core.i18n import dagdeel_label
 from ..core.locking import lock
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, local_to_utc, to_local
+from ..core.urls import absolute_url
 from . import mails
+from .links import answer_token
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
     ASSIGNMENT_STATES,
@@ -152,13 +154,18 @@ def tell_assigned(*assignments: MeetingExpert) -> None:
     """New assignments of one expert (one session, or dagdelen of a series): one mail that
     says so, and an invite per dagdeel."""
     first = assignments[0]
-    mails.tell_series([a.meeting for a in assignments], mails.expert_person(first), *_assigned(first.meeting.title))
+    mails.tell_series([a.meeting for a in assignments], mails.expert_person(first), *_assigned(first.meeting.title),
+                      answer=_answer(list(assignments)))
 
 
-def assigned_mail(meeting: Meeting, expert: mails.Person) -> dict:
-    """The outbox row that tells an expert of their new assignment to one session (a batch
-    writes many at once)."""
-    return mails.mail_values(meeting, expert, *_assigned(meeting.title))
+def assigned_mail(meeting: Meeting, expert: mails.Person, assignment) -> dict:
+    """The outbox row that tells an expert of their new assignment (with its id) to one
+    session: a batch writes many at once."""
+    return mails.mail_values(meeting, expert, *_assigned(meeting.title), answer=_answer([assignment]))
+
+
+def _answer(assignments: list) -> str:
+    return absolute_url("experts.answer", token=answer_token(assignments))
 
 
 # ---- details -----------------------------------------------------------------------------------

@@ -216,14 +216,19 @@ def add_bookings(bookings: list[NewBooking], actor: User | None, on_booking=lamb
         insert(Meeting.__table__).returning(Meeting.uid, Meeting.id),
         [{column: getattr(d, column) for column in MEETING_COLUMNS} for d in drafts]).all())
     ids = [made[d.uid] for d in drafts]
+    themes = [{"meeting_id": meeting_id, "theme_id": theme_id}
+              for meeting_id, draft in zip(ids, drafts) for theme_id in draft.theme_ids]
+    if themes:
+        db.session.execute(insert(meeting_themes), themes)
+    assigned = dict(db.session.execute(  # the answer link in the expert's mail names the assignment
+        insert(MeetingExpert.__table__).returning(MeetingExpert.meeting_id, MeetingExpert.id),
+        [{"meeting_id": meeting_id, "expert_id": booking.expert.id, "date": draft.date, "dagdeel": draft.dagdeel,
+          "state": AssignmentState.ASSIGNED} for meeting_id, draft, booking in zip(ids, drafts, bookings)]).all())
     contacts, experts = {}, {}
-    themes, assignments, events, outbox = [], [], [], []
+    events, outbox = [], []
     for done, (meeting_id, draft, booking) in enumerate(zip(ids, drafts, bookings, strict=True), start=1):
         draft.id = meeting_id
         request, expert = booking.request, booking.expert
-        themes += [{"meeting_id": meeting_id, "theme_id": theme_id} for theme_id in draft.theme_ids]
-        assignments.append({"meeting_id": meeting_id, "expert_id": expert.id, "date": draft.date,
-                            "dagdeel": draft.dagdeel, "state": AssignmentState.ASSIGNED})
         events.append(audit.values(
             "session.booked", request, actor=actor, actor_label=None if actor else "system", meeting_id=meeting_id,
             date=draft.date.isoformat(), dagdeel=draft.dagdeel.value, expert=expert.name,
@@ -236,10 +241,8 @@ def add_bookings(bookings: list[NewBooking], actor: User | None, on_booking=lamb
                                             "REQUEST", expert=expert))
         if expert.id not in experts:
             experts[expert.id] = mails.as_expert(expert)
-        outbox.append(changes.assigned_mail(draft, experts[expert.id]))
+        outbox.append(changes.assigned_mail(draft, experts[expert.id], SimpleNamespace(id=assigned[meeting_id])))
         on_booking(done, len(drafts))
-    db.session.execute(insert(meeting_themes), themes)
-    db.session.execute(insert(MeetingExpert.__table__), assignments)
     audit.record_all(events)
     mail.enqueue_snapshots(outbox)
     return ids
