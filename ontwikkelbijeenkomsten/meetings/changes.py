@@ -23,7 +23,9 @@ from ..core.i18n import dagdeel_label
 from ..core.locking import lock
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, local_to_utc, to_local
+from ..core.urls import absolute_url
 from . import mails
+from .links import answer_token
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
     ASSIGNMENT_STATES,
@@ -144,7 +146,7 @@ def tell_assigned(*assignments: MeetingExpert) -> None:
     first = assignments[0]
     mails.tell_series([a.meeting for a in assignments], mails.expert_person(first), "session_assigned",
                       _l("New assignment: %(title)s", title=first.meeting.title), "scheduling/session_assigned",
-                      "REQUEST")
+                      "REQUEST", answer=absolute_url("experts.answer", token=answer_token(list(assignments))))
 
 
 # ---- details -----------------------------------------------------------------------------------

@@ -331,12 +331,6 @@ class TrainingRow:
     parts: list[Meeting]
     waiting: int
 
-    @property
-    def share_taken(self) -> int | None:
-        """Percentage of the places taken, for the bar; None without a limit."""
-        capacity = self.lead.capacity
-        return None if not capacity else min(100, round(100 * self.lead.confirmed_count / capacity))
-
 
 def overview(now: datetime | None = None) -> tuple[list[TrainingRow], list[TrainingRow]]:
     """Upcoming trainings (soonest first) and past ones (latest first), in two queries."""
