@@ -18,10 +18,10 @@ STATES = SimpleNamespace(request=REQUEST_STATES, meeting=MEETING_STATES, assignm
 def register(app: Flask) -> None:
     from . import assets, errors, rate_limits, security_headers
     from .accounts.views import bp as accounts_bp
-    from .experts import assignment_views, availability_views, coordinator_views, profile_views  # noqa: F401
+    from .experts import answer_views, assignment_views, availability_views, coordinator_views, profile_views  # noqa: F401
     from .experts.blueprint import bp as experts_bp
     from .mail.views import bp as mail_bp
-    from .meetings import list_views, message_views, public_views, training_views  # noqa: F401  (routes on meetings_bp)
+    from .meetings import details_views, list_views, message_views, public_views, training_views  # noqa: F401
     from .meetings.blueprint import bp as meetings_bp
     from .regions import nudge_views  # noqa: F401  (routes on regions_bp)
     from .regions.views import bp as regions_bp
