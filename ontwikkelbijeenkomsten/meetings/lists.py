@@ -95,7 +95,7 @@ def move_targets(lead: Meeting) -> list[Meeting]:
         .order_by(Meeting.starts_at, Meeting.id)))
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
     """A spreadsheet runs a cell that starts with = + - @ (or a tab or return) as a formula:
     a quote in front keeps it text."""
     text = str(value)
@@ -112,7 +112,7 @@ def csv_rows(found: ParticipantList, *, with_email: bool) -> list[list[str]]:
     rows = [header]
     for position, registration in [(None, r) for r in found.confirmed] + list(enumerate(found.waiting, 1)):
         attended = found.present.get(registration.id, set())
-        rows.append([_cell(value) for value in [
+        rows.append([csv_cell(value) for value in [
             registration.name, *([registration.email] if with_email else []), registration.organisation,
             sector_label(registration.sector), registration.function, registration.needs,
             REGISTRATION_STATES.label(registration.state), position or "",

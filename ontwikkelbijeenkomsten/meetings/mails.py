@@ -163,7 +163,11 @@ REGISTRATION_MAILS = {
     "promoted": (lambda title: _l("You have a place: %(title)s", title=title), "REQUEST"),
     "cancelled": (lambda title: _l("Registration cancelled: %(title)s", title=title), "CANCEL"),
     "evaluation": (lambda title: _l("How was %(title)s? Give your opinion", title=title), None),
+    "certificate": (lambda title: _l("Your certificate of attendance: %(title)s", title=title), None),
 }
+
+#: The private page a participant's mail links to, when it is not their registration page.
+REGISTRATION_MAIL_PAGES = {"evaluation": "meetings.evaluation", "certificate": "meetings.certificate"}
 
 
 def tell_registration(registration: Registration, kind: str, reason=None) -> None:
@@ -172,7 +176,7 @@ def tell_registration(registration: Registration, kind: str, reason=None) -> Non
     subject, method = REGISTRATION_MAILS[kind]
     lead = registration.meeting
     invited = method is not None and (kind != "cancelled" or registration.state is RegistrationState.CONFIRMED)
-    person = participant(registration, invited, "meetings.evaluation" if kind == "evaluation" else "meetings.registration")
+    person = participant(registration, invited, REGISTRATION_MAIL_PAGES.get(kind, "meetings.registration"))
     about = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] if invited else [lead]
     for meeting in about:
         experts = [a.expert for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES]

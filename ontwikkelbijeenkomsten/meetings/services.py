@@ -28,6 +28,8 @@ from ..core.locking import lock
 from ..core.rules import RuleViolation
 from ..core.sectors import Sector
 from . import mails
+from .registers import Register, checked_number
+from .signals import attendance_saved
 from .models import (
     OPEN_MEETING_STATES,
     REGISTRATION_STATES,
@@ -54,6 +56,8 @@ class Applicant:
     needs: str = ""
     locale: str = "nl"
     consent: bool = True
+    register: Register | None = None  # a professional register, optional
+    register_number: str = ""
 
 
 class AlreadyRegistered(Exception):
@@ -159,6 +163,7 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
     email = applicant.email.strip().lower()
     if not applicant.consent:
         raise RuleViolation("consent", _l("Agree to the privacy statement to register."))
+    register_number = checked_number(applicant.register, applicant.register_number)
     if (reason := closed_reason(lead, by_hand=actor is not None)) is not None:
         raise RuleViolation("meeting", reason)
     if (existing := _active_with_email(lead, email)) is not None:
@@ -177,6 +182,7 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
         meeting_id=lead.id, state=state, name=applicant.name.strip(), email=email,
         organisation=applicant.organisation.strip(), sector=applicant.sector, function=applicant.function.strip(),
         needs=applicant.needs.strip(), locale=applicant.locale, consent_at=utcnow(),
+        register=applicant.register, register_number=register_number,
     )
     try:
         with db.session.begin_nested():  # a savepoint: a clash undoes only this row
@@ -322,7 +328,8 @@ def move(registration: Registration, target: Meeting, actor: User) -> Registrati
     _cancel(registration, actor, "moved", _l("You have been moved to %(title)s.", title=target.title),
             to_meeting_id=target.id)
     moved = Applicant(registration.name, registration.email, registration.sector, registration.organisation,
-                      registration.function, registration.needs, registration.locale)
+                      registration.function, registration.needs, registration.locale,
+                      register=registration.register, register_number=registration.register_number)
     return register(target, moved, actor=actor)
 
 
@@ -350,7 +357,8 @@ def mark_attendance(meeting: Meeting, present: set[int], actor: User) -> int:
     """Record who was present at this session (one part of a series), once it has begun.
 
     A registration counts as attended when present at any part. When the whole series is
-    over, attendees who have not had one get the evaluation link. Returns mails queued.
+    over, attendees who have not had one get the evaluation link. Returns mails queued (the
+    evaluation links; the certificates that `attendance_saved` may issue are not counted).
     """
     lead = lock(meeting.lead)
     if meeting.starts_at > utcnow():
@@ -376,8 +384,10 @@ def mark_attendance(meeting: Meeting, present: set[int], actor: User) -> int:
             REGISTRATION_STATES.move(registration, state, actor=actor, audit_subject=lead,
                                      action=None if registration.id in attended else "attendance_removed",
                                      registration_id=registration.id, name=registration.name)
+    meeting.attendance_marked_at = utcnow()
     audit.record("session.attendance", lead, actor=actor, meeting_id=meeting.id,
                  present=len(present & {r.id for r in people}), registered=len(people))
+    attendance_saved.send(lead)
     return _request_evaluations(lead, people) if _series_over(lead) else 0
 
 
