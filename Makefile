@@ -18,7 +18,10 @@ PORT ?= 5000
 
 PO_FILES := $(wildcard ontwikkelbijeenkomsten/translations/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
-CSS_SOURCES := $(wildcard static/css/*.css)
+# The static files, and where class names are written (the build keeps only the Utrecht
+# components that these name).
+ASSET_SOURCES := $(wildcard static/css/*.css static/js/*.js scripts/build-assets.mjs) \
+  $(shell find templates ontwikkelbijeenkomsten -name '*.html' -o -name '*.py')
 
 .PHONY: run test setup venv assets translations migrate demo clean
 
@@ -43,14 +46,14 @@ $(VENV)/.stamp-install: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
-# Front end: npm packages from the lock file, then the CSS bundle.
-assets: static/dist/app.css
+# Front end: npm packages from the lock file, then the minified, hashed static files.
+assets: static/dist/manifest.json
 
 node_modules/.stamp-npm: package-lock.json package.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-static/dist/app.css: node_modules/.stamp-npm $(CSS_SOURCES) $(wildcard scripts/build-assets.mjs)
+static/dist/manifest.json: node_modules/.stamp-npm $(ASSET_SOURCES)
 	npm run build
 	@touch $@
 

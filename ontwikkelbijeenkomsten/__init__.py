@@ -4,9 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask.logging import default_handler
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ontwikkelbijeenkomsten.core import config as config_module
+from ontwikkelbijeenkomsten.core.redact import protect
 from ontwikkelbijeenkomsten.core.extensions import (
     babel,
     csrf,
@@ -36,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    protect(default_handler)  # no addresses or tokens in the app's log lines
     return app
 
 
@@ -43,7 +46,7 @@ def _init_extensions(app: Flask) -> None:
     from . import accounts
     from . import mail as outbox
     from .core import i18n
-    from .core.db import configure_sqlite
+    from .core.db import configure_sqlite, ping_after_idle
     from .models import load_all
 
     load_all()
@@ -51,6 +54,8 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        else:
+            ping_after_idle(db.engine)
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True
     )

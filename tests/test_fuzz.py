@@ -38,6 +38,7 @@ from ontwikkelbijeenkomsten.meetings.assignments import feed_token
 from ontwikkelbijeenkomsten.meetings.models import MeetingExpert
 from ontwikkelbijeenkomsten.regions import services as regions
 from ontwikkelbijeenkomsten.regions.models import OrganisationType
+from ontwikkelbijeenkomsten.reports import monitoring_tables
 from ontwikkelbijeenkomsten.reports.start import Attention
 from ontwikkelbijeenkomsten.requests import services as requests
 from tests.factories import applicant, future_day
@@ -141,7 +142,7 @@ def real(plan, training):
         "region_id": [r.id for r in plan.regions], "period_id": [plan.period.id], "mail_id": mails,
         "registration_id": [registration.id], "assignment_id": assignments, "organisation_id": [organisation.id],
         "token": tokens, "filename": ["css/app.css", "../../pyproject.toml", "nope.js"],
-        "kind": [kind.value for kind in Attention],
+        "kind": [kind.value for kind in Attention], "key": list(monitoring_tables.KEYS),
     }
 
 
@@ -176,8 +177,9 @@ def _page_names(app, role, rules, real) -> set[str]:
     client, names = _client(app, role), set()
     for rule in rules:
         if "GET" in rule.methods and rule.endpoint != "static":
-            html = client.get(_url(rule, {name: real[name][0] for name in rule.arguments})).get_data(as_text=True)
-            names.update(re.findall(r'\bname="([^"]+)"', html))
+            response = client.get(_url(rule, {name: real[name][0] for name in rule.arguments}))
+            if response.mimetype == "text/html":  # not the downloads (a workbook is no text)
+                names.update(re.findall(r'\bname="([^"]+)"', response.get_data(as_text=True)))
     return names
 
 

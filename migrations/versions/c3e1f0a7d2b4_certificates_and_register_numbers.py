@@ -2,7 +2,7 @@
 certificates of attendance
 
 Revision ID: c3e1f0a7d2b4
-Revises: cc1f60c9bbd5
+Revises: 7e3a9c1d5b20
 Create Date: 2026-12-05 12:40:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 from ontwikkelbijeenkomsten.core.db import UTCDateTime
 
 revision = 'c3e1f0a7d2b4'
-down_revision = 'cc1f60c9bbd5'
+down_revision = '7e3a9c1d5b20'
 branch_labels = None
 depends_on = None
 

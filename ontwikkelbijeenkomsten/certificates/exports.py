@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..core.extensions import db
-from ..meetings.lists import csv_cell
 from ..meetings.models import Attendance, Meeting, MeetingState, Registration, RegistrationState
 from ..meetings.registers import Register
 from .services import net_hours
@@ -51,13 +50,14 @@ def _hours(part: Meeting) -> str:
 
 
 def register_rows(found: list[Attendee], register: Register) -> list[list[str]]:
-    """A header, then per attendee with a number for `register` one row per dagdeel attended."""
+    """A header, then per attendee with a number for `register` one row per dagdeel attended
+    (`core.spreadsheets.csv_bytes` keeps a name like "=1+1" text)."""
     rows = [[_("Registration number"), _("Name"), _("Date"), _("Hours")]]
     for attendee in found:
         person = attendee.registration
         if person.register is not register:
             continue
         for part in attendee.parts:
-            rows.append([csv_cell(v) for v in (person.register_number, person.name,
-                                               format_datetime(part.starts_at, "dd-MM-yyyy"), _hours(part))])
+            rows.append([person.register_number, person.name, format_datetime(part.starts_at, "dd-MM-yyyy"),
+                         _hours(part)])
     return rows

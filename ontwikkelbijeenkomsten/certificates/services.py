@@ -7,7 +7,6 @@ so when that is not all of them. The participant gets a mail with a link (no att
 """
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -16,9 +15,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..core import audit
+from ..core import audit, retention
 from ..core.db import utcnow
 from ..core.extensions import db
+from ..core.retention import RetentionKind
 from ..core.rules import RuleViolation
 from ..core.tokens import InvalidToken, make_token, read_token
 from ..meetings import mails
@@ -27,9 +27,6 @@ from ..meetings.registers import Register, checked_number
 from .models import Accreditation, Certificate, CreditUnit
 
 CODE_PURPOSE = "certificate"
-#: How long a verification page answers, counted from the end of the series: the retention of
-#: registrations (12 months), after which the participant's data are gone anyway.
-RETENTION_MONTHS = 12
 
 
 def certificate_of(registration: Registration) -> Certificate | None:
@@ -138,10 +135,9 @@ class Expired(Exception):
 
 
 def expires_at(lead: Meeting) -> datetime:
-    """The end of the series plus the retention months (the 31st becomes the month's last day)."""
-    end = max(part.ends_at for part in lead.all_parts)
-    year, month = divmod(end.year * 12 + end.month - 1 + RETENTION_MONTHS, 12)
-    return end.replace(year=year, month=month + 1, day=min(end.day, calendar.monthrange(year, month + 1)[1]))
+    """The verification page answers as long as the registration is kept: the retention period
+    of registrations, counted from the end of the series; then the purge removes the person."""
+    return retention.expires_at(RetentionKind.REGISTRATIONS, max(part.ends_at for part in lead.all_parts))
 
 
 def verify(code: str, now: datetime | None = None) -> Certificate | None:

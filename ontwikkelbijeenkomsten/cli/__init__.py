@@ -3,8 +3,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import accounts, demo, mail, regions, scheduling, worker
+    from . import accounts, demo, mail, privacy, regions, scheduling, worker
 
-    for module in (accounts, demo, mail, regions, scheduling):
+    for module in (accounts, demo, mail, privacy, regions, scheduling):
         app.cli.add_command(module.group)
     app.cli.add_command(worker.command)

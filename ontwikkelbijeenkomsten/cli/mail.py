@@ -5,6 +5,7 @@ from collections.abc import Sequence
 import click
 from flask.cli import with_appcontext
 
+from ontwikkelbijeenkomsten.core.redact import protect
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.worker import PeriodicJob, run_worker, stop_on_signals
 from ontwikkelbijeenkomsten.mail import delivery
@@ -34,6 +35,8 @@ def run_until_stopped(jobs: Sequence[PeriodicJob], interval: float) -> None:
     """Deliver mail and run `jobs` until SIGTERM or SIGINT (`mail work` and `worker`)."""
     _with_timeout()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        protect(handler)  # no addresses or tokens in the worker's log lines
     with stop_on_signals() as stop:
         run_worker(jobs, deliver_batch, stop, idle=interval)
 

@@ -53,7 +53,9 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "APP_ENV": "production" if production else "development",
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No ping on every checkout: ping_after_idle (core/db.py) checks idle connections only.
+        # hide_parameters: an error names the statement, not its values (no addresses in logs).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,

@@ -1,9 +1,11 @@
 """Declarative base with stable constraint names and a UTC-aware datetime column type."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, event, types
+from sqlalchemy import DateTime, MetaData, event, exc, types
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -64,6 +66,45 @@ def enum_type(enum_cls: type, name: str) -> types.Enum:
     )
 
 
+def insert_on_conflict(session, model):
+    """An INSERT of `model` that can say ON CONFLICT, in the dialect of the session's database."""
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(model)
+
+
+#: A pooled connection that lay unused this long is pinged before it is handed out again.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def ping_after_idle(engine) -> None:
+    """Ping a pooled connection before use only when it has been idle a while, instead of on
+    every checkout (`pool_pre_ping`), which costs a round trip per request at full load.
+
+    After a database restart a connection that lay idle is found dead here and replaced before
+    the request uses it, as with pre_ping. A connection used within the last second is not
+    pinged: that only happens under load, and then the first statement on a dead connection
+    fails (that request gets the 503 page), which makes SQLAlchemy discard every connection
+    of the pool, so the next requests connect afresh.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError() from error  # the pool replaces the connection and retries
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def configure_sqlite(engine) -> None:
     """Make SQLite behave for concurrent writers: foreign keys on, WAL, wait when busy, and
     BEGIN IMMEDIATE so two transactions never both read and then both try to write (which
@@ -72,6 +113,8 @@ def configure_sqlite(engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() folds only A-Z; Python's folds "É" too, as PostgreSQL does.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")

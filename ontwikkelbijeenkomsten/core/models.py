@@ -39,3 +39,17 @@ class AuditEvent(db.Model):
     from_state: Mapped[str | None] = mapped_column(String(40))
     to_state: Mapped[str | None] = mapped_column(String(40))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Set when the personal fields were masked (privacy/): what happened, and when, stays.
+    anonymised_at: Mapped[datetime | None]
+
+
+class RetentionSetting(db.Model):
+    """A retention period chosen by the coordinators (core/retention.py); no row: the default."""
+
+    __tablename__ = "retention_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), unique=True)
+    months: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

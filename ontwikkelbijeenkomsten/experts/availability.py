@@ -11,10 +11,10 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..accounts.models import User
 from ..core import audit
+from ..core.db import insert_on_conflict
 from ..core.extensions import db
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, today_local
@@ -30,16 +30,12 @@ def booked(expert_id: int, start: date, end: date) -> set[tuple[date, Dagdeel]]:
 
 
 # ---- changes -----------------------------------------------------------------------------------
-def _insert():
-    return postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-
-
 def _add_slots(expert_id: int, slots: list[tuple[date, Dagdeel]]) -> int:
     """Insert the slots that are missing; returns how many were new."""
     if not slots:
         return 0
     inserted = db.session.scalars(
-        _insert()(Availability)
+        insert_on_conflict(db.session, Availability)
         .values([{"expert_id": expert_id, "date": day, "dagdeel": dagdeel} for day, dagdeel in slots])
         .on_conflict_do_nothing(index_elements=["expert_id", "date", "dagdeel"])
         .returning(Availability.id)  # only the new rows: rowcount is not reliable here on PostgreSQL

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -13,7 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..core.db import enum_type
+from ..core.db import enum_type, utcnow
 from ..core.extensions import db
 from ..core.models import Theme
 from ..core.time import Dagdeel
@@ -65,3 +66,24 @@ class Availability(db.Model):
     expert_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     date: Mapped[date] = mapped_column(index=True)
     dagdeel: Mapped[Dagdeel] = mapped_column(enum_type(Dagdeel, "availability_dagdeel"))
+
+
+class WeeklyPattern(db.Model):
+    """A standing week of availability ("every Tuesday afternoon until 1 July"): the slots were
+    added when it was saved; the row says which, so the month can show them and removing the
+    pattern can take back its free dagdelen."""
+
+    __tablename__ = "weekly_patterns"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    weekdays: Mapped[list] = mapped_column(JSON)  # 0 = Monday
+    dagdelen: Mapped[list] = mapped_column(JSON)  # Dagdeel values
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def covers(self, day: date, dagdeel: Dagdeel) -> bool:
+        return (self.starts_on <= day <= self.ends_on and day.weekday() in self.weekdays
+                and dagdeel.value in self.dagdelen)

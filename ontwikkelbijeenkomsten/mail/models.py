@@ -63,3 +63,5 @@ class OutboxMail(db.Model):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the body was deleted and the recipient masked (privacy/): that it was sent stays.
+    anonymised_at: Mapped[datetime | None]

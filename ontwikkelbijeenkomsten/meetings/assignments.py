@@ -30,10 +30,12 @@ from ..experts import signals
 from ..experts.models import ExpertProfile
 from ..mail import calendar
 from ..mail import services as mail
+from . import changes, mails
 from .bookings import live_assignment
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
     ASSIGNMENT_STATES,
+    MEETING_STATES,
     AssignmentState,
     Meeting,
     MeetingExpert,
@@ -135,15 +137,26 @@ def accept(assignment: MeetingExpert, actor: User) -> None:
 
 
 def decline(assignment: MeetingExpert, reason: str, actor: User) -> None:
-    """Decline with a reason, free the slot and tell the coordinators by mail."""
+    """Decline with a reason, free the slot, take the session out of the expert's calendar and
+    tell the coordinators by mail. Without another expert the session needs one (EXPERT_NEEDED).
+
+    The session is locked before the assignment, in the order a coordinator's change takes them.
+    """
     _check_actor(assignment.expert_id, actor)
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation("reason", _l("Give the reason why you decline; the coordinator reads it."))
+    meeting = changes.lock_meeting(assignment.meeting)
     lock(assignment)
     _check_open(assignment, ACTIVE_ASSIGNMENT_STATES)
     assignment.decline_reason = reason
     _move(assignment, AssignmentState.DECLINED, actor)
+    if not changes.active_assignments(meeting):
+        MEETING_STATES.move(meeting, MeetingState.EXPERT_NEEDED, actor=actor, audit_subject=changes.history_subject(meeting),
+                            meeting_id=meeting.id, expert=assignment.expert.name)
+    meeting.raise_sequence()  # the CANCEL must outrank the invite the expert has
+    mails.tell(meeting, mails.expert_person(assignment), "session_declined",
+               _l("You have declined: %(title)s", title=meeting.title), "scheduling/session_declined", "CANCEL")
     _notify_coordinators(assignment)
 
 

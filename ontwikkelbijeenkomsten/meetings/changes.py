@@ -75,7 +75,8 @@ def active_assignments(meeting: Meeting) -> list[MeetingExpert]:
 
 def assign(meeting: Meeting, expert: User) -> MeetingExpert:
     """A new assignment in the meeting's slot; written inside `slot_guard`."""
-    assignment = MeetingExpert(meeting=meeting, expert=expert, date=meeting.date, dagdeel=meeting.dagdeel)
+    assignment = MeetingExpert(meeting=meeting, expert=expert, date=meeting.date, dagdeel=meeting.dagdeel,
+                               state=AssignmentState.ASSIGNED)
     db.session.add(assignment)
     return assignment
 
@@ -113,11 +114,13 @@ def history_subject(meeting: Meeting):
 
 
 def _record(meeting: Meeting, action: str, actor: User | None, *, changed: bool, **details) -> None:
-    """Audit `session.<action>`; when people notice the change, the meeting moves to CHANGED."""
+    """Audit `session.<action>`; when people notice the change, the meeting moves to CHANGED
+    (or stays EXPERT_NEEDED while no expert has taken it over)."""
     subject = history_subject(meeting)
     if changed:
-        MEETING_STATES.move(meeting, MeetingState.CHANGED, actor=actor, action=action, audit_subject=subject,
-                            meeting_id=meeting.id, **details)
+        needed = meeting.state is MeetingState.EXPERT_NEEDED and not active_assignments(meeting)
+        MEETING_STATES.move(meeting, MeetingState.EXPERT_NEEDED if needed else MeetingState.CHANGED, actor=actor,
+                            action=action, audit_subject=subject, meeting_id=meeting.id, **details)
     else:
         audit.record(f"{MEETING_STATES.action}.{action}", subject, actor=actor, meeting_id=meeting.id, **details)
 
@@ -196,7 +199,7 @@ def move(meeting: Meeting, moment: Moment, expert: User, actor: User, *, outside
 
     The old slot of an expert who stays moves along; an expert taken off gets a CANCEL, a new
     one an assignment, everyone else the new moment (or, for another expert only, the contact
-    hears of it). Raises RuleViolation when the expert's slot was taken meanwhile.
+    and the participants hear who it is now). Raises RuleViolation when the expert's slot was taken meanwhile.
     """
     before = (meeting.date, meeting.dagdeel)
     same_moment = moment == before
@@ -218,7 +221,8 @@ def move(meeting: Meeting, moment: Moment, expert: User, actor: User, *, outside
                 if assignment.expert_id == expert.id:
                     assignment.date, assignment.dagdeel = moment
         new_assignment = None if keeps_expert else assign(meeting, expert)
-    _record(meeting, "rescheduled", actor, changed=not same_moment, from_date=before[0].isoformat(),
+    _record(meeting, "rescheduled", actor, changed=not same_moment or meeting.state is MeetingState.EXPERT_NEEDED,
+            from_date=before[0].isoformat(),
             from_dagdeel=before[1].value, date=moment[0].isoformat(), dagdeel=moment[1].value, expert=expert.name,
             released=[a.expert.name for a in released], outside_proposals=outside_proposals)
 
@@ -227,9 +231,8 @@ def move(meeting: Meeting, moment: Moment, expert: User, actor: User, *, outside
     if not same_moment:
         kept = [mails.expert_person(a) for a in current if a not in released]
         tell_changed(meeting, audience + kept, moved_from=before)
-    elif audience and (contact := mails.contact_of(meeting)):
-        mails.tell(meeting, contact, "session_changed", _l("Change to your meeting: %(title)s", title=meeting.title),
-                   "scheduling/session_changed", "REQUEST", moved_from=None, expert=expert)
+    else:  # another expert only: everyone whose mail named the expert hears who it is now
+        tell_changed(meeting, audience, moved_from=None)
 
 
 # ---- cancelling --------------------------------------------------------------------------------

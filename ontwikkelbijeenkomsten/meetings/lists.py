@@ -95,15 +95,9 @@ def move_targets(lead: Meeting) -> list[Meeting]:
         .order_by(Meeting.starts_at, Meeting.id)))
 
 
-def csv_cell(value) -> str:
-    """A spreadsheet runs a cell that starts with = + - @ (or a tab or return) as a formula:
-    a quote in front keeps it text."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def csv_rows(found: ParticipantList, *, with_email: bool) -> list[list[str]]:
-    """A header and one row per active registration: places by name, then the waiting list."""
+    """A header and one row per active registration: places by name, then the waiting list.
+    (`core.spreadsheets.csv_bytes` keeps a name like "=1+1" text.)"""
     now, parts = utcnow(), found.parts
     header = [_("Name"), *([_("E-mail address")] if with_email else []), _("Organisation"), _("Sector"),
               _("Function"), _("Accessibility or dietary needs"), _("State"), _("Position on the waiting list"),
@@ -112,14 +106,14 @@ def csv_rows(found: ParticipantList, *, with_email: bool) -> list[list[str]]:
     rows = [header]
     for position, registration in [(None, r) for r in found.confirmed] + list(enumerate(found.waiting, 1)):
         attended = found.present.get(registration.id, set())
-        rows.append([csv_cell(value) for value in [
+        rows.append([
             registration.name, *([registration.email] if with_email else []), registration.organisation,
             sector_label(registration.sector), registration.function, registration.needs,
             REGISTRATION_STATES.label(registration.state), position or "",
             format_datetime(registration.created_at, "d-M-y HH:mm"),
             *[("" if part.starts_at > now or registration.state is RegistrationState.WAITING
                else _("yes") if part.id in attended else _("no")) for part in parts],
-        ]])
+        ])
     return rows
 
 

@@ -20,11 +20,12 @@ from ..mail import calendar
 from ..mail import services as mail
 from ..mail.models import OutboxMail
 from ..requests.services import status_token
-from .links import registration_token
+from .links import meeting_token, registration_token
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
     Meeting,
     MeetingExpert,
+    MeetingKind,
     MeetingState,
     Registration,
     RegistrationState,
@@ -102,12 +103,13 @@ def _part(meeting: Meeting) -> dict:
 
 
 def tell(meeting: Meeting, person: Person, kind: str, subject, template: str, method: str | None, *,
-         expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None) -> OutboxMail:
+         expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None,
+         again: str | None = None) -> OutboxMail:
     """Queue `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
 
     `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
-    why it was cancelled. Subject and reason are put in the person's language now. A session
-    in a series also lists every part of it.
+    why it was cancelled, `again` where to register again. Subject and reason are put in the
+    person's language now. A session in a series also lists every part of it.
     """
     with force_locale(person.locale):
         subject, reason = str(subject), str(reason) if reason is not None else None
@@ -116,7 +118,7 @@ def tell(meeting: Meeting, person: Person, kind: str, subject, template: str, me
         "session": _snapshot(meeting), "person": asdict(person), "reason": reason,
         "expert": expert.name if expert else None,
         "moved_from": [moved_from[0].isoformat(), moved_from[1].value] if moved_from else None,
-        "parts": [_part(p) for p in parts] if len(parts) > 1 else [],
+        "parts": [_part(p) for p in parts] if len(parts) > 1 else [], "again": again,
     }
     return mail.enqueue_snapshot(person.email, kind, subject, template, person.locale, RENDERER, snapshot,
                                  calendar_method=method if person.invited else None)
@@ -135,6 +137,7 @@ def render(row: OutboxMail) -> None:
         row.template, row.locale, meeting=meeting, person=person, link=person.link, reason=data["reason"],
         expert=SimpleNamespace(name=data["expert"]) if data["expert"] else None,
         moved_from=(date.fromisoformat(moved[0]), Dagdeel(moved[1])) if moved else None, parts=parts,
+        again=data.get("again"),
     )
     if person.invited:
         row.calendar = calendar.invitation(
@@ -170,6 +173,14 @@ REGISTRATION_MAILS = {
 REGISTRATION_MAIL_PAGES = {"evaluation": "meetings.evaluation", "certificate": "meetings.certificate"}
 
 
+def registration_page(lead: Meeting) -> str:
+    """Where one registers for the session: an open training's page in the agenda, or the
+    private page of a regional session (which is not in the agenda)."""
+    if lead.kind is MeetingKind.OPEN_TRAINING:
+        return absolute_url("meetings.detail", meeting_id=lead.id)
+    return absolute_url("meetings.private_meeting", token=meeting_token(lead))
+
+
 def tell_registration(registration: Registration, kind: str, reason=None) -> None:
     """Queue the participant's mail about their registration. With a place (or losing one):
     one mail and invite per part of the series that is not cancelled; otherwise one mail."""
@@ -181,4 +192,5 @@ def tell_registration(registration: Registration, kind: str, reason=None) -> Non
     for meeting in about:
         experts = [a.expert for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
         tell(meeting, person, f"registration_{kind}", subject(lead.title), f"sessions/registration_{kind}",
-             method, reason=reason, expert=experts[0] if experts else None)
+             method, reason=reason, expert=experts[0] if experts else None,
+             again=registration_page(lead) if kind == "cancelled" else None)

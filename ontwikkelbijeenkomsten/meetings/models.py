@@ -29,12 +29,13 @@ class MeetingKind(enum.Enum):
 class MeetingState(enum.Enum):
     PLANNED = "planned"
     CHANGED = "changed"
+    EXPERT_NEEDED = "expert_needed"  # its expert declined and nobody has taken it over yet
     CANCELLED = "cancelled"
     HELD = "held"
 
 
 #: A session in these states still takes place (and can still change until it begins).
-OPEN_MEETING_STATES = (MeetingState.PLANNED, MeetingState.CHANGED)
+OPEN_MEETING_STATES = (MeetingState.PLANNED, MeetingState.CHANGED, MeetingState.EXPERT_NEEDED)
 
 
 class AssignmentState(enum.Enum):
@@ -59,14 +60,21 @@ class RegistrationState(enum.Enum):
 # ---- the state machines: every state change goes through one of these ----------------------
 def _meeting_state_labels() -> dict:
     return {MeetingState.PLANNED: _("Planned"), MeetingState.CHANGED: _("Changed"),
+            MeetingState.EXPERT_NEEDED: _("Expert needed"),
             MeetingState.CANCELLED: _("Cancelled"), MeetingState.HELD: _("Held")}
 
 
+#: The last active expert declining makes a session EXPERT_NEEDED (audited `session.expert_needed`);
+#: a change while nobody has taken it over keeps it there, a new expert makes it CHANGED.
 MEETING_STATES = StateMachine(
     MeetingState,
     {
-        MeetingState.PLANNED: {MeetingState.CHANGED, MeetingState.CANCELLED, MeetingState.HELD},
-        MeetingState.CHANGED: {MeetingState.CHANGED, MeetingState.CANCELLED, MeetingState.HELD},
+        MeetingState.PLANNED: {MeetingState.CHANGED, MeetingState.EXPERT_NEEDED, MeetingState.CANCELLED,
+                               MeetingState.HELD},
+        MeetingState.CHANGED: {MeetingState.CHANGED, MeetingState.EXPERT_NEEDED, MeetingState.CANCELLED,
+                               MeetingState.HELD},
+        MeetingState.EXPERT_NEEDED: {MeetingState.EXPERT_NEEDED, MeetingState.CHANGED, MeetingState.CANCELLED,
+                                     MeetingState.HELD},
     },
     _meeting_state_labels,
     action="session",
@@ -201,12 +209,16 @@ class Meeting(db.Model):
         self.sequence += 1
 
 
-def calendar_entry(meeting) -> CalendarEntry:
-    """A meeting, or the snapshot of one that a queued mail holds, as a calendar sees it."""
+def calendar_entry(meeting, *, public_page: str | None = None) -> CalendarEntry:
+    """A meeting, or the snapshot of one that a queued mail holds, as a calendar sees it.
+
+    `public_page`: the entry is for anyone (a public file), so the online link stays out and
+    the page's address stands in its place; only people with a place get the link.
+    """
     state = meeting.state if isinstance(meeting.state, MeetingState) else MeetingState(meeting.state)
+    online = meeting.online_url if public_page is None else public_page
     return CalendarEntry(uid=meeting.uid, sequence=meeting.sequence, starts_at=meeting.starts_at,
-                         ends_at=meeting.ends_at, title=meeting.title,
-                         place=meeting.location or meeting.online_url or "",
+                         ends_at=meeting.ends_at, title=meeting.title, place=meeting.location or online or "",
                          cancelled=state is MeetingState.CANCELLED)
 
 
@@ -277,6 +289,8 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
     evaluation_requested_at: Mapped[datetime | None]
+    # Set when the person was removed (privacy/): the row stays for the counts, without them.
+    anonymised_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="registrations")
     attendances: Mapped[list[Attendance]] = relationship(

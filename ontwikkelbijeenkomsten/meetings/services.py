@@ -1,9 +1,11 @@
 """Registration rules: places, the waiting list, cancelling, promoting, capacity, attendance.
 
 A place is taken with one conditional UPDATE of the session's `confirmed_count` (only while
-it is below the capacity), so concurrent registrations never exceed the capacity: on
+`_room_for` says a place is free), so concurrent registrations never exceed the capacity: on
 PostgreSQL the row lock serialises them and the condition is checked again after the wait;
-on SQLite every transaction takes the write lock first. Everything that frees or adds places
+on SQLite every transaction takes the write lock first. Registering reads and checks everything
+before that UPDATE, so the row lock is held only for the UPDATE, the INSERTs of the
+registration and its mail, and the commit. Everything that frees or adds places
 locks the row of the series' lead (`core.locking.lock`) and hands free places to the waiting
 list in order, in the same transaction, so a waiting list only exists while the session is full. Joining the waiting
 list takes that lock too (and looks for a place once more), so a place freed at that very
@@ -17,12 +19,13 @@ from datetime import datetime
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
 from ..core import audit
-from ..core.db import utcnow
+from ..core.db import insert_on_conflict, utcnow
 from ..core.extensions import db
 from ..core.locking import lock
 from ..core.rules import RuleViolation
@@ -31,6 +34,7 @@ from . import mails
 from .registers import Register, checked_number
 from .signals import attendance_saved
 from .models import (
+    ACTIVE_REGISTRATION,
     OPEN_MEETING_STATES,
     REGISTRATION_STATES,
     Attendance,
@@ -132,17 +136,39 @@ def _active_with_email(lead: Meeting, email: str) -> Registration | None:
         Registration.state != RegistrationState.CANCELLED))
 
 
-def _take_place(lead: Meeting) -> bool:
-    """Count one more confirmed place if one is free; the database decides. The UPDATE holds
-    the lead's row lock from here on, so the caller looks at the session once more after it."""
-    taken = db.session.execute(
-        update(Meeting)
-        .where(Meeting.id == lead.id,
-               or_(Meeting.capacity.is_(None), Meeting.confirmed_count < Meeting.capacity))
+def _with_email(lead: Meeting, email: str) -> tuple[Registration | None, bool]:
+    """The active registration of `email` here (or None), and whether it cancelled one before."""
+    found = db.session.scalars(select(Registration).where(
+        Registration.meeting_id == lead.id, Registration.email == email)).all()
+    active = next((r for r in found if r.state is not RegistrationState.CANCELLED), None)
+    return active, any(r.state is RegistrationState.CANCELLED for r in found)
+
+
+def _room_for(applicant: Applicant):
+    """The capacity rule, as a condition on the lead's row: a place is free for `applicant`."""
+    return or_(Meeting.capacity.is_(None), Meeting.confirmed_count < Meeting.capacity)
+
+
+#: What registering checks again on the lead's row once the UPDATE holds its lock.
+_RECHECKED = ("state", "starts_at", "registration_opens_at", "registration_closes_at", "capacity",
+              "confirmed_count", "waiting_list_enabled")
+
+
+def _take_place(lead: Meeting, applicant: Applicant) -> bool:
+    """Count one more confirmed place if `_room_for` allows it; the database decides. The UPDATE
+    holds the lead's row lock from here on and returns the row as it is now (a cancellation
+    that came first shows), so the caller checks it again without reading it once more."""
+    row = db.session.execute(
+        update(Meeting).where(Meeting.id == lead.id, _room_for(applicant))
         .values(confirmed_count=Meeting.confirmed_count + 1)
+        .returning(*(getattr(Meeting, name) for name in _RECHECKED))
         .execution_options(synchronize_session=False)
-    ).rowcount
-    return taken == 1
+    ).first()
+    if row is None:
+        return False
+    for name, value in zip(_RECHECKED, row):
+        set_committed_value(lead, name, value)
+    return True
 
 
 def _free_place(lead: Meeting) -> None:
@@ -166,10 +192,12 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
     register_number = checked_number(applicant.register, applicant.register_number)
     if (reason := closed_reason(lead, by_hand=actor is not None)) is not None:
         raise RuleViolation("meeting", reason)
-    if (existing := _active_with_email(lead, email)) is not None:
+    existing, returning = _with_email(lead, email)
+    if existing is not None:
         raise AlreadyRegistered(existing)
-    placed = _take_place(lead) or (lock(lead) and _take_place(lead))
-    db.session.refresh(lead)  # under the row lock: a cancellation that came first shows now
+    placed = _take_place(lead, applicant)
+    if not placed:  # full: join the waiting list under the lock, unless a place was freed meanwhile
+        placed = lock(lead) and _take_place(lead, applicant)
     if (reason := closed_reason(lead, by_hand=actor is not None)) is not None:
         raise RuleViolation("meeting", reason)
     if placed:
@@ -178,24 +206,31 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
         state = RegistrationState.WAITING
     else:
         raise RuleViolation("meeting", _l("This session is full."))
-    registration = Registration(
-        meeting_id=lead.id, state=state, name=applicant.name.strip(), email=email,
-        organisation=applicant.organisation.strip(), sector=applicant.sector, function=applicant.function.strip(),
-        needs=applicant.needs.strip(), locale=applicant.locale, consent_at=utcnow(),
-        register=applicant.register, register_number=register_number,
-    )
-    try:
-        with db.session.begin_nested():  # a savepoint: a clash undoes only this row
-            db.session.add(registration)
-    except IntegrityError:  # the same address registered at the same moment
-        raise AlreadyRegistered(_active_with_email(lead, email)) from None
+    registration = _insert_registration(lead, applicant, email, state, register_number)
     if actor is not None:
         audit.record("registration.added", lead, actor=actor, registration_id=registration.id,
                      name=registration.name, state=state.value)
     if state is RegistrationState.CONFIRMED:
-        _invite(registration, "confirmed")
+        _invite(registration, "confirmed", returning)
     else:
         mails.tell_registration(registration, "waiting")
+    return registration
+
+
+def _insert_registration(lead: Meeting, applicant: Applicant, email: str,
+                         state: RegistrationState, register_number: str) -> Registration:
+    """INSERT the registration; when the same address registered at the same moment the unique
+    index refuses it (ON CONFLICT DO NOTHING, so no savepoint) and AlreadyRegistered undoes all."""
+    registration = db.session.scalar(
+        insert_on_conflict(db.session, Registration).values(
+            meeting_id=lead.id, state=state, name=applicant.name.strip(), email=email,
+            organisation=applicant.organisation.strip(), sector=applicant.sector,
+            function=applicant.function.strip(), needs=applicant.needs.strip(), locale=applicant.locale,
+            consent_at=utcnow(), register=applicant.register, register_number=register_number,
+        ).on_conflict_do_nothing(index_elements=["meeting_id", "email"], index_where=text(ACTIVE_REGISTRATION))
+        .returning(Registration))
+    if registration is None:
+        raise AlreadyRegistered(_active_with_email(lead, email))
     return registration
 
 
@@ -249,12 +284,14 @@ def _raise_sequence(lead: Meeting) -> None:
             part.raise_sequence()
 
 
-def _invite(registration: Registration, kind: str) -> None:
-    """Mail a new place; raise the SEQUENCE first when this address cancelled a place before."""
-    returning = db.session.scalar(select(Registration.id).where(
-        Registration.meeting_id == registration.meeting_id, Registration.email == registration.email,
-        Registration.state == RegistrationState.CANCELLED, Registration.id != registration.id).limit(1))
-    if returning is not None:
+def _invite(registration: Registration, kind: str, returning: bool | None = None) -> None:
+    """Mail a new place; raise the SEQUENCE first when this address cancelled a place before
+    (`returning`, when the caller knows already)."""
+    if returning is None:
+        returning = db.session.scalar(select(Registration.id).where(
+            Registration.meeting_id == registration.meeting_id, Registration.email == registration.email,
+            Registration.state == RegistrationState.CANCELLED, Registration.id != registration.id).limit(1)) is not None
+    if returning:
         _raise_sequence(registration.meeting)
     mails.tell_registration(registration, kind)
 

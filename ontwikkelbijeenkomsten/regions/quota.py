@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.db import insert_on_conflict
 from ..core.extensions import db
 from ..core.locking import lock
 from .models import ProgrammePeriod, QuotaLedger, Region
@@ -25,9 +25,8 @@ class QuotaExceeded(Exception):
 def ledger(region: Region | int, period: ProgrammePeriod) -> QuotaLedger:
     """The region's ledger for `period`, created with the period's default quota if missing."""
     region_id = region if isinstance(region, int) else region.id
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     db.session.execute(
-        insert(QuotaLedger)
+        insert_on_conflict(db.session, QuotaLedger)
         .values(
             region_id=region_id,
             period_id=period.id,

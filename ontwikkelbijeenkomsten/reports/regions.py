@@ -2,8 +2,6 @@
 left in a period, on the page and as CSV for Excel."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 
@@ -12,12 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
 from ..core.extensions import db
+from ..core.spreadsheets import csv_text
 from ..meetings.models import Meeting, MeetingState
 from ..regions.models import ProgrammePeriod, QuotaLedger, Region
 from ..requests.models import Request
-
-#: Characters that make Excel read a cell as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 #: The overview's columns in order: the sort key and the header.
@@ -84,19 +80,9 @@ def overview(period: ProgrammePeriod, sort: str = "code", descending: bool = Fal
 
 
 def overview_csv(rows: list[OverviewRow]) -> str:
-    """The overview for Excel: UTF-8 with a byte order mark, columns separated by semicolons."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([str(label) for _key, label in OVERVIEW_COLUMNS])
-    for row in rows:
-        writer.writerow([_cell(row.code), _cell(row.name), row.quota, row.granted, row.scheduled, row.remaining])
-    return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """Text that Excel shows as text, never runs as a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """The overview for Excel (see `csv_text`)."""
+    return csv_text([[str(label) for _key, label in OVERVIEW_COLUMNS],
+                     *([row.code, row.name, row.quota, row.granted, row.scheduled, row.remaining] for row in rows)])
 
 
 def csv_filename(period: ProgrammePeriod) -> str:

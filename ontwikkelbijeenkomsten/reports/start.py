@@ -17,7 +17,6 @@ from ..core.db import utcnow
 from ..core.extensions import db
 from ..mail.models import MailState, OutboxMail
 from ..meetings.models import (
-    ACTIVE_ASSIGNMENT_STATES,
     OPEN_MEETING_STATES,
     AssignmentState,
     Attendance,
@@ -57,11 +56,7 @@ def _attention_condition(kind: Attention, now: datetime):
         return and_(is_open, Meeting.starts_at > now, exists().where(
             MeetingExpert.meeting_id == Meeting.id, MeetingExpert.state == AssignmentState.ASSIGNED))
     if kind is Attention.DECLINED:  # declined, and nobody has taken the session over yet
-        return and_(is_open, Meeting.starts_at > now,
-                    exists().where(MeetingExpert.meeting_id == Meeting.id,
-                                   MeetingExpert.state == AssignmentState.DECLINED),
-                    ~exists().where(MeetingExpert.meeting_id == Meeting.id,
-                                    MeetingExpert.state.in_(ACTIVE_ASSIGNMENT_STATES)))
+        return and_(Meeting.state == MeetingState.EXPERT_NEEDED, Meeting.starts_at > now)
     if kind is Attention.FEW_REGISTRATIONS:  # the lead of an open training holds its places
         few = case((Meeting.capacity.is_(None), Meeting.confirmed_count < FEW_WITHOUT_LIMIT),
                    else_=Meeting.confirmed_count * FEW_SHARE < Meeting.capacity)

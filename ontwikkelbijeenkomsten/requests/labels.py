@@ -25,5 +25,6 @@ def action_label(action: str) -> str:
         "session.rescheduled": _("Session moved"),
         "session.changed": _("Session details changed"),
         "session.cancelled": _("Session cancelled"),
+        "session.expert_needed": _("The expert declined: the session needs an expert"),
     }
     return labels.get(action, action)

@@ -129,6 +129,8 @@ class Request(db.Model):
     submission_key: Mapped[str | None] = mapped_column(String(36), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set when the contact person was removed (privacy/): the request stays for the counts.
+    anonymised_at: Mapped[datetime | None]
 
     region: Mapped[Region] = relationship()
     period: Mapped[ProgrammePeriod] = relationship()
@@ -190,3 +192,4 @@ class SentNudge(db.Model):
     recipient: Mapped[str] = mapped_column(String(254))
     remaining: Mapped[int]
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    anonymised_at: Mapped[datetime | None]  # recipient masked (privacy/)

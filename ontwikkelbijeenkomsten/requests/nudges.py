@@ -16,10 +16,10 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..accounts.models import User
 from ..core import audit
+from ..core.db import insert_on_conflict
 from ..core.extensions import db
 from ..core.rules import RuleViolation
 from ..core.time import today_local
@@ -113,7 +113,8 @@ def _check_moment(period: ProgrammePeriod, unit: str, amount: int | None,
 
 # ---- who is nudged -------------------------------------------------------------------------------
 def _contacts(period: ProgrammePeriod):
-    """Per region the contact of its last request in `period` or an earlier one."""
+    """Per region the contact of its last request in `period` or an earlier one whose contact
+    was not removed (privacy/)."""
     ranked = (
         select(
             Request.region_id, Request.contact_name, Request.contact_email, Request.locale,
@@ -122,7 +123,7 @@ def _contacts(period: ProgrammePeriod):
             ).label("rank"),
         )
         .join(ProgrammePeriod, ProgrammePeriod.id == Request.period_id)
-        .where(ProgrammePeriod.starts_on <= period.starts_on)
+        .where(ProgrammePeriod.starts_on <= period.starts_on, Request.anonymised_at.is_(None))
         .subquery()
     )
     return select(ranked).where(ranked.c.rank == 1).subquery()
@@ -168,9 +169,8 @@ def send_due(today: date | None = None) -> int:
     due = [row for row in overview(period) if row.remaining > 0 and row.contact_email and row.nudged_at is None]
     if not due:
         return 0
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     claimed = set(db.session.scalars(
-        insert(SentNudge)
+        insert_on_conflict(db.session, SentNudge)
         .values([dict(period_id=period.id, region_id=row.region_id, recipient=row.contact_email,
                       remaining=row.remaining) for row in due])
         .on_conflict_do_nothing(index_elements=["period_id", "region_id"])

@@ -1,4 +1,5 @@
-"""Ranked slot proposals for one granted request: (date, dagdeel, expert) that fit, and why."""
+"""Ranked slot proposals for one granted request: (date, dagdeel, expert) that fit, and why;
+and the experts who could take over a session whose expert declined."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,9 +12,10 @@ from ..accounts.models import User
 from ..core.extensions import db
 from ..core.time import Dagdeel
 from ..meetings.bookings import live_assignment
-from ..meetings.models import MeetingExpert
+from ..meetings.models import AssignmentState, Meeting, MeetingExpert
 from ..requests.models import Request
 from .candidates import PERIOD_RANK, active_meetings, demand_for, load_supplies
+from .services import fit_warnings
 from .solver import Moment
 
 LIMIT = 20
@@ -96,3 +98,30 @@ def _period_load(request: Request, experts: set[int]) -> dict[int, int]:
                live_assignment())
         .group_by(MeetingExpert.expert_id)
     ).all())
+
+
+# ---- a replacement for an expert who declined --------------------------------------------------
+@dataclass(frozen=True)
+class Replacement:
+    expert_id: int
+    expert_name: str
+    warnings: list  # why the expert falls outside what fits the request; empty: it fits
+
+
+def replacements(meeting: Meeting) -> list[Replacement]:
+    """The experts free in the session's own dagdeel who could take it over: those that fit
+    the request (themes, region, monthly room) first, then the others with the reasons why not.
+    Whoever declined it is left out."""
+    moment = (meeting.date, meeting.dagdeel)
+    declined = {a.expert_id for a in meeting.experts if a.state is AssignmentState.DECLINED}
+    supplies = [s for s in load_supplies(meeting.date, meeting.date)
+                if moment in s.slots and s.expert_id not in declined]
+    if not supplies:
+        return []
+    experts = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([s.expert_id for s in supplies])))}
+    request = meeting.request
+    taken = [m for m in active_meetings([request.id]).get(request.id, []) if m != moment] if request else []
+    found = [Replacement(s.expert_id, experts[s.expert_id].name,
+                         fit_warnings(request, experts[s.expert_id], s, moment, taken) if request else [])
+             for s in supplies]
+    return sorted(found, key=lambda r: (len(r.warnings), r.expert_name))

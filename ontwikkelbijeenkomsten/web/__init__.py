@@ -16,7 +16,7 @@ STATES = SimpleNamespace(request=REQUEST_STATES, meeting=MEETING_STATES, assignm
 
 
 def register(app: Flask) -> None:
-    from . import errors, security_headers
+    from . import assets, errors, security_headers
     from .accounts.views import bp as accounts_bp
     from .experts import assignment_views, availability_views, coordinator_views, profile_views  # noqa: F401
     from .experts.blueprint import bp as experts_bp
@@ -29,12 +29,15 @@ def register(app: Flask) -> None:
     from .requests.blueprint import bp as requests_bp
     from .scheduling import batch_views, views  # noqa: F401  (routes on scheduling_bp)
     from .scheduling.blueprint import bp as scheduling_bp
+    from .privacy.views import bp as privacy_bp
+    from .reports.views import bp as reports_bp
     from .site import bp as site_bp
     from .start import bp as start_bp
 
     for blueprint in (site_bp, accounts_bp, requests_bp, regions_bp, experts_bp, scheduling_bp,
-                      meetings_bp, mail_bp, start_bp):
+                      meetings_bp, mail_bp, start_bp, reports_bp, privacy_bp):
         app.register_blueprint(blueprint)
+    assets.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)
     app.jinja_env.globals["states"] = STATES

@@ -1,4 +1,4 @@
-"""Friendly error pages (400, 403, 404, 405, 413, 429, 500, 503 and an expired form) with the right status.
+"""Friendly error pages (400, 403, 404, 405, 410, 413, 429, 500, 503 and an expired form) with the right status.
 
 A database that cannot be reached (stopped, restarting, unreachable, out of connections) is a
 503 with `Retry-After`, not a 500: it is not a bug and a later attempt works. The pool's
@@ -58,7 +58,7 @@ def database_unavailable(error):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 410, 413, 429):
         app.register_error_handler(code, lambda error, code=code: _page(code))
     app.register_error_handler(500, server_error)
     for error in DATABASE_UNAVAILABLE:

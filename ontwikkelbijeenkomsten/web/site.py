@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user
 
 from ontwikkelbijeenkomsten.accounts.services import set_locale
+from ontwikkelbijeenkomsten.core import retention
 from ontwikkelbijeenkomsten.core.health import database_state
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import is_safe_local_path
@@ -52,7 +53,7 @@ def home():
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("core/privacy.html")
+    return render_template("core/privacy.html", rules=retention.RULES, in_force=retention.months_in_force())
 
 
 @bp.get("/toegankelijkheid")

@@ -1,6 +1,7 @@
 """The availability editor and the coordinators' grid in a real browser: keyboard and axe."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts.models import Availability
 
-from .keyboard import focused_matches, log_in_as_coordinator, tab_to
+from .keyboard import check_box, focused_matches, log_in_as_coordinator, tab_to, type_date
 
 EXPERT_EMAIL = "m.jansen@example.org"
 
@@ -87,7 +88,7 @@ def test_rule_errors_are_accessible(page, demo, axe_check):
     page.locator("#rule-start").fill(start.isoformat())
     page.locator("#rule-end").fill((start - timedelta(days=2)).isoformat())
     page.locator("#rule-weekdays-1").check()
-    page.get_by_role("button", name="Regel toepassen").or_(page.get_by_role("button", name="Apply rule")).click()
+    page.get_by_role("button", name="Weekpatroon opslaan").click()
     expect(page.locator("#error-summary")).to_be_visible()
     expect(page.locator("#rule-end-error")).to_be_visible()
     expect(page.locator("#rule-dagdelen-error")).to_be_visible()
@@ -120,4 +121,38 @@ def test_the_coordinators_grid_links_to_the_experts(page, demo, axe_check):
 
     page.goto("/coordinatie/beschikbaarheid?van=2027-01-01&tot=2027-06-01")
     expect(page.locator("#tot-error")).to_be_visible()
+    axe_check(page)
+
+
+@pytest.mark.backends("sqlite")
+@pytest.mark.parametrize("viewport", [dict(width=1280, height=900), dict(width=390, height=844)],
+                         ids=["wide", "narrow"])
+def test_an_expert_saves_and_removes_a_weekly_pattern_by_keyboard(page, demo, axe_check, viewport):
+    page.set_viewport_size(viewport)
+    user_id = expert_id()
+    log_in_as_expert(page, demo)
+    start = today_local() + timedelta(days=120)  # after the demo's availability
+    end = start + timedelta(days=27)  # four Tuesdays
+    page.goto(f"/experts/{user_id}/beschikbaarheid?maand={start:%Y-%m}")
+    type_date(page, "#rule-start", start)
+    type_date(page, "#rule-end", end)
+    check_box(page, "#rule-weekdays-1")
+    check_box(page, "#rule-dagdelen-2")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.type") == "submit"
+    page.keyboard.press("Enter")
+    expect(page.locator(".ob-alert")).to_contain_text("Weekpatroon opgeslagen: elke dinsdag, avond")
+    expect(page.locator("#patterns")).to_contain_text("Elke dinsdag, avond")
+    assert evenings(user_id, start, end) == 4
+    expect(page.locator(".ob-slot__button--pattern").first).to_be_visible()
+    axe_check(page)
+
+    remove = "#patterns button"
+    expect(page.locator(remove)).to_have_accessible_name(re.compile(r"^Verwijderen ?: elke dinsdag, avond"))
+    tab_to(page, remove)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#patterns-title")
+    expect(page.locator(".ob-alert")).to_contain_text("4 dagdelen vanaf vandaag verwijderd")
+    assert evenings(user_id, start, end) == 0
+    expect(page.locator("#patterns")).to_have_count(0)
     axe_check(page)

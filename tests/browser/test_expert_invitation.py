@@ -96,7 +96,7 @@ def test_invite_accept_log_in_and_set_a_rule(page, live_server, demo, axe_check)
     for weekday in ("1", "3"):  # Tuesday, Thursday
         check_box(page, f'input[name="rule-weekdays"][value="{weekday}"]')
     check_box(page, 'input[name="rule-dagdelen"][value="ochtend"]')
-    expect(page.get_by_role("button", name="Regel toepassen")).to_be_visible()
+    expect(page.get_by_role("button", name="Weekpatroon opslaan")).to_be_visible()
     press(page, 'form[action*="/beschikbaarheid/regel"] button[type="submit"]')
     expect(page.get_by_role("status")).to_be_visible()
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pytest
 import sqlalchemy as sa
 
+from ontwikkelbijeenkomsten.core import db as core_db
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from tests import factories
@@ -90,3 +92,21 @@ def test_pages_answer_503_while_the_database_is_down_and_recover(make_app, datab
     finally:
         if isinstance(outage, PostgresOutage):
             outage.close(app)
+
+
+@pytest.mark.backends("postgresql")
+def test_connections_ended_by_a_restart_are_replaced_before_the_next_request(make_app, database_url, monkeypatch):
+    """The server ends every connection (as a restart does) while the app is idle: the pool
+    finds out before a request uses one (db.ping_after_idle), so that request succeeds."""
+    monkeypatch.setattr(core_db, "PING_AFTER_IDLE_SECONDS", 0.0)  # every connection counts as idle
+    outage = PostgresOutage(database_url)
+    app = make_app(SQLALCHEMY_DATABASE_URI=outage.url)
+    with app.app_context():
+        metadata().create_all(db.engine)
+    visitor = app.test_client()
+    try:
+        assert visitor.get(PUBLIC_PAGE).status_code == 200
+        outage._sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{outage.NAME}'")
+        assert visitor.get(PUBLIC_PAGE).status_code == 200
+    finally:
+        outage.close(app)

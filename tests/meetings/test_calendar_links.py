@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from icalendar import Calendar
 
+from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.meetings.calendar_links import google_url, outlook_urls
@@ -69,3 +70,25 @@ def test_google_and_outlook_get_the_times_in_utc(app, training):
     query = parse_qs(urlsplit(work).query)
     assert query["startdt"] == [start.isoformat().replace("+00:00", "Z")] and query["subject"] == [training.title]
     assert urlsplit(personal).netloc == "outlook.live.com"
+
+
+def test_the_online_link_stays_out_of_public_calendar_files_and_links(client, make_training):
+    """The training page promises the link with the confirmation: the public file and the
+    Google and Outlook buttons carry the page's address instead; a participant's own keep it."""
+    secret = "https://meet.example.org/geheim-123"
+    lead = make_training(online_url=secret)
+    lead.location = ""
+    db.session.commit()
+    public_ics = client.get(f"/agenda/{lead.id}.ics")
+    assert secret.encode() not in public_ics.data
+    for event in events(public_ics.data):
+        assert str(event["LOCATION"]).endswith(f"/agenda/{lead.id}")
+    public_page = client.get(f"/agenda/{lead.id}").get_data(as_text=True)
+    assert "calendar.google.com" in public_page and "meet.example.org" not in public_page
+
+    with unit_of_work():
+        token = registration_token(services.register(lead, applicant(1)))
+    own_ics = client.get(f"/aanmelding/{token}/agenda.ics")
+    assert [str(e["LOCATION"]) for e in events(own_ics.data)] == [secret]
+    own_page = client.get(f"/aanmelding/{token}").get_data(as_text=True)
+    assert "meet.example.org%2Fgeheim-123" in own_page  # in the Google and Outlook links

@@ -452,7 +452,7 @@ def test_presence_list_for_printing(coordinator_client, make_training):
     fill(training, 1, start=1, name="Anne de Wit")
     fill(training, 1, start=2, name="Wachtende")
     html = html_of(coordinator_client.get(url(training, "presentielijst")))
-    assert 'href="/static/css/print.css" media="print"' in html
+    assert re.search(r'href="/static/dist/css/print\.[0-9a-f]{12}\.css" media="print"', html)
     assert 'id="print-button"' in html and "Signature" in html
     table = html.split('id="presence"')[1].split("</table>")[0]
     assert table.index("Anne de Wit") < table.index("Zoë Bakker") and "Wachtende" not in table

@@ -3,6 +3,7 @@ capacity, moving, the registration window, attendance and evaluations, and the m
 change queues in its own transaction."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -350,3 +351,27 @@ def test_a_personal_cancel_and_a_new_invite_each_outrank_the_last(training):
         services.register(training, applicant(1))
     [(m1, s1), (m2, s2), (m3, s3)] = sequences(first.email)
     assert (m1, m2, m3) == ("REQUEST", "CANCEL", "REQUEST") and s1 < s2 < s3
+
+
+def test_a_regional_cancel_mail_points_to_the_sessions_private_page(plan, training):
+    """Regional sessions are not in the agenda: registering again happens on the page the region
+    shared. An open training's mail points to its page in the agenda."""
+    from ontwikkelbijeenkomsten.meetings.links import meeting_for_token
+    from ontwikkelbijeenkomsten.scheduling.services import book
+
+    day, dagdeel = plan.moments[0]
+    with unit_of_work():
+        regional = book(plan.request, plan.expert.id, day, dagdeel, plan.coordinator).meeting
+    for meeting, number in ((regional, 1), (training, 2)):
+        with unit_of_work():
+            registration = services.register(meeting, applicant(number))
+        with unit_of_work():
+            services.cancel_registration(registration)
+        mail = outbox(registration.email)[-1]
+        assert mail.kind == "registration_cancelled"
+        if meeting is regional:
+            (link,) = re.findall(r"https?://\S+/bijeenkomst/(\S+)", mail.text_body)
+            assert meeting_for_token(link) == regional
+            assert "/agenda" not in mail.text_body and "/bijeenkomst/" in mail.html_body
+        else:
+            assert f"/agenda/{training.id}\n" in mail.text_body

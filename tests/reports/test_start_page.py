@@ -85,7 +85,8 @@ def seeded(plan, make_training):
     ids["granted"] = {unbooked.id}
     plan.request.state, held.state = RequestState.SCHEDULED, RequestState.HELD  # what booking and holding leave
     unaccepted = _regional(plan, plan.request, "Niet geaccepteerd", assignments=[AssignmentState.ASSIGNED])
-    _regional(plan, plan.request, "Afgewezen", days=15, assignments=[AssignmentState.DECLINED])
+    _regional(plan, plan.request, "Afgewezen", days=15, state=MeetingState.EXPERT_NEEDED,
+              assignments=[AssignmentState.DECLINED])
     _regional(plan, unbooked, "Geannuleerd", days=16, state=MeetingState.CANCELLED,
               assignments=[AssignmentState.RELEASED])
     _regional(plan, held, "Gehouden", days=-3, state=MeetingState.HELD, assignments=[AssignmentState.ACCEPTED])

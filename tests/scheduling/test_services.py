@@ -24,6 +24,7 @@ from ontwikkelbijeenkomsten.experts.models import ExpertProfile
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
 from ontwikkelbijeenkomsten.meetings import assignments, changes
+from ontwikkelbijeenkomsten.meetings import services as meetings_services
 from ontwikkelbijeenkomsten.meetings.changes import Details, local_times
 from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
@@ -40,7 +41,7 @@ from ontwikkelbijeenkomsten.requests.models import LocationKind, RequestState
 from ontwikkelbijeenkomsten.scheduling import candidates, services
 from ontwikkelbijeenkomsten.scheduling.candidates import active_meetings
 from ontwikkelbijeenkomsten.scheduling.services import NeedsConfirmation
-from tests.factories import AVOND, MIDDAG, OCHTEND, future_day, make_expert, submission
+from tests.factories import AVOND, MIDDAG, OCHTEND, applicant, future_day, make_expert, submission
 
 CONTACT = "ilse@example.org"
 EXPERT = "expert@example.org"
@@ -366,6 +367,32 @@ def test_rescheduling_to_another_expert_releases_the_first(plan):
     assert "Piet Tweede" in mails[2].text_body
     # Eva's slot is free again
     assert book(plan, m1, request=northern_request(plan)).meeting.id != meeting.id
+
+
+def test_participants_hear_when_only_the_expert_changes(plan):
+    """Their confirmation named the expert: the contact and every registered participant (a
+    place: with an invite; waiting: without) get the new name, the new expert an assignment."""
+    m1, _ = plan.moments
+    piet = add_expert(plan, "piet@example.org", "Piet Tweede", slots=[m1])
+    meeting = book(plan, m1).meeting
+    meeting.capacity = 1
+    db.session.commit()
+    with unit_of_work():
+        placed = meetings_services.register(meeting, applicant(1))
+        waiting = meetings_services.register(meeting, applicant(2))
+    since = last_mail_id()
+    with unit_of_work():
+        services.reschedule(meeting, *m1, piet.id, plan.coordinator)
+
+    mails = meeting_mails(since)
+    assert sorted(sent(mails)) == sorted([
+        ("session_released", EXPERT), ("session_assigned", "piet@example.org"), ("session_changed", CONTACT),
+        ("session_changed", placed.email), ("session_changed", waiting.email)])
+    for mail in mails[2:]:
+        assert "Piet Tweede" in mail.text_body and "Eva Jansen" not in mail.text_body, mail.recipient
+    by_recipient = {m.recipient: m for m in mails}
+    check_invite(by_recipient[placed.email], meeting, "REQUEST", meeting.sequence)
+    assert by_recipient[waiting.email].calendar_method is None
 
 
 def test_reschedule_refusals(plan):

@@ -7,16 +7,20 @@ at once; the service checks again when it saves, with the rules about past days 
 from __future__ import annotations
 
 from babel.dates import get_day_names
+from babel.lists import format_list
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, ValidationError
 from wtforms.widgets import HiddenInput
 
+from ontwikkelbijeenkomsten.core.i18n import dagdeel_label, long_date
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.experts import availability
+from ontwikkelbijeenkomsten.experts.models import WeeklyPattern
 from ontwikkelbijeenkomsten.meetings import bookings
 from ontwikkelbijeenkomsten.web.forms import (
     DATE_FORMATS,
@@ -43,6 +47,15 @@ def weekday_names() -> list[str]:
     return [names[number] for number in range(7)]
 
 
+def describe_pattern(pattern: WeeklyPattern) -> str:
+    """'every Tuesday and Thursday, afternoon, from … until …' in the page's language."""
+    names, locale = weekday_names(), get_locale()
+    return _("every %(days)s, %(dagdelen)s, from %(start)s until %(end)s",
+             days=format_list([names[n] for n in pattern.weekdays], locale=locale),
+             dagdelen=format_list([dagdeel_label(Dagdeel(v)) for v in pattern.dagdelen], locale=locale),
+             start=long_date(pattern.starts_on), end=long_date(pattern.ends_on))
+
+
 def _check_range(form, check) -> None:
     """Run the service's range `check` on the form's dates, when both could be read."""
     if form.start.data and form.end.data:
@@ -58,6 +71,10 @@ class ToggleForm(FlaskForm):
     day = _day_field(_l("Date"), _l("Choose a day in the calendar."), widget=HiddenInput())
     dagdeel = HiddenField(validators=[AnyOf([d.value for d in Dagdeel], message=_l("Choose a dagdeel from the list."))])
     available = HiddenField(validators=[AnyOf(["1", "0"], message=_l("Choose available or not available."))])
+
+
+class PatternRemoveForm(FlaskForm):
+    """Remove a weekly pattern: no fields, only the CSRF token."""
 
 
 class BlockForm(FlaskForm):

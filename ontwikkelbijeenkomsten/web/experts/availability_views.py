@@ -15,6 +15,7 @@ from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.themes import theme_choices
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts import availability as services
+from ontwikkelbijeenkomsten.experts import patterns
 from ontwikkelbijeenkomsten.experts.queries import region_choices
 from ontwikkelbijeenkomsten.meetings import bookings
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
@@ -23,8 +24,10 @@ from ontwikkelbijeenkomsten.web.experts.access import expert_page
 from ontwikkelbijeenkomsten.web.experts.availability_forms import (
     BlockForm,
     GridFilterForm,
+    PatternRemoveForm,
     RuleForm,
     ToggleForm,
+    describe_pattern,
     weekday_names,
 )
 from ontwikkelbijeenkomsten.web.experts.blueprint import bp
@@ -55,15 +58,18 @@ def _month_url(expert: User, first: date, **values) -> str:
 def _month_page(expert: User, first: date, **submitted):
     """The month; `submitted` holds the form that was sent (with its errors and input)."""
     forms = {
-        "rule": RuleForm(prefix="rule", formdata=None),
+        "rule": RuleForm(prefix="rule", formdata=None, start=today_local()),
         "block": BlockForm(prefix="block", formdata=None),
         **submitted,
     }
     own = current_user.id == expert.id
+    current = patterns.current(expert.id)
     return render_template(
         "experts/availability.html", expert=expert, forms=forms,
         failed=next((form for form in forms.values() if form.errors), None),
         view=bookings.month(expert, first.year, first.month), weekdays=weekday_names(),
+        patterns=current, describe=describe_pattern,
+        in_pattern=lambda slot: any(p.covers(slot.day, slot.dagdeel) for p in current),
         title=_("My availability") if own else _("Availability of %(name)s", name=expert.name),
     )
 
@@ -108,16 +114,36 @@ def availability_rule(expert: User):
     form = RuleForm(prefix="rule")
 
     def run():
-        added = services.apply_rule(
+        pattern, added = patterns.add(
             expert, form.start.data, form.end.data, set(form.weekdays.data),
             {Dagdeel(value) for value in form.dagdelen.data}, acting_user(),
         )
         message = ngettext("%(num)s dagdeel added.", "%(num)s dagdelen added.", added) if added else _(
             "No dagdelen added: they were all available or booked already."
         )
+        message = _("Weekly pattern saved: %(pattern)s.", pattern=describe_pattern(pattern)) + " " + message
         return message + _skipped_note(form.start.data), _month_url(expert, first)
 
     return _submitted(expert, first, "rule", form, run)
+
+
+@bp.post(AVAILABILITY_URL + "/weekpatroon/<int(max=2147483647):pattern_id>/verwijderen")
+@expert_page
+def availability_pattern_remove(expert: User, pattern_id: int):
+    first = _shown_month()
+    pattern = patterns.find(expert.id, pattern_id) or abort(404)
+    form = PatternRemoveForm()
+
+    def run():
+        described = describe_pattern(pattern)
+        removed, kept = patterns.remove(expert, pattern, acting_user())
+        message = _("Weekly pattern removed: %(pattern)s.", pattern=described) + " " + ngettext(
+            "%(num)s future dagdeel removed.", "%(num)s future dagdelen removed.", removed)
+        if kept:
+            message += " " + ngettext("%(num)s scheduled session stays.", "%(num)s scheduled sessions stay.", kept)
+        return message, _month_url(expert, first, _anchor="patterns-title")
+
+    return _submitted(expert, first, "remove", form, run)
 
 
 @bp.post(AVAILABILITY_URL + "/blokkeren")

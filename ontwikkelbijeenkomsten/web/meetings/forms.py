@@ -71,7 +71,8 @@ class RegistrationForm(RegisterFields):
                            description=_l("For example intern begeleider, youth worker or policy adviser."))
     needs = TextAreaField(
         _l("Accessibility or dietary needs"), filters=[strip_filter], validators=[_length(NEEDS_MAX)],
-        description=_l("For example a wheelchair-accessible room, a sign language interpreter or a vegetarian lunch."),
+        description=_l("For example a wheelchair-accessible room, a sign language interpreter or a vegetarian lunch. "
+                       "We delete this after the session, see the privacy statement."),
     )
     consent = BooleanField(
         _l("I agree that my data are used to organise this session and are deleted afterwards."),

@@ -79,8 +79,8 @@ def agenda():
 
 
 # ---- a session's page and registering -----------------------------------------------------------
-def _open_training(meeting_id: int) -> Meeting:
-    found = queries.find_meeting(meeting_id)
+def _open_training(meeting_id: int, find=queries.find_meeting) -> Meeting:
+    found = find(meeting_id)
     if found is None or found.kind is not MeetingKind.OPEN_TRAINING:
         abort(404)
     return found
@@ -110,7 +110,7 @@ def _meeting_page(lead: Meeting, form: RegistrationForm, action: str, already: R
         places_left=services.places_left(lead), full=services.is_full(lead), closes_at=services.closes_at(lead),
         form=form, action=action, accreditation=accreditation_text(accreditation) if accreditation else "",
         calendar=_calendar(lead, url_for("meetings.training_ics", meeting_id=lead.id),
-                           absolute_url("meetings.detail", meeting_id=lead.id)) if public else None,
+                           absolute_url("meetings.detail", meeting_id=lead.id), public=True) if public else None,
         resend_token=make_token(RESEND_PURPOSE, already.id) if already else None,
     )
 
@@ -121,7 +121,7 @@ def _register(lead: Meeting, action: str):
     already = None
     if form.validate_on_submit():
         try:
-            with unit_of_work():
+            with unit_of_work(keep_loaded=True):  # the redirect reads only what was just written
                 registration = services.register(lead, form.applicant())
         except services.AlreadyRegistered as exc:
             already = exc.registration
@@ -149,7 +149,7 @@ def detail(meeting_id: int):
 @bp.post(MEETING_URL + "/aanmelden")
 @registration_limits
 def register(meeting_id: int):
-    lead = _open_training(meeting_id).lead
+    lead = _open_training(meeting_id, queries.meeting_to_register).lead
     return _register(lead, url_for("meetings.register", meeting_id=lead.id))
 
 
@@ -195,12 +195,15 @@ def resend_confirmation():
 
 
 # ---- "Zet in mijn agenda" -----------------------------------------------------------------------
-def _calendar(lead: Meeting, ics_url: str, page_url: str) -> dict:
-    return {"ics": ics_url, "links": calendar_links(lead.all_parts, page_url)}
+def _calendar(lead: Meeting, ics_url: str, page_url: str, *, public: bool) -> dict:
+    """`public`: for anyone, without the online link (see calendar_links)."""
+    return {"ics": ics_url, "links": calendar_links(lead.all_parts, page_url, public)}
 
 
-def _ics(lead: Meeting, page_url: str, filename: str):
-    response = make_response(download([calendar_entry(p) for p in lead.all_parts if p.state is not MeetingState.CANCELLED], page_url))
+def _ics(lead: Meeting, page_url: str, filename: str, *, public: bool):
+    entries = [calendar_entry(p, public_page=page_url if public else None)
+               for p in lead.all_parts if p.state is not MeetingState.CANCELLED]
+    response = make_response(download(entries, page_url))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
     return response
@@ -209,7 +212,7 @@ def _ics(lead: Meeting, page_url: str, filename: str):
 @bp.get(MEETING_URL + ".ics")
 def training_ics(meeting_id: int):
     lead = _open_training(meeting_id).lead
-    return _ics(lead, absolute_url("meetings.detail", meeting_id=lead.id), f"training-{lead.id}")
+    return _ics(lead, absolute_url("meetings.detail", meeting_id=lead.id), f"training-{lead.id}", public=True)
 
 
 @bp.get("/aanmelding/<token>/agenda.ics")
@@ -218,7 +221,8 @@ def registration_ics(token: str):
     found = _registration_or_404(token)
     if found.state not in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED):
         abort(404)
-    return private_page(_ics(found.meeting, absolute_url("meetings.registration", token=token), "bijeenkomst"))
+    return private_page(_ics(found.meeting, absolute_url("meetings.registration", token=token), "bijeenkomst",
+                             public=False))
 
 
 # ---- the participant's own page ----------------------------------------------------------------
@@ -228,9 +232,12 @@ class CancelForm(FlaskForm):
 
 
 def _registration_or_404(token: str) -> Registration:
+    """The registration of a private link; 410 (the removal page) once its person was removed."""
     found = links.registration_for_token(token)
     if found is None:
         abort(404)
+    if found.anonymised_at is not None:
+        abort(410)
     return found
 
 
@@ -253,7 +260,7 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
         register_form=None if certificate or registration.state is RegistrationState.CANCELLED
         else register_form or _register_form(registration),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
-                           absolute_url("meetings.registration", token=token))
+                           absolute_url("meetings.registration", token=token), public=False)
         if registration.state is RegistrationState.CONFIRMED and not begun else None,
     )))
 

@@ -27,6 +27,7 @@ from ontwikkelbijeenkomsten.web.requests.coordinator_forms import (
     RejectForm,
     ReviewForm,
 )
+from ontwikkelbijeenkomsten.web.scheduling.expert_needed import expert_needed
 
 PER_PAGE = 50
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
@@ -115,9 +116,10 @@ def _detail(item: Request, **submitted):
         e.details.get(key) for e in events for key in ("from_coordinator", "to_coordinator")
     })
     actions = {name for name, states in ACTION_STATES.items() if item.state in states}
+    found = request_meetings(item)
     return render_template(
         "requests/coordinator/detail.html", item=item, entry=entry, forms=forms, events=events,
-        people=people, actions=actions, **request_meetings(item),
+        people=people, actions=actions, needing=expert_needed(found["meetings"]), **found,
     )
 
 

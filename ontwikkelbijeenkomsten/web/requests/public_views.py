@@ -132,6 +132,8 @@ def _request_or_404(token: str) -> Request:
         abort(404)
     if found is None:
         abort(404)
+    if found.anonymised_at is not None:
+        abort(410)  # the contact person was removed: the removal page
     return found
 
 

@@ -1,0 +1,76 @@
+"""The privacy pages: a person's data for coordinators, the retention periods they set, the
+public register of processing and the privacy statement's retention table."""
+from __future__ import annotations
+
+import json
+
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.retention import RULES, RetentionKind, months_in_force
+from ontwikkelbijeenkomsten.meetings import services
+from ontwikkelbijeenkomsten.privacy import person
+from ontwikkelbijeenkomsten.privacy.register import PROCESSINGS
+from tests.factories import applicant
+
+ILSE = "ilse@example.org"
+
+
+def _ilse(training):
+    services.register(training, applicant(1, email=ILSE, name="Ilse Claessens"))
+    db.session.commit()
+
+
+def test_a_coordinator_looks_up_downloads_and_erases(plan, training, coordinator_client):
+    _ilse(training)
+    assert coordinator_client.get("/coordinatie/privacy").status_code == 200
+
+    found = coordinator_client.post("/coordinatie/privacy", data={"email": "ILSE@example.org"})
+    page = found.get_data(as_text=True)
+    assert found.status_code == 200 and "1 aanmelding" in page and training.title in page
+    assert found.headers["Cache-Control"] == "private, no-store"
+
+    exported = coordinator_client.post("/coordinatie/privacy/export.json", data={"email": ILSE})
+    assert exported.headers["Content-Disposition"] == 'attachment; filename="persoonsgegevens.json"'
+    assert json.loads(exported.get_data(as_text=True))["registrations"][0]["name"] == "Ilse Claessens"
+    summary = coordinator_client.post("/coordinatie/privacy/export.txt", data={"email": ILSE}).get_data(as_text=True)
+    assert "Aanmeldingen: 1" in summary and "Ilse Claessens" in summary
+
+    unconfirmed = coordinator_client.post("/coordinatie/privacy/wissen", data={"email": ILSE})
+    assert "Vink het vakje aan" in unconfirmed.get_data(as_text=True) and person.find(ILSE).found
+    erased = coordinator_client.post("/coordinatie/privacy/wissen", data={"email": ILSE, "sure": "y"})
+    assert erased.status_code == 302 and not person.find(ILSE).found
+
+
+def test_an_unknown_address_finds_nothing_and_a_bad_one_is_refused(app, coordinator_client):
+    nothing = coordinator_client.post("/coordinatie/privacy", data={"email": "niemand@example.org"})
+    assert "geen gegevens" in nothing.get_data(as_text=True)
+    bad = coordinator_client.post("/coordinatie/privacy", data={"email": "geen adres"})
+    assert bad.status_code == 200 and "naam@voorbeeld.nl" in bad.get_data(as_text=True)
+
+
+def test_only_coordinators_see_a_persons_data(app, client, expert_client):
+    assert client.get("/coordinatie/privacy").status_code == 302
+    assert expert_client.get("/coordinatie/privacy").status_code == 403
+    assert expert_client.post("/coordinatie/privacy/wissen", data={"email": ILSE, "sure": "y"}).status_code == 403
+    assert expert_client.get("/coordinatie/privacy/bewaartermijnen").status_code == 403
+
+
+def test_a_coordinator_sets_the_retention_periods_within_the_bounds(app, coordinator_client):
+    values = {kind.value: months for kind, months in months_in_force().items()}
+    refused = coordinator_client.post("/coordinatie/privacy/bewaartermijnen", data={**values, "registrations": "999"})
+    assert refused.status_code == 200 and "Kies tussen 3 en 36 maanden" in refused.get_data(as_text=True)
+    saved = coordinator_client.post("/coordinatie/privacy/bewaartermijnen", data={**values, "registrations": "6"})
+    assert saved.status_code == 302
+    assert months_in_force()[RetentionKind.REGISTRATIONS] == 6
+    statement = coordinator_client.get("/privacy").get_data(as_text=True)
+    assert "6 maanden na de bijeenkomst" in statement
+
+
+def test_the_register_of_processing_is_public_and_shows_the_periods_in_force(app, client):
+    page = client.get("/privacy/verwerkingen")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert text.count('<h2 class="utrecht-heading-2"') == len(PROCESSINGS)
+    assert "12 maanden na de bijeenkomst" in text and "Grondslag" in text and "SMTP" in text
+    statement = client.get("/privacy").get_data(as_text=True)
+    assert all(f'id="retention-{kind.value}"' in statement for kind in RULES)
+    assert "/privacy/verwerkingen" in statement
