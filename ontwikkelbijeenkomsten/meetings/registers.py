@@ -55,12 +55,12 @@ def register_choices() -> list[tuple[str, str]]:
 
 
 def checked_number(register: Register | None, number: str) -> str:
-    """The number as it is stored (empty without a register); raises every problem at once,
-    each at the field `register` or `register_number`."""
+    """The number as it is stored (empty without a register); raises the problem at the field
+    `professional_register` or `register_number`."""
     number = (number or "").strip()
     if register is None:
         if number:
-            raise RuleViolation("register", _l("Choose the register your number belongs to."))
+            raise RuleViolation("professional_register", _l("Choose the register your number belongs to."))
         return ""
     if not number:
         raise RuleViolation("register_number", _l("Enter your registration number, or choose no register."))

@@ -37,7 +37,7 @@ def test_good_numbers_are_stored_in_their_form(app, register, typed, stored):
     (Register.REGISTERPLEIN, "<script>", "register_number"),
     (Register.OTHER, "x" * 41, "register_number"),
     (Register.SKJ, "", "register_number"),  # a register without a number
-    (None, "110012345", "register"),  # a number without a register
+    (None, "110012345", "professional_register"),  # a number without a register
 ])
 def test_wrong_numbers_are_refused_at_their_field(app, register, typed, field):
     with pytest.raises(RuleViolation) as refused:
@@ -47,7 +47,7 @@ def test_wrong_numbers_are_refused_at_their_field(app, register, typed, field):
 
 def test_registering_with_a_number_stores_it(client, training):
     response = client.post(f"/agenda/{training.id}/aanmelden",
-                           data={**FORM, "register": "skj", "register_number": "110 012 345"})
+                           data={**FORM, "professional_register": "skj", "register_number": "110 012 345"})
     assert response.status_code == 302
     (registration,) = registrations(training)
     assert (registration.register, registration.register_number) == (Register.SKJ, "110012345")
@@ -55,7 +55,7 @@ def test_registering_with_a_number_stores_it(client, training):
 
 def test_a_wrong_number_gives_a_dutch_error_and_keeps_what_was_typed(client, training):
     response = client.post(f"/agenda/{training.id}/aanmelden",
-                           data={**FORM, "register": "big", "register_number": "12345"})
+                           data={**FORM, "professional_register": "big", "register_number": "12345"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and registrations(training) == []
     assert "Een BIG-nummer heeft 11 cijfers" in field_error(html, "register_number")
@@ -66,27 +66,27 @@ def test_a_wrong_number_gives_a_dutch_error_and_keeps_what_was_typed(client, tra
 
 def test_a_forged_register_is_refused_at_the_field(client, training):
     html = client.post(f"/agenda/{training.id}/aanmelden",
-                       data={**FORM, "register": "nope", "register_number": "1"}).get_data(as_text=True)
-    assert field_error(html, "register") and registrations(training) == []
+                       data={**FORM, "professional_register": "nope", "register_number": "1"}).get_data(as_text=True)
+    assert field_error(html, "professional_register") and registrations(training) == []
 
 
 def test_the_participant_changes_the_number_on_their_page_until_the_certificate(client, training, held):
     with unit_of_work():
         registration = services.register(training, applicant(1))
     page = f"/aanmelding/{links.registration_token(registration)}"
-    assert 'id="register-button"' in client.get(page).get_data(as_text=True)
-    html = client.post(page + "/registernummer", data={"register": "skj", "register_number": "12"}).get_data(as_text=True)
+    assert 'id="register-number-button"' in client.get(page).get_data(as_text=True)
+    html = client.post(page + "/registernummer", data={"professional_register": "skj", "register_number": "12"}).get_data(as_text=True)
     assert "SKJ-registratienummer heeft 6 tot 9 cijfers" in field_error(html, "register_number")
     assert 'value="12"' in html
-    response = client.post(page + "/registernummer", data={"register": "skj", "register_number": "110012345"})
+    response = client.post(page + "/registernummer", data={"professional_register": "skj", "register_number": "110012345"})
     assert response.status_code == 302
     assert "110012345" in text(client.get(page).get_data(as_text=True))
 
     _lead, (issued,) = held(people=[{"register": Register.BIG, "register_number": "19012345601"}])
     issued_page = f"/aanmelding/{links.registration_token(issued)}"
     html = client.get(issued_page).get_data(as_text=True)
-    assert 'id="register-button"' not in html and 'id="certificate-link"' in html
-    client.post(issued_page + "/registernummer", data={"register": "skj", "register_number": "110012345"})
+    assert 'id="register-number-button"' not in html and 'id="certificate-link"' in html
+    client.post(issued_page + "/registernummer", data={"professional_register": "skj", "register_number": "110012345"})
     html = client.get(issued_page).get_data(as_text=True)
     assert "u kunt het nummer niet meer veranderen" in html
     assert registrations(issued.meeting)[0].register_number == "19012345601"

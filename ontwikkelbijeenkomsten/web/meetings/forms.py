@@ -30,7 +30,7 @@ class RegisterFields(FlaskForm):
     """A professional register and number, both optional; the service checks the number's form.
     Call `configure_register()` before validating or rendering: it sets the register choices."""
 
-    register = SelectField(
+    professional_register = SelectField(
         _l("Professional register (optional)"), validate_choice=False,
         validators=[_known_register],
         description=_l("Are you registered as a professional? With your number we can give you a certificate of "
@@ -44,12 +44,12 @@ class RegisterFields(FlaskForm):
     )
 
     def configure_register(self):
-        self.register.choices = [("", _l("No register"))] + register_choices()
+        self.professional_register.choices = [("", _l("No register"))] + register_choices()
         return self
 
     @property
     def chosen_register(self) -> Register | None:
-        return Register(self.register.data) if self.register.data else None
+        return Register(self.professional_register.data) if self.professional_register.data else None
 
 
 class RegistrationForm(RegisterFields):

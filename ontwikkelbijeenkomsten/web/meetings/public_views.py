@@ -242,7 +242,8 @@ def _registration_or_404(token: str) -> Registration:
 
 
 def _register_form(registration: Registration) -> RegisterFields:
-    return RegisterFields(formdata=None, register=registration.register.value if registration.register else "",
+    return RegisterFields(formdata=None,
+                          professional_register=registration.register.value if registration.register else "",
                           register_number=registration.register_number).configure_register()
 
 
