@@ -77,3 +77,19 @@ def test_demo_refuses_a_full_database_unless_forced(app):
     forced = runner.invoke(args=["demo", "load", "--force"])
     assert forced.exit_code == 0, forced.output
     assert _count(Region) == 42
+
+
+def test_the_demo_past_year_fills_every_table_of_the_report(app):
+    """`make run` shows a full report of the past school year from the first minute."""
+    from ontwikkelbijeenkomsten.reports.monitoring import Dagdelen, monitoring_report
+
+    load_demo()
+    past = db.session.scalar(select(ProgrammePeriod).order_by(ProgrammePeriod.starts_on).limit(1))
+    report = monitoring_report(past.starts_on, past.ends_on)
+    assert report.total == Dagdelen(requested=14, granted=14, booked=14, held=14)
+    assert len(report.regions) == 42 and [r.dagdelen.held for r in report.regions[:6]] == [4, 3, 2, 2, 2, 1]
+    assert report.themes and sum(m.dagdelen.held for m in report.months) == 14
+    assert report.reach.qualifying == 15 == report.reach.joint and all(report.reach.per_sector)
+    total = report.quality[-1]
+    assert total.theme is None and total.sessions == 15 and total.present < total.places and total.answers == 30
+    assert sum(e.dagdelen for e in report.experts) == 15

@@ -58,7 +58,7 @@ def export_command(email: str, by: str, summary: bool) -> None:
     """Print everything the app holds about EMAIL, as JSON (or a readable summary)."""
     with unit_of_work():
         found = person.find(email)
-        person.record_export(_coordinator(by), found)
+        person.record_access("exported", _coordinator(by), found)
     if summary:
         click.echo(render_template("privacy/summary.txt", person=found, now=utcnow(), sector_label=sector_label))
     else:

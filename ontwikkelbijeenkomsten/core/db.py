@@ -71,19 +71,20 @@ def insert_on_conflict(session, model):
     return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(model)
 
 
-#: A pooled connection that lay unused this long is pinged before it is handed out again.
-PING_AFTER_IDLE_SECONDS = 1.0
+#: A pooled connection that lay unused this long is pinged before it is handed out again:
+#: shorter than any database restart, longer than the gap between requests of a busy worker.
+PING_AFTER_IDLE_SECONDS = 0.1
 
 
 def ping_after_idle(engine) -> None:
     """Ping a pooled connection before use only when it has been idle a while, instead of on
     every checkout (`pool_pre_ping`), which costs a round trip per request at full load.
 
-    After a database restart a connection that lay idle is found dead here and replaced before
-    the request uses it, as with pre_ping. A connection used within the last second is not
-    pinged: that only happens under load, and then the first statement on a dead connection
-    fails (that request gets the 503 page), which makes SQLAlchemy discard every connection
-    of the pool, so the next requests connect afresh.
+    A restart takes longer than PING_AFTER_IDLE_SECONDS, so every connection from before it
+    counts as idle: it is found dead here and replaced before the request uses it, as with
+    pre_ping. A busy worker reuses its connection within milliseconds and pings nothing; a
+    connection that is used while the database goes down fails that request (the 503 page), and
+    SQLAlchemy then discards every connection of the pool, so the next requests connect afresh.
     """
 
     @event.listens_for(engine, "checkin")

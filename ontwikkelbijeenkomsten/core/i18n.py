@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, get_locale, gettext
@@ -39,6 +40,17 @@ def clock(value: datetime) -> str:
     return format_datetime(value, "HH:mm")
 
 
+_LOCAL = ZoneInfo(TIMEZONE)
+
+
+def short_moment(value: datetime) -> str:
+    """'3-3-2026 09:00' in Europe/Amsterdam, as format_datetime(value, "d-M-y HH:mm") writes it
+    in every language, without Babel's pattern machinery: a list of a thousand names has a
+    thousand of these."""
+    local = value.astimezone(_LOCAL)
+    return f"{local.day}-{local.month}-{local.year} {local.hour:02d}:{local.minute:02d}"
+
+
 def dagdeel_label(value: Dagdeel) -> str:
     labels = {
         Dagdeel.OCHTEND: gettext("morning"),
@@ -49,6 +61,6 @@ def dagdeel_label(value: Dagdeel) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(long_date=long_date, clock=clock, dagdeel=dagdeel_label)
+    app.jinja_env.filters.update(long_date=long_date, clock=clock, dagdeel=dagdeel_label, short_moment=short_moment)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.globals["languages"] = app.config["LANGUAGES"]

@@ -9,13 +9,20 @@ from __future__ import annotations
 import logging
 import re
 
-#: An itsdangerous token: base64url parts joined by dots (payload.timestamp.signature).
-_TOKEN = re.compile(r"[A-Za-z0-9_=-]{2,}(?:\.[A-Za-z0-9_=-]{4,}){2,}")
+#: An itsdangerous token: payload.timestamp.signature in base64url, the signature 27 characters
+#: or more (a host name such as mail.example.org does not match).
+_TOKEN = re.compile(r"[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]{4,}\.[A-Za-z0-9_-]{20,}")
+#: The secret segment of a private link's path (also the experts' random feed token); a number
+#: is a public page's id (/agenda/42) and stays.
+_END = r"(?=\.ics\b|[/?#\s\"']|$)"
+_PRIVATE_PATH = re.compile(r"(/(?:aanmelding|aanvraag|aanvragen/verzonden|bijeenkomst|uitnodiging"
+                           r"|wachtwoord-herstellen|agenda)/)(?!\d+" + _END + r")[A-Za-z0-9_=.-]+?" + _END)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
 def redact(text: str) -> str:
-    return _TOKEN.sub("[token]", _EMAIL.sub("[e-mail]", text))
+    text = _PRIVATE_PATH.sub(r"\1[token]", _EMAIL.sub("[e-mail]", text))
+    return _TOKEN.sub("[token]", text)
 
 
 class RedactFilter(logging.Filter):

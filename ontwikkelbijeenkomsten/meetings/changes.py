@@ -133,10 +133,13 @@ def tell_changed(meeting: Meeting, people: list[mails.Person], moved_from: Momen
                    expert=experts[0] if experts else None)
 
 
-def tell_assigned(assignment: MeetingExpert) -> None:
-    meeting = assignment.meeting
-    mails.tell(meeting, mails.expert_person(assignment), "session_assigned",
-               _l("New assignment: %(title)s", title=meeting.title), "scheduling/session_assigned", "REQUEST")
+def tell_assigned(*assignments: MeetingExpert) -> None:
+    """New assignments of one expert (one session, or dagdelen of a series): one mail that
+    says so, and an invite per dagdeel."""
+    first = assignments[0]
+    mails.tell_series([a.meeting for a in assignments], mails.expert_person(first), "session_assigned",
+                      _l("New assignment: %(title)s", title=first.meeting.title), "scheduling/session_assigned",
+                      "REQUEST")
 
 
 # ---- details -----------------------------------------------------------------------------------

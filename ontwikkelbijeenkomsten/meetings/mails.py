@@ -6,7 +6,7 @@ of rendered mails and invites, inside its transaction.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from types import SimpleNamespace
 
@@ -73,12 +73,46 @@ def participant(registration: Registration, invited: bool | None = None,
 
 def people(meeting: Meeting) -> list[Person]:
     """The contact, the experts with an active assignment, and the registered participants
-    (of the whole series: they are registered at its lead)."""
+    (of the whole series: they are registered at its lead).
+
+    One person per address: someone with two roles (a contact who registered too) has one
+    event in one calendar, so gets one message per change, in their first role, with an invite
+    when any of their roles has one.
+    """
     found = [p for p in [contact_of(meeting)] if p]
     found += [expert_person(a) for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
     found += [participant(r) for r in meeting.lead.registrations
               if r.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING)]
-    return found
+    by_address: dict[str, Person] = {}
+    for person in found:
+        first = by_address.setdefault(person.email.lower(), person)
+        if person.invited and not first.invited:
+            by_address[person.email.lower()] = replace(first, invited=True)
+    return list(by_address.values())
+
+
+def keeps_event(meeting: Meeting, email: str, leaving: str) -> bool:
+    """Does `email` still hold the session in their calendar through a role other than
+    `leaving` ("contact", "expert" or "participant")? Then a CANCEL for that one role would
+    take away an event they still have."""
+    email = email.lower()
+    request = meeting.request
+    return (
+        (leaving != "contact" and request is not None and request.contact_email.lower() == email)
+        or (leaving != "expert" and any(a.state in ACTIVE_ASSIGNMENT_STATES and a.expert.email.lower() == email
+                                        for a in meeting.experts))
+        or (leaving != "participant" and any(r.state is RegistrationState.CONFIRMED and r.email.lower() == email
+                                             for r in meeting.lead.registrations))
+    )
+
+
+def _with_invite(meeting: Meeting, person: Person, method: str | None) -> bool:
+    """Whether the message carries a calendar part: the person has a place, and a CANCEL for
+    a session that goes on is not sent to someone who keeps it through another role."""
+    if method is None or not person.invited:
+        return False
+    return not (method == "CANCEL" and meeting.state is not MeetingState.CANCELLED
+                and keeps_event(meeting, person.email, person.role))
 
 
 def _snapshot(meeting: Meeting) -> dict:
@@ -104,12 +138,13 @@ def _part(meeting: Meeting) -> dict:
 
 def tell(meeting: Meeting, person: Person, kind: str, subject, template: str, method: str | None, *,
          expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None,
-         again: str | None = None) -> OutboxMail:
+         again: str | None = None, number: tuple[int, int] | None = None) -> OutboxMail:
     """Queue `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
 
     `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
-    why it was cancelled, `again` where to register again. Subject and reason are put in the
-    person's language now. A session in a series also lists every part of it.
+    why it was cancelled, `again` where to register again, `number` which invite of how many
+    of a series this is. Subject and reason are put in the person's language now. A session
+    in a series also lists every part of it.
     """
     with force_locale(person.locale):
         subject, reason = str(subject), str(reason) if reason is not None else None
@@ -119,9 +154,36 @@ def tell(meeting: Meeting, person: Person, kind: str, subject, template: str, me
         "expert": expert.name if expert else None,
         "moved_from": [moved_from[0].isoformat(), moved_from[1].value] if moved_from else None,
         "parts": [_part(p) for p in parts] if len(parts) > 1 else [], "again": again,
+        "number": list(number) if number else None,
     }
+    invite = _with_invite(meeting, person, method)
+    snapshot["person"]["invited"] = invite
     return mail.enqueue_snapshot(person.email, kind, subject, template, person.locale, RENDERER, snapshot,
-                                 calendar_method=method if person.invited else None)
+                                 calendar_method=method if invite else None)
+
+
+#: The subject of the short mail that carries the invite of one more dagdeel of a series.
+INVITE_SUBJECTS = {
+    "REQUEST": lambda number, count, title: _l("Calendar invite %(number)s of %(count)s: %(title)s",
+                                              number=number, count=count, title=title),
+    "CANCEL": lambda number, count, title: _l("Calendar cancellation %(number)s of %(count)s: %(title)s",
+                                             number=number, count=count, title=title),
+}
+
+
+def tell_series(parts: list[Meeting], person: Person, kind: str, subject, template: str, method: str | None,
+                **details) -> None:
+    """One mail that says what happened, about the first of `parts` (with its invite and the
+    list of every dagdeel), then for each other part a short mail with only its invite
+    ("Agenda-uitnodiging 2 van 3"): one UID per iTIP message, one message per calendar event.
+    A part whose message would carry no invite for this person gets no short mail."""
+    first, *rest = parts
+    count = len(parts)
+    tell(first, person, kind, subject, template, method, number=(1, count) if rest else None, **details)
+    for number, part in enumerate(rest, start=2):
+        if _with_invite(part, person, method):
+            tell(part, person, "session_invite", INVITE_SUBJECTS[method](number, count, part.title),
+                 "sessions/calendar_invite", method, number=(number, count))
 
 
 @mail.renderer(RENDERER)
@@ -137,7 +199,8 @@ def render(row: OutboxMail) -> None:
         row.template, row.locale, meeting=meeting, person=person, link=person.link, reason=data["reason"],
         expert=SimpleNamespace(name=data["expert"]) if data["expert"] else None,
         moved_from=(date.fromisoformat(moved[0]), Dagdeel(moved[1])) if moved else None, parts=parts,
-        again=data.get("again"),
+        again=data.get("again"), number=tuple(data["number"]) if data.get("number") else None,
+        method=row.calendar_method,
     )
     if person.invited:
         row.calendar = calendar.invitation(
@@ -183,14 +246,14 @@ def registration_page(lead: Meeting) -> str:
 
 def tell_registration(registration: Registration, kind: str, reason=None) -> None:
     """Queue the participant's mail about their registration. With a place (or losing one):
-    one mail and invite per part of the series that is not cancelled; otherwise one mail."""
+    one mail about the series and an invite per part that is not cancelled (tell_series);
+    otherwise one mail."""
     subject, method = REGISTRATION_MAILS[kind]
     lead = registration.meeting
     invited = method is not None and (kind != "cancelled" or registration.state is RegistrationState.CONFIRMED)
     person = participant(registration, invited, REGISTRATION_MAIL_PAGES.get(kind, "meetings.registration"))
-    about = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] if invited else [lead]
-    for meeting in about:
-        experts = [a.expert for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
-        tell(meeting, person, f"registration_{kind}", subject(lead.title), f"sessions/registration_{kind}",
-             method, reason=reason, expert=experts[0] if experts else None,
-             again=registration_page(lead) if kind == "cancelled" else None)
+    about = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] if invited else []
+    experts = [a.expert for a in (about or [lead])[0].experts if a.state in ACTIVE_ASSIGNMENT_STATES]
+    tell_series(about or [lead], person, f"registration_{kind}", subject(lead.title), f"sessions/registration_{kind}",
+                method, reason=reason, expert=experts[0] if experts else None,
+                again=registration_page(lead) if kind == "cancelled" else None)

@@ -209,9 +209,8 @@ def create_training(draft: TrainingDraft, actor: User) -> Meeting:
             "An expert has just been booked for another session in one of these dagdelen. Try again."))]) from None
     audit.record("training.created", lead, actor=actor, title=lead.title, parts=len(draft.parts),
                  experts=[e.name for e in experts], capacity=lead.capacity)
-    for meeting in lead.all_parts:
-        for assignment in meeting.experts:
-            changes.tell_assigned(assignment)
+    for expert in experts:  # one "Nieuwe opdracht" per expert, with an invite per dagdeel
+        changes.tell_assigned(*(a for part in lead.all_parts for a in part.experts if a.expert_id == expert.id))
     return lead
 
 
@@ -331,12 +330,6 @@ class TrainingRow:
     lead: Meeting
     parts: list[Meeting]
     waiting: int
-
-    @property
-    def share_taken(self) -> int | None:
-        """Percentage of the places taken, for the bar; None without a limit."""
-        capacity = self.lead.capacity
-        return None if not capacity else min(100, round(100 * self.lead.confirmed_count / capacity))
 
 
 def overview(now: datetime | None = None) -> tuple[list[TrainingRow], list[TrainingRow]]:

@@ -167,9 +167,12 @@ def erase(email: str, actor: User) -> Erased:
     return done
 
 
-def record_export(actor: User, person: Person) -> None:
-    """Audit that a coordinator exported a person's data: who and how much, never the address."""
-    db.session.add(AuditEvent(actor_id=actor.id, actor_label=actor.email, action="privacy.exported",
+def record_access(action: str, actor: User, person: Person) -> None:
+    """Audit that a coordinator looked a person up ("viewed") or downloaded their data
+    ("exported"): who and how many rows, never the address."""
+    rows = {"requests": person.requests, "registrations": person.registrations, "mails": person.mails,
+            "nudges": person.nudges, "audit_events": person.audit_events}
+    db.session.add(AuditEvent(actor_id=actor.id, actor_label=actor.email, action=f"privacy.{action}",
                               subject_type="privacy", subject_id=0,
-                              details={key: len(value) for key, value in export(person).items() if isinstance(value, list)}))
+                              details={key: len(value) for key, value in rows.items()}))
     db.session.flush()

@@ -27,11 +27,11 @@ BATCH = 500
 CLOSED_REQUEST_STATES = (RequestState.HELD, RequestState.REJECTED, RequestState.WITHDRAWN)
 
 
-def _series_end():
-    """When the session (or the last part of its series) a registration belongs to ended."""
-    return (select(func.max(Meeting.ends_at))
-            .where(func.coalesce(Meeting.series_id, Meeting.id) == Registration.meeting_id)
-            .scalar_subquery())
+def _ended_before(before: datetime):
+    """The sessions (leads of a series) whose last part ended before `before`: one aggregate
+    that the database computes once per query, not once per registration."""
+    lead = func.coalesce(Meeting.series_id, Meeting.id)
+    return Registration.meeting_id.in_(select(lead).group_by(lead).having(func.max(Meeting.ends_at) < before))
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,9 @@ def _clear_text(row: Evaluation, _now: datetime) -> None:
 
 RULES: tuple[Rule, ...] = (
     Rule("needs", RetentionKind.NEEDS, Registration,
-         lambda before: (Registration.needs != "") & (_series_end() < before), _clear_needs),
+         lambda before: (Registration.needs != "") & _ended_before(before), _clear_needs),
     Rule("registrations", RetentionKind.REGISTRATIONS, Registration,
-         lambda before: Registration.anonymised_at.is_(None) & (_series_end() < before),
+         lambda before: Registration.anonymised_at.is_(None) & _ended_before(before),
          anonymise.registration, (selectinload(Registration.evaluation),)),
     Rule("evaluation_texts", RetentionKind.EVALUATION_TEXT, Evaluation,
          lambda before: or_(Evaluation.went_well != "", Evaluation.to_improve != "") & (Evaluation.created_at < before),

@@ -256,18 +256,19 @@ def _months(start: date, end: date) -> list[MonthRow]:
 
 
 # ---- reach and quality -----------------------------------------------------------------------
-def _per_sector():
-    has_place = Registration.state.in_(HOLDING_PLACE)
-    return [func.coalesce(func.sum(case((and_(has_place, Registration.sector == sector), 1), else_=0)), 0)
-            for sector in Sector]
-
-
 def _reach(start: date, end: date) -> Reach:
-    """People with a place per session and sector; a series is one session (its first part)."""
+    """People with a place per session and sector; a series is one session (its first part).
+    The registrations are counted per (session, sector) first, so the pivot works on a few
+    narrow rows instead of every registration with the session's columns."""
+    counted = (select(Registration.meeting_id, Registration.sector, func.count().label("n"))
+               .where(Registration.state.in_(HOLDING_PLACE)).group_by(Registration.meeting_id, Registration.sector)
+               .subquery())
+    per_sector = [func.coalesce(func.sum(case((counted.c.sector == sector, counted.c.n), else_=0)), 0)
+                  for sector in Sector]
     found = db.session.execute(
-        select(Meeting.date, Meeting.title, Meeting.kind, func.coalesce(Region.name, ""), *_per_sector())
+        select(Meeting.date, Meeting.title, Meeting.kind, func.coalesce(Region.name, ""), *per_sector)
         .outerjoin(Region, Region.id == Meeting.region_id)
-        .outerjoin(Registration, Registration.meeting_id == Meeting.id)
+        .outerjoin(counted, counted.c.meeting_id == Meeting.id)
         .where(_in_range(start, end), Meeting.series_id.is_(None))
         .group_by(Meeting.id, Meeting.date, Meeting.title, Meeting.kind, Region.name)
         .order_by(Meeting.date, Meeting.starts_at, Meeting.id)
@@ -291,10 +292,11 @@ def _quality(start: date, end: date) -> list[QualityRow]:
     ).subquery()
     places = (select(Registration.meeting_id, func.count().label("places"),
                      func.sum(case((Registration.state == RegistrationState.ATTENDED, 1), else_=0)).label("present"))
-              .where(Registration.state.in_(HOLDING_PLACE)).group_by(Registration.meeting_id).subquery())
+              .where(Registration.state.in_(HOLDING_PLACE), Registration.meeting_id.in_(held))
+              .group_by(Registration.meeting_id).subquery())
     scores = (select(Evaluation.meeting_id,
                      *(func.sum(case((Evaluation.score == s, 1), else_=0)).label(f"s{s}") for s in SCORES))
-              .group_by(Evaluation.meeting_id).subquery())
+              .where(Evaluation.meeting_id.in_(held)).group_by(Evaluation.meeting_id).subquery())
     theme_id = keyed.c[1]
     found = db.session.execute(
         select(Theme.name, func.count(), *(func.coalesce(func.sum(c), 0) for c in list(places.c)[1:]),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from ..core.sectors import Sector, sector_label
@@ -23,6 +23,7 @@ class Table:
     header: list[str]
     rows: list[list]  # int, float (a percentage or an average), str or date; None is "no value"
     numeric_from: int  # the first column holding numbers
+    row_header: int = 0  # the column that names the row
 
 
 KEYS = ("regios", "themas", "maanden", "bereik", "bijeenkomsten", "opkomst-en-scores", "experts",
@@ -47,7 +48,7 @@ def tables(report: MonitoringReport) -> list[Table]:
         Table("regios", _("Dagdelen per region, sorted by use"),
               _dagdelen_header([_("Place"), _("Code"), _("Region")]),
               [[r.rank, r.code, r.name, *_dagdelen(r.dagdelen)] for r in report.regions]
-              + [["", "", _("Total"), *_dagdelen(report.total)]], 3),
+              + [["", "", _("Total"), *_dagdelen(report.total)]], 3, row_header=2),
         Table("themas", _("Dagdelen per theme"), _dagdelen_header([_("Theme")]),
               [[t.theme, *_dagdelen(t.dagdelen)] for t in report.themes], 1),
         Table("maanden", _("Dagdelen per month"), _dagdelen_header([_("Month")]),
@@ -76,6 +77,25 @@ def tables(report: MonitoringReport) -> list[Table]:
     ]
 
 
+def _dagdelen_bars(rows) -> list[tuple]:
+    """Held and booked filled, granted as the outline, on one scale for every row."""
+    scale = max([1, *(max(r.dagdelen.granted, r.dagdelen.booked) for r in rows)])
+    return [([("held", "", r.dagdelen.held), ("booked", "", r.dagdelen.booked - r.dagdelen.held)], scale,
+             r.dagdelen.granted) for r in rows]
+
+
+def bars(report: MonitoringReport) -> dict[str, list[tuple]]:
+    """Per table key, one bar per row for the macro `bar` (parts, scale, target): the dagdelen
+    on a common scale, attendance as the share present of the places, experts on one scale."""
+    most = max([1, *(e.dagdelen for e in report.experts)])
+    return {
+        "regios": _dagdelen_bars(report.regions), "themas": _dagdelen_bars(report.themes),
+        "maanden": _dagdelen_bars(report.months),
+        "opkomst-en-scores": [([("present", "", q.present)], q.places, None) for q in report.quality],
+        "experts": [([("share", "", e.dagdelen)], most, None) for e in report.experts],
+    }
+
+
 def _kind(kind: MeetingKind) -> str:
     return _("Open training") if kind is MeetingKind.OPEN_TRAINING else _("Regional session")
 
@@ -90,8 +110,8 @@ def cell_text(value) -> str:
         return ""
     if isinstance(value, float):
         return _decimal(value)
-    if isinstance(value, date):
-        return format_date(value, "d-M-yyyy")
+    if isinstance(value, date):  # d-M-yyyy, without Babel: the sessions table has hundreds
+        return f"{value.day}-{value.month}-{value.year}"
     return str(value)
 
 

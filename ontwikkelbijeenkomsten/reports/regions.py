@@ -38,12 +38,6 @@ class OverviewRow:
     scheduled: int
     remaining: int
 
-    @property
-    def units(self) -> list[str]:
-        """One state per dagdeel of the quota, for the bar: scheduled, granted, remaining."""
-        scheduled = min(self.scheduled, self.granted)
-        return ["scheduled"] * scheduled + ["granted"] * (self.granted - scheduled) + ["remaining"] * self.remaining
-
 
 def overview(period: ProgrammePeriod, sort: str = "code", descending: bool = False) -> list[OverviewRow]:
     """Every active region with its quota, granted, scheduled and remaining dagdelen in `period`.

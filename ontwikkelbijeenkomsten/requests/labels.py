@@ -19,6 +19,8 @@ def action_label(action: str) -> str:
         "request.held": _("Meeting held"),
         "request.withdrawn": _("Withdrawn by the region"),
         "request.note": _("Note"),
+        "request.changed": _("Changed by the region"),
+        "request.question": _("Question from the region"),
         "request.assigned": _("Coordinator assigned"),
         "request.unscheduled": _("No longer fully scheduled"),
         "session.booked": _("Session booked"),

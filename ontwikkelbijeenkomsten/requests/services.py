@@ -98,17 +98,17 @@ def submit(s: Submission, today: date | None = None) -> Request:
     audit.record("request.submitted", request, actor_label=s.contact_email.lower(),
                  to_state=RequestState.SUBMITTED.value)
     _mail_contact(request, "request_received", _l("We have received your request for dagdelen"))
-    _notify_coordinators(request, "request_new", _l("New request from %(region)s", region=region.name))
+    notify_coordinators(request, "request_new", _l("New request from %(region)s", region=region.name))
     return request
 
 
-def _notify_coordinators(request: Request, kind: str, subject) -> None:
+def notify_coordinators(request: Request, kind: str, subject, **context) -> None:
     """Mail the coordinator assigned to the request, or every active coordinator when none is."""
     for coordinator in coordinators_for(request.assigned_coordinator_id):
         mail.enqueue(
             coordinator.email, kind, subject, f"requests/{kind}", locale=coordinator.locale,
             request=request, coordinator=coordinator,
-            link=absolute_url("requests.coordinator_detail", request_id=request.id),
+            link=absolute_url("requests.coordinator_detail", request_id=request.id), **context,
         )
 
 
@@ -209,7 +209,7 @@ def withdraw(request: Request) -> None:
     returned = _close(request, _l("The region has withdrawn its request."), None)
     _move(request, RequestState.WITHDRAWN, None, "withdrawn", dagdelen_returned=returned)
     _mail_contact(request, "request_withdrawn", _l("Your request has been withdrawn"))
-    _notify_coordinators(
+    notify_coordinators(
         request, "request_withdrawn_notice",
         _l("%(region)s has withdrawn its request", region=request.region.name),
     )

@@ -33,18 +33,28 @@ class RegionRow:
     name: str
     before: int  # dagdelen booked before this plan
     planned: int  # dagdelen this plan books
+    unbooked: int = 0  # granted dagdelen that stay unbooked after this plan
 
     @property
     def total(self) -> int:
         return self.before + self.planned
+
+    @property
+    def granted(self) -> int:
+        """The target: every granted dagdeel booked."""
+        return self.total + self.unbooked
 
 
 def region_rows(preview: Preview) -> list[RegionRow]:
     """Every region with dagdelen booked, planned or asked for in the period, by name."""
     plan = preview.plan
     planned = Counter(b.region_id for b in plan.bookings)
+    unbooked = Counter()
+    for unserved in plan.unserved:
+        unbooked[unserved.region_id] += unserved.missing
     return sorted(
-        (RegionRow(rid, name, plan.per_region[rid] - planned[rid], planned[rid]) for rid, name in preview.regions.items()),
+        (RegionRow(rid, name, plan.per_region[rid] - planned[rid], planned[rid], unbooked[rid])
+         for rid, name in preview.regions.items()),
         key=lambda row: (row.name, row.region_id),
     )
 

@@ -1,4 +1,4 @@
-/* The presence list's print button (an event handler here, not an onclick attribute, so the CSP holds). */
+/* The print button of the presence list and the report (an event handler here, not an onclick attribute, so the CSP holds). */
 (function () {
   "use strict";
   var button = document.getElementById("print-button");

@@ -65,7 +65,8 @@ def test_the_main_pages_keep_working_under_the_policy(page, problems, live_serve
 
     # A visitor: the home page, the agenda as a list and as a month, a training: registering, the
     # calendar links.
-    for url in ("/", "/agenda", "/agenda?weergave=maand", training, "/inloggen", "/wachtwoord-vergeten"):
+    for url in ("/", "/agenda", "/agenda?weergave=maand", training, "/inloggen", "/wachtwoord-vergeten", "/privacy",
+                "/privacy/verwerkingen"):
         visit(page, url)
     visit(page, training)
     page.locator("#name").fill("Fatima el Amrani")
@@ -98,7 +99,8 @@ def test_the_main_pages_keep_working_under_the_policy(page, problems, live_serve
         page.locator("#password").press("Enter")
     expect(page.locator(".ob-nav__logout")).to_be_visible()
     for url in ("/coordinatie/aanvragen", "/coordinatie/trainingen", "/coordinatie/regios", "/coordinatie/planning",
-                "/coordinatie/beschikbaarheid", "/coordinatie/evaluaties", f"/bijeenkomsten/{ids.training}/deelnemers"):
+                "/coordinatie/beschikbaarheid", "/coordinatie/evaluaties", f"/bijeenkomsten/{ids.training}/deelnemers",
+                "/coordinatie/privacy", "/coordinatie/privacy/bewaartermijnen"):
         visit(page, url)
     visit(page, f"/bijeenkomsten/{ids.training}/presentielijst")
     page.evaluate("() => { window.print = () => { window.printed = true; }; }")

@@ -1,6 +1,7 @@
 """Issue 6, lists: a coordinator opens a training's participant list, sees an error in the
-capacity form, gives the first on the waiting list a place by keyboard, opens the presence list
-(also as printed) and the evaluation pages. axe on each page, also with errors showing."""
+capacity form, gives the first on the waiting list a place by keyboard (from that person's own
+page, issue 17), opens the presence list (also as printed) and the evaluation pages. axe on
+each page, also with errors showing."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -99,11 +100,17 @@ def test_coordinator_manages_the_list_by_keyboard(page, live_server, axe_check):
     expect(page.locator("#capacity-capacity")).to_have_value("1")
     axe_check(page)
 
-    # give the waiting person a place with the keyboard: the session was full, so it grows by one
+    # give the waiting person a place with the keyboard, from their own page: the session was
+    # full, so it grows by one
     page.goto(participants)
-    tab_to(page, f"#promote-{data.waiting_id}")
+    tab_to(page, f'#registration-{data.waiting_id} a[href$="/deelnemers/{data.waiting_id}"]')
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    page.wait_for_url(f"**/deelnemers/{data.waiting_id}")
+    expect(page.locator("#promote-note")).to_be_visible()
+    axe_check(page)
+    tab_to(page, "#promote")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{participants}")
     expect(page.get_by_role("status")).to_be_visible()
     expect(page.locator("#waiting tbody tr")).to_have_count(0)
     expect(page.locator("#confirmed tbody tr")).to_have_count(3)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.meetings import services
+from ontwikkelbijeenkomsten.meetings import links, services
 from ontwikkelbijeenkomsten.meetings.models import Registration, RegistrationState
 from ontwikkelbijeenkomsten.privacy import person
 from tests import factories
@@ -21,8 +21,9 @@ from .test_scheduling import log_in
 COORDINATOR, ILSE = "coordinator@example.org", "ilse@example.org"
 
 
-def _seed(live_server) -> int:
-    """A full training (one place): Ilse has it, one person waits."""
+def _seed(live_server) -> tuple[int, str]:
+    """A full training (one place): Ilse has it, one person waits. Returns the waiting person's
+    id and Ilse's private link."""
     with live_server.app.app_context():
         factories.period()
         (theme,) = factories.themes(1)
@@ -31,15 +32,15 @@ def _seed(live_server) -> int:
         db.session.commit()
         training = _training("Samen signaleren", 30, 1, expert)
         with unit_of_work():
-            services.register(training, applicant(1, email=ILSE, name="Ilse Claessens", needs="Vegetarisch"))
+            ilse = services.register(training, applicant(1, email=ILSE, name="Ilse Claessens", needs="Vegetarisch"))
             waiting = services.register(training, applicant(2))
-        waiting_id = waiting.id
+        found = waiting.id, f"/aanmelding/{links.registration_token(ilse)}"
         db.session.remove()
-    return waiting_id
+    return found
 
 
 def test_search_export_and_erase_a_person(page, live_server, axe_check):
-    waiting_id = _seed(live_server)
+    waiting_id, ilse_link = _seed(live_server)
     log_in(page, COORDINATOR)
     page.goto("/coordinatie/privacy")
     axe_check(page)
@@ -72,3 +73,28 @@ def test_search_export_and_erase_a_person(page, live_server, axe_check):
         assert not person.find(ILSE).found
         assert db.session.get(Registration, waiting_id).state is RegistrationState.CONFIRMED
         db.session.remove()
+
+    page.goto(ilse_link)  # Ilse's own link now shows the removal page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deze gegevens zijn verwijderd")
+    axe_check(page)
+
+
+def test_the_retention_periods_and_the_register_of_processing(page, live_server, axe_check):
+    _seed(live_server)
+    log_in(page, COORDINATOR)
+    page.goto("/coordinatie/privacy/bewaartermijnen")
+    page.locator("#registrations").fill("99")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("#error-summary")).to_contain_text("Kies tussen 3 en 36 maanden")
+    axe_check(page)
+    page.locator("#registrations").fill("6")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator(".ob-alert[role=status]")).to_contain_text("opgeslagen")
+
+    page.goto("/privacy/verwerkingen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verwerkingsregister")
+    expect(page.locator("main")).to_contain_text("6 maanden na de bijeenkomst")
+    axe_check(page)
+    page.goto("/privacy")
+    expect(page.locator("#retention-registrations")).to_contain_text("6 maanden")
+    axe_check(page)

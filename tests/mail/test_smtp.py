@@ -29,10 +29,11 @@ from ontwikkelbijeenkomsten.mail import delivery
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 from ontwikkelbijeenkomsten.mail.signals import unbuildable
 from ontwikkelbijeenkomsten.meetings import assignments, changes
+from ontwikkelbijeenkomsten.meetings import messages as participant_messages
 from ontwikkelbijeenkomsten.meetings import services as meetings
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
-from ontwikkelbijeenkomsten.requests import nudges
+from ontwikkelbijeenkomsten.requests import nudges, region_changes
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
 from tests.factories import applicant, submission
@@ -62,7 +63,7 @@ def template_of(row: OutboxMail) -> str:
     """The template a mail is written with (templates/mail/<this>.txt|.html). Mails rendered at
     delivery keep its name; the others are named after their kind."""
     named = {"expert_invitation": "experts/invitation", "assignment_declined": "experts/assignment_declined",
-             "nudge": "requests/nudge"}
+             "nudge": "requests/nudge", "participant_message": "sessions/participant_message"}
     if row.template:
         return row.template
     return f"requests/{row.kind}" if row.kind.startswith("request_") else named.get(row.kind, row.kind)
@@ -187,6 +188,7 @@ def every_message(plan, make_training) -> None:
     requests.take_into_review(rejected, coordinator)
     requests.reject(rejected, "Het thema past niet bij het programma.", coordinator)
     requests.withdraw(requests.submit(submission(plan, dagdelen_wanted=1, contact_email="ingetrokken@example.org")))
+    region_changes.ask(rejected, "Kunnen we het thema aanpassen en opnieuw aanvragen?")
     experts.invite("Nadia Expert", "nadia@example.org", [plan.themes[0].id], [], True, coordinator)
     request_password_reset(coordinator.email)
     # booked, assigned, changed, released, cancelled
@@ -201,10 +203,14 @@ def every_message(plan, make_training) -> None:
     second = meetings.register(training, applicant(2, locale="en"))
     meetings.cancel_registration(first)
     assert send_reminders(now=training.starts_at - timedelta(days=1)) == 2  # the expert and the promoted
+    # a series: one confirmation and an invite per other dagdeel; cancelling: the same with CANCELs
+    series = make_training(parts=2, days_ahead=60, title="Reeks")
+    meetings.cancel_registration(meetings.register(series, applicant(3)))
     now = utcnow()
     training.starts_at, training.ends_at = now - timedelta(hours=3), now - timedelta(hours=1)
     db.session.commit()
     meetings.mark_attendance(training, {second.id}, coordinator)
+    participant_messages.send(training, "Parkeren", "De parkeerplaats is dicht; neem de trein.", coordinator)
     # a nudge to the region that still has dagdelen left, on the last day of the period
     assert nudges.send_due(plan.period.ends_on) == 1
     # the coordinators' notice of a mail that could not be built
@@ -229,7 +235,8 @@ def test_every_message_type_arrives_well_formed(app, client, plan, make_training
     # the English reader got English, the invite carries the title with its accents
     (waiting,) = [row for _, row in arrived if row.kind == "registration_waiting"]
     assert waiting.subject == f"On the waiting list: {TITLE}"
-    (confirmed,) = [mail for mail, row in arrived if row.kind == "registration_confirmed"]
+    (confirmed,) = [mail for mail, row in arrived
+                    if row.kind == "registration_confirmed" and row.context["session"]["title"] == TITLE]
     assert str(Calendar.from_ical(invite_of(confirmed)).walk("VEVENT")[0]["SUMMARY"]) == TITLE
 
 

@@ -52,8 +52,9 @@ def url(meeting, suffix: str = "deelnemers") -> str:
     return f"/bijeenkomsten/{meeting.id}/{suffix}"
 
 
-def registration_url(registration, action: str) -> str:
-    return f"/bijeenkomsten/{registration.meeting_id}/deelnemers/{registration.id}/{action}"
+def registration_url(registration, action: str = "") -> str:
+    """A registration's own page (no `action`), or where one of its changes is posted."""
+    return f"/bijeenkomsten/{registration.meeting_id}/deelnemers/{registration.id}" + (f"/{action}" if action else "")
 
 
 def html_of(response) -> str:
@@ -118,7 +119,8 @@ def _routes(meeting, registration) -> list[tuple[str, str]]:
     return [
         ("get", url(meeting)), ("get", url(meeting, "deelnemers.csv")), ("get", url(meeting, "presentielijst")),
         ("post", url(meeting, "aanwezigheid")), ("post", url(meeting, "deelnemers/toevoegen")),
-        ("post", url(meeting, "plaatsen")), ("post", registration_url(registration, "afmelden")),
+        ("post", url(meeting, "plaatsen")), ("get", registration_url(registration)),
+        ("post", registration_url(registration, "afmelden")),
         ("post", registration_url(registration, "plaats-geven")),
         ("post", registration_url(registration, "verplaatsen")),
         ("get", "/coordinatie/evaluaties"), ("get", f"/coordinatie/evaluaties/{meeting.id}"),
@@ -209,8 +211,9 @@ def test_the_list_shows_places_waiting_list_sectors_and_cancelled(coordinator_cl
     waiting = html.split('id="waiting"')[1].split("</table>")[0]
     assert f'id="registration-{people[4].id}"' in waiting and ">1</td>" in waiting
     assert '<details id="cancelled">' in html and "Deelnemer 1, SWV Zuid" in html
-    assert "The session is full. When you give someone a place, the number of places goes up by one." in html
-    assert 'id="promote-%d"' % people[4].id in html
+    person = html_of(coordinator_client.get(registration_url(people[4])))  # giving a place: on their own page
+    assert "The session is full. When you give someone a place, the number of places goes up by one." in person
+    assert 'id="promote"' in person
 
 
 def test_joint_when_both_education_and_youth_care_take_part(coordinator_client, training):
@@ -282,6 +285,42 @@ def test_bad_input_when_adding_gives_an_error_at_the_field(coordinator_client, t
 
 
 # ---- cancel, promote, move ---------------------------------------------------------------------
+def test_the_list_has_no_form_per_person_and_links_each_name_to_its_own_page(coordinator_client, make_training):
+    small, big = make_training(capacity=3), make_training(capacity=30, title="Groot", days_ahead=40)
+    fill(small, 5)
+    people = fill(big, 40, start=100)
+    forms = [html_of(coordinator_client.get(url(meeting))).count("<form") for meeting in (small, big)]
+    assert forms[0] == forms[1]
+    html = html_of(coordinator_client.get(url(big)))
+    assert all(f'<a href="{registration_url(person)}">{person.name}</a>' in html for person in people)
+    assert "<select" not in html
+
+
+def test_a_person_page_shows_the_registration_and_what_can_be_done(coordinator_client, make_training):
+    training = make_training(capacity=1)
+    make_training(title="Tweede ronde", days_ahead=40)  # somewhere to move to
+    confirmed, waiting = fill(training, 2)
+    html = html_of(coordinator_client.get(registration_url(waiting)))
+    assert "<h1 class=\"utrecht-heading-1\">Deelnemer 1</h1>" in html and waiting.email in html
+    assert "position 1 on the waiting list" in html
+    for action in ("plaats-geven", "afmelden", "verplaatsen"):
+        assert f'action="{registration_url(waiting, action)}"' in html
+    assert f'href="{url(training)}#registration-{waiting.id}"' in html
+    html = html_of(coordinator_client.get(registration_url(confirmed)))
+    assert "/plaats-geven" not in html and "/afmelden" in html
+    with unit_of_work():
+        services.cancel_registration(confirmed)
+    html = html_of(coordinator_client.get(registration_url(confirmed)))
+    assert "<form" not in html.split("<main")[1] and "nothing to change" in html
+
+
+def test_a_person_page_of_another_session_is_404(coordinator_client, training, make_training):
+    other = make_training(title="Tweede ronde", days_ahead=40)
+    [elsewhere] = fill(other, 1)
+    assert coordinator_client.get(f"/bijeenkomsten/{training.id}/deelnemers/{elsewhere.id}").status_code == 404
+    assert coordinator_client.get(f"/bijeenkomsten/{training.id}/deelnemers/99999999999").status_code == 404
+
+
 def test_cancel_gives_the_place_to_the_first_on_the_waiting_list(coordinator_client, make_training):
     training = make_training(capacity=1)
     first, waiting, later = fill(training, 3)
@@ -305,7 +344,7 @@ def test_a_too_long_reason_is_an_error_at_the_field(coordinator_client, training
     assert response.status_code == 200
     html = html_of(response)
     assert has_field_error(html, f"cancel-{registration.id}-reason")
-    assert re.search(r'<details class="ob-row-actions" open>', html)
+    assert '<h1 class="utrecht-heading-1">Deelnemer 0</h1>' in html  # the person's own page again
     assert state_of(registration) is CONFIRMED
 
 
@@ -326,7 +365,7 @@ def test_giving_a_place_in_a_full_meeting_raises_the_capacity(coordinator_client
 def test_move_to_another_training_with_places(coordinator_client, training, make_training):
     other = make_training(title="Tweede ronde", days_ahead=40)
     [mover] = fill(training, 1)
-    html = html_of(coordinator_client.get(url(training)))
+    html = html_of(coordinator_client.get(registration_url(mover)))
     options = re.findall(r'<option value="(\d+)"', html.split(f'id="move-{mover.id}-target"')[1].split("</select>")[0])
     assert options == [str(other.id)]  # not this session itself
     response = coordinator_client.post(registration_url(mover, "verplaatsen"), data={f"move-{mover.id}-target": other.id})
@@ -540,7 +579,7 @@ def test_changes_need_the_csrf_token(make_app, plan, training):
     addresses = [registration_url(person, "afmelden"), registration_url(person, "plaats-geven"),
                  registration_url(person, "verplaatsen"), url(training, "plaatsen"),
                  url(training, "deelnemers/toevoegen"), url(training, "aanwezigheid")]
-    page = url(training)
+    page, person_page = url(training), registration_url(person)
     db.session.rollback()  # SQLite: end the test's transaction, so the other app can write
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
@@ -550,8 +589,9 @@ def test_changes_need_the_csrf_token(make_app, plan, training):
                                               "csrf_token": token}).status_code == 302
         for address in addresses:
             assert client.post(address, data={"capacity-capacity": "1"}).status_code == 400, address
-        html = html_of(client.get(page))
-        assert html.count('name="csrf_token" value="') == len(re.findall(r'<form[^>]*method="post"', html)) >= 5
+        for shown, forms in ((page, 2), (person_page, 2)):  # add and capacity; cancel and move
+            html = html_of(client.get(shown))
+            assert html.count('name="csrf_token" value="') == len(re.findall(r'<form[^>]*method="post"', html)) >= forms
         db.session.remove()
     assert state_of(person) is CONFIRMED
 

@@ -106,8 +106,9 @@ def test_the_page_shows_the_training_places_left_and_the_sector_mix(en, make_tra
     assert "Eva Jansen" in page and plan.themes[0].name in page and "Stadhuis, Markt 1, Maastricht" in page
     assert "National or online: for all regions" in page
     mix = text(re.search(r'<table[^>]*id="sector-mix".*?</table>', html, re.S).group(0))
-    assert "Participants per sector (5 in total)" in mix
-    assert re.search(r"Education 1 .*Youth care 2 .*Municipality 2 .*Other 0", mix)
+    assert "Participants per sector (n = 5)" in mix
+    assert re.search(r"Education 1 20% .*Youth care 2 40% .*Municipality 2 40% .*Other 0 0%", mix)
+    assert 'ob-chart__part--share" x="0" y="0" width="20.0"' in html  # 1 of 5: a fifth of the bar
     assert "Joint means both sectors" in page
     assert 'id="registration-status"' in html and f'action="/agenda/{lead.id}/aanmelden"' in html
 

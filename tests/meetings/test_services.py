@@ -157,9 +157,22 @@ def test_a_series_is_one_registration_with_an_invite_per_part(make_training):
         registration = services.register(second, applicant(1))  # through any part: held by the lead
     assert registration.meeting_id == lead.id and lead.confirmed_count == 1
     rows = outbox(registration.email)
-    assert [str(invite(r)["UID"]) for r in rows] == [p.uid for p in lead.all_parts]
-    assert all("3" in r.text_body and r.text_body.count("2026") + r.text_body.count("2027") >= 3 for r in rows)
+    assert [str(invite(r)["UID"]) for r in rows] == [p.uid for p in lead.all_parts]  # one UID per message
+    # one mail that says what happened and lists every dagdeel, then a short invite per other dagdeel
+    confirmation, *invites = rows
+    assert confirmation.kind == "registration_confirmed" and confirmation.subject == "Aanmelding bevestigd: Samen signaleren"
+    assert confirmation.text_body.count("2026") + confirmation.text_body.count("2027") >= 3
+    assert [(r.kind, r.subject) for r in invites] == [
+        ("session_invite", "Agenda-uitnodiging 2 van 3: Samen signaleren"),
+        ("session_invite", "Agenda-uitnodiging 3 van 3: Samen signaleren")]
+    assert all(len(r.text_body) < len(confirmation.text_body) / 2 for r in invites)
     assert {p.email for p in mails.people(second) if p.role == "participant"} == {registration.email}
+    with unit_of_work():
+        services.cancel_registration(registration)
+    cancelled = outbox(registration.email)[3:]
+    assert [r.kind for r in cancelled] == ["registration_cancelled", "session_invite", "session_invite"]
+    assert [r.calendar_method for r in cancelled] == ["CANCEL"] * 3
+    assert cancelled[1].subject == "Agenda-afmelding 2 van 3: Samen signaleren"
 
 
 def test_cancelling_gives_the_place_to_the_first_waiting(training):

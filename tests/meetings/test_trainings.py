@@ -145,7 +145,11 @@ def test_a_training_of_three_dagdelen_is_a_series_led_by_the_first(plan):
         assert sorted(a.expert_id for a in meeting.experts) == sorted([plan.expert.id, other.id])
         assert {(a.date, a.dagdeel) for a in meeting.experts} == {(meeting.date, meeting.dagdeel)}
         assert meeting.title == "Samen signaleren" and meeting.region_id == plan.region.id
-    assert len(mails_of("session_assigned")) == 6
+    # each expert gets one "Nieuwe opdracht" (with the first dagdeel's invite) and an invite per other dagdeel
+    assert sorted(m.recipient for m in mails_of("session_assigned")) == sorted([plan.expert.email, other.email])
+    invites = mails_of("session_invite")
+    assert sorted((m.recipient, m.context["session"]["uid"]) for m in invites) == sorted(
+        (e.email, p.uid) for e in (plan.expert, other) for p in (second, third))
     assert db.session.scalar(select(func.count()).where(AuditEvent.action == "training.created")) == 1
 
 

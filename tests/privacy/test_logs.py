@@ -23,8 +23,13 @@ def test_tokens_and_addresses_are_masked(app):
         token = make_token("registration", 12345)
     assert redact(f"GET /aanmelding/{token}/evaluatie HTTP/1.1") == "GET /aanmelding/[token]/evaluatie HTTP/1.1"
     assert redact("email=ilse%40example.org&x=1") == "email=[e-mail]&x=1"
+    assert redact("GET /agenda/Xk3_9aQ-secretfeedtoken.ics HTTP/1.1") == "GET /agenda/[token].ics HTTP/1.1"
+    assert redact('"GET /aanvraag/abc.def/intrekken"') == '"GET /aanvraag/[token]/intrekken"'
+    for public in ("GET /agenda HTTP/1.1", "GET /agenda/42.ics HTTP/1.1", "GET /agenda/42?x=1"):
+        assert redact(public) == public
     assert redact("refused: Ilse.Claessens@swv-zuid.nl") == "refused: [e-mail]"
-    assert redact("GET /static/dist/app.3f9a2c1b.css") == "GET /static/dist/app.3f9a2c1b.css"
+    for kept in ("GET /static/dist/app.3f9a2c1b.css", "connect to mail.provider.example.com failed"):
+        assert redact(kept) == kept
 
 
 def _access_line(path: str, query: str = "", referer: str = "-") -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import select
+
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.retention import RULES, RetentionKind, months_in_force
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.privacy import person
@@ -38,6 +41,9 @@ def test_a_coordinator_looks_up_downloads_and_erases(plan, training, coordinator
     assert "Vink het vakje aan" in unconfirmed.get_data(as_text=True) and person.find(ILSE).found
     erased = coordinator_client.post("/coordinatie/privacy/wissen", data={"email": ILSE, "sure": "y"})
     assert erased.status_code == 302 and not person.find(ILSE).found
+    audited = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("privacy.%"))
+                                 .order_by(AuditEvent.id)).all()
+    assert audited == ["privacy.viewed", "privacy.exported", "privacy.exported", "privacy.erased"]
 
 
 def test_an_unknown_address_finds_nothing_and_a_bad_one_is_refused(app, coordinator_client):

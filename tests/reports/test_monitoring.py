@@ -25,6 +25,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
 )
 from ontwikkelbijeenkomsten.regions.models import OrganisationType, ProgrammePeriod
 from ontwikkelbijeenkomsten.reports.monitoring import Dagdelen, monitoring_report
+from ontwikkelbijeenkomsten.reports.start import Attention
 from ontwikkelbijeenkomsten.requests.models import LocationKind, Request, RequestState
 from tests.queries import queries_for
 
@@ -228,8 +229,10 @@ def _grow(first: int, count: int, period, regions, themes, expert) -> None:
 
 
 def test_the_queries_do_not_grow_with_the_rows(world, coordinator_client, period, regions, themes, expert):
+    """Every page of issue 14, the report and the start page with its lists, at 10 and 1,010 rows."""
     paths = [f"/coordinatie/rapportage?{RANGE}", f"/coordinatie/rapportage/regios.csv?{RANGE}",
-             f"/coordinatie/rapportage.xlsx?{RANGE}", "/coordinatie/rapportage"]
+             f"/coordinatie/rapportage.xlsx?{RANGE}", "/coordinatie/rapportage", "/coordinatie",
+             *(f"/coordinatie/aandacht/{kind.value}" for kind in Attention)]
     _grow(0, 10, period, regions, themes, expert)
     small = [queries_for(coordinator_client, path) for path in paths]
     _grow(10, 1000, period, regions, themes, expert)

@@ -163,7 +163,9 @@ def test_the_page_shows_the_plan_the_chart_and_the_reasons(coordinator_client, c
     assert bookings.count("<tr") == 3 and "Eva Jansen" in bookings
     assert "voorkeur 1" in bookings and "voorkeur 2" in bookings
     assert re.search(r"(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag) \d+ \w+ 20\d\d", bookings)
-    assert 'aria-label="0 eerder ingepland en 1 in dit plan"' in html
+    # per region: booked before, in this plan, total and granted in text; the bar draws granted as an outline
+    assert re.search(r'>0</td>\s*<td[^>]*>1</td>\s*<td[^>]*>1</td>\s*<td[^>]*>\d+</td>\s*<td[^>]*><svg', html)
+    assert 'class="ob-chart__target"' in html
     unserved = html[html.index('id="unserved"'):]
     for text in ("geen voorkeursmoment meer in de toekomst",
                  "geen passende expert beschikbaar op de voorkeursmomenten",

@@ -2,6 +2,10 @@
 printable presence list, attendance, the coordinators' changes to the list, and the results of
 the evaluations.
 
+The list carries no form per person, so a list of a thousand stays small and quick: each name
+links coordinators to that registration's own page, which offers giving a place, cancelling and
+moving, and leads back to the list with what happened.
+
 A page about a part of a series shows the list of the series (held by its lead); attendance is
 marked per part, for the part in the address. Views parse input, call meetings.services in one
 unit of work and say what happened.
@@ -16,7 +20,7 @@ from flask_login import current_user
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.i18n import clock, long_date
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.sectors import sector_label
+from ontwikkelbijeenkomsten.core.sectors import Sector, sector_label
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import lists, queries, services
 from ontwikkelbijeenkomsten.meetings.models import (
@@ -83,15 +87,9 @@ def _page(meeting: Meeting, *, failed=None, key: str | None = None):
     closed = services.closed_reason(lead, by_hand=True)
     forms = {}
     if current_user.is_coordinator and closed is None:
-        choices = _move_choices(lead)
         forms["add"] = AddForm(prefix="add", formdata=None).configure()
         forms["capacity"] = CapacityForm(prefix="capacity", formdata=None, capacity=lead.capacity,
                                          waiting_list=lead.waiting_list_enabled)
-        for registration in found.confirmed + found.waiting:
-            forms[f"cancel-{registration.id}"] = CancelForm(prefix=f"cancel-{registration.id}", formdata=None)
-            move = MoveForm(prefix=f"move-{registration.id}", formdata=None)
-            move.target.choices = choices
-            forms[f"move-{registration.id}"] = move
     if _attendance_open(meeting):
         attendance = AttendanceForm(prefix="attendance", formdata=None,
                                     present=[str(rid) for rid in found.present_here()])
@@ -101,7 +99,27 @@ def _page(meeting: Meeting, *, failed=None, key: str | None = None):
         forms[key] = failed
     return render_template(
         "meetings/lists/participants.html", found=found, lead=lead, forms=forms, failed=failed, closed=closed,
-        full=services.is_full(lead), sectors=[(sector_label(s), n) for s, n in found.sectors.items()],
+        sectors=[(sector_label(s), n) for s, n in found.sectors.items()],
+        sector_labels={s: sector_label(s) for s in Sector},
+        state_labels={s: REGISTRATION_STATES.label(s) for s in RegistrationState},
+    )
+
+
+def _person_page(meeting: Meeting, registration: Registration, *, failed=None, key: str | None = None):
+    """One registration with the changes a coordinator can make to it (while the list can
+    change); `failed` is the form that was sent with errors, under `key`."""
+    lead = meeting.lead
+    closed = services.closed_reason(lead, by_hand=True)
+    forms = {}
+    if closed is None and registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING):
+        forms["cancel"] = CancelForm(prefix=f"cancel-{registration.id}", formdata=None)
+        forms["move"] = MoveForm(prefix=f"move-{registration.id}", formdata=None)
+        forms["move"].target.choices = _move_choices(lead)
+    if failed is not None:
+        forms[key] = failed
+    return render_template(
+        "meetings/lists/participant.html", part=meeting, lead=lead, registration=registration, forms=forms,
+        failed=failed, closed=closed, full=services.is_full(lead), position=services.waiting_position(registration),
         sector_label=sector_label,
     )
 
@@ -111,10 +129,10 @@ def _back(meeting: Meeting, message, category: str = "success"):
     return redirect(url_for(".participants", meeting_id=meeting.id))
 
 
-def _action(meeting: Meeting, key: str, form, run, *, inline: bool = False):
+def _action(meeting: Meeting, key: str, form, run, *, inline: bool = False, page=None):
     """Validate `form`, then `run(form)`, which calls the service and returns the message to
     flash. A rule about one of the form's fields is shown there (every rule, when `inline`: what
-    was typed stays); other rules are flashed."""
+    was typed stays), on `page(form, key)` (the list by default); other rules are flashed."""
     if form.validate_on_submit():
         try:
             with unit_of_work():
@@ -125,6 +143,8 @@ def _action(meeting: Meeting, key: str, form, run, *, inline: bool = False):
             field_error(form, exc)
         else:
             return _back(meeting, message)
+    if page is not None:
+        return page(form, key)
     return _page(meeting, failed=form, key=key)
 
 
@@ -185,6 +205,13 @@ def attendance(meeting: Meeting):
 
 
 # ---- changes to the list (coordinators) --------------------------------------------------------
+@bp.get(REGISTRATION_URL, endpoint="participant")
+@coordinator_required
+def participant(meeting_id: int, registration_id: int):
+    meeting = series_or_404(meeting_id)
+    return _person_page(meeting, _registration_or_404(meeting, registration_id))
+
+
 @bp.post(LIST_URL + "/deelnemers/toevoegen", endpoint="add_participant")
 @coordinator_required
 def add_participant(meeting_id: int):
@@ -218,8 +245,8 @@ def cancel_participant(meeting_id: int, registration_id: int):
         return _("The registration of %(name)s has been cancelled. They get an e-mail about it.",
                  name=registration.name) + _promoted_text(promoted)
 
-    key = f"cancel-{registration.id}"
-    return _action(meeting, key, CancelForm(prefix=key), run)
+    return _action(meeting, "cancel", CancelForm(prefix=f"cancel-{registration.id}"), run,
+                   page=lambda form, key: _person_page(meeting, registration, failed=form, key=key))
 
 
 @bp.post(REGISTRATION_URL + "/plaats-geven", endpoint="promote_participant")
@@ -244,8 +271,7 @@ def promote_participant(meeting_id: int, registration_id: int):
 def move_participant(meeting_id: int, registration_id: int):
     meeting = series_or_404(meeting_id)
     registration = _registration_or_404(meeting, registration_id)
-    key = f"move-{registration.id}"
-    form = MoveForm(prefix=key)
+    form = MoveForm(prefix=f"move-{registration.id}")
     form.target.choices = _move_choices(meeting.lead)
 
     def run(form: MoveForm):
@@ -258,7 +284,8 @@ def move_participant(meeting_id: int, registration_id: int):
         return _("%(name)s has been moved to %(title)s on %(date)s. That session is full, so they are on its "
                  "waiting list. They get an e-mail about it.", **where)
 
-    return _action(meeting, key, form, run)
+    return _action(meeting, "move", form, run,
+                   page=lambda form, key: _person_page(meeting, registration, failed=form, key=key))
 
 
 @bp.post(LIST_URL + "/plaatsen", endpoint="participants_capacity")

@@ -26,7 +26,11 @@ PAGE = "/coordinatie/privacy"
 @coordinator_required
 def person_page():
     form = PersonForm()
-    found = people.find(form.email.data) if form.validate_on_submit() else None
+    found = None
+    if form.validate_on_submit():
+        with unit_of_work():
+            found = people.find(form.email.data)
+            people.record_access("viewed", acting_user(), found)
     return _person_page(form, found, EraseForm(formdata=None))
 
 
@@ -49,7 +53,7 @@ def export(kind: str):
 
     def run():
         found = people.find(form.email.data)
-        people.record_export(acting_user(), found)
+        people.record_access("exported", acting_user(), found)
         return found
 
     found = apply(form, run)

@@ -61,6 +61,7 @@ def page():
     return render_template(
         "reports/monitoring.html", form=form, period=period, report=report,
         tables={t.key: t for t in monitoring_tables.tables(report)} if report else {},
+        bars=monitoring_tables.bars(report) if report else {},
         arguments=_arguments(period, chosen) if chosen else {},
     )
 

@@ -34,7 +34,8 @@ from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.regions.labels import organisation_type_choices
 from ontwikkelbijeenkomsten.regions.models import OrganisationType
 from ontwikkelbijeenkomsten.regions.quota import QuotaStatus
-from ontwikkelbijeenkomsten.requests.models import LocationKind
+from ontwikkelbijeenkomsten.requests.models import LocationKind, Request
+from ontwikkelbijeenkomsten.requests.region_changes import QUESTION_MAX, Change
 from ontwikkelbijeenkomsten.requests.rules import MAX_DAGDELEN, MAX_MOMENTS, Submission
 from ontwikkelbijeenkomsten.web.forms import (
     DATE_FORMATS,
@@ -127,7 +128,62 @@ class MomentForm(Form):
         return valid and bool(self.dagdeel.data and self.date.given)
 
 
-class RequestForm(FlaskForm):
+#: Choice fields whose error links to their first option.
+CHOICE_FIELDS = ("organisation_type", "theme_ids", "dagdelen_wanted", "period_dagdelen", "sectors", "location_kind")
+
+
+class _MeetingAnswers:
+    """What the request form and the region's change form share: the preferred moments, the
+    validation that gives an unreadable value one message, and the errors for the summary."""
+
+    @property
+    def uses_period(self) -> bool:
+        return self.period_start.given or self.period_end.given
+
+    @property
+    def moments_errors(self) -> list[str]:
+        """The errors of the preferred moments as a whole (each row keeps its own)."""
+        return [error for error in self.moments.errors if not isinstance(error, dict)]
+
+    def configure_meeting(self, themes: list[tuple[int, str]]) -> None:
+        self.theme_ids.choices = [(theme_id, name) for theme_id, name in themes]
+        self.period_dagdelen.choices = dagdeel_choices()
+        self.sectors.choices = sector_choices()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # A value that could not be read (a date, a number) needs one message, not two.
+        for field in [*self, *(sub for entry in self.moments for sub in entry.form)]:
+            if field.process_errors and not isinstance(field.errors, dict):
+                field.errors = list(dict.fromkeys(field.process_errors))
+        return valid
+
+    def has_error_at(self, name: str) -> bool:
+        field = find_field(self, name)
+        return field is not None and any(not isinstance(error, dict) for error in field.errors)
+
+    def period_dagdelen_given(self) -> list[Dagdeel]:
+        return [Dagdeel(value) for value in dict.fromkeys(self.period_dagdelen.data or [])
+                if value in {v for v, _label in self.period_dagdelen.choices}]
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(anchor id, message) for every error, in the order of the page."""
+        items: list[tuple[str, str]] = []
+        for field in self:
+            if field.name == "moments":
+                items.extend(("moments", message) for message in self.moments_errors)
+                for entry in self.moments:
+                    for sub in (entry.form.date, entry.form.dagdeel):
+                        items.extend((sub.id, message) for message in sub.errors)
+                continue
+            if field.type == "CSRFTokenField" or field.name == "website":
+                continue
+            target = f"{field.id}-0" if field.name in CHOICE_FIELDS else field.id
+            items.extend((target, message) for message in field.errors)
+        return items
+
+
+class RequestForm(_MeetingAnswers, FlaskForm):
     """Call `configure(...)` before validating or rendering: it sets the lists and the context."""
 
     region_id = SelectField(
@@ -225,38 +281,14 @@ class RequestForm(FlaskForm):
         self.regions = {r.id: r for r in regions}
         self.region_id.choices = [("", _("Choose your region"))] + [(r.id, region_label(r)) for r in regions]
         self.organisation_type.choices = organisation_type_choices()
-        self.theme_ids.choices = [(theme_id, name) for theme_id, name in themes]
         self.dagdelen_wanted.choices = [(n, str(n)) for n in range(1, MAX_DAGDELEN + 1)]
-        self.period_dagdelen.choices = dagdeel_choices()
-        self.sectors.choices = sector_choices()
         self.location_kind.choices = location_choices()
+        self.configure_meeting(themes)
 
     # -- context ---------------------------------------------------------------------------
     @property
     def chosen_region(self) -> QuotaStatus | None:
         return self.regions.get(self.region_id.data) if isinstance(self.region_id.data, int) else None
-
-    @property
-    def uses_period(self) -> bool:
-        return self.period_start.given or self.period_end.given
-
-    @property
-    def moments_errors(self) -> list[str]:
-        """The errors of the preferred moments as a whole (each row keeps its own)."""
-        return [error for error in self.moments.errors if not isinstance(error, dict)]
-
-    # -- validation ------------------------------------------------------------------------
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        # A value that could not be read (a date, a number) needs one message, not two.
-        for field in [*self, *(sub for entry in self.moments for sub in entry.form)]:
-            if field.process_errors and not isinstance(field.errors, dict):
-                field.errors = list(dict.fromkeys(field.process_errors))
-        return valid
-
-    def has_error_at(self, name: str) -> bool:
-        field = find_field(self, name)
-        return field is not None and any(not isinstance(error, dict) for error in field.errors)
 
     def submission(self, locale: str) -> Submission:
         """What the person sent, for the service's rules; an answer that could not be read is None."""
@@ -279,8 +311,7 @@ class RequestForm(FlaskForm):
             moments=[(entry.form.date.data, entry.form.dagdeel_value) for entry in self.moments],
             period_start=self.period_start.data if period_given else None,
             period_end=self.period_end.data if period_given else None,
-            period_dagdelen=[Dagdeel(value) for value in dict.fromkeys(self.period_dagdelen.data or [])
-                             if value in {v for v, _label in self.period_dagdelen.choices}] if period_given else [],
+            period_dagdelen=self.period_dagdelen_given() if period_given else [],
             expected_participants=self.expected_participants.data,
             sectors=list(dict.fromkeys(self.sectors.data or [])),
             goal=self.goal.data or "",
@@ -291,21 +322,49 @@ class RequestForm(FlaskForm):
             submission_key=self.key,
         )
 
-    # -- errors for the summary ------------------------------------------------------------
-    def error_list(self) -> list[tuple[str, str]]:
-        """(anchor id, message) for every error, in the order of the page."""
-        items: list[tuple[str, str]] = []
-        choice_fields = (self.organisation_type, self.theme_ids, self.dagdelen_wanted,
-                         self.period_dagdelen, self.sectors, self.location_kind)
-        for field in self:
-            if field.name == "moments":
-                items.extend(("moments", message) for message in self.moments_errors)
-                for entry in self.moments:
-                    for sub in (entry.form.date, entry.form.dagdeel):
-                        items.extend((sub.id, message) for message in sub.errors)
-                continue
-            if field.type == "CSRFTokenField" or field.name == "website":
-                continue
-            target = f"{field.id}-0" if field in choice_fields else field.id
-            items.extend((target, message) for message in field.errors)
-        return items
+
+class ChangeForm(_MeetingAnswers, FlaskForm):
+    """The answers a region may change while its request awaits a decision: the same fields, and
+    so the same checks, as the request form. Call `configure(themes)` first."""
+
+    theme_ids = RequestForm.theme_ids
+    moments = RequestForm.moments
+    period_start = RequestForm.period_start
+    period_end = RequestForm.period_end
+    period_dagdelen = RequestForm.period_dagdelen
+    expected_participants = RequestForm.expected_participants
+    sectors = RequestForm.sectors
+
+    @classmethod
+    def of(cls, request: Request) -> ChangeForm:
+        """The form filled in with what the request holds now."""
+        return cls(formdata=None, data={
+            "theme_ids": [theme.id for theme in request.themes],
+            "moments": [{"date": m.date, "dagdeel": m.dagdeel.value} for m in request.preferred_moments],
+            "period_start": request.preferred_period_start, "period_end": request.preferred_period_end,
+            "period_dagdelen": list(request.preferred_dagdelen),
+            "expected_participants": request.expected_participants, "sectors": list(request.sectors),
+        })
+
+    def configure(self, themes: list[tuple[int, str]]) -> None:
+        self.configure_meeting(themes)
+
+    def change(self) -> Change:
+        period_given = self.uses_period
+        return Change(
+            theme_ids=list(dict.fromkeys(self.theme_ids.data or [])),
+            moments=[(entry.form.date.data, entry.form.dagdeel_value) for entry in self.moments],
+            period_start=self.period_start.data if period_given else None,
+            period_end=self.period_end.data if period_given else None,
+            period_dagdelen=self.period_dagdelen_given() if period_given else [],
+            expected_participants=self.expected_participants.data,
+            sectors=list(dict.fromkeys(self.sectors.data or [])),
+        )
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(
+        _l("Your question"), filters=[strip_filter],
+        validators=[DataRequired(_l("Write your question first.")), _length(QUESTION_MAX)],
+        description=_l("A coordinator answers by e-mail or telephone. Your question is kept in the history of the request."),
+    )

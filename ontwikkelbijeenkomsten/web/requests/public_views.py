@@ -30,12 +30,13 @@ from ontwikkelbijeenkomsten.core.urls import absolute_url, private_page
 from ontwikkelbijeenkomsten.meetings.links import meeting_token
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.reports.requests import meetings_of
-from ontwikkelbijeenkomsten.requests import queries, services
+from ontwikkelbijeenkomsten.requests import queries, region_changes, services
 from ontwikkelbijeenkomsten.requests.models import WITHDRAWABLE, Request
 from ontwikkelbijeenkomsten.scheduling.services import upcoming_meetings
 from ontwikkelbijeenkomsten.web.forms import field_error, optional_int
 from ontwikkelbijeenkomsten.web.requests.blueprint import bp
-from ontwikkelbijeenkomsten.web.requests.forms import RequestForm, remaining_text
+from ontwikkelbijeenkomsten.web.changes import REFUSED, apply
+from ontwikkelbijeenkomsten.web.requests.forms import ChangeForm, QuestionForm, RequestForm, remaining_text
 
 #: The audit events a region contact sees in the history of the request (not the internal notes).
 PUBLIC_ACTIONS = (
@@ -50,6 +51,8 @@ PUBLIC_ACTIONS = (
     "session.booked",
     "session.rescheduled",
     "session.cancelled",
+    "request.changed",
+    "request.question",
 )
 
 
@@ -146,7 +149,11 @@ def submitted(token: str):
 
 @bp.get("/aanvraag/<token>")
 def status(token: str):
-    found = _request_or_404(token)
+    return _status_page(_request_or_404(token), token)
+
+
+def _status_page(found: Request, token: str, question: QuestionForm | None = None):
+    """The status page; `question` is the question form that was sent with errors."""
     history = queries.history(found, PUBLIC_ACTIONS)
     meetings = meetings_of(found)
     # The private registration link of each session to come, for the region to share.
@@ -156,7 +163,54 @@ def status(token: str):
     return private_page(make_response(render_template(
         "requests/status.html", req=found, token=token, history=history, meetings=meetings,
         registration_links=registration_links, withdrawable=found.state in WITHDRAWABLE,
+        changeable=region_changes.changeable(found), question=question or QuestionForm(formdata=None),
     )))
+
+
+@bp.route("/aanvraag/<token>/wijzigen", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def change(token: str):
+    """The region changes themes, preferred moments and participants until a decision is made."""
+    found = _request_or_404(token)
+    if not region_changes.changeable(found):
+        flash(_("A coordinator has decided on this request, so it can no longer be changed. "
+                "Ask your question below if something is different now."), "warning")
+        return redirect(url_for("requests.status", token=token, _anchor="question-title"))
+    form = ChangeForm() if request.method == "POST" else ChangeForm.of(found)
+    form.configure(theme_choices())
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            problems = [p for p in region_changes.problems(found, form.change()) if not form.has_error_at(p.field)]
+            if problems:
+                field_error(form, RuleViolation.all(problems))
+        else:
+            try:
+                with unit_of_work():
+                    changed = region_changes.change(found, form.change())
+            except RuleViolation as exc:
+                field_error(form, exc)
+            except StateError:  # a coordinator decided meanwhile
+                return redirect(url_for("requests.change", token=token))
+            else:
+                flash(_("Your request has been changed.") if changed else _("Nothing was changed."), "success")
+                return redirect(url_for("requests.status", token=token))
+    return private_page(make_response(render_template(
+        "requests/change.html", req=found, token=token, form=form,
+        errors=form.error_list() if request.method == "POST" else [],
+    )))
+
+
+@bp.post("/aanvraag/<token>/vraag")
+@limiter.limit("10 per hour")
+def ask(token: str):
+    """A question to the coordinators: on the timeline of the request, and mailed to them."""
+    found = _request_or_404(token)
+    form = QuestionForm()
+    if apply(form, lambda: region_changes.ask(found, form.question.data)) is REFUSED:
+        return _status_page(found, token, question=form)
+    flash(_("Your question has been sent to the coordinators. You will get an answer by e-mail or telephone."),
+          "success")
+    return redirect(url_for("requests.status", token=token, _anchor="history-title"))
 
 
 @bp.route("/aanvraag/<token>/intrekken", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ontwikkelbijeenkomsten.core.i18n import clock, dagdeel_label, long_date
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.meetings import changes
+from ontwikkelbijeenkomsten.meetings import changes, messages
 from ontwikkelbijeenkomsten.meetings.bookings import MAX_GRID_DAYS
 from ontwikkelbijeenkomsten.meetings.lists import waiting_count
 from ontwikkelbijeenkomsten.meetings.models import ACTIVE_ASSIGNMENT_STATES, Meeting
@@ -207,7 +207,7 @@ def _meeting_page(meeting: Meeting, *, warnings=(), **submitted):
             **submitted,
         }
     return render_template("scheduling/meeting.html", meeting=meeting, forms=forms, closed=closed,
-                           warnings=warnings, waiting=waiting_count(meeting.lead))
+                           warnings=warnings, waiting=waiting_count(meeting.lead), sent_messages=messages.sent(meeting))
 
 
 def _meeting_action(meeting_id: int, name: str, make_form, run):
