@@ -1,8 +1,8 @@
-"""Benchmark of mail delivery: session invites queued in a demo database are delivered by the
-outbox worker to a local SMTP server, next to a plain smtplib loop that sends the same,
-already built messages over one connection.
+"""Benchmark of mail delivery: session invites queued in a database are delivered by the outbox
+worker to a local SMTP server, against a plain smtplib loop that sends the same, already built
+messages over one connection (the cost of SMTP alone), in the same run.
 
-    .venv/bin/python scripts/bench_mail.py [--mails 1000] [--batch 50] [--database-url URL]
+    .venv/bin/python scripts/bench_mail.py [--mails 1000] [--batch 50] [--rounds 5] [--database-url URL]
 
 Without --database-url it builds a SQLite file in a temporary directory. A --database-url must
 point to an empty database (the schema is created with db.create_all()). The demo data is
@@ -11,10 +11,12 @@ loaded, and one open training gets --mails confirmed participants, each with a q
 sessions.register() queues them.
 
 The SMTP server (aiosmtpd, accepting and dropping every mail) runs in its own process so that
-it does not share this process's CPU. The worker is timed draining the outbox in batches of
---batch, as `flask mail work` does: claim, render, build, send over one connection per
-batch, and mark each mail sent. The comparison is smtplib.sendmail() over one connection with
-the messages built beforehand (bytes in memory): the cost of SMTP alone.
+it does not share this process's CPU. Each round times A, the worker draining the outbox in
+batches of --batch as `flask mail work` does (claim, render, build, send over one connection
+per batch, mark sent), and B, smtplib.sendmail() of the same messages built beforehand; the
+order alternates (A then B, B then A, ...) and the mails are queued again, unrendered, between
+rounds. It prints each round and the medians; the goal (issue 17) is a worker at 50 % or more
+of the plain loop.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import smtplib
 import socket
 import sys
 import tempfile
+from statistics import median
 from pathlib import Path
 from time import perf_counter, process_time
 
@@ -35,6 +38,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.partition("\n\n")[0])
     parser.add_argument("--mails", type=int, default=1000, help="invites to queue and deliver")
     parser.add_argument("--batch", type=int, default=50, help="mails per deliver_due() call (default as `mail work`)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of A and B (the median is reported)")
     parser.add_argument("--database-url", help="an empty database; default: SQLite in a temporary directory")
     return parser.parse_args()
 
@@ -119,20 +123,33 @@ def run_worker(due: int, batch: int) -> tuple[float, float, int]:
     """Drain the outbox as `flask mail work` does; (wall, cpu, sent)."""
     from ontwikkelbijeenkomsten.mail import delivery
 
-    sent, rounds = 0, 0
+    sent = 0
     wall, cpu = perf_counter(), process_time()
     while (report := delivery.deliver_due(limit=batch)).handled:
         if report.retrying or report.failed:
             raise SystemExit(f"delivery failed: {report}")
         sent += report.sent
-        rounds += 1
-        if rounds % 5 == 0 or sent == due:
-            say(f"  worker: {sent}/{due} sent, {sent / (perf_counter() - wall):.0f} mails/s so far")
     return perf_counter() - wall, process_time() - cpu, sent
 
 
-def build_messages() -> tuple[list[tuple[str, list[str], bytes]], float]:
-    """The mails the worker sent, built again (rendered already): (envelope from, to, bytes)."""
+def queue_again() -> None:
+    """Every mail queued again, unrendered, as after `queue_invites`."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from ontwikkelbijeenkomsten.core.db import utcnow
+    from ontwikkelbijeenkomsten.core.uow import unit_of_work
+    from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
+
+    with unit_of_work() as session:
+        session.execute(update(OutboxMail).where(OutboxMail.template.is_not(None)).values(
+            state=MailState.QUEUED, text_body="", html_body="", calendar=None, attempts=0, sent_at=None,
+            locked_at=None, next_attempt_at=utcnow() - timedelta(seconds=1)))
+
+
+def build_messages() -> list[tuple[str, list[str], bytes]]:
+    """The queued mails, built as the worker builds them (and not kept): (envelope from, to, bytes)."""
     from email.utils import parseaddr
 
     from flask import current_app
@@ -143,20 +160,18 @@ def build_messages() -> tuple[list[tuple[str, list[str], bytes]], float]:
     from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
-    began = perf_counter()
-    rows = db.session.scalars(select(OutboxMail).where(OutboxMail.state == MailState.SENT).order_by(OutboxMail.id))
+    rows = db.session.scalars(select(OutboxMail).where(OutboxMail.state == MailState.QUEUED).order_by(OutboxMail.id))
     built = [(sender, [row.recipient], message_for(row).as_bytes()) for row in rows]
-    return built, perf_counter() - began
+    db.session.rollback()
+    return built
 
 
 def run_smtplib(port: int, messages) -> tuple[float, float]:
     """smtplib.sendmail() over one connection; (wall, cpu)."""
     wall, cpu = perf_counter(), process_time()
     with smtplib.SMTP("127.0.0.1", port) as smtp:
-        for done, (sender, recipients, data) in enumerate(messages, 1):
+        for sender, recipients, data in messages:
             smtp.sendmail(sender, recipients, data)
-            if done % 250 == 0 or done == len(messages):
-                say(f"  smtplib: {done}/{len(messages)} sent, {done / (perf_counter() - wall):.0f} mails/s so far")
     return perf_counter() - wall, process_time() - cpu
 
 
@@ -181,6 +196,7 @@ def main() -> None:
 
     app = create_app({"BASE_URL": "https://ontwikkelbijeenkomsten.example.org", "MAIL_BACKEND": "smtp",
                       "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_SUPPRESS_SEND": False})
+    rounds = []
     try:
         with app.app_context():
             say(f"database: {db.engine.url.render_as_string(hide_password=True)}; SMTP server on 127.0.0.1:{port}")
@@ -189,31 +205,34 @@ def main() -> None:
             began = perf_counter()
             due = queue_invites(args.mails)
             say(f"  {due} mails due (queued in {perf_counter() - began:.2f} s)")
-
-            say(f"Outbox worker, batches of {args.batch}")
-            worker_wall, worker_cpu, sent = run_worker(due, args.batch)
-            if count.value != sent:
-                raise SystemExit(f"the server received {count.value} mails, the worker sent {sent}")
-
-            say("Plain smtplib loop over one connection, the same messages built beforehand")
-            messages, build_seconds = build_messages()
-            smtp_wall, smtp_cpu = run_smtplib(port, messages)
-            if count.value != 2 * sent:
-                raise SystemExit(f"the server received {count.value - sent} of {sent} mails from smtplib")
+            messages = build_messages()
             size = sum(len(data) for _, _, data in messages) / len(messages)
+            say(f"\n{'round':>5} {'order':>6} {'A worker/s':>11} {'A cpu s':>8} {'B smtplib/s':>12} {'A/B':>6}")
+            for number in range(1, args.rounds + 1):
+                received = count.value
+                worker_first = number % 2 == 1
+                if not worker_first:
+                    smtp_wall, _ = run_smtplib(port, messages)
+                worker_wall, worker_cpu, sent = run_worker(due, args.batch)
+                if worker_first:
+                    smtp_wall, _ = run_smtplib(port, messages)
+                if sent != due or count.value - received != 2 * due:
+                    raise SystemExit(f"round {number}: the worker sent {sent} of {due}; "
+                                     f"the server received {count.value - received} of {2 * due}")
+                rounds.append((due / worker_wall, worker_cpu, due / smtp_wall))
+                say(f"{number:5} {'A, B' if worker_first else 'B, A':>6} {rounds[-1][0]:11.0f} {worker_cpu:8.2f} "
+                    f"{rounds[-1][2]:12.0f} {rounds[-1][0] / rounds[-1][2]:6.0%}")
+                queue_again()
     finally:
         stop.set()
         server.join(10)
         if workdir:
             workdir.cleanup()
 
-    say(f"\n{sent} mails, {size / 1024:.1f} KiB each on average")
-    say(f"{'':28}{'wall s':>9}{'cpu s':>9}{'mails/s':>10}")
-    say(f"{'outbox worker (deliver_due)':28}{worker_wall:9.2f}{worker_cpu:9.2f}{sent / worker_wall:10.0f}")
-    say(f"{'plain smtplib loop':28}{smtp_wall:9.2f}{smtp_cpu:9.2f}{sent / smtp_wall:10.0f}")
-    say(f"building the messages again (already rendered): {build_seconds:.2f} s, "
-        f"{sent / build_seconds:.0f} per second")
-    say(f"the worker takes {worker_wall / smtp_wall:.1f} times as long as sending alone")
+    say(f"\n{due} mails per round, {size / 1024:.1f} KiB each on average, batches of {args.batch}")
+    say(f"median over {len(rounds)} rounds: worker {median(r[0] for r in rounds):.0f} mails/s "
+        f"({median(r[1] for r in rounds):.2f} s cpu), plain smtplib {median(r[2] for r in rounds):.0f} mails/s; "
+        f"worker / smtplib = {median(r[0] / r[2] for r in rounds):.0%}")
 
 
 if __name__ == "__main__":

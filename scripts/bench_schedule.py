@@ -1,17 +1,23 @@
 """Benchmark of batch scheduling: a fresh database with realistically shaped data, then
-batch.preview() and batch.confirm() timed step by step.
+batch.confirm() timed step by step against a bare OR-Tools solve of the same instance.
 
     .venv/bin/python scripts/bench_schedule.py [--requests 1000 --experts 200 --months 6]
-                                               [--database-url URL] [--seed 1] [--profile]
+                                               [--rounds 5] [--database-url URL] [--seed 1] [--profile]
 
 Without --database-url it builds a SQLite file in a temporary directory. A --database-url
 must point to an empty database (e.g. postgresql://user@host/bench); the schema is created
-with db.create_all(). --profile runs confirm() under cProfile and prints where the time went
-(the timings of that run include the profiler's overhead). Each phase is shown in wall-clock
-seconds and in CPU seconds of this process (which leaves out a PostgreSQL server's own work, and
-shows how much of the wall time went to other processes on a busy machine).
+with db.create_all(). The instance is this script's own (--requests granted requests and
+--experts experts with availability over --months; scripts/dataset.py has too few granted
+requests for it).
 
-Targets (issue 5): the solve under 1 s, the whole command under 5 s.
+Each round runs A, the whole confirm() in one unit of work (read, build the network, solve,
+write every booking with its mails and audit events, commit), and B, a bare OR-Tools solve of
+the same network (the arrays handed to SimpleMinCostFlow, recorded in A); the order alternates
+and the bookings are deleted again after each round. It prints every round and the medians:
+the whole confirm (goal, issue 17: at most 3 s) and the solver (network, solve, result) against
+the bare solve (goal: at most 2x). Phases are in wall-clock seconds and in CPU seconds of this
+process (which leaves out a PostgreSQL server's own work, and shows how much of the wall time
+went to other processes on a busy machine). --profile runs one more confirm() under cProfile.
 """
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ from collections import Counter
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
+from statistics import median
 from time import perf_counter, process_time
 
 from sqlalchemy import func, insert, select
@@ -40,6 +47,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--experts", type=int, default=200)
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument("--database-url", help="an empty database; default: SQLite in a temporary directory")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of A and B (the median is reported)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="profile confirm() with cProfile")
     return parser.parse_args()
@@ -182,15 +190,59 @@ def generate(args: argparse.Namespace) -> dict:
                 availability=len(availability), requests=len(request_ids))
 
 
-def report(name: str, preview, times: dict[str, tuple[float, float]]) -> None:
-    plan = preview.plan
-    reasons = Counter(u.reason.value for u in plan.unserved)
-    print(f"\n{name}: {preview.to_book} dagdelen demanded, {plan.total} booked, "
-          f"{sum(u.missing for u in plan.unserved)} unserved in {len(plan.unserved)} requests "
-          f"({', '.join(f'{k} {v}' for k, v in sorted(reasons.items())) or 'none'})")
-    print("        " + "  ".join(f"{k:>7}" for k in times))
-    print("  wall  " + "  ".join(f"{wall:6.3f}s" for wall, _ in times.values()))
-    print("  cpu   " + "  ".join(f"{cpu:6.3f}s" for _, cpu in times.values()))
+class Recorder:
+    """SimpleMinCostFlow that keeps the arrays and supplies it was given, for the bare solve."""
+
+    arcs: tuple = ()
+    supplies: list = []
+
+    def __init__(self) -> None:
+        from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
+        self.flow = SimpleMinCostFlow()
+        Recorder.supplies = []
+
+    def add_arcs_with_capacity_and_unit_cost(self, *arrays):
+        Recorder.arcs = arrays
+        return self.flow.add_arcs_with_capacity_and_unit_cost(*arrays)
+
+    def set_node_supply(self, node, supply):
+        Recorder.supplies.append((node, supply))
+        return self.flow.set_node_supply(node, supply)
+
+    def __getattr__(self, name):
+        return getattr(self.flow, name)
+
+
+def bare_solve() -> float:
+    """OR-Tools on the recorded network, nothing else; seconds."""
+    from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
+    began = perf_counter()
+    flow = SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(*Recorder.arcs)
+    for node, supply in Recorder.supplies:
+        flow.set_node_supply(node, supply)
+    if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
+        raise SystemExit("the bare solve failed")
+    return perf_counter() - began
+
+
+def undo() -> None:
+    """Delete what confirm() wrote, so the next round books the same plan again."""
+    from sqlalchemy import delete, update
+
+    from ontwikkelbijeenkomsten.core.models import AuditEvent
+    from ontwikkelbijeenkomsten.core.uow import unit_of_work
+    from ontwikkelbijeenkomsten.mail.models import OutboxMail
+    from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert, meeting_themes
+    from ontwikkelbijeenkomsten.requests.models import Request, RequestState
+
+    with unit_of_work() as session:
+        for table in (meeting_themes, MeetingExpert.__table__, Meeting.__table__, OutboxMail.__table__,
+                      AuditEvent.__table__):
+            session.execute(delete(table))
+        session.execute(update(Request.__table__).values(state=RequestState.GRANTED))
 
 
 def main() -> None:
@@ -211,8 +263,9 @@ def main() -> None:
     from ontwikkelbijeenkomsten.mail.models import OutboxMail
     from ontwikkelbijeenkomsten.meetings.models import Meeting
     from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
-    from ontwikkelbijeenkomsten.scheduling import batch
+    from ontwikkelbijeenkomsten.scheduling import batch, solver
 
+    solver.SimpleMinCostFlow = Recorder
     app = create_app({"MAIL_SUPPRESS_SEND": True, "BASE_URL": "http://localhost"})
     with app.app_context():
         print(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
@@ -220,37 +273,59 @@ def main() -> None:
         if db.session.scalar(select(Theme.id).limit(1)) is not None:
             sys.exit("The database is not empty; give an empty one.")
         made = generate(args)
-        period = db.session.get(ProgrammePeriod, made["period_id"])
-        actor = db.session.get(User, made["coordinator_id"])
-        db.session.commit()
+        print(f"{made['requests']} requests, {made['experts']} experts, {made['availability']} availability rows")
 
-        clock = Clock()
-        result = batch.preview(period, clock)
-        preview_times = clock.split()
-        db.session.rollback()
+        def confirm() -> tuple[dict, object]:
+            period = db.session.get(ProgrammePeriod, made["period_id"])
+            actor = db.session.get(User, made["coordinator_id"])
+            db.session.commit()
+            clock = Clock()
+            with unit_of_work():  # confirm() writes; the commit is part of what it costs
+                done = batch.confirm(period, actor, progress=clock)
+            return clock.split(), done
 
-        clock = Clock()
-        profiler = cProfile.Profile() if args.profile else None
-        if profiler:
+        rounds = []
+        print(f"\n{'round':>5} {'order':>6} {'A confirm':>10} {'(cpu)':>7} {'write':>7} {'solver':>7} "
+              f"{'B bare':>7} {'solver/B':>9}")
+        for number in range(1, args.rounds + 1):
+            bare_first = number % 2 == 0 and Recorder.arcs
+            bare = bare_solve() if bare_first else None
+            times, done = confirm()
+            counts = {label: db.session.scalar(select(func.count()).select_from(model))
+                      for label, model in (("meetings", Meeting), ("mails", OutboxMail), ("audit events", AuditEvent))}
+            if not bare_first:
+                bare = bare_solve()
+            undo()
+            solving = sum(times[k][0] for k in ("build", "solve", "result"))
+            rounds.append((times["total"][0], times["total"][1], times["write"][0], solving, bare))
+            print(f"{number:5} {'B, A' if bare_first else 'A, B':>6} {times['total'][0]:9.2f}s {times['total'][1]:6.2f}s "
+                  f"{times['write'][0]:6.2f}s {solving:6.2f}s {bare:6.3f}s {solving / bare:8.1f}x")
+        report("last confirm()", done.preview, times)
+        print(f"  written per round: {', '.join(f'{n} {label}' for label, n in counts.items())}")
+        print(f"\nmedian of {len(rounds)} rounds: confirm {median(r[0] for r in rounds):.2f} s "
+              f"(cpu {median(r[1] for r in rounds):.2f} s), of which writing {median(r[2] for r in rounds):.2f} s; "
+              f"solver {median(r[3] for r in rounds):.2f} s = {median(r[3] / r[4] for r in rounds):.1f}x "
+              f"the bare OR-Tools solve ({median(r[4] for r in rounds):.3f} s)")
+        if args.profile:
+            profiler = cProfile.Profile()
             profiler.enable()
-        with unit_of_work():  # confirm() writes; the commit is part of what it costs
-            confirmed = batch.confirm(period, actor, seen=result.fingerprint, progress=clock)
-        confirm_times = clock.split()
-        if profiler:
+            confirm()
             profiler.disable()
-
-        print(f"\n{made['requests']} requests, {made['experts']} experts, {made['availability']} availability rows")
-        report("preview()", result, preview_times)
-        report("confirm()", confirmed.preview, confirm_times)
-        counts = {label: db.session.scalar(select(func.count()).select_from(model))
-                  for label, model in (("meetings", Meeting), ("mails", OutboxMail), ("audit events", AuditEvent))}
-        print(f"  written: {', '.join(f'{n} {label}' for label, n in counts.items())}; "
-              f"plan changed since the preview: {confirmed.changed}")
-        if profiler:
             print("\nconfirm() under cProfile, by cumulative time:")
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     if workdir:
         workdir.cleanup()
+
+
+def report(name: str, preview, times: dict[str, tuple[float, float]]) -> None:
+    plan = preview.plan
+    reasons = Counter(u.reason.value for u in plan.unserved)
+    print(f"\n{name}: {preview.to_book} dagdelen demanded, {plan.total} booked, "
+          f"{sum(u.missing for u in plan.unserved)} unserved in {len(plan.unserved)} requests "
+          f"({', '.join(f'{k} {v}' for k, v in sorted(reasons.items())) or 'none'})")
+    print("        " + "  ".join(f"{k:>7}" for k in times))
+    print("  wall  " + "  ".join(f"{wall:6.3f}s" for wall, _ in times.values()))
+    print("  cpu   " + "  ".join(f"{cpu:6.3f}s" for _, cpu in times.values()))
 
 
 if __name__ == "__main__":

@@ -34,15 +34,20 @@ class StateMachine:
         return frozenset(state for state, targets in self.transitions.items() if to in targets)
 
     def move(self, obj, to: enum.Enum, *, actor=None, actor_label: str | None = None,
-             action: str | None = None, audit_subject=None, **details) -> None:
+             action: str | None = None, audit_subject=None, events: list[dict] | None = None, **details) -> None:
         """Move `obj` to `to` and audit it as `<action prefix>.<action or to.value>`;
-        raise StateError when the machine does not allow it."""
+        raise StateError when the machine does not allow it. With `events`, the audit event
+        is appended there (for `audit.record_all`) instead of added to the session."""
         before = getattr(obj, self.attribute)
         if not self.can(obj, to):
             raise StateError(f"{self.action}: {before} -> {to}")
         setattr(obj, self.attribute, to)
-        audit.record(f"{self.action}.{action or to.value}", audit_subject or obj, actor=actor,
-                     actor_label=actor_label, from_state=before.value, to_state=to.value, **details)
+        event = audit.values(f"{self.action}.{action or to.value}", audit_subject or obj, actor=actor,
+                             actor_label=actor_label, from_state=before.value, to_state=to.value, **details)
+        if events is None:
+            audit.add(event)
+        else:
+            events.append(event)
 
     def label(self, state: enum.Enum | str | None) -> str:
         """The word for a state, given as the enum or its stored value; '' for None."""

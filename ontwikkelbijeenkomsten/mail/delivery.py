@@ -5,13 +5,18 @@ same mail), sends them over one SMTP connection, and marks each row sent only af
 accepted it. Failures are retried with exponential backoff.
 
 Transactions: `deliver_due` is a job, like a CLI command, and owns its units of work (it must
-not run inside another one). Claiming the batch, rendering it, renewing the claim on each mail
-and recording each mail's outcome are separate units of work, committed one after the other:
-no transaction is open while the SMTP server works (on SQLite it would hold the write lock and
-keep every other writer waiting for the whole batch), and a mail is marked sent in its own
-commit right after the server accepted it. So a crash loses no mail, and sends again at most the
-one mail the server had accepted but that was not yet marked sent; that copy carries the same
-Message-ID (`message_id`), so mail systems that drop duplicates show it once.
+not run inside another one). Claiming the batch, rendering it, and recording the outcomes are
+separate units of work, committed one after the other: no transaction is open while the SMTP
+server works (on SQLite it would hold the write lock and keep every other writer waiting for
+the whole batch). Each mail is rendered and encoded once; the sent marks are committed in
+groups of SENT_GROUP (and before every renewal of the claim), with plain UPDATEs by id, so no
+row is loaded again after a commit. So a crash loses no mail, and sends again at most the mails
+the server had accepted but that were not yet marked sent: those of the last group, at most
+SENT_GROUP. Each copy carries the same Message-ID (`message_id`), so mail systems that drop
+duplicates show it once.
+
+A batch that runs long renews its claim on the rows it has not marked yet at least every
+RENEW_AFTER, so another worker takes none of them back while this one may still send them.
 
 A mail that cannot be built (a template that fails, a header or text that cannot be encoded) would
 fail the same way every time: it fails at once, with its reason, and `signals.unbuildable` lets
@@ -20,6 +25,7 @@ the coordinators hear of it.
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -39,6 +45,10 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
 SENDING_TIMEOUT = timedelta(minutes=10)
+#: Sent marks committed together: what a crash can cause to be sent twice.
+SENT_GROUP = 10
+#: How long a batch sends on one claim before it renews the claim (well within SENDING_TIMEOUT).
+RENEW_AFTER = timedelta(minutes=1)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -61,6 +71,7 @@ class _InviteMessage(Message):
     expect: text/plain, text/html, text/calendar with the METHOD of the calendar inside."""
 
     method: str | None = None
+    _bytes: bytes | None = None
 
     def _message(self):
         built = super()._message()
@@ -68,6 +79,12 @@ class _InviteMessage(Message):
             if part.get_content_type() == "text/calendar" and part.get_filename() is None:
                 part.set_param("method", self.method)
         return built
+
+    def as_bytes(self) -> bytes:
+        """Encoded once: `build` checks it, the connection sends the same bytes."""
+        if self._bytes is None:
+            self._bytes = self._message().as_bytes()
+        return self._bytes
 
 
 def message_id(row: OutboxMail) -> str:
@@ -88,6 +105,7 @@ def message_for(row: OutboxMail) -> Message:
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
     )
     message.msgId = message_id(row)
+    message.date = time.time()
     if row.calendar:
         message.method = row.calendar_method
         message.alts["calendar"] = row.calendar
@@ -134,14 +152,15 @@ def claim(now: datetime, limit: int) -> list[int]:
         OutboxMail.id.in_(ids), OutboxMail.state == MailState.SENDING).order_by(OutboxMail.id)))
 
 
-def renew(row: OutboxMail, claimed_at: datetime, at: datetime) -> bool:
-    """Renew this worker's claim on a row just before sending it. False when another worker
-    took it back meanwhile (this batch ran past SENDING_TIMEOUT): then it is not sent twice."""
-    return db.session.execute(
+def renew(ids: list[int], claimed_at: datetime, at: datetime) -> set[int]:
+    """Renew this worker's claim on rows it has not marked yet; returns those still its own
+    (a row another worker took back meanwhile, when this batch ran past SENDING_TIMEOUT, is
+    not sent twice)."""
+    return set(db.session.scalars(
         update(OutboxMail)
-        .where(OutboxMail.id == row.id, OutboxMail.state == MailState.SENDING, OutboxMail.locked_at == claimed_at)
-        .values(locked_at=at).execution_options(synchronize_session=False)
-    ).rowcount == 1
+        .where(OutboxMail.id.in_(ids), OutboxMail.state == MailState.SENDING, OutboxMail.locked_at == claimed_at)
+        .values(locked_at=at).returning(OutboxMail.id).execution_options(synchronize_session=False)
+    ))
 
 
 def _reason(error: Exception) -> str:
@@ -159,29 +178,42 @@ def record_unbuildable(row: OutboxMail, error: Exception, report: DeliveryReport
     signals.unbuildable.send(row)
 
 
-def record_failure(row: OutboxMail, error: Exception, now: datetime, report: DeliveryReport) -> None:
-    row.attempts += 1
-    row.last_error = _reason(error)
-    row.locked_at = None
-    if row.attempts >= MAX_ATTEMPTS:
-        row.state = MailState.FAILED
+def record_failure(mail: Outgoing, error: Exception, now: datetime, report: DeliveryReport) -> None:
+    attempts = mail.attempts + 1
+    failed = attempts >= MAX_ATTEMPTS
+    db.session.execute(
+        update(OutboxMail).where(OutboxMail.id == mail.id)
+        .values(attempts=attempts, last_error=_reason(error), locked_at=None,
+                state=MailState.FAILED if failed else MailState.QUEUED,
+                **({} if failed else {"next_attempt_at": now + retry_delay(attempts)}))
+        .execution_options(synchronize_session=False))
+    if failed:
         report.failed += 1
     else:
-        row.state = MailState.QUEUED
-        row.next_attempt_at = now + retry_delay(row.attempts)
         report.retrying += 1
 
 
-def mark_sent(row: OutboxMail, report: DeliveryReport) -> None:
-    row.state = MailState.SENT
-    row.last_error = ""
-    row.sent_at = utcnow()
-    row.locked_at = None
-    row.attempts += 1
-    report.sent += 1
+def mark_sent(ids: list[int], report: DeliveryReport) -> None:
+    """The server accepted these mails."""
+    if ids:
+        db.session.execute(
+            update(OutboxMail).where(OutboxMail.id.in_(ids))
+            .values(state=MailState.SENT, last_error="", sent_at=utcnow(), locked_at=None,
+                    attempts=OutboxMail.attempts + 1)
+            .execution_options(synchronize_session=False))
+        report.sent += len(ids)
 
 
 # ---- the job -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Outgoing:
+    """A built mail and what recording its outcome needs, so no row is read after a commit."""
+
+    id: int
+    attempts: int
+    message: Message
+
+
 def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
     """Deliver up to `limit` due mails; returns what happened to them."""
     now = now or utcnow()
@@ -193,47 +225,65 @@ def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
     with unit_of_work():
         rows = list(db.session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids)).order_by(OutboxMail.id)))
         if current_app.config["MAIL_BACKEND"] == "console":
-            _print_all(rows, now, report)
+            _print_all(rows, report)
             return report
         built = []
         for row in rows:
             try:
-                built.append((row, build(row)))
+                built.append(Outgoing(row.id, row.attempts, build(row)))
             except Exception as exc:
                 record_unbuildable(row, exc, report)
     _send(built, now, report)
     return report
 
 
-def _send(built: list[tuple[OutboxMail, Message]], now: datetime, report: DeliveryReport) -> None:
-    """Send each message over one connection, committing each outcome on its own."""
-    started, pending = utcnow(), [row for row, _message in built]
+class _Marks:
+    """The outcomes not yet committed; written every SENT_GROUP mails and before a renewal."""
+
+    def __init__(self, now: datetime, report: DeliveryReport) -> None:
+        self.now, self.report = now, report
+        self.sent: list[int] = []
+        self.refused: list[tuple[Outgoing, Exception]] = []
+
+    def write(self, renewing: list[int] | None = None, claimed_at=None, at=None) -> set[int]:
+        with unit_of_work():
+            mark_sent(self.sent, self.report)
+            for mail, error in self.refused:
+                record_failure(mail, error, self.now, self.report)
+            self.sent, self.refused = [], []
+            return renew(renewing, claimed_at, at) if renewing else set()
+
+
+def _send(built: list[Outgoing], now: datetime, report: DeliveryReport) -> None:
+    """Send each message over one connection; commit the outcomes in groups."""
+    started, claimed_at = utcnow(), now
+    marks = _Marks(now, report)
+    ours = {mail.id for mail in built}
+    untried = 0  # the index of the first mail not handed to the server yet
     try:
         with mailer.connect() as connection:
-            for row, message in built:
-                pending.remove(row)
-                with unit_of_work():
-                    renewed = renew(row, claimed_at=now, at=now + (utcnow() - started))
-                if not renewed:
-                    continue
+            for index, mail in enumerate(built):
+                elapsed = utcnow() - started
+                if now + elapsed - claimed_at >= RENEW_AFTER:
+                    ours = marks.write([m.id for m in built[index:] if m.id in ours], claimed_at, now + elapsed)
+                    claimed_at = now + elapsed
+                untried = index + 1
+                if mail.id not in ours:
+                    continue  # another worker took it back
                 try:
-                    connection.send(message)
+                    connection.send(mail.message)
                 except Exception as exc:  # the server refused this one mail
-                    refused = exc
+                    marks.refused.append((mail, exc))
                 else:
-                    refused = None
-                with unit_of_work():
-                    if refused is None:
-                        mark_sent(row, report)
-                    else:
-                        record_failure(row, refused, now, report)
+                    marks.sent.append(mail.id)
+                if len(marks.sent) + len(marks.refused) >= SENT_GROUP:
+                    marks.write()
     except Exception as exc:  # no connection: the mails not tried yet wait for a retry
-        with unit_of_work():
-            for row in pending:
-                record_failure(row, exc, now, report)
+        marks.refused += [(mail, exc) for mail in built[untried:] if mail.id in ours]
+    marks.write()
 
 
-def _print_all(rows: list[OutboxMail], now: datetime, report: DeliveryReport) -> None:
+def _print_all(rows: list[OutboxMail], report: DeliveryReport) -> None:
     """Development (MAIL_BACKEND=console): print each mail instead of sending it."""
     rule = "-" * 72
     for row in rows:
@@ -247,4 +297,4 @@ def _print_all(rows: list[OutboxMail], now: datetime, report: DeliveryReport) ->
             file=sys.stdout,
             flush=True,
         )
-        mark_sent(row, report)
+        mark_sent([row.id], report)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from flask import render_template
 from flask_babel import force_locale
+from sqlalchemy import insert
 
 from ..core.extensions import db
 from .models import SUBJECT_MAX, OutboxMail
@@ -64,23 +65,39 @@ def renderer(name: str):
     return register
 
 
-def enqueue_snapshot(
+def snapshot_values(
     recipient: str, kind: str, subject: str, template: str, locale: str, renderer_name: str,
     snapshot: dict, calendar_method: str | None = None,
-) -> OutboxMail:
-    """Queue a mail that is rendered when it is delivered, from `snapshot` (JSON) taken now.
+) -> dict:
+    """The columns of a mail that is rendered when it is delivered, from `snapshot` (JSON) taken now.
 
     What the mail says is fixed at the change, as with `enqueue`; only the rendering waits, so
     that booking thousands of sessions at once does not render thousands of mails and
     calendar invites inside the transaction.
     """
-    row = OutboxMail(
+    return dict(
         recipient=recipient, kind=kind, subject=header_line(subject), text_body="", html_body="",
         template=template, context={"renderer": renderer_name, **snapshot}, locale=locale,
         calendar_method=calendar_method,
     )
+
+
+def enqueue_snapshot(*args, **kwargs) -> OutboxMail:
+    """Queue a mail that is rendered when it is delivered (see `snapshot_values`)."""
+    return enqueue_values(snapshot_values(*args, **kwargs))
+
+
+def enqueue_values(values: dict) -> OutboxMail:
+    """Queue one mail made by `snapshot_values`."""
+    row = OutboxMail(**values)
     db.session.add(row)
     return row
+
+
+def enqueue_snapshots(rows: list[dict]) -> None:
+    """Queue many mails made by `snapshot_values` in one statement (their ids are not read back)."""
+    if rows:
+        db.session.execute(insert(OutboxMail.__table__), rows)
 
 
 def render_bodies(template: str, locale: str, **context) -> tuple[str, str]:

@@ -93,15 +93,18 @@ def assignments(expert: User) -> list[AssignmentRow]:
     now = utcnow()
     upcoming = [i for i in items if i.meeting.starts_at > now]
     past = [i for i in reversed(items) if i.meeting.starts_at <= now]
-    return [
-        AssignmentRow(
-            assignment=item,
-            upcoming=item.meeting.starts_at > now,
-            can_accept=item.state is AssignmentState.ASSIGNED and _open_meeting(item.meeting),
-            can_decline=item.state in ACTIVE_ASSIGNMENT_STATES and _open_meeting(item.meeting),
-        )
-        for item in upcoming + past
-    ]
+    return [row(item, now) for item in upcoming + past]
+
+
+def row(item: MeetingExpert, now=None) -> AssignmentRow:
+    """One assignment with what its expert can still do with it."""
+    now = now or utcnow()
+    return AssignmentRow(
+        assignment=item,
+        upcoming=item.meeting.starts_at > now,
+        can_accept=item.state is AssignmentState.ASSIGNED and _open_meeting(item.meeting),
+        can_decline=item.state in ACTIVE_ASSIGNMENT_STATES and _open_meeting(item.meeting),
+    )
 
 
 def find_assignment(expert: User, assignment_id: int) -> MeetingExpert | None:

@@ -8,6 +8,7 @@ and the open trainings build on these; the caller's unit of work commits.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -23,7 +24,9 @@ from ..core.i18n import dagdeel_label
 from ..core.locking import lock
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, local_to_utc, to_local
+from ..core.urls import absolute_url
 from . import mails
+from .links import answer_token
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
     ASSIGNMENT_STATES,
@@ -42,7 +45,16 @@ WEB_ADDRESS = re.compile(r"https?://[^\s/]+\S*", re.IGNORECASE)
 # ---- whether a meeting can still change ---------------------------------------------------------
 def has_started(moment: Moment, now: datetime | None = None) -> bool:
     """Has the dagdeel of `moment` begun?"""
-    return moment[1].bounds(moment[0])[0] <= (now or utcnow())
+    return started_at(now)(moment)
+
+
+def started_at(now: datetime | None = None) -> Callable[[Moment], bool]:
+    """`has_started` for many moments at one `now`: a date comparison each, as only today's
+    dagdelen need their start time."""
+    now = now or utcnow()
+    today = to_local(now).date()
+    begun = {dagdeel for dagdeel in Dagdeel if dagdeel.bounds(today)[0] <= now}
+    return lambda moment: moment[0] < today or (moment[0] == today and moment[1] in begun)
 
 
 def closed_message(meeting: Meeting):
@@ -133,13 +145,27 @@ def tell_changed(meeting: Meeting, people: list[mails.Person], moved_from: Momen
                    expert=experts[0] if experts else None)
 
 
+def _assigned(title) -> tuple:
+    """Kind, subject, template and METHOD of the mail that tells an expert of an assignment."""
+    return ("session_assigned", _l("New assignment: %(title)s", title=title), "scheduling/session_assigned", "REQUEST")
+
+
 def tell_assigned(*assignments: MeetingExpert) -> None:
     """New assignments of one expert (one session, or dagdelen of a series): one mail that
     says so, and an invite per dagdeel."""
     first = assignments[0]
-    mails.tell_series([a.meeting for a in assignments], mails.expert_person(first), "session_assigned",
-                      _l("New assignment: %(title)s", title=first.meeting.title), "scheduling/session_assigned",
-                      "REQUEST")
+    mails.tell_series([a.meeting for a in assignments], mails.expert_person(first), *_assigned(first.meeting.title),
+                      answer=_answer(list(assignments)))
+
+
+def assigned_mail(meeting: Meeting, expert: mails.Person, assignment) -> dict:
+    """The outbox row that tells an expert of their new assignment (with its id) to one
+    session: a batch writes many at once."""
+    return mails.mail_values(meeting, expert, *_assigned(meeting.title), answer=_answer([assignment]))
+
+
+def _answer(assignments: list) -> str:
+    return absolute_url("experts.answer", token=answer_token(assignments))
 
 
 # ---- details -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ of rendered mails and invites, inside its transaction.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import SimpleNamespace
 
@@ -56,7 +56,11 @@ def contact_of(meeting: Meeting) -> Person | None:
 
 
 def expert_person(assignment: MeetingExpert) -> Person:
-    expert = assignment.expert
+    return as_expert(assignment.expert)
+
+
+def as_expert(expert) -> Person:
+    """An expert (a User), linked to their assignments."""
     return Person(expert.name, expert.email, expert.locale, "expert",
                   absolute_url("experts.assignments", expert_id=expert.id))
 
@@ -136,30 +140,37 @@ def _part(meeting: Meeting) -> dict:
             "cancelled": meeting.state is MeetingState.CANCELLED}
 
 
-def tell(meeting: Meeting, person: Person, kind: str, subject, template: str, method: str | None, *,
-         expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None,
-         again: str | None = None, number: tuple[int, int] | None = None) -> OutboxMail:
-    """Queue `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
+def tell(meeting: Meeting, person: Person, kind: str, subject, template: str, method: str | None,
+         **about) -> OutboxMail:
+    """Queue `templates/mail/<template>` for `person` (see `mail_values`)."""
+    return mail.enqueue_values(mail_values(meeting, person, kind, subject, template, method, **about))
+
+
+def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: str, method: str | None, *,
+                expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None,
+                again: str | None = None, number: tuple[int, int] | None = None,
+                answer: str | None = None) -> dict:
+    """The outbox row of `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
 
     `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
     why it was cancelled, `again` where to register again, `number` which invite of how many
-    of a series this is. Subject and reason are put in the person's language now. A session
+    of a series this is, `answer` where an expert accepts or declines without logging in. Subject and reason are put in the person's language now. A session
     in a series also lists every part of it.
     """
     with force_locale(person.locale):
         subject, reason = str(subject), str(reason) if reason is not None else None
     parts = meeting.all_parts
     snapshot = {
-        "session": _snapshot(meeting), "person": asdict(person), "reason": reason,
+        "session": _snapshot(meeting), "person": dict(vars(person)), "reason": reason,
         "expert": expert.name if expert else None,
         "moved_from": [moved_from[0].isoformat(), moved_from[1].value] if moved_from else None,
         "parts": [_part(p) for p in parts] if len(parts) > 1 else [], "again": again,
-        "number": list(number) if number else None,
+        "number": list(number) if number else None, "answer": answer,
     }
     invite = _with_invite(meeting, person, method)
     snapshot["person"]["invited"] = invite
-    return mail.enqueue_snapshot(person.email, kind, subject, template, person.locale, RENDERER, snapshot,
-                                 calendar_method=method if invite else None)
+    return mail.snapshot_values(person.email, kind, subject, template, person.locale, RENDERER, snapshot,
+                                calendar_method=method if invite else None)
 
 
 #: The subject of the short mail that carries the invite of one more dagdeel of a series.
@@ -200,7 +211,7 @@ def render(row: OutboxMail) -> None:
         expert=SimpleNamespace(name=data["expert"]) if data["expert"] else None,
         moved_from=(date.fromisoformat(moved[0]), Dagdeel(moved[1])) if moved else None, parts=parts,
         again=data.get("again"), number=tuple(data["number"]) if data.get("number") else None,
-        method=row.calendar_method,
+        method=row.calendar_method, answer=data.get("answer"),
     )
     if person.invited:
         row.calendar = calendar.invitation(

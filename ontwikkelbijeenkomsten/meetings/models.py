@@ -121,7 +121,7 @@ meeting_themes = db.Table(
 )
 
 
-def _new_uid() -> str:
+def new_uid() -> str:
     return f"{uuid.uuid4()}@ontwikkelbijeenkomsten"
 
 
@@ -176,7 +176,7 @@ class Meeting(db.Model):
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     reminded_at: Mapped[datetime | None]  # when the reminders two days before went out
     attendance_marked_at: Mapped[datetime | None]  # when attendance was last saved for this part
-    uid: Mapped[str] = mapped_column(String(120), unique=True, default=_new_uid)
+    uid: Mapped[str] = mapped_column(String(120), unique=True, default=new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -3,16 +3,19 @@ solve exactly (see solver.py), preview, and write every booking in the caller's 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
+from ..core import audit
+from ..core.db import utcnow
 from ..core.extensions import db
+from ..meetings.changes import started_at
 from ..regions.models import ProgrammePeriod, Region
 from ..requests.models import Request, RequestState
 from . import services
@@ -35,6 +38,7 @@ class Preview:
     requests: dict[int, Request]
     experts: dict[int, str]
     regions: dict[int, str]
+    made_at: datetime = field(default_factory=utcnow)
 
     @property
     def fingerprint(self) -> str:
@@ -119,16 +123,22 @@ def confirm(
 
 
 def _write(result: Preview, problem: Problem, actor: User | None, on_booking: Callable[[int, int], None]) -> None:
-    """`on_booking(done, total)` follows the writing, for a progress bar."""
+    """`on_booking(done, total)` follows the writing, for a progress bar. Every booking passes
+    the rules of a single booking (`services.check_booking`) before anything is written."""
     plan, requests = result.plan, result.requests
     themes = {supply.expert_id: supply.themes for supply in problem.supplies}
     experts = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(result.experts))))}
+    taken = active_meetings(requests)
+    started = started_at()
+    for b in plan.bookings:
+        services.check_booking(requests[b.request_id], taken[b.request_id], b.moment, experts.get(b.expert_id), started)
+        taken[b.request_id].append(b.moment)
     services.add_bookings([
         services.NewBooking(requests[b.request_id], experts[b.expert_id], b.moment, themes[b.expert_id])
         for b in plan.bookings], actor, on_booking)
-    booked = Counter(b.request_id for b in plan.bookings)
-    taken = active_meetings(booked)
-    for request_id in booked:
+    events: list[dict] = []
+    for request_id in {b.request_id for b in plan.bookings}:
         request = requests[request_id]
-        if len(taken.get(request_id, [])) >= request.dagdelen_granted:
-            services.set_state(request, RequestState.SCHEDULED, actor)
+        if len(taken[request_id]) >= request.dagdelen_granted:
+            services.set_state(request, RequestState.SCHEDULED, actor, events)
+    audit.record_all(events)

@@ -14,7 +14,7 @@ from ..core.extensions import db
 from ..core.time import Dagdeel, to_local
 from ..experts.models import Availability, ExpertProfile, expert_regions, expert_themes
 from ..meetings.bookings import live_assignment, slot_is_booked
-from ..meetings.changes import has_started
+from ..meetings.changes import started_at
 from ..meetings.models import Meeting, MeetingExpert, MeetingKind, MeetingState
 from ..requests.models import Request
 from .solver import Demand, Moment, Supply
@@ -30,11 +30,12 @@ def request_moments(request: Request, taken: Iterable[Moment] = (), now: datetim
     the region chose, gets PERIOD_RANK. `taken` (moments the request has a session in) is left out.
     """
     now = now or utcnow()
+    has_started = started_at(now)
     taken = set(taken)
     ranks = {
         (m.date, m.dagdeel): m.rank
         for m in request.preferred_moments
-        if (m.date, m.dagdeel) not in taken and not has_started((m.date, m.dagdeel), now)
+        if (m.date, m.dagdeel) not in taken and not has_started((m.date, m.dagdeel))
     }
     start, end = request.preferred_period_start, request.preferred_period_end
     if start and end:
@@ -43,7 +44,7 @@ def request_moments(request: Request, taken: Iterable[Moment] = (), now: datetim
         while day <= end:
             for dagdeel in dagdelen:
                 moment = (day, dagdeel)
-                if moment not in ranks and moment not in taken and not has_started(moment, now):
+                if moment not in ranks and moment not in taken and not has_started(moment):
                     ranks[moment] = PERIOD_RANK
             day += timedelta(days=1)
     return ranks

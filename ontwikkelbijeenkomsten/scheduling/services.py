@@ -9,12 +9,14 @@ module adds what scheduling knows: the experts' supply, the request's preference
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from flask_babel import force_locale, format_date, gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select
 
 from ..accounts.models import Role, User
 from ..core import audit
@@ -23,16 +25,20 @@ from ..core.locking import lock
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel
 from ..experts.models import Availability
+from ..mail import services as mail
 from ..meetings import changes, mails
 from ..meetings.bookings import live_assignment
 from ..meetings.changes import has_started
 from ..meetings.models import (
     ACTIVE_ASSIGNMENT_STATES,
     OPEN_MEETING_STATES,
+    AssignmentState,
     Meeting,
     MeetingExpert,
     MeetingKind,
     MeetingState,
+    meeting_themes,
+    new_uid,
 )
 from ..requests.models import REQUEST_STATES, LocationKind, Request, RequestState
 from .candidates import active_meetings, load_supplies, request_moments
@@ -57,14 +63,36 @@ class Booked:
 # ---- checks shared by booking and rescheduling --------------------------------------------------
 def _expert(expert_id: int | None) -> User:
     expert = db.session.get(User, expert_id) if expert_id else None
-    if expert is None or expert.role is not Role.EXPERT or not expert.active:
-        raise RuleViolation("expert_id", _l("Choose an active expert from the list."))
+    _check_expert(expert)
     return expert
 
 
-def _check_moment(moment: Moment) -> None:
-    if has_started(moment):
+def _check_expert(expert: User | None) -> None:
+    if expert is None or expert.role is not Role.EXPERT or not expert.active:
+        raise RuleViolation("expert_id", _l("Choose an active expert from the list."))
+
+
+def _check_moment(moment: Moment, started: Callable[[Moment], bool] = has_started) -> None:
+    if started(moment):
         raise RuleViolation("day", _l("This dagdeel has begun or is over. Choose a moment in the future."))
+
+
+def check_booking(request: Request, taken: list[Moment], moment: Moment, expert: User | None,
+                  started: Callable[[Moment], bool] = has_started) -> None:
+    """The rules of every booking, by hand (`book`) or by the planner (`batch.confirm`): the
+    request is granted with a dagdeel left and no session at `moment` yet (`taken` holds its
+    sessions' moments), the moment lies ahead, the expert is active. Whether the expert is
+    free there, the unique index on active assignments decides at the insert."""
+    if moment in taken:
+        raise RuleViolation("day", _l("This request already has a session in this dagdeel."))
+    if request.state is RequestState.SCHEDULED or (
+        request.state is RequestState.GRANTED and len(taken) >= request.dagdelen_granted
+    ):
+        raise RuleViolation("request", _l("All granted dagdelen of this request have been booked."))
+    if request.state is not RequestState.GRANTED:
+        raise RuleViolation("request", _l("Only a granted request can be booked."))
+    _check_moment(moment, started)
+    _check_expert(expert)
 
 
 def _check_free(expert: User, moment: Moment) -> None:
@@ -140,15 +168,8 @@ def book(request: Request, expert_id: int | None, day: date, dagdeel: Dagdeel, a
                                   Meeting.dagdeel == dagdeel, Meeting.state != MeetingState.CANCELLED))
         if any(a.expert_id == expert_id and a.state in ACTIVE_ASSIGNMENT_STATES for a in existing.experts):
             return Booked(existing, already=True)
-        raise RuleViolation("day", _l("This request already has a session in this dagdeel."))
-    if request.state is RequestState.SCHEDULED or (
-        request.state is RequestState.GRANTED and len(taken) >= request.dagdelen_granted
-    ):
-        raise RuleViolation("request", _l("All granted dagdelen of this request have been booked."))
-    if request.state is not RequestState.GRANTED:
-        raise RuleViolation("request", _l("Only a granted request can be booked."))
-    _check_moment(moment)
-    expert = _expert(expert_id)
+    expert = db.session.get(User, expert_id) if expert_id else None
+    check_booking(request, taken, moment, expert)
     _check_free(expert, moment)
     supply = _supply(expert, moment)
     warnings = fit_warnings(request, expert, supply, moment, taken)
@@ -156,10 +177,10 @@ def book(request: Request, expert_id: int | None, day: date, dagdeel: Dagdeel, a
         raise NeedsConfirmation(warnings)
 
     with changes.slot_guard(expert):
-        (meeting,) = add_bookings([NewBooking(request, expert, moment, supply.themes, title, bool(warnings))], actor)
+        (meeting_id,) = add_bookings([NewBooking(request, expert, moment, supply.themes, title, bool(warnings))], actor)
     if len(taken) + 1 >= request.dagdelen_granted:
         set_state(request, RequestState.SCHEDULED, actor)
-    return Booked(meeting)
+    return Booked(db.session.get(Meeting, meeting_id))
 
 
 @dataclass(frozen=True)
@@ -172,54 +193,85 @@ class NewBooking:
     outside_proposals: bool = False
 
 
-def add_bookings(bookings: list[NewBooking], actor: User | None, on_booking=lambda done, total: None) -> list[Meeting]:
-    """Write the regional sessions with their assignments in one flush, then audit and mail each
-    (to the contact and the expert); `on_booking(done, total)` follows the announcing.
+#: The columns `add_bookings` writes of a session; the others take their defaults.
+MEETING_COLUMNS = ("kind", "state", "request_id", "region_id", "title", "description", "location", "online_url",
+                   "capacity", "uid", "sequence", "date", "dagdeel", "starts_at", "ends_at")
+
+
+def add_bookings(bookings: list[NewBooking], actor: User | None, on_booking=lambda done, total: None) -> list[int]:
+    """Write the regional sessions with their assignments, audit events and mails (to the
+    contact and the expert), each kind in one statement; returns the sessions' ids.
+    `on_booking(done, total)` follows the announcing.
 
     A session gets the request's themes the expert covers, and as places the participants the
-    region expects (no limit when it gave none); coordinators can change that. Raises the
-    IntegrityError of the flush when one of the experts' slots was taken meanwhile.
+    region expects (no limit when it gave none); coordinators can change that. What the mails
+    need is in the bookings (requests with their regions and themes, experts), so nothing is
+    loaded per booking. Raises the IntegrityError of the insert when one of the experts' slots
+    was taken meanwhile.
     """
-    meetings = [_new_meeting(booking) for booking in bookings]
-    db.session.flush()
-    for done, (meeting, booking) in enumerate(zip(meetings, bookings, strict=True), start=1):
-        _announce(meeting, booking, actor)
-        on_booking(done, len(meetings))
-    return meetings
+    if not bookings:
+        return []
+    drafts = [_draft(booking) for booking in bookings]
+    made = dict(db.session.execute(  # by uid: SQLite returns the rows of a many-row insert in any order
+        insert(Meeting.__table__).returning(Meeting.uid, Meeting.id),
+        [{column: getattr(d, column) for column in MEETING_COLUMNS} for d in drafts]).all())
+    ids = [made[d.uid] for d in drafts]
+    themes = [{"meeting_id": meeting_id, "theme_id": theme_id}
+              for meeting_id, draft in zip(ids, drafts) for theme_id in draft.theme_ids]
+    if themes:
+        db.session.execute(insert(meeting_themes), themes)
+    assigned = dict(db.session.execute(  # the answer link in the expert's mail names the assignment
+        insert(MeetingExpert.__table__).returning(MeetingExpert.meeting_id, MeetingExpert.id),
+        [{"meeting_id": meeting_id, "expert_id": booking.expert.id, "date": draft.date, "dagdeel": draft.dagdeel,
+          "state": AssignmentState.ASSIGNED} for meeting_id, draft, booking in zip(ids, drafts, bookings)]).all())
+    contacts, experts = {}, {}
+    events, outbox = [], []
+    for done, (meeting_id, draft, booking) in enumerate(zip(ids, drafts, bookings, strict=True), start=1):
+        draft.id = meeting_id
+        request, expert = booking.request, booking.expert
+        events.append(audit.values(
+            "session.booked", request, actor=actor, actor_label=None if actor else "system", meeting_id=meeting_id,
+            date=draft.date.isoformat(), dagdeel=draft.dagdeel.value, expert=expert.name,
+            outside_proposals=booking.outside_proposals))
+        if request.id not in contacts:
+            contacts[request.id] = mails.contact_of(draft)
+        if contacts[request.id]:
+            outbox.append(mails.mail_values(draft, contacts[request.id], "session_booked",
+                                            _l("Your meeting has been planned"), "scheduling/session_booked",
+                                            "REQUEST", expert=expert))
+        if expert.id not in experts:
+            experts[expert.id] = mails.as_expert(expert)
+        outbox.append(changes.assigned_mail(draft, experts[expert.id], SimpleNamespace(id=assigned[meeting_id])))
+        on_booking(done, len(drafts))
+    audit.record_all(events)
+    mail.enqueue_snapshots(outbox)
+    return ids
 
 
-def _new_meeting(booking: NewBooking) -> Meeting:
+def _draft(booking: NewBooking) -> SimpleNamespace:
+    """The session of a booking with what its row and its mails need, kept out of the ORM:
+    `add_bookings` inserts its columns."""
     request = booking.request
-    meeting = Meeting(
-        kind=MeetingKind.REGIONAL, request=request, region=request.region,
+    day, dagdeel = booking.moment
+    starts_at, ends_at = dagdeel.bounds(day)
+    draft = SimpleNamespace(
+        kind=MeetingKind.REGIONAL, state=MeetingState.PLANNED, request=request, request_id=request.id,
+        region=request.region, region_id=request.region_id,
         title=(booking.title or "").strip() or default_title(request), description=request.goal,
-        location=request.location if request.location_kind is LocationKind.ADDRESS else "",
-        themes=[t for t in request.themes if t.id in booking.expert_themes] or list(request.themes),
-        capacity=request.expected_participants or None,
+        location=request.location if request.location_kind is LocationKind.ADDRESS else "", online_url="",
+        theme_ids=[t.id for t in request.themes if t.id in booking.expert_themes] or [t.id for t in request.themes],
+        capacity=request.expected_participants or None, uid=new_uid(), sequence=0,
+        date=day, dagdeel=dagdeel, starts_at=starts_at, ends_at=ends_at,
     )
-    changes.place(meeting, booking.moment)
-    db.session.add(meeting)
-    changes.assign(meeting, booking.expert)
-    return meeting
+    draft.all_parts = [draft]
+    return draft
 
 
-def _announce(meeting: Meeting, booking: NewBooking, actor: User | None) -> None:
-    expert = booking.expert
-    audit.record("session.booked", meeting.request, actor=actor, actor_label=None if actor else "system",
-                 meeting_id=meeting.id, date=meeting.date.isoformat(), dagdeel=meeting.dagdeel.value,
-                 expert=expert.name, outside_proposals=booking.outside_proposals)
-    contact = mails.contact_of(meeting)
-    if contact:
-        mails.tell(meeting, contact, "session_booked", _l("Your meeting has been planned"),
-                   "scheduling/session_booked", "REQUEST", expert=expert)
-    changes.tell_assigned(next(a for a in meeting.experts if a.expert_id == expert.id))
-
-
-def set_state(request: Request, to: RequestState, actor: User | None) -> None:
+def set_state(request: Request, to: RequestState, actor: User | None, events: list[dict] | None = None) -> None:
     """A request whose granted dagdelen are all booked is scheduled; cancelling one of its
-    sessions makes it granted again."""
+    sessions makes it granted again. `events` collects the audit events (see StateMachine.move)."""
     REQUEST_STATES.move(request, to, actor=actor, actor_label=None if actor else "system",
-                        action="scheduled" if to is RequestState.SCHEDULED else "unscheduled")
+                        action="scheduled" if to is RequestState.SCHEDULED else "unscheduled", events=events)
 
 
 # ---- rescheduling ------------------------------------------------------------------------------

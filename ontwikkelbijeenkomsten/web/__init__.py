@@ -18,7 +18,7 @@ STATES = SimpleNamespace(request=REQUEST_STATES, meeting=MEETING_STATES, assignm
 def register(app: Flask) -> None:
     from . import assets, errors, security_headers
     from .accounts.views import bp as accounts_bp
-    from .experts import assignment_views, availability_views, coordinator_views, profile_views  # noqa: F401
+    from .experts import answer_views, assignment_views, availability_views, coordinator_views, profile_views  # noqa: F401
     from .experts.blueprint import bp as experts_bp
     from .mail.views import bp as mail_bp
     from .meetings import (  # noqa: F401  (routes on meetings_bp)

@@ -15,6 +15,9 @@ from ontwikkelbijeenkomsten.meetings.models import (
     MeetingKind,
 )
 
+from ontwikkelbijeenkomsten.meetings import assignments
+from ontwikkelbijeenkomsten.meetings.links import answer_token
+
 from .keyboard import tab_to, type_into
 
 EXPERT_EMAIL = "a.elamrani@example.org"
@@ -64,4 +67,26 @@ def test_an_expert_declines_the_regional_meeting_with_the_keyboard(page, demo, a
     axe_check(page)
 
     assert db.session.get(MeetingExpert, item_id).state is AssignmentState.DECLINED
-    assert db.session.scalars(select(OutboxMail.recipient)).all() == [demo.DEMO_COORDINATOR_EMAIL]
+    # the coordinator hears why; the expert's calendar gets a CANCEL
+    assert sorted(db.session.scalars(select(OutboxMail.recipient)).all()) == sorted(
+        [demo.DEMO_COORDINATOR_EMAIL, EXPERT_EMAIL])
+
+
+def test_an_expert_accepts_from_the_mail_link_with_the_keyboard(page, demo, axe_check):
+    """The link in "Nieuwe opdracht" leads to a page that asks to confirm; no login needed."""
+    expert = find_user(EXPERT_EMAIL)
+    item = next(row.assignment for row in assignments.assignments(expert) if row.can_accept)
+    item_id, title, path = item.id, item.meeting.title, f"/opdracht/{answer_token([item])}"
+    db.session.rollback()
+
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+        axe_check(page)
+    tab_to(page, "#accept-button")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("U hebt de opdracht")
+    expect(page.locator("#accept-button")).to_have_count(0)
+    axe_check(page)
+    assert db.session.get(MeetingExpert, item_id).state is AssignmentState.ACCEPTED

@@ -9,6 +9,7 @@ from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.extensions import db, mailer
 from ontwikkelbijeenkomsten.mail import delivery, services
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
+from tests.queries import count_queries
 
 
 def _queue(n=1):
@@ -147,3 +148,20 @@ def test_a_row_taken_back_from_a_stopped_worker_counts_as_an_attempt(app):
     db.session.refresh(row)
     assert row.state is MailState.FAILED and row.attempts == delivery.MAX_ATTEMPTS
     assert "stopped" in row.last_error
+
+
+def _delivery_statements(n: int) -> list[str]:
+    _queue(n)
+    with mailer.record_messages(), count_queries() as statements:
+        assert delivery.deliver_due().sent == n
+    return statements
+
+
+def test_sent_marks_are_written_per_group_and_no_row_is_read_again(app):
+    """30 mails cost two more UPDATEs than 10 (a group of SENT_GROUP each), and the rows are
+    read once, before sending: a crash can send again at most the last group."""
+    few, many = _delivery_statements(10), _delivery_statements(30)
+    updates = [sum(s.lstrip().upper().startswith("UPDATE") for s in found) for found in (few, many)]
+    assert updates[1] - updates[0] == 30 // delivery.SENT_GROUP - 10 // delivery.SENT_GROUP
+    selects = [sum(s.lstrip().upper().startswith("SELECT") for s in found) for found in (few, many)]
+    assert selects[0] == selects[1]

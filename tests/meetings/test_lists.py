@@ -400,6 +400,15 @@ def test_a_forged_move_target_is_an_error_at_the_field(coordinator_client, train
     assert state_of(mover) is CONFIRMED
 
 
+def test_a_bad_move_of_a_cancelled_registration_says_there_is_nothing_to_change(coordinator_client, training):
+    [gone] = fill(training, 1)
+    with unit_of_work():
+        services.cancel_registration(gone)
+    response = coordinator_client.post(registration_url(gone, "verplaatsen"), data={f"move-{gone.id}-target": "abc"})
+    assert response.status_code == 200
+    assert "nothing to change" in html_of(response)
+
+
 # ---- capacity ----------------------------------------------------------------------------------
 def test_lowering_the_capacity_below_the_places_taken_is_refused_at_the_field(coordinator_client, training):
     fill(training, 5)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -21,7 +22,7 @@ from ontwikkelbijeenkomsten.scheduling.solver import Shortfall
 from tests.factories import AVOND, MIDDAG, OCHTEND, PASSWORD, future_day
 from tests.helpers import login
 
-from ..queries import queries_for
+from ..queries import count_queries, queries_for
 
 PAGE = "/coordinatie/planning"
 
@@ -101,7 +102,7 @@ def test_confirm_writes_every_booking_with_mails_and_states(plan):
 
 
 def test_confirm_writes_nothing_when_one_booking_fails(plan, monkeypatch):
-    told, tell = [], mails.tell
+    told, tell = [], mails.mail_values
 
     def announce(meeting, *args, **kwargs):
         told.append(meeting)
@@ -109,7 +110,7 @@ def test_confirm_writes_nothing_when_one_booking_fails(plan, monkeypatch):
             raise RuntimeError("the mail template broke")
         return tell(meeting, *args, **kwargs)
 
-    monkeypatch.setattr(mails, "tell", announce)
+    monkeypatch.setattr(mails, "mail_values", announce)
     with pytest.raises(RuntimeError):
         with unit_of_work():
             batch.confirm(plan.period, plan.coordinator)
@@ -279,3 +280,29 @@ def test_the_page_runs_as_many_queries_for_10_requests_as_for_2(app, plan):
         html = client.get(PAGE).get_data(as_text=True)
         assert html.count('href="/coordinatie/aanvragen/') == 2 + requests  # the fixture's request has 2 rows
     assert counts[0] == counts[1], counts
+
+
+def _statements_per_table(statements: list[str]) -> Counter:
+    """('INSERT', 'meetings'): how many statements of that kind ran on that table."""
+    found = Counter()
+    for statement in statements:
+        verb = statement.split(None, 1)[0].upper()
+        table = re.search(r"\b(?:INTO|UPDATE|FROM)\s+\"?(\w+)", statement, re.IGNORECASE)
+        found[verb, table.group(1) if table else ""] += 1
+    return found
+
+
+def test_a_batch_of_6_bookings_runs_the_statements_of_a_batch_of_4(plan):
+    """Sessions, assignments, audit events and mails go in with one statement per table, so
+    the count does not grow with the number of bookings (nor lazy loads per booking)."""
+    counts = []
+    for first, size in ((30, 4), (40, 12)):
+        _requests_with_bookings(plan, first, size)
+        with count_queries() as statements:
+            with unit_of_work():
+                done = batch.confirm(plan.period, plan.coordinator)
+        assert done.preview.plan.total == size // 2 + (2 if not counts else 0)
+        counts.append(_statements_per_table(statements))
+    assert counts[0] == counts[1], counts
+    assert counts[1][("INSERT", "outbox_mails")] == 1
+    assert counts[1][("INSERT", "audit_events")] == 2  # the bookings, then the requests that are scheduled

@@ -112,7 +112,9 @@ def life_of_a_meeting(plan, locale: str):
 
 
 def the_link(markup: Markup) -> str:
-    (link,) = [href for href in markup.hrefs if not href.startswith("mailto:")]
+    """The link to the person's page (an assignment mail also has the answer link, tested in
+    tests/experts/test_answer_link.py)."""
+    (link,) = [href for href in markup.hrefs if not href.startswith("mailto:") and "/opdracht/" not in href]
     return link
 
 

@@ -115,8 +115,10 @@ def _person_page(meeting: Meeting, registration: Registration, *, failed=None, k
         forms["cancel"] = CancelForm(prefix=f"cancel-{registration.id}", formdata=None)
         forms["move"] = MoveForm(prefix=f"move-{registration.id}", formdata=None)
         forms["move"].target.choices = _move_choices(lead)
-    if failed is not None:
+    if key in forms:
         forms[key] = failed
+    else:  # the registration can no longer be changed: the page says so instead of showing the form
+        failed = None
     return render_template(
         "meetings/lists/participant.html", part=meeting, lead=lead, registration=registration, forms=forms,
         failed=failed, closed=closed, full=services.is_full(lead), position=services.waiting_position(registration),

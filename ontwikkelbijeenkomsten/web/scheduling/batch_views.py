@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions.queries import find_period
 from ontwikkelbijeenkomsten.scheduling import batch as planner
+from ontwikkelbijeenkomsten.scheduling import plan_cache
 from ontwikkelbijeenkomsten.scheduling.labels import (
     REASONS,
     rank_label,
@@ -31,7 +32,7 @@ def batch():
     form, period = period_choice()
     context = {}
     if period is not None:
-        found = planner.preview(period)
+        found = plan_cache.preview(period)
         context = {
             "preview": found, "rows": region_rows(found), "bookings": sorted_bookings(found),
             "unserved": sorted_unserved(found), "served": served_requests(found),

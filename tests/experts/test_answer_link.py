@@ -1,0 +1,67 @@
+"""Accepting or declining an assignment from the e-mail: "Nieuwe opdracht" carries a signed
+link to a page that shows the session(s) and asks to confirm; opening it changes nothing, the
+buttons answer for the expert without a login, and a tampered link is a 404."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.models import AuditEvent
+from ontwikkelbijeenkomsten.mail.models import OutboxMail
+from ontwikkelbijeenkomsten.mail.services import render_pending
+from ontwikkelbijeenkomsten.meetings.models import AssignmentState, MeetingState
+from tests.meetings.test_trainings import create, part
+from tests.scheduling.test_services import EXPERT, book
+
+
+def answer_path(email: str = EXPERT) -> str:
+    rows = list(db.session.scalars(select(OutboxMail).where(
+        OutboxMail.recipient == email, OutboxMail.kind == "session_assigned").order_by(OutboxMail.id)))
+    render_pending(rows)
+    (path,) = set(re.findall(r"https?://[^/\s]+(/opdracht/[^\s<\"]+)", rows[-1].text_body))
+    assert path in rows[-1].html_body
+    return path
+
+
+def states(meetings) -> list[AssignmentState]:
+    db.session.expire_all()
+    return [a.state for m in meetings for a in m.experts]
+
+
+def test_the_mail_link_accepts_after_confirming(plan, client):
+    meeting = book(plan).meeting
+    path = answer_path()
+    page = client.get(path)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
+    html = page.get_data(as_text=True)
+    assert 'id="accept-button"' in html and 'id="decline-button"' in html and meeting.title in html
+    assert states([meeting]) == [AssignmentState.ASSIGNED]  # opening the link changes nothing
+
+    assert client.post(path + "/accepteren").status_code == 302
+    assert states([meeting]) == [AssignmentState.ACCEPTED]
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assignment.accepted"))
+    assert event.actor_id == plan.expert.id
+    html = client.get(path).get_data(as_text=True)
+    assert 'id="accept-button"' not in html and 'id="decline-button"' in html  # an accepted one can be declined
+
+
+def test_the_mail_link_declines_a_whole_series_with_a_reason(plan, client):
+    lead = create(plan, parts=[part(40), part(47)])
+    path = answer_path()
+    html = client.post(path + "/afzeggen", data={"decline-reason": ""}).get_data(as_text=True)
+    assert 'id="decline-reason-error"' in html  # the reason is required, said at the field
+    assert client.post(path + "/afzeggen", data={"decline-reason": "Ik ben dan op vakantie."}).status_code == 302
+    assert states(lead.all_parts) == [AssignmentState.DECLINED, AssignmentState.DECLINED]
+    assert [p.state for p in lead.all_parts] == [MeetingState.EXPERT_NEEDED] * 2
+    html = client.get(path).get_data(as_text=True)
+    assert 'id="closed"' in html and "Ik ben dan op vakantie." not in html
+
+
+def test_a_tampered_or_foreign_link_is_a_404(plan, client):
+    book(plan)
+    path = answer_path()
+    assert client.get(path + "x").status_code == 404
+    assert client.post(path + "x/accepteren").status_code == 404
+    assert client.get("/opdracht/niets").status_code == 404
