@@ -113,6 +113,11 @@ def slot_guard(expert: User):
             "expert or moment.", name=expert.name)) from exc
 
 
+def has_custom_times(meeting: Meeting) -> bool:
+    """The session's times differ from its dagdeel's standard times; moving it replaces them."""
+    return (meeting.starts_at, meeting.ends_at) != meeting.dagdeel.bounds(meeting.date)
+
+
 def place(meeting: Meeting, moment: Moment) -> None:
     """Put the meeting in `moment`, over the whole dagdeel."""
     meeting.date, meeting.dagdeel = moment

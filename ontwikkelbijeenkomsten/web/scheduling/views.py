@@ -6,7 +6,7 @@ warnings and asks to tick a box, and only the same choice with the box ticked go
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from ontwikkelbijeenkomsten.core.i18n import clock, dagdeel_label, long_date
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
+from ontwikkelbijeenkomsten.core.time import today_local
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import changes, messages
 from ontwikkelbijeenkomsten.meetings.bookings import MAX_GRID_DAYS
@@ -29,6 +30,7 @@ from ontwikkelbijeenkomsten.scheduling.proposals import Proposal, proposals
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.requests.coordinator_views import REQUEST_URL
+from ontwikkelbijeenkomsten.web.scheduling import free_dagdelen
 from ontwikkelbijeenkomsten.web.scheduling.blueprint import bp
 from ontwikkelbijeenkomsten.web.scheduling.forms import (
     CancelForm,
@@ -56,13 +58,12 @@ def _proposal_label(proposal: Proposal) -> Markup:
     return Markup("<strong>{}</strong><br>{}").format(head, "; ".join(str(reason) for reason in proposal.reasons))
 
 
-def _grid_url(item: Request) -> str:
-    """The coordinators' availability grid over the moments the region accepts, for its region
+def _grid_url(item: Request, days: list[date]) -> str:
+    """The coordinators' availability grid over the request's accepted `days`, for its region
     (and its theme, when it has one)."""
     args = {"regio": item.region_id}
     if len(item.themes) == 1:
         args["thema"] = item.themes[0].id
-    days = sorted(day for day, _dagdeel in request_moments(item))
     if days:
         last = min(days[-1], days[0] + timedelta(days=MAX_GRID_DAYS - 1))
         args.update(van=days[0].isoformat(), tot=last.isoformat())
@@ -74,17 +75,23 @@ def _request_page(item: Request, *, proposal: ProposalForm | None = None, manual
     """The scheduling page; `proposal` or `manual` is the form that was sent, with its errors."""
     bookable = item.state is RequestState.GRANTED
     found = proposals(item) if bookable else None
-    forms = {}
+    days = sorted(day for day, _dagdeel in request_moments(item))
+    forms, pick, free = {}, None, None
     if bookable:
         title = services.default_title(item)
         forms["proposal"] = proposal or ProposalForm(prefix="proposal", formdata=None, title=title)
         forms["proposal"].proposal.choices = [
             (slot_value(*p.moment, p.expert_id), _proposal_label(p)) for p in found.items
         ]
-        forms["manual"] = manual or ManualForm(prefix="manual", formdata=None, experts=expert_choices(), title=title)
+        experts = expert_choices()
+        pick = free_dagdelen.pick_form(experts, default=manual and manual.expert_id.data)
+        chosen = free_dagdelen.chosen_expert(pick)
+        forms["manual"] = manual or ManualForm(prefix="manual", formdata=None, experts=experts, title=title,
+                                               expert_id=str(chosen or ""), **free_dagdelen.picked_moment())
+        free = free_dagdelen.free_for(pick, max([today_local(), *days[:1]]))
     return render_template(
-        "scheduling/request.html", item=item, found=found, forms=forms, warnings=warnings,
-        grid_url=_grid_url(item), **request_meetings(item),
+        "scheduling/request.html", item=item, found=found, forms=forms, warnings=warnings, pick=pick, free=free,
+        grid_url=_grid_url(item, days), **request_meetings(item),
     )
 
 
@@ -193,20 +200,26 @@ def _meeting_page(meeting: Meeting, *, warnings=(), **submitted):
     """The session's page; `submitted` holds the form that was sent (details, move or cancel)."""
 
     closed = changes.closed_message(meeting)
-    forms = {}
+    forms, pick, free = {}, None, None
     if not closed:
         starts, ends = changes.local_times(meeting)
         current = next((a.expert_id for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES), None)
+        experts = expert_choices()
+        moving = submitted.get("move")
+        pick = free_dagdelen.pick_form(experts, default=moving.expert_id.data if moving else current)
+        free = free_dagdelen.free_for(pick, today_local())
+        moment = free_dagdelen.picked_moment() or {"day": meeting.date, "dagdeel": meeting.dagdeel.value}
         forms = {
             "details": DetailsForm(
                 prefix="details", formdata=None, title=meeting.title, description=meeting.description,
                 location=meeting.location, online_url=meeting.online_url, starts=starts, ends=ends),
-            "move": MoveForm(prefix="move", formdata=None, experts=expert_choices(), day=meeting.date,
-                             dagdeel=meeting.dagdeel.value, expert_id=str(current or "")),
+            "move": MoveForm(prefix="move", formdata=None, experts=experts, **moment,
+                             expert_id=str(free_dagdelen.chosen_expert(pick) or current or "")),
             "cancel": CancelForm(prefix="cancel", formdata=None),
             **submitted,
         }
     return render_template("scheduling/meeting.html", meeting=meeting, forms=forms, closed=closed,
+                           pick=pick, free=free, custom_times=changes.has_custom_times(meeting),
                            warnings=warnings, waiting=waiting_count(meeting.lead), sent_messages=messages.sent(meeting))
 
 
@@ -264,10 +277,15 @@ def meeting_details(meeting_id: int):
 def meeting_move(meeting_id: int):
     def run(meeting: Meeting, form: MoveForm):
         day, dagdeel, expert_id = form.slot
+        custom = changes.has_custom_times(meeting) and (day, dagdeel) != (meeting.date, meeting.dagdeel)
         services.reschedule(meeting, day, dagdeel, expert_id, acting_user(), confirmed=form.confirmed_slot)
         expert = dict(form.expert_id.choices)[str(expert_id)]
-        return _("The session is now on %(date)s, %(dagdeel)s, with %(expert)s. Everyone involved gets an e-mail "
-                 "about the change.", **_slot_text(day, dagdeel, expert)), url_for(".meeting", meeting_id=meeting.id)
+        message = _("The session is now on %(date)s, %(dagdeel)s, with %(expert)s. Everyone involved gets an e-mail "
+                    "about the change.", **_slot_text(day, dagdeel, expert))
+        if custom:
+            message += " " + _("Its own start and end times have been replaced by the standard times of the "
+                               "dagdeel: %(start)s to %(end)s.", start=clock(meeting.starts_at), end=clock(meeting.ends_at))
+        return message, url_for(".meeting", meeting_id=meeting.id)
 
     return _meeting_action(meeting_id, "move", lambda: MoveForm(prefix="move", experts=expert_choices()), run)
 
