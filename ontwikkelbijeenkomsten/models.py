@@ -4,6 +4,7 @@ modules whose signal receivers must be connected whenever the app exists."""
 
 def load_all() -> None:
     from .accounts import models as _accounts  # noqa: F401
+    from .certificates import models as _certificates  # noqa: F401
     from .core import models as _core  # noqa: F401
     from .experts import models as _experts  # noqa: F401
     from .mail import models as _mail  # noqa: F401
@@ -12,9 +13,10 @@ def load_all() -> None:
     from .requests import models as _requests  # noqa: F401
 
     # The receivers of the signals that lower layers send: experts/signals.py (answered in
-    # meetings), regions/signals.py (requests), requests/signals.py (scheduling) and
-    # mail/signals.py (accounts).
+    # meetings), regions/signals.py (requests), requests/signals.py (scheduling),
+    # mail/signals.py (accounts) and meetings/signals.py (certificates).
     from .accounts import hooks as _accounts_hooks  # noqa: F401
+    from .certificates import hooks as _certificates_hooks  # noqa: F401
     from .meetings import assignments as _assignments  # noqa: F401
     from .meetings import bookings as _bookings  # noqa: F401
     from .requests import hooks as _requests_hooks  # noqa: F401

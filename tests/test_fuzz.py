@@ -36,6 +36,7 @@ from ontwikkelbijeenkomsten.meetings import links
 from ontwikkelbijeenkomsten.meetings import services as meetings
 from ontwikkelbijeenkomsten.meetings.assignments import feed_token
 from ontwikkelbijeenkomsten.meetings.models import MeetingExpert
+from ontwikkelbijeenkomsten.meetings.registers import Register
 from ontwikkelbijeenkomsten.regions import services as regions
 from ontwikkelbijeenkomsten.regions.models import OrganisationType
 from ontwikkelbijeenkomsten.reports import monitoring_tables
@@ -143,6 +144,7 @@ def real(plan, training):
         "registration_id": [registration.id], "assignment_id": assignments, "organisation_id": [organisation.id],
         "token": tokens, "filename": ["css/app.css", "../../pyproject.toml", "nope.js"],
         "kind": [kind.value for kind in Attention], "key": list(monitoring_tables.KEYS),
+        "register": [register.value for register in Register], "code": tokens,
     }
 
 
@@ -161,7 +163,7 @@ def _url(rule, args: dict) -> str:
 
 def _url_args(rule, real) -> st.SearchStrategy:
     def one(name):
-        garbage = GARBAGE_TOKENS if name in ("token", "filename") else GARBAGE_IDS
+        garbage = GARBAGE_TOKENS if name in ("token", "filename", "code", "register") else GARBAGE_IDS
         return st.sampled_from(real.get(name, []) + garbage) | _text
     return st.fixed_dictionaries({name: one(name) for name in sorted(rule.arguments)})
 

@@ -38,6 +38,7 @@ from ..regions.models import (
 from ..regions.services import import_regions, school_year_containing
 from ..requests.models import LocationKind, PreferredMoment, Request, RequestState
 from ..scheduling.held import mark_held
+from .certificates import add_certificates
 from .past import add_past_period
 from .rows import meeting_at, register
 
@@ -251,7 +252,7 @@ def _add_series(experts, themes, today) -> None:
 
 
 def _add_past_training(experts, themes, regions, today, people) -> None:
-    """A training three weeks ago: attendance marked, evaluations given."""
+    """A training three weeks ago: attendance marked, evaluations given, certificates issued."""
     held = _with_expert(meeting_at(
         _next_weekday(today, 2, -3), Dagdeel.MIDDAG, kind=MeetingKind.OPEN_TRAINING,
         title="OOGO in de praktijk", description="Hoe voert u het op overeenstemming gericht overleg samen?",
@@ -260,10 +261,12 @@ def _add_past_training(experts, themes, regions, today, people) -> None:
     db.session.flush()
     answers = [(5, "Concrete voorbeelden uit de regio.", ""), (4, "Samen met de gemeente aan tafel.",
                                                                "Meer tijd voor de casussen.")]
-    for registration, answer in zip(register(held, people[:3], attended=True), [*answers, None], strict=True):
+    attendees = register(held, people[:3], attended=True)
+    for registration, answer in zip(attendees, [*answers, None], strict=True):
         registration.evaluation_requested_at = utcnow()
         registration.attendances.append(Attendance(meeting_id=held.id))
         if answer:
             score, went_well, to_improve = answer
             registration.evaluation = Evaluation(meeting_id=held.id, score=score, went_well=went_well,
                                                  to_improve=to_improve)
+    add_certificates(held, attendees)

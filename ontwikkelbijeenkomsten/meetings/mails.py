@@ -240,7 +240,11 @@ REGISTRATION_MAILS = {
     "promoted": (lambda title: _l("You have a place: %(title)s", title=title), "REQUEST"),
     "cancelled": (lambda title: _l("Registration cancelled: %(title)s", title=title), "CANCEL"),
     "evaluation": (lambda title: _l("How was %(title)s? Give your opinion", title=title), None),
+    "certificate": (lambda title: _l("Your certificate of attendance: %(title)s", title=title), None),
 }
+
+#: The private page a participant's mail links to, when it is not their registration page.
+REGISTRATION_MAIL_PAGES = {"evaluation": "meetings.evaluation", "certificate": "meetings.certificate"}
 
 
 def registration_page(lead: Meeting) -> str:
@@ -258,7 +262,7 @@ def tell_registration(registration: Registration, kind: str, reason=None) -> Non
     subject, method = REGISTRATION_MAILS[kind]
     lead = registration.meeting
     invited = method is not None and (kind != "cancelled" or registration.state is RegistrationState.CONFIRMED)
-    person = participant(registration, invited, "meetings.evaluation" if kind == "evaluation" else "meetings.registration")
+    person = participant(registration, invited, REGISTRATION_MAIL_PAGES.get(kind, "meetings.registration"))
     about = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] if invited else []
     experts = [a.expert for a in (about or [lead])[0].experts if a.state in ACTIVE_ASSIGNMENT_STATES]
     tell_series(about or [lead], person, f"registration_{kind}", subject(lead.title), f"sessions/registration_{kind}",

@@ -18,6 +18,7 @@ from ..core.time import Dagdeel
 from ..mail.calendar import CalendarEntry
 from ..regions.models import Region
 from ..requests.models import Request
+from .registers import Register
 
 
 class MeetingKind(enum.Enum):
@@ -174,6 +175,7 @@ class Meeting(db.Model):
     registration_closes_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     reminded_at: Mapped[datetime | None]  # when the reminders two days before went out
+    attendance_marked_at: Mapped[datetime | None]  # when attendance was last saved for this part
     uid: Mapped[str] = mapped_column(String(120), unique=True, default=new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -280,6 +282,8 @@ class Registration(db.Model):
     sector: Mapped[Sector] = mapped_column(enum_type(Sector, "sector"))
     function: Mapped[str] = mapped_column(String(200), default="")
     needs: Mapped[str] = mapped_column(Text, default="")
+    register: Mapped[Register | None] = mapped_column(enum_type(Register, "professional_register"))
+    register_number: Mapped[str] = mapped_column(String(40), default="")
     locale: Mapped[str] = mapped_column(String(5), default="nl")
     consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

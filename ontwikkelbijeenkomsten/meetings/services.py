@@ -20,6 +20,7 @@ from datetime import datetime
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
@@ -30,6 +31,8 @@ from ..core.locking import lock
 from ..core.rules import RuleViolation
 from ..core.sectors import Sector
 from . import mails
+from .registers import Register, checked_number
+from .signals import attendance_saved
 from .models import (
     ACTIVE_REGISTRATION,
     OPEN_MEETING_STATES,
@@ -57,6 +60,8 @@ class Applicant:
     needs: str = ""
     locale: str = "nl"
     consent: bool = True
+    register: Register | None = None  # a professional register, optional
+    register_number: str = ""
 
 
 class AlreadyRegistered(Exception):
@@ -184,6 +189,7 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
     email = applicant.email.strip().lower()
     if not applicant.consent:
         raise RuleViolation("consent", _l("Agree to the privacy statement to register."))
+    register_number = checked_number(applicant.register, applicant.register_number)
     if (reason := closed_reason(lead, by_hand=actor is not None)) is not None:
         raise RuleViolation("meeting", reason)
     existing, returning = _with_email(lead, email)
@@ -200,7 +206,7 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
         state = RegistrationState.WAITING
     else:
         raise RuleViolation("meeting", _l("This session is full."))
-    registration = _insert_registration(lead, applicant, email, state)
+    registration = _insert_registration(lead, applicant, email, state, register_number)
     if actor is not None:
         audit.record("registration.added", lead, actor=actor, registration_id=registration.id,
                      name=registration.name, state=state.value)
@@ -212,7 +218,7 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
 
 
 def _insert_registration(lead: Meeting, applicant: Applicant, email: str,
-                         state: RegistrationState) -> Registration:
+                         state: RegistrationState, register_number: str) -> Registration:
     """INSERT the registration; when the same address registered at the same moment the unique
     index refuses it (ON CONFLICT DO NOTHING, so no savepoint) and AlreadyRegistered undoes all."""
     registration = db.session.scalar(
@@ -220,7 +226,7 @@ def _insert_registration(lead: Meeting, applicant: Applicant, email: str,
             meeting_id=lead.id, state=state, name=applicant.name.strip(), email=email,
             organisation=applicant.organisation.strip(), sector=applicant.sector,
             function=applicant.function.strip(), needs=applicant.needs.strip(), locale=applicant.locale,
-            consent_at=utcnow(),
+            consent_at=utcnow(), register=applicant.register, register_number=register_number,
         ).on_conflict_do_nothing(index_elements=["meeting_id", "email"], index_where=text(ACTIVE_REGISTRATION))
         .returning(Registration))
     if registration is None:
@@ -359,7 +365,8 @@ def move(registration: Registration, target: Meeting, actor: User) -> Registrati
     _cancel(registration, actor, "moved", _l("You have been moved to %(title)s.", title=target.title),
             to_meeting_id=target.id)
     moved = Applicant(registration.name, registration.email, registration.sector, registration.organisation,
-                      registration.function, registration.needs, registration.locale)
+                      registration.function, registration.needs, registration.locale,
+                      register=registration.register, register_number=registration.register_number)
     return register(target, moved, actor=actor)
 
 
@@ -387,7 +394,8 @@ def mark_attendance(meeting: Meeting, present: set[int], actor: User) -> int:
     """Record who was present at this session (one part of a series), once it has begun.
 
     A registration counts as attended when present at any part. When the whole series is
-    over, attendees who have not had one get the evaluation link. Returns mails queued.
+    over, attendees who have not had one get the evaluation link. Returns mails queued (the
+    evaluation links; the certificates that `attendance_saved` may issue are not counted).
     """
     lead = lock(meeting.lead)
     if meeting.starts_at > utcnow():
@@ -413,8 +421,10 @@ def mark_attendance(meeting: Meeting, present: set[int], actor: User) -> int:
             REGISTRATION_STATES.move(registration, state, actor=actor, audit_subject=lead,
                                      action=None if registration.id in attended else "attendance_removed",
                                      registration_id=registration.id, name=registration.name)
+    meeting.attendance_marked_at = utcnow()
     audit.record("session.attendance", lead, actor=actor, meeting_id=meeting.id,
                  present=len(present & {r.id for r in people}), registered=len(people))
+    attendance_saved.send(lead)
     return _request_evaluations(lead, people) if _series_over(lead) else 0
 
 

@@ -34,7 +34,8 @@ def hidden_email(email: str) -> str:
 def registration(row: Registration, now: datetime) -> None:
     row.name = REMOVED
     row.email = hidden_email(row.email)
-    row.organisation = row.function = row.needs = ""
+    row.organisation = row.function = row.needs = row.register_number = ""
+    row.register = None
     row.anonymised_at = now
     if row.evaluation is not None:
         evaluation_text(row.evaluation)

@@ -21,7 +21,9 @@ def register(app: Flask) -> None:
     from .experts import answer_views, assignment_views, availability_views, coordinator_views, profile_views  # noqa: F401
     from .experts.blueprint import bp as experts_bp
     from .mail.views import bp as mail_bp
-    from .meetings import details_views, list_views, message_views, public_views, training_views  # noqa: F401
+    from .meetings import (  # noqa: F401  (routes on meetings_bp)
+        certificate_views, details_views, list_views, message_views, public_views, training_views,
+    )
     from .meetings.blueprint import bp as meetings_bp
     from .regions import nudge_views  # noqa: F401  (routes on regions_bp)
     from .regions.views import bp as regions_bp

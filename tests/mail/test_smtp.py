@@ -47,7 +47,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
 TITLE = "Coördinatie onderwijs–jeugd: één aanpak"
 #: The mails about a session that carry no invite: a waiting-list spot is no place in a
 #: calendar, and the evaluation comes after the session.
-WITHOUT_INVITE = {"registration_waiting", "registration_evaluation"}
+WITHOUT_INVITE = {"registration_waiting", "registration_evaluation", "registration_certificate"}
 #: The only mail without a link: the request it is about is gone.
 WITHOUT_LINK = {"request_withdrawn"}
 

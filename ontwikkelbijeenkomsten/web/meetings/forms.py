@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ontwikkelbijeenkomsten.core.sectors import Sector, sector_choices
+from ontwikkelbijeenkomsten.meetings.registers import NUMBER_MAX, Register, register_choices
 from ontwikkelbijeenkomsten.meetings.services import Applicant
 from ontwikkelbijeenkomsten.web.forms import email_validators, in_choices, line_filter, strip_filter
 
@@ -19,7 +20,39 @@ def _length(maximum: int) -> Length:
     return Length(max=maximum, message=_l("Use at most %(max)d characters.", max=maximum))
 
 
-class RegistrationForm(FlaskForm):
+def _known_register(form, field):
+    """No register (an empty or missing value) is an answer too; a forged one is not."""
+    if field.data:
+        in_choices(_l("Choose a register from the list."))(form, field)
+
+
+class RegisterFields(FlaskForm):
+    """A professional register and number, both optional; the service checks the number's form.
+    Call `configure_register()` before validating or rendering: it sets the register choices."""
+
+    professional_register = SelectField(
+        _l("Professional register (optional)"), validate_choice=False,
+        validators=[_known_register],
+        description=_l("Are you registered as a professional? With your number we can give you a certificate of "
+                       "attendance that your register accepts, and report your attendance to it."),
+    )
+    register_number = StringField(
+        _l("Registration number (optional)"), filters=[line_filter],
+        validators=[Length(max=NUMBER_MAX + 20, message=_l("Use at most %(max)d characters.", max=NUMBER_MAX))],
+        description=_l("An SKJ number has 6 to 9 digits, a BIG number 11 digits. For other registers, type the "
+                       "number as your register gives it."),
+    )
+
+    def configure_register(self):
+        self.professional_register.choices = [("", _l("No register"))] + register_choices()
+        return self
+
+    @property
+    def chosen_register(self) -> Register | None:
+        return Register(self.professional_register.data) if self.professional_register.data else None
+
+
+class RegistrationForm(RegisterFields):
     """Call `configure()` before validating or rendering: it sets the sector choices."""
 
     name = StringField(_l("Your name"), filters=[line_filter],
@@ -48,6 +81,7 @@ class RegistrationForm(FlaskForm):
 
     def configure(self) -> RegistrationForm:
         self.sector.choices = sector_choices()
+        self.configure_register()
         return self
 
     def applicant(self, *, by_hand: bool = False) -> Applicant:
@@ -57,4 +91,5 @@ class RegistrationForm(FlaskForm):
             organisation=self.organisation.data, function=self.function.data, needs=self.needs.data or "",
             # someone added by hand reads Dutch, whatever language the coordinator works in
             locale="nl" if by_hand else str(get_locale() or "nl")[:2], consent=by_hand or bool(self.consent.data),
+            register=self.chosen_register, register_number=self.register_number.data or "",
         )

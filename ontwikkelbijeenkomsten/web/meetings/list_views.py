@@ -12,7 +12,7 @@ unit of work and say what happened.
 """
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -21,7 +21,6 @@ from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.i18n import clock, long_date
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.sectors import Sector, sector_label
-from ontwikkelbijeenkomsten.core.spreadsheets import csv_bytes
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import lists, queries, services
 from ontwikkelbijeenkomsten.meetings.models import (
@@ -32,6 +31,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
     RegistrationState,
 )
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
+from ontwikkelbijeenkomsten.web.downloads import csv_download
 from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.meetings.access import list_page, series_or_404
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
@@ -171,11 +171,8 @@ def participants_csv(meeting: Meeting):
     """Semicolons and a byte order mark: what Excel with Dutch settings opens as columns. Only
     coordinators get the e-mail addresses."""
     found = lists.participant_list(meeting)
-    response = make_response(csv_bytes(lists.csv_rows(found, with_email=current_user.is_coordinator)))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="deelnemers-{found.lead.date.isoformat()}.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return csv_download(lists.csv_rows(found, with_email=current_user.is_coordinator),
+                        f"deelnemers-{found.lead.date.isoformat()}.csv")
 
 
 @bp.get(LIST_URL + "/presentielijst", endpoint="presence_list")

@@ -23,6 +23,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from ontwikkelbijeenkomsten.certificates import services as certificates
+from ontwikkelbijeenkomsten.certificates.labels import accreditation_text
 from ontwikkelbijeenkomsten.core.extensions import limiter
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.sectors import sector_label
@@ -33,6 +35,7 @@ from ontwikkelbijeenkomsten.mail.calendar import download
 from ontwikkelbijeenkomsten.meetings import agenda as listing
 from ontwikkelbijeenkomsten.meetings import links, queries, services
 from ontwikkelbijeenkomsten.meetings.calendar_links import calendar_links
+from ontwikkelbijeenkomsten.meetings.registers import register_label
 from ontwikkelbijeenkomsten.meetings.models import (
     ACTIVE_ASSIGNMENT_STATES,
     Meeting,
@@ -46,7 +49,7 @@ from ontwikkelbijeenkomsten.web.experts.availability_forms import weekday_names
 from ontwikkelbijeenkomsten.web.forms import field_error, in_choices, strip_filter
 from ontwikkelbijeenkomsten.web.meetings.agenda_form import AgendaForm
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
-from ontwikkelbijeenkomsten.web.meetings.forms import RegistrationForm
+from ontwikkelbijeenkomsten.web.meetings.forms import RegisterFields, RegistrationForm
 from ontwikkelbijeenkomsten.web.meetings.registration_limits import registration_limits
 
 MEETING_URL = "/agenda/<int(max=2147483647):meeting_id>"
@@ -100,11 +103,12 @@ def _meeting_page(lead: Meeting, form: RegistrationForm, action: str, already: R
     mix = [(sector_label(sector), count) for sector, count in services.sector_mix(lead).items()]
     status, closed = _status(lead)
     public = lead.kind is MeetingKind.OPEN_TRAINING and status != "closed"
+    accreditation = certificates.accreditation_of(lead)
     return render_template(
         "meetings/public/meeting.html", lead=lead, parts=lead.all_parts, experts=list(experts.values()),
         mix=mix, mix_total=sum(count for _label, count in mix), status=status, closed=closed,
         places_left=services.places_left(lead), full=services.is_full(lead), closes_at=services.closes_at(lead),
-        form=form, action=action,
+        form=form, action=action, accreditation=accreditation_text(accreditation) if accreditation else "",
         calendar=_calendar(lead, url_for("meetings.training_ics", meeting_id=lead.id),
                            absolute_url("meetings.detail", meeting_id=lead.id), public=True) if public else None,
         resend_token=make_token(RESEND_PURPOSE, already.id) if already else None, page_url=_meeting_url(lead),
@@ -237,14 +241,25 @@ def _registration_or_404(token: str) -> Registration:
     return found
 
 
-def _registration_page(registration: Registration, token: str, form: CancelForm):
+def _register_form(registration: Registration) -> RegisterFields:
+    return RegisterFields(formdata=None,
+                          professional_register=registration.register.value if registration.register else "",
+                          register_number=registration.register_number).configure_register()
+
+
+def _registration_page(registration: Registration, token: str, form: CancelForm,
+                       register_form: RegisterFields | None = None):
     lead = registration.meeting
+    certificate = certificates.certificate_of(registration)
     cancellable = registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING)
     begun = services.closed_reason(lead, by_hand=True) is not None
     return private_page(make_response(render_template(
         "meetings/public/registration.html", registration=registration, lead=lead, parts=lead.all_parts,
         token=token, form=form, position=services.waiting_position(registration),
-        cancellable=cancellable and not begun, begun=begun, meeting_url=_meeting_url(lead),
+        cancellable=cancellable and not begun, begun=begun, meeting_url=_meeting_url(lead), certificate=certificate,
+        register_label=register_label,
+        register_form=None if certificate or registration.state is RegistrationState.CANCELLED
+        else register_form or _register_form(registration),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
                            absolute_url("meetings.registration", token=token), public=False)
         if registration.state is RegistrationState.CONFIRMED and not begun else None,
@@ -283,6 +298,28 @@ def cancel_registration(token: str):
         flash(_("Your registration has been cancelled. Your place is free again for someone else. We have sent "
                 "you a confirmation by e-mail."), "success")
     return redirect(here)
+
+
+@bp.post("/aanmelding/<token>/registernummer")
+@limiter.limit("30 per hour")
+def change_register(token: str):
+    """The participant adds or changes their register number, until the certificate is issued."""
+    found = _registration_or_404(token)
+    form = RegisterFields().configure_register()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                certificates.change_register(found, form.chosen_register, form.register_number.data or "")
+        except RuleViolation as exc:
+            if certificates.certificate_of(found) or found.state is RegistrationState.CANCELLED:
+                flash(exc.message, "warning")  # the page has no number form any more
+                return redirect(url_for("meetings.registration", token=token))
+            field_error(form, exc)
+        else:
+            flash(_("Your register number has been saved.") if found.register
+                  else _("You have no register number with this registration."), "success")
+            return redirect(url_for("meetings.registration", token=token))
+    return _registration_page(found, token, CancelForm(formdata=None), form)
 
 
 # ---- the evaluation ----------------------------------------------------------------------------
