@@ -29,6 +29,7 @@ def test_an_expert_declines_the_regional_meeting_with_the_keyboard(page, demo, a
     assert item.meeting.kind is MeetingKind.REGIONAL
     expert_id, item_id = expert.id, item.id
     title, location, organisation = item.meeting.title, item.meeting.location, item.meeting.request.organisation_name
+    earlier = set(db.session.scalars(select(OutboxMail.id)))  # the demo's own mails
     db.session.rollback()  # SQLite: an open transaction here would hold the server's writes back
     card, reason = f"#assignment-{item_id}", f"#decline-{item_id}-reason"
     button = f"{card} form[action$='/afwijzen'] button"
@@ -68,7 +69,7 @@ def test_an_expert_declines_the_regional_meeting_with_the_keyboard(page, demo, a
 
     assert db.session.get(MeetingExpert, item_id).state is AssignmentState.DECLINED
     # the coordinator hears why; the expert's calendar gets a CANCEL
-    assert sorted(db.session.scalars(select(OutboxMail.recipient)).all()) == sorted(
+    assert sorted(db.session.scalars(select(OutboxMail.recipient).where(OutboxMail.id.not_in(earlier)))) == sorted(
         [demo.DEMO_COORDINATOR_EMAIL, EXPERT_EMAIL])
 
 
