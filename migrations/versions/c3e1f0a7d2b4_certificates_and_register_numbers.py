@@ -60,5 +60,6 @@ def downgrade():
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.drop_column('attendance_marked_at')
     with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_registrations_professional_register'), type_='check')
         batch_op.drop_column('register_number')
         batch_op.drop_column('register')
