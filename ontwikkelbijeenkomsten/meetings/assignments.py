@@ -73,6 +73,46 @@ class AssignmentRow:
     def meeting(self) -> Meeting:
         return self.assignment.meeting
 
+    @property
+    def closed(self) -> bool:
+        """Declined, withdrawn or called off: nothing to do and nothing happened."""
+        return self.assignment.state not in ACTIVE_ASSIGNMENT_STATES or self.meeting.state is MeetingState.CANCELLED
+
+    @property
+    def outcome(self) -> str:
+        """The word on the row: the assignment's state, or for the past what happened."""
+        if self.meeting.state is MeetingState.CANCELLED:
+            return MEETING_STATES.label(MeetingState.CANCELLED)
+        if not self.upcoming and self.assignment.state in ACTIVE_ASSIGNMENT_STATES:
+            return str(_past_outcomes()[self.assignment.state])
+        return ASSIGNMENT_STATES.label(self.assignment.state)
+
+
+def _past_outcomes() -> dict:
+    """Once a session has begun, an open question is no longer open: say what happened."""
+    return {AssignmentState.ACCEPTED: _l("Given"), AssignmentState.ASSIGNED: _l("Past without an answer")}
+
+
+@dataclass(frozen=True)
+class AssignmentOverview:
+    """The expert's page in sections: what needs an answer first, the past apart."""
+
+    to_answer: list[AssignmentRow]
+    scheduled: list[AssignmentRow]
+    past: list[AssignmentRow]
+    closed: list[AssignmentRow]
+
+
+def overview(expert: User) -> AssignmentOverview:
+    rows = assignments(expert)
+    open_rows = [r for r in rows if not r.closed]
+    return AssignmentOverview(
+        to_answer=[r for r in open_rows if r.upcoming and r.assignment.state is AssignmentState.ASSIGNED],
+        scheduled=[r for r in open_rows if r.upcoming and r.assignment.state is AssignmentState.ACCEPTED],
+        past=[r for r in open_rows if not r.upcoming],
+        closed=[r for r in rows if r.closed],
+    )
+
 
 def _open_meeting(meeting: Meeting) -> bool:
     return meeting.state not in CLOSED_MEETINGS and meeting.starts_at > utcnow()

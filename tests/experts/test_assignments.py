@@ -301,6 +301,71 @@ def test_upcoming_first_then_past(app, expert):
     assert action_url(items[1], "afwijzen") not in html
 
 
+def section_of(html: str, key: str) -> str:
+    """The HTML of one section of the page, from its heading to the next section."""
+    start = html.index(f'id="{key}-title"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_sections_in_order_with_counts(app, expert):
+    pending = [assign(add_meeting(in_days(days), title=f"Open {days}"), expert) for days in (5, 9)]
+    scheduled = assign(add_meeting(in_days(12), title="Ingepland 12"), expert, AssignmentState.ACCEPTED)
+    given = assign(add_meeting(in_days(-3), title="Gegeven -3"), expert, AssignmentState.ACCEPTED)
+    unanswered = assign(add_meeting(in_days(-8), title="Vergeten -8"), expert)
+    declined = assign(add_meeting(in_days(15), title="Geweigerd 15"), expert, AssignmentState.DECLINED)
+    cancelled = assign(add_meeting(in_days(20), title="Afgelast 20", state=MeetingState.CANCELLED), expert)
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+
+    assert "<strong>2 te beantwoorden</strong>" in html
+    headings = ["Te beantwoorden (2)", "Ingepland (1)", "Geweest (2)", "Geweigerd of geannuleerd (2)"]
+    positions = [html.index(h + "</h2>") for h in headings]
+    assert positions == sorted(positions)
+    assert "Open 5" in section_of(html, "to-answer") and "Open 9" in section_of(html, "to-answer")
+    for item in pending:  # a pending question keeps its full card with both answers
+        assert action_url(item, "accepteren") in html and action_url(item, "afwijzen") in html
+    assert "Ingepland 12" in section_of(html, "scheduled") and action_url(scheduled, "afwijzen") in html
+    assert action_url(scheduled, "accepteren") not in html
+
+    past = section_of(html, "past")
+    assert "Gegeven -3" in past and "Vergeten -8" in past and past.index("Gegeven -3") < past.index("Vergeten -8")
+    assert "Gegeven</span>" in past and "Geweest zonder antwoord</span>" in past
+    assert "Nog niet beantwoord" not in past and "Gepland" not in past
+    for item in (given, unanswered):
+        assert action_url(item, "accepteren") not in html and action_url(item, "afwijzen") not in html
+
+    closed = section_of(html, "closed")
+    assert "Geweigerd 15" in closed and "Afgelast 20" in closed
+    assert "Geweigerd</span>" in closed and "Geannuleerd</span>" in closed
+    for item in (declined, cancelled):
+        assert action_url(item, "afwijzen") not in html
+
+
+def test_nothing_to_answer_says_so(app, expert):
+    assign(add_meeting(in_days(-2), title="Vorige week"), expert)
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    assert "Niets te beantwoorden" in html and "Te beantwoorden (0)" in html
+    assert "Vorige week" in section_of(html, "past") and "Nog niet beantwoord" not in html
+    assert 'id="scheduled-title"' not in html and 'id="closed-title"' not in html
+
+
+def test_mixed_sections_keep_the_query_count(app, expert):
+    client = login(app.test_client(), expert)
+    states = [AssignmentState.ASSIGNED, AssignmentState.ACCEPTED, AssignmentState.DECLINED]
+
+    def grow(start: int, stop: int) -> None:
+        for n in range(start, stop):
+            days = 10 + n if n % 2 else -10 - n
+            assign(add_meeting(in_days(days), title=f"Bijeenkomst {n}"), expert, states[n % 3])
+
+    grow(0, 4)
+    client.get(page_url(expert.id))  # the first visit makes the feed token
+    db.session.commit()
+    small = queries_for(client, page_url(expert.id))
+    grow(4, 30)
+    db.session.commit()
+    assert queries_for(client, page_url(expert.id)) == small
+
+
 def test_page_queries_do_not_grow_with_the_assignments(app, expert, regional_meeting):
     client = login(app.test_client(), expert)
     request = regional_meeting.meeting.request

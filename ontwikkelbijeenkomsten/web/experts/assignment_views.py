@@ -47,14 +47,14 @@ def _page(expert: User, failed: DeclineForm | None = None, failed_id: int | None
     with unit_of_work():  # the first visit makes the feed token; before the rows, which a commit expires
         token = services.feed_token(expert)
     feed_url = absolute_url("experts.feed", token=token)
-    rows = services.assignments(expert)
-    forms = {row.assignment.id: _decline_form(row.assignment.id, formdata=None) for row in rows if row.can_decline}
+    sections = services.overview(expert)
+    forms = {row.assignment.id: _decline_form(row.assignment.id, formdata=None)
+             for row in sections.to_answer + sections.scheduled if row.can_decline}
     if failed is not None:
         forms[failed_id] = failed
     own = current_user.id == expert.id
     return render_template(
-        "experts/assignments.html", expert=expert, own=own, failed=failed, forms=forms,
-        upcoming=[r for r in rows if r.upcoming], past=[r for r in rows if not r.upcoming],
+        "experts/assignments.html", expert=expert, own=own, failed=failed, forms=forms, sections=sections,
         title=_("My assignments") if own else _("Assignments of %(name)s", name=expert.name),
         feed_url=feed_url, webcal_url="webcal://" + feed_url.split("://", 1)[1],
     )
