@@ -29,7 +29,7 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import absolute_url, private_page
 from ontwikkelbijeenkomsten.meetings.links import meeting_token
 from ontwikkelbijeenkomsten.regions import quota
-from ontwikkelbijeenkomsten.reports.requests import meetings_of
+from ontwikkelbijeenkomsten.reports.requests import status_meetings
 from ontwikkelbijeenkomsten.requests import queries, region_changes, services
 from ontwikkelbijeenkomsten.requests.models import WITHDRAWABLE, Request
 from ontwikkelbijeenkomsten.scheduling.services import upcoming_meetings
@@ -177,13 +177,13 @@ def status(token: str):
 def _status_page(found: Request, token: str, question: QuestionForm | None = None):
     """The status page; `question` is the question form that was sent with errors."""
     history = queries.history(found, PUBLIC_ACTIONS)
-    meetings = meetings_of(found)
+    meetings, experts = status_meetings(found)
     # The private registration link of each session to come, for the region to share.
     registration_links = {
         s.id: absolute_url("meetings.private_meeting", token=meeting_token(s)) for s in upcoming_meetings(found)
     }
     return private_page(make_response(render_template(
-        "requests/status.html", req=found, token=token, history=history, meetings=meetings,
+        "requests/status.html", req=found, token=token, history=history, meetings=meetings, experts=experts,
         registration_links=registration_links, withdrawable=found.state in WITHDRAWABLE,
         changeable=region_changes.changeable(found), question=question or QuestionForm(formdata=None),
     )))
