@@ -47,7 +47,7 @@ def test_booking_and_moving_from_the_free_dagdelen_by_keyboard(page, live_server
     expect(page.get_by_role("heading", name="Controleer dit eerst")).to_be_visible()
     check_box(page, "#manual-confirmed")
     press(page, 'form[action$="/handmatig"] button[type="submit"]')
-    expect(page.get_by_role("status")).to_contain_text("Geboekt:")
+    expect(page.get_by_role("status")).to_contain_text("Ingepland:")
     meeting = only_meeting(live_server)
 
     # give it its own times; the move form then says moving replaces them

@@ -31,6 +31,7 @@ from ontwikkelbijeenkomsten.mail.signals import unbuildable
 from ontwikkelbijeenkomsten.meetings import assignments, changes
 from ontwikkelbijeenkomsten.meetings import messages as participant_messages
 from ontwikkelbijeenkomsten.meetings import services as meetings
+from ontwikkelbijeenkomsten.meetings.lost_links import send_lost_links
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
 from ontwikkelbijeenkomsten.requests import nudges, region_changes
@@ -191,6 +192,7 @@ def every_message(plan, make_training) -> None:
     region_changes.ask(rejected, "Kunnen we het thema aanpassen en opnieuw aanvragen?")
     experts.invite("Nadia Expert", "nadia@example.org", [plan.themes[0].id], [], True, coordinator)
     request_password_reset(coordinator.email)
+    send_lost_links("ilse@example.org")  # "stuur mijn link opnieuw": the contact's requests
     # booked, assigned, changed, released, cancelled
     life_of_a_meeting(plan, "nl")
     # an assignment declined
