@@ -239,20 +239,34 @@ def _themes(start: date, end: date) -> list[ThemeRow]:
     return [ThemeRow(name, Dagdelen(*(int(n) for n in numbers))) for name, *numbers in found]
 
 
+def _month_starts(start: date, end: date) -> list[date]:
+    """The first day of every month the range touches."""
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _local_month(instant, months: list[date]):
+    """The month (yyyymm) in Europe/Amsterdam of a stored UTC instant: one CASE over the month
+    boundaries, so SQLite and PostgreSQL agree and a request sent just after midnight on the
+    first counts in the new month."""
+    following = [*months[1:], (months[-1] + timedelta(days=32)).replace(day=1)]
+    return case(*((instant < local_to_utc(after, time(0)), month.year * 100 + month.month)
+                  for month, after in zip(months, following)))
+
+
 def _months(start: date, end: date) -> list[MonthRow]:
     """Every month of the range, also those without dagdelen. A request counts in the month
-    (UTC) it was sent, a session in the month of its date."""
+    it was sent, a session in the month of its date."""
+    months = _month_starts(start, end)
     rows = _dagdelen_columns(
-        select((extract("year", Request.created_at) * 100 + extract("month", Request.created_at)).label("key"))
-        .where(_requests_sent(start, end)),
+        select(_local_month(Request.created_at, months).label("key")).where(_requests_sent(start, end)),
         _regional(start, end, extract("year", Meeting.date) * 100 + extract("month", Meeting.date)))
     found = {int(key): Dagdelen(*(int(n) for n in numbers)) for key, *numbers in db.session.execute(
         select(cast(rows.c.key, Integer), *_summed(rows)).group_by(cast(rows.c.key, Integer)))}
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(MonthRow(month, found.get(month.year * 100 + month.month, Dagdelen())))
-        month = (month + timedelta(days=32)).replace(day=1)
-    return months
+    return [MonthRow(month, found.get(month.year * 100 + month.month, Dagdelen())) for month in months]
 
 
 # ---- reach and quality -----------------------------------------------------------------------

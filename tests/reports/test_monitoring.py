@@ -114,6 +114,15 @@ def test_dagdelen_per_region_theme_and_month(world):
         (date(2024, 3, 1), Dagdelen(0, 0, 1, 0))]
 
 
+def test_a_request_sent_just_after_midnight_counts_in_the_new_month(period, regions, themes):
+    """00:30 on 1 February in Amsterdam is still 31 January in UTC."""
+    request = _request(regions[0], period, [themes[0]], date(2024, 1, 31), 2, 0, RequestState.SUBMITTED)
+    request.created_at = datetime(2024, 1, 31, 23, 30, tzinfo=timezone.utc)
+    db.session.flush()
+    assert [(m.month, m.dagdelen.requested) for m in monitoring_report(START, END).months] == [
+        (date(2024, 1, 1), 0), (date(2024, 2, 1), 2), (date(2024, 3, 1), 0)]
+
+
 def test_reach_per_sector_and_the_joint_sessions(world):
     reach = monitoring_report(START, END).reach
     assert [(s.date, s.kind, s.region, s.per_sector, s.joint) for s in reach.sessions] == [
