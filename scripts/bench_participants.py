@@ -46,10 +46,9 @@ def say(text: str) -> None:
 
 
 def database_url(url: str) -> str:
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
+    from ontwikkelbijeenkomsten.core.config import normalise_database_url
+
+    return normalise_database_url(url)
 
 
 def add_bare_view(app) -> None:

@@ -60,10 +60,9 @@ def say(text: str) -> None:
 
 
 def database_url(url: str) -> str:
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
+    from ontwikkelbijeenkomsten.core.config import normalise_database_url
+
+    return normalise_database_url(url)
 
 
 # ---- the two apps gunicorn serves (`bench_registration:real_app()` and `:bare_app()`) ----------

@@ -15,7 +15,7 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _normalise_database_url(url: str) -> str:
+def normalise_database_url(url: str) -> str:
     """Accept the common `postgres://` and `postgresql://` forms and use psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -52,7 +52,7 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
     return {
         "APP_ENV": "production" if production else "development",
         "SECRET_KEY": secret,
-        "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         # No ping on every checkout: ping_after_idle (core/db.py) checks idle connections only.
         # hide_parameters: an error names the statement, not its values (no addresses in logs).
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
