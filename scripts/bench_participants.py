@@ -24,6 +24,8 @@ from time import perf_counter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ontwikkelbijeenkomsten.core.config import normalise_database_url  # noqa: E402
+
 BARE_PAGE = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Deelnemers</title></head><body>
 <table><thead><tr><th>Naam</th><th>Organisatie</th><th>Sector</th><th>Functie</th><th>Aangemeld</th></tr></thead>
 <tbody>{% for r in rows %}<tr><td>{{ r.name }}</td><td>{{ r.organisation }}</td><td>{{ r.sector.value }}</td>
@@ -43,12 +45,6 @@ def parse_args() -> argparse.Namespace:
 
 def say(text: str) -> None:
     print(text, flush=True)
-
-
-def database_url(url: str) -> str:
-    from ontwikkelbijeenkomsten.core.config import normalise_database_url
-
-    return normalise_database_url(url)
 
 
 def add_bare_view(app) -> None:
@@ -96,7 +92,7 @@ def main() -> None:
     args = parse_args()
     workdir = None
     if args.database_url:
-        url = database_url(args.database_url)
+        url = normalise_database_url(args.database_url)
     else:
         workdir = tempfile.TemporaryDirectory(prefix="bench-participants-")
         url = f"sqlite:///{Path(workdir.name) / 'bench.db'}"

@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from ontwikkelbijeenkomsten.core.config import normalise_database_url  # noqa: E402
+
 BARE_TABLE = "bench_bare_inserts"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -59,12 +61,6 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def database_url(url: str) -> str:
-    from ontwikkelbijeenkomsten.core.config import normalise_database_url
-
-    return normalise_database_url(url)
-
-
 # ---- the two apps gunicorn serves (`bench_registration:real_app()` and `:bare_app()`) ----------
 def real_app():
     from ontwikkelbijeenkomsten import create_app
@@ -78,7 +74,7 @@ def bare_app():
     from flask import Flask, redirect, request
 
     app = Flask("bare")
-    engine = sa.create_engine(database_url(os.environ["DATABASE_URL"]))
+    engine = sa.create_engine(normalise_database_url(os.environ["DATABASE_URL"]))
     table = sa.table(BARE_TABLE, sa.column("name"), sa.column("email"))
 
     @app.post("/bare")
@@ -214,7 +210,7 @@ def run_round(pool, kind: str, port: int, path: str, args, tag: str) -> tuple[fl
 
 def main() -> None:
     args = parse_args()
-    url = database_url(args.database_url)
+    url = normalise_database_url(args.database_url)
     if not url.startswith("postgresql"):
         raise SystemExit("PostgreSQL only: give --database-url postgresql://...")
     pool = multiprocessing.get_context("fork").Pool(args.clients)
