@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -178,16 +179,21 @@ def _take_place(lead: Meeting, applicant: Applicant) -> bool:
     """Count one more confirmed place if `_room_for` allows it; the database decides. The UPDATE
     holds the lead's row lock from here on and returns the row as it is now (a cancellation
     that came first shows), so the caller checks it again without reading it once more."""
-    row = db.session.execute(  # on the table: the ORM's UPDATE path would only add work
-        update(Meeting.__table__).where(Meeting.id == lead.id, _room_for(applicant))
-        .values(confirmed_count=Meeting.confirmed_count + 1)
-        .returning(*(getattr(Meeting, name) for name in _RECHECKED))
-    ).first()
+    row = db.session.execute(_count_place().where(_room_for(applicant)), {"lead_id": lead.id}).first()
     if row is None:
         return False
     for name, value in zip(_RECHECKED, row):
         set_committed_value(lead, name, value)
     return True
+
+
+@cache
+def _count_place():
+    """The UPDATE of `_take_place` but its room condition, built once (building it cost more than
+    running it), on the table: the ORM's UPDATE path would only add work."""
+    return (update(Meeting.__table__).where(Meeting.id == bindparam("lead_id"))
+            .values(confirmed_count=Meeting.confirmed_count + 1)
+            .returning(*(getattr(Meeting, name) for name in _RECHECKED)))
 
 
 def _free_place(lead: Meeting) -> None:
