@@ -102,15 +102,12 @@ def _meeting_page(lead: Meeting, form: RegistrationForm, action: str, already: R
                if a.state in ACTIVE_ASSIGNMENT_STATES}
     mix = [(sector_label(sector), count) for sector, count in services.sector_mix(lead).items()]
     status, closed = _status(lead)
-    public = lead.kind is MeetingKind.OPEN_TRAINING and status != "closed"
     accreditation = certificates.accreditation_of(lead)
     return render_template(
         "meetings/public/meeting.html", lead=lead, parts=lead.all_parts, experts=list(experts.values()),
         mix=mix, mix_total=sum(count for _label, count in mix), status=status, closed=closed,
-        places_left=services.places_left(lead), full=services.is_full(lead), closes_at=services.closes_at(lead),
+        places_left=services.places_left(lead), closes_at=services.closes_at(lead),
         form=form, action=action, accreditation=accreditation_text(accreditation) if accreditation else "",
-        calendar=_calendar(lead, url_for("meetings.training_ics", meeting_id=lead.id),
-                           absolute_url("meetings.detail", meeting_id=lead.id), public=True) if public else None,
         resend_token=make_token(RESEND_PURPOSE, already.id) if already else None, page_url=_meeting_url(lead),
     )
 
@@ -194,10 +191,9 @@ def resend_confirmation():
     return redirect(_meeting_url(registration.meeting))
 
 
-# ---- "Zet in mijn agenda" -----------------------------------------------------------------------
-def _calendar(lead: Meeting, ics_url: str, page_url: str, *, public: bool) -> dict:
-    """`public`: for anyone, without the online link (see calendar_links)."""
-    return {"ics": ics_url, "links": calendar_links(lead.all_parts, page_url, public)}
+# ---- "Zet in mijn agenda": on the participant's own page, once they have a place -----------------
+def _calendar(lead: Meeting, ics_url: str, page_url: str) -> dict:
+    return {"ics": ics_url, "links": calendar_links(lead.all_parts, page_url)}
 
 
 def _ics(lead: Meeting, page_url: str, filename: str, *, public: bool):
@@ -261,7 +257,7 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
         register_form=None if certificate or registration.state is RegistrationState.CANCELLED
         else register_form or _register_form(registration),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
-                           absolute_url("meetings.registration", token=token), public=False)
+                           absolute_url("meetings.registration", token=token))
         if registration.state is RegistrationState.CONFIRMED and not begun else None,
     )))
 
