@@ -33,7 +33,7 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import absolute_url, private_page
 from ontwikkelbijeenkomsten.mail.calendar import download
 from ontwikkelbijeenkomsten.meetings import agenda as listing
-from ontwikkelbijeenkomsten.meetings import links, queries, services
+from ontwikkelbijeenkomsten.meetings import links, queries, sector_places, services
 from ontwikkelbijeenkomsten.meetings.calendar_links import calendar_links
 from ontwikkelbijeenkomsten.meetings.registers import register_label
 from ontwikkelbijeenkomsten.meetings.models import (
@@ -109,7 +109,17 @@ def _meeting_page(lead: Meeting, form: RegistrationForm, action: str, already: R
         places_left=services.places_left(lead), closes_at=services.closes_at(lead),
         form=form, action=action, accreditation=accreditation_text(accreditation) if accreditation else "",
         resend_token=make_token(RESEND_PURPOSE, already.id) if already else None, page_url=_meeting_url(lead),
+        **_held_places(lead, status),
     )
+
+
+def _held_places(lead: Meeting, status: str) -> dict:
+    """What is left per sector while places are held ("Nog 4 plaatsen voor jeugdhulp")."""
+    if status != "open" or not sector_places.is_holding(lead):
+        return {"held": []}
+    return {"held": [(sector_label(h.sector), h.left) for h in sector_places.overview(lead) if h.left],
+            "open_to_all": sector_places.open_to_all(lead),
+            "held_until": sector_places.release_moment(lead, services.first_start(lead))}
 
 
 def _register(lead: Meeting, action: str):
