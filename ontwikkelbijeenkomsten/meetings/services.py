@@ -490,14 +490,17 @@ def release_held_places(now: datetime | None = None) -> int:
     held_some = or_(*(getattr(Meeting, sector_places.held_column(s)) > 0 for s in sector_places.HOLDING_SECTORS))
     leads = db.session.scalars(
         select(Meeting).where(Meeting.kind == MeetingKind.OPEN_TRAINING, Meeting.series_id.is_(None),
-                              Meeting.places_released_at.is_(None), held_some, Meeting.starts_at > now,
+                              Meeting.places_released_at.is_(None), held_some,
                               or_(Meeting.places_release_at.is_(None), Meeting.places_release_at <= now))
         .order_by(Meeting.id).with_for_update(skip_locked=True).execution_options(populate_existing=True)).all()
     promoted = 0
     for lead in leads:
-        if not _goes_ahead(lead) or sector_places.release_moment(lead, first_start(lead)) > now:
+        start = first_start(lead)
+        if sector_places.release_moment(lead, start) > now:
             continue
         lead.places_released_at = now
+        if not _goes_ahead(lead) or start <= now:  # over or cancelled: nobody to give a place to
+            continue
         given = _fill_places(lead, None)
         audit.record("session.places_released", lead, meeting_id=lead.id, promoted=len(given))
         promoted += len(given)
