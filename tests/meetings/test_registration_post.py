@@ -1,0 +1,79 @@
+"""The registration POST reads the training and what the address did there before in one
+statement, before the lock (issue 17, item 4). What that statement read decides as the separate
+reads did: an address with a place is offered its confirmation again, one that cancelled gets an
+invite that outranks its cancellation, a part's address counts at its series' first part, and a
+series still gets its mail and an invite per part."""
+from __future__ import annotations
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.mail.models import OutboxMail
+from ontwikkelbijeenkomsten.mail.services import render_pending
+from ontwikkelbijeenkomsten.meetings import services
+from ontwikkelbijeenkomsten.meetings.models import RegistrationState
+from tests.meetings.test_public_pages import FORM, post_form, register_url, registrations
+from tests.meetings.test_registration_statements import verbs
+from tests.queries import count_queries
+
+ADDRESS = FORM["email"].lower()
+
+
+def mails() -> list[OutboxMail]:
+    db.session.expire_all()
+    rows = list(db.session.scalars(select(OutboxMail).where(OutboxMail.recipient == ADDRESS).order_by(OutboxMail.id)))
+    render_pending(rows)
+    return rows
+
+
+def invite(row: OutboxMail):
+    return Calendar.from_ical(row.calendar).walk("VEVENT")[0]
+
+
+@pytest.mark.backends("postgresql")
+def test_one_statement_reads_everything_before_the_lock(client, training):
+    url = register_url(training)
+    with count_queries() as statements:
+        assert post_form(client, url).status_code == 302
+    assert verbs(statements) == ["SELECT", "UPDATE", "INSERT", "INSERT"]
+
+
+def test_the_same_address_in_other_letters_is_offered_its_confirmation_again(client, training):
+    assert post_form(client, register_url(training)).status_code == 302
+    again = post_form(client, register_url(training), email=ADDRESS.upper())
+    assert again.status_code == 200 and 'name="registration"' in again.get_data(as_text=True)
+    assert len(registrations(training)) == 1
+
+
+def test_an_address_that_cancelled_gets_an_invite_that_outranks_its_cancellation(client, training):
+    assert post_form(client, register_url(training)).status_code == 302
+    [first] = registrations(training)
+    with unit_of_work():
+        services.cancel_registration(first)
+    assert post_form(client, register_url(training)).status_code == 302
+    sent = [(row.calendar_method, int(invite(row)["SEQUENCE"])) for row in mails() if row.calendar]
+    [(m1, s1), (m2, s2), (m3, s3)] = sent
+    assert (m1, m2, m3) == ("REQUEST", "CANCEL", "REQUEST") and s1 < s2 < s3
+    assert [r.state for r in registrations(training)] == [RegistrationState.CANCELLED, RegistrationState.CONFIRMED]
+
+
+def test_registering_through_a_part_counts_at_the_series_first_part(client, make_training):
+    lead = make_training(parts=2)
+    part = lead.parts[0]
+    assert post_form(client, register_url(part)).status_code == 302
+    again = post_form(client, register_url(lead))
+    assert again.status_code == 200 and 'name="registration"' in again.get_data(as_text=True)
+    [saved] = registrations(lead)
+    assert saved.state is RegistrationState.CONFIRMED and not registrations(part)
+
+
+def test_a_series_gets_its_mail_and_an_invite_per_part(client, make_training):
+    lead = make_training(parts=3)
+    assert post_form(client, register_url(lead)).status_code == 302
+    sent = mails()
+    assert [row.kind for row in sent] == ["registration_confirmed", "session_invite", "session_invite"]
+    assert len({str(invite(row)["UID"]) for row in sent}) == 3
+    assert all(row.calendar_method == "REQUEST" for row in sent)
