@@ -8,8 +8,7 @@ from collections.abc import Callable
 
 from flask import render_template
 from flask_babel import force_locale
-from sqlalchemy import insert
-
+from ..core.bulk import insert_rows
 from ..core.extensions import db
 from .models import SUBJECT_MAX, OutboxMail
 
@@ -96,8 +95,7 @@ def enqueue_values(values: dict) -> OutboxMail:
 
 def enqueue_snapshots(rows: list[dict]) -> None:
     """Queue many mails made by `snapshot_values` in one statement (their ids are not read back)."""
-    if rows:
-        db.session.execute(insert(OutboxMail.__table__), rows)
+    insert_rows(OutboxMail.__table__, rows)
 
 
 def render_bodies(template: str, locale: str, **context) -> tuple[str, str]:
