@@ -28,7 +28,9 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import message_from_bytes, policy
 from email.utils import parseaddr
+from functools import lru_cache
 
 from flask import current_app
 from flask_mail import BadHeaderError, Message
@@ -37,7 +39,7 @@ from sqlalchemy import and_, or_, select, update
 from ..core.db import utcnow
 from ..core.extensions import db, mailer
 from ..core.uow import unit_of_work
-from . import signals
+from . import mime, signals
 from .models import MailState, OutboxMail
 from .services import render_pending
 
@@ -66,38 +68,42 @@ class DeliveryReport:
         return self.sent + self.retrying + self.failed
 
 
-class _InviteMessage(Message):
-    """A mail whose multipart/alternative ends with its calendar invite, as calendar clients
-    expect: text/plain, text/html, text/calendar with the METHOD of the calendar inside."""
+class _OutboxMessage(Message):
+    """flask-mail's Message, so that its connection sends it (and tests record it), written
+    by `mime.write` (text, HTML and the calendar invite, the invite also as invite.ics).
+    Encoded once: `build` checks it, the connection sends the same bytes."""
 
+    calendar: str | None = None
     method: str | None = None
     _bytes: bytes | None = None
 
-    def _message(self):
-        built = super()._message()
-        for part in built.walk():
-            if part.get_content_type() == "text/calendar" and part.get_filename() is None:
-                part.set_param("method", self.method)
-        return built
-
     def as_bytes(self) -> bytes:
-        """Encoded once: `build` checks it, the connection sends the same bytes."""
         if self._bytes is None:
-            self._bytes = self._message().as_bytes()
+            self._bytes = mime.write(subject=self.subject, sender=self.sender, recipient=self.recipients[0],
+                                     date=self.date, message_id=self.msgId, text=self.body, html=self.html,
+                                     calendar=self.calendar, method=self.method)
         return self._bytes
+
+    def _message(self):
+        """The same bytes as a `email` message (for `as_string()`)."""
+        return message_from_bytes(self.as_bytes(), policy=policy.SMTP)
 
 
 def message_id(row: OutboxMail) -> str:
     """The same Message-ID every time this row is sent, unique per row and database."""
-    domain = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or "localhost"
-    return f"<outbox.{row.id}.{row.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+    return f"<outbox.{row.id}.{row.created_at:%Y%m%d%H%M%S%f}@{_domain(current_app.config['MAIL_DEFAULT_SENDER'])}>"
+
+
+@lru_cache(maxsize=16)
+def _domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
 def message_for(row: OutboxMail) -> Message:
     """The mail as it goes out: rendered now if it was queued with a snapshot. A calendar
     invite is the last alternative part and also an invite.ics attachment."""
     render_pending([row])
-    message = _InviteMessage(
+    message = _OutboxMessage(
         subject=row.subject,
         recipients=[row.recipient],
         body=row.text_body,
@@ -107,10 +113,7 @@ def message_for(row: OutboxMail) -> Message:
     message.msgId = message_id(row)
     message.date = time.time()
     if row.calendar:
-        message.method = row.calendar_method
-        message.alts["calendar"] = row.calendar
-        message.attach("invite.ics", f"text/calendar; method={row.calendar_method}; charset=utf-8",
-                       row.calendar.encode())
+        message.calendar, message.method = row.calendar, row.calendar_method
     return message
 
 

@@ -30,7 +30,7 @@ from ..core.extensions import db
 from ..core.locking import lock
 from ..core.rules import RuleViolation
 from ..core.sectors import Sector
-from . import mails
+from . import mails, sector_places
 from .registers import Register, checked_number
 from .signals import attendance_saved
 from .models import (
@@ -40,6 +40,7 @@ from .models import (
     Attendance,
     Evaluation,
     Meeting,
+    MeetingKind,
     MeetingState,
     Registration,
     RegistrationState,
@@ -145,8 +146,9 @@ def _with_email(lead: Meeting, email: str) -> tuple[Registration | None, bool]:
 
 
 def _room_for(applicant: Applicant):
-    """The capacity rule, as a condition on the lead's row: a place is free for `applicant`."""
-    return or_(Meeting.capacity.is_(None), Meeting.confirmed_count < Meeting.capacity)
+    """The capacity rule, as a condition on the lead's row: a place is free for `applicant`
+    (places held for other sectors are not)."""
+    return sector_places.room_for(applicant.sector)
 
 
 #: What registering checks again on the lead's row once the UPDATE holds its lock.
@@ -160,7 +162,7 @@ def _take_place(lead: Meeting, applicant: Applicant) -> bool:
     that came first shows), so the caller checks it again without reading it once more."""
     row = db.session.execute(
         update(Meeting).where(Meeting.id == lead.id, _room_for(applicant))
-        .values(confirmed_count=Meeting.confirmed_count + 1)
+        .values(**sector_places.counted(applicant.sector, 1))
         .returning(*(getattr(Meeting, name) for name in _RECHECKED))
         .execution_options(synchronize_session=False)
     ).first()
@@ -171,10 +173,10 @@ def _take_place(lead: Meeting, applicant: Applicant) -> bool:
     return True
 
 
-def _free_place(lead: Meeting) -> None:
+def _free_place(lead: Meeting, sector: Sector) -> None:
     db.session.execute(
         update(Meeting).where(Meeting.id == lead.id)
-        .values(confirmed_count=Meeting.confirmed_count - 1).execution_options(synchronize_session=False))
+        .values(**sector_places.counted(sector, -1)).execution_options(synchronize_session=False))
 
 
 # ---- registering -------------------------------------------------------------------------------
@@ -252,19 +254,21 @@ def waiting_position(registration: Registration) -> int | None:
 
 
 def _fill_places(lead: Meeting, actor: User | None) -> list[Registration]:
-    """Give free places to the waiting list, first come first served; the lead is locked."""
+    """Give free places to the waiting list, first come first served among the sectors that
+    may take them (places held for a sector go to the first of that sector); the lead is locked."""
     promoted = []
-    while lead.capacity is None or lead.confirmed_count < lead.capacity:
+    while sectors := [sector for sector in Sector if sector_places.has_room(lead, sector)]:
         first = db.session.scalar(
             select(Registration).where(Registration.meeting_id == lead.id,
-                                       Registration.state == RegistrationState.WAITING)
+                                       Registration.state == RegistrationState.WAITING,
+                                       Registration.sector.in_(sectors))
             .order_by(Registration.id).limit(1))
         if first is None:
             break
         REGISTRATION_STATES.move(first, RegistrationState.CONFIRMED, actor=actor,
                                  actor_label=None if actor else "system", action="promoted", audit_subject=lead,
                                  registration_id=first.id, name=first.name)
-        lead.confirmed_count += 1
+        sector_places.count(lead, first.sector, 1)
         db.session.flush()
         _invite(first, "promoted")
         promoted.append(first)
@@ -310,7 +314,7 @@ def _cancel(registration: Registration, actor: User | None, action: str, reason=
     registration.cancelled_at = utcnow()
     if not had_place:
         return []
-    _free_place(lead)
+    _free_place(lead, registration.sector)
     db.session.flush()
     db.session.refresh(lead)
     return _fill_places(lead, actor)
@@ -341,7 +345,7 @@ def promote(registration: Registration, actor: User) -> bool:
     REGISTRATION_STATES.move(registration, RegistrationState.CONFIRMED, actor=actor, action="promoted",
                              audit_subject=lead, registration_id=registration.id, name=registration.name,
                              capacity_raised=raised)
-    lead.confirmed_count += 1
+    sector_places.count(lead, registration.sector, 1)
     _invite(registration, "promoted")
     return raised
 
@@ -381,11 +385,83 @@ def set_capacity(meeting: Meeting, capacity: int | None, waiting_list: bool, act
         raise RuleViolation("capacity", _l(
             "%(count)d people already have a place; the capacity cannot be lower. Cancel registrations first.",
             count=lead.confirmed_count))
+    if sector_places.holds_places(lead) and (capacity is None or capacity < _held_total(lead)):
+        raise RuleViolation("capacity", _l(
+            "%(count)d places are held for sectors; the capacity cannot be lower. Change the places per sector "
+            "first.", count=_held_total(lead)))
     before = lead.capacity
     lead.capacity, lead.waiting_list_enabled = capacity, waiting_list
     promoted = _fill_places(lead, actor)
     audit.record("session.capacity", lead, actor=actor, meeting_id=lead.id, before=before, after=capacity,
                  waiting_list=waiting_list, promoted=len(promoted))
+    return promoted
+
+
+# ---- places held per sector ---------------------------------------------------------------------
+def _held_total(lead: Meeting) -> int:
+    return sum(sector_places.held(lead, sector) for sector in sector_places.HOLDING_SECTORS)
+
+
+def set_sector_places(meeting: Meeting, held: dict[Sector, int], release_at: datetime | None,
+                      actor: User) -> list[Registration]:
+    """Hold places of an open training for sectors until `release_at` (None: seven days before
+    the start). A moment that has passed releases them now. Fewer held places give the freed
+    ones to the waiting list; more take no place from anyone. Returns who was promoted."""
+    lead = lock(meeting.lead)
+    _check_changeable(lead)
+    if lead.kind is not MeetingKind.OPEN_TRAINING:
+        raise RuleViolation("meeting", _l("Places can be held per sector in open trainings only."))
+    problems = []
+    wanted = {sector: held.get(sector, 0) for sector in sector_places.HOLDING_SECTORS}
+    first_holding = next((sector for sector, places in wanted.items() if places), None)
+    for sector, places in wanted.items():
+        if places < 0:
+            problems.append(RuleViolation(sector.value, _l("Enter 0 or more places.")))
+    if first_holding is not None and lead.capacity is None:
+        problems.append(RuleViolation(first_holding.value, _l(
+            "This training has no limit on places, so no places need to be held. Set the number of places first.")))
+    elif first_holding is not None and sum(wanted.values()) > lead.capacity:
+        problems.append(RuleViolation(first_holding.value, _l(
+            "Together the sectors can hold at most %(capacity)d places: the number of places of this training.",
+            capacity=lead.capacity)))
+    start = first_start(lead)
+    if release_at is not None and release_at >= start:
+        problems.append(RuleViolation("release_at", _l(
+            "Choose a moment before the training begins (%(start)s).",
+            start=format_datetime(start, "EEEE d MMMM y, HH:mm"))))
+    RuleViolation.raise_if(problems)
+    for sector, places in wanted.items():
+        setattr(lead, sector_places.held_column(sector), places)
+    lead.places_release_at = release_at
+    now = utcnow()
+    due = sector_places.release_moment(lead, start) <= now
+    lead.places_released_at = now if due and first_holding is not None else None
+    audit.record("session.sector_places", lead, actor=actor, meeting_id=lead.id,
+                 held={sector.value: places for sector, places in wanted.items()},
+                 release_at=release_at.isoformat() if release_at else None, released=lead.places_released_at is not None)
+    return _fill_places(lead, actor)
+
+
+def release_held_places(now: datetime | None = None) -> int:
+    """The worker's job: open the unused held places of every training whose release moment has
+    come and give them to the waiting list in plain order (each promoted person is mailed).
+    A training is released once (`places_released_at`); parallel runs skip each other's rows.
+    Returns how many people got a place."""
+    now = now or utcnow()
+    held_some = or_(*(getattr(Meeting, sector_places.held_column(s)) > 0 for s in sector_places.HOLDING_SECTORS))
+    leads = db.session.scalars(
+        select(Meeting).where(Meeting.kind == MeetingKind.OPEN_TRAINING, Meeting.series_id.is_(None),
+                              Meeting.places_released_at.is_(None), held_some, Meeting.starts_at > now,
+                              or_(Meeting.places_release_at.is_(None), Meeting.places_release_at <= now))
+        .order_by(Meeting.id).with_for_update(skip_locked=True).execution_options(populate_existing=True)).all()
+    promoted = 0
+    for lead in leads:
+        if not _goes_ahead(lead) or sector_places.release_moment(lead, first_start(lead)) > now:
+            continue
+        lead.places_released_at = now
+        given = _fill_places(lead, None)
+        audit.record("session.places_released", lead, meeting_id=lead.id, promoted=len(given))
+        promoted += len(given)
     return promoted
 
 

@@ -8,15 +8,31 @@ from .keyboard import log_in_as_coordinator, tab_to, type_into
 
 QUEUE = "/coordinatie/aanvragen"
 GRANT_BUTTON = 'form[action$="/toekennen"] button[type="submit"]'
+WIDE = {"width": 1280, "height": 900}
+NARROW = {"width": 390, "height": 844}
+DETAILS, ACTIONS = ".ob-workspace__details", ".ob-workspace__actions"
 
 
+def box(page, selector: str) -> dict:
+    return page.locator(selector).bounding_box()
 
 
+def assert_actions_beside_the_details(page) -> None:
+    """At 1280 px: the actions panel is a column to the right of the details, level with their top."""
+    details, actions = box(page, DETAILS), box(page, ACTIONS)
+    assert actions["x"] >= details["x"] + details["width"]
+    assert abs(actions["y"] - details["y"]) < 2
+    assert actions["width"] >= 280 and details["width"] > actions["width"]
 
 
-
-
+def assert_one_column_without_sideways_scroll(page) -> None:
+    """At 390 px: details, then the actions below them, and nothing wider than the screen."""
+    details, actions = box(page, DETAILS), box(page, ACTIONS)
+    assert actions["y"] >= details["y"] + details["height"]
+    assert abs(actions["x"] - details["x"]) < 2
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= NARROW["width"]
 def test_filter_open_and_grant_with_the_keyboard_only(page, demo, axe_check):
+    page.set_viewport_size(WIDE)
     log_in_as_coordinator(page, demo)
     page.goto(QUEUE)
     expect(page.get_by_role("heading", level=1)).to_have_text("Aanvragen")
@@ -38,6 +54,7 @@ def test_filter_open_and_grant_with_the_keyboard_only(page, demo, axe_check):
     page.wait_for_url("**/coordinatie/aanvragen/*")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Aanvraag van")
     expect(page.locator("#quota")).to_contain_text("nog 4 van 4 dagdelen")
+    assert_actions_beside_the_details(page)
     axe_check(page)
 
     # more than the region has left: the form refuses it
@@ -63,7 +80,30 @@ def test_filter_open_and_grant_with_the_keyboard_only(page, demo, axe_check):
     expect(page.get_by_role("status")).to_contain_text("U hebt 2 dagdelen toegekend.")
     expect(page.locator("#quota")).to_contain_text("nog 2 van 4 dagdelen")
     expect(page.locator("main")).to_contain_text("Aanvraag toegekend")
+    assert_actions_beside_the_details(page)
+    expect(page.locator(ACTIONS).locator("#schedule-link")).to_have_text("Dagdelen inplannen")
     axe_check(page)
+    detail = page.url
+
+    page.set_viewport_size(NARROW)
+    assert_one_column_without_sideways_scroll(page)
+    axe_check(page)
+    page.set_viewport_size(WIDE)
+
+    # the message leads on to the next step: the booking part of the scheduling page
+    next_step = page.get_by_role("status").get_by_role("link", name="Nu inplannen")
+    tab_to(page, '.ob-flashes a[href*="/inplannen#"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/inplannen#proposals-title")
+    expect(page.get_by_role("heading", level=2, name="Voorstellen", exact=True)).to_be_in_viewport()
+    axe_check(page)
+
+    # the panel's link is within reach of the keyboard too
+    page.goto(detail)
+    expect(next_step).to_have_count(0)  # the message is shown once
+    tab_to(page, "#schedule-link")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/inplannen")
 
 
 @pytest.mark.backends("sqlite")

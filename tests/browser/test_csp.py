@@ -63,8 +63,8 @@ def test_the_main_pages_keep_working_under_the_policy(page, problems, live_serve
     ids = demo_ids(live_server)
     training = f"/agenda/{ids.training}"
 
-    # A visitor: the home page, the agenda as a list and as a month, a training: registering, the
-    # calendar links.
+    # A visitor: the home page, the agenda as a list and as a month, a training: registering, then
+    # the calendar links on the participant's own page.
     for url in ("/", "/agenda", "/agenda?weergave=maand", training, "/inloggen", "/wachtwoord-vergeten", "/privacy",
                 "/privacy/verwerkingen"):
         visit(page, url)
@@ -77,8 +77,7 @@ def test_the_main_pages_keep_working_under_the_policy(page, problems, live_serve
     page.locator("#consent").check()
     with page.expect_navigation():
         page.locator("#register-button").click()
-    expect(page.locator("#cancel-button")).to_be_visible()  # the participant's private page
-    visit(page, training)
+    expect(page.locator("#cancel-button")).to_be_visible()  # the participant's private page, with the calendar links
     expect(page.locator("#add-to-calendar a[href^='https://calendar.google.com/']").first).to_be_visible()
     expect(page.locator("#add-to-calendar a[href^='https://outlook.']").first).to_be_visible()
     with page.expect_download() as download:

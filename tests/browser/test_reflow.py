@@ -2,7 +2,7 @@
 never sideways; tables become stacked rows, the navigation folds behind a menu button, and every
 box that scrolls can be reached by keyboard and has a name. Checked with axe too.
 
-The participant and presence lists are checked with their own pages' tests."""
+A training's participant list, a registration's page and the presence list are among them."""
 from __future__ import annotations
 
 import pytest
@@ -16,7 +16,10 @@ from .keyboard import log_in_as_coordinator
 NARROW = {"width": 390, "height": 844}
 WIDE = {"width": 1280, "height": 900}
 
-#: The pages, and for those reached through a list, the link on the list to follow.
+PARTICIPANTS = 'a[href$="/deelnemers"]:has-text("Samen leren: signaleren en arrangeren")'
+
+#: The pages, and for those reached through a list, the link on the list to follow (or the links,
+#: one on each page in turn).
 PAGES = [
     ("/coordinatie", None),
     ("/coordinatie/aanvragen", None),
@@ -31,6 +34,10 @@ PAGES = [
     ("/coordinatie/beschikbaarheid", None),
     ("/coordinatie/mail", None),
     ("/coordinatie/mail", 'tbody a[href*="/coordinatie/mail/"]'),
+    # the demo training with a waiting list: its participants, one registration, the presence list
+    ("/coordinatie/trainingen", (PARTICIPANTS,)),
+    ("/coordinatie/trainingen", (PARTICIPANTS, '#waiting a[href*="/deelnemers/"]')),
+    ("/coordinatie/trainingen", (PARTICIPANTS, "#presence-link")),
 ]
 
 
@@ -57,10 +64,10 @@ def scroll_width(page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth")
 
 
-def open_page(page, url: str, link: str | None) -> str:
+def open_page(page, url: str, link: str | tuple[str, ...] | None) -> str:
     page.goto(url)
-    if link:
-        page.goto(page.locator(link).first.get_attribute("href"))
+    for selector in (link,) if isinstance(link, str) else link or ():
+        page.goto(page.locator(selector).first.get_attribute("href"))
     return page.url
 
 
@@ -112,3 +119,20 @@ def test_the_menu_folds_behind_a_button_at_390_px(coordinator_pages, axe_check):
     expect(page.get_by_role("link", name="Planning", exact=True)).to_be_visible()
     nav = page.locator(".ob-nav").bounding_box()
     assert nav["height"] < 120, f"the menu takes {nav['height']} px at 1280 px"
+
+
+@pytest.mark.backends("sqlite")
+def test_participant_pages_stack_their_tables_instead_of_scrolling_a_box_at_390_px(coordinator_pages):
+    """The lists of people become a card per person, so no column hides in an inner scroller."""
+    page = coordinator_pages
+    page.set_viewport_size(NARROW)
+    for url, link in [entry for entry in PAGES if isinstance(entry[1], tuple)]:
+        open_page(page, url, link)
+        scrollers = page.evaluate("""() => [...document.querySelectorAll('main *')]
+            .filter(el => el.scrollWidth > el.clientWidth + 1
+                    && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
+            .map(el => el.outerHTML.slice(0, 120) + ` ${el.scrollWidth}/${el.clientWidth}`)""")
+        assert scrollers == [], f"{page.url}: {scrollers}"
+        for table in page.locator("main table.ob-cards").all():
+            expect(table.locator("tbody tr").first).to_have_css("display", "block")
+    expect(page.locator("#presence tbody .ob-presence__signature").first).to_be_hidden()  # for paper only

@@ -55,10 +55,17 @@ def test_a_participant_with_a_place_downloads_their_own_file(client, make_traini
     assert 'id="add-to-calendar"' not in waiting_page
 
 
-def test_the_training_page_offers_the_calendar_links(client, training):
+def test_the_calendar_links_come_after_registering_not_before(client, training):
+    """Issue 18, item 6: "Zet in mijn agenda" is on the participant's own page, not on the
+    training's page before signing up."""
     page = client.get(f"/agenda/{training.id}").get_data(as_text=True)
-    assert f'href="/agenda/{training.id}.ics"' in page
-    assert "outlook.office.com" in page and "outlook.live.com" in page
+    assert 'id="add-to-calendar"' not in page and f'/agenda/{training.id}.ics' not in page
+    assert "calendar.google.com" not in page and "outlook." not in page
+    with unit_of_work():
+        token = registration_token(services.register(training, applicant(1)))
+    own = client.get(f"/aanmelding/{token}").get_data(as_text=True)
+    assert 'id="add-to-calendar"' in own and f'href="/aanmelding/{token}/agenda.ics"' in own
+    assert "calendar.google.com" in own and "outlook.office.com" in own and "outlook.live.com" in own
 
 
 def test_google_and_outlook_get_the_times_in_utc(app, training):
@@ -73,8 +80,8 @@ def test_google_and_outlook_get_the_times_in_utc(app, training):
 
 
 def test_the_online_link_stays_out_of_public_calendar_files_and_links(client, make_training):
-    """The training page promises the link with the confirmation: the public file and the
-    Google and Outlook buttons carry the page's address instead; a participant's own keep it."""
+    """The training page promises the link with the confirmation: the public file carries the
+    page's address instead, the page has no Google or Outlook buttons; a participant's own keep it."""
     secret = "https://meet.example.org/geheim-123"
     lead = make_training(online_url=secret)
     lead.location = ""
@@ -84,7 +91,7 @@ def test_the_online_link_stays_out_of_public_calendar_files_and_links(client, ma
     for event in events(public_ics.data):
         assert str(event["LOCATION"]).endswith(f"/agenda/{lead.id}")
     public_page = client.get(f"/agenda/{lead.id}").get_data(as_text=True)
-    assert "calendar.google.com" in public_page and "meet.example.org" not in public_page
+    assert "calendar.google.com" not in public_page and "meet.example.org" not in public_page
 
     with unit_of_work():
         token = registration_token(services.register(lead, applicant(1)))

@@ -99,7 +99,7 @@ def test_the_page_shows_the_training_places_left_and_the_sector_mix(en, make_tra
     html = en.get(f"/agenda/{lead.id}").get_data(as_text=True)
     page = text(html)
     assert lead.title in page and "Intern begeleiders en jeugdprofessionals" in page
-    assert "15 places left" in text(re.search(r'id="places-left".*?</span>\s*</span>', html, re.S).group(0))
+    assert text(re.search(r'id="places-left">(.*?)</span>', html, re.S).group(1)) == "Register – 15 places left"
     for part in lead.all_parts:  # every part in words, with its times
         assert f"{part.starts_at:%Y-%m-%dT%H:%M}" in html
     assert re.search(r"\w+day \d{1,2} \w+ \d{4}, 1[34]:00–1[67]:30", page)
@@ -111,6 +111,55 @@ def test_the_page_shows_the_training_places_left_and_the_sector_mix(en, make_tra
     assert 'ob-chart__part--share" x="0" y="0" width="20.0"' in html  # 1 of 5: a fifth of the bar
     assert "Joint means both sectors" in page
     assert 'id="registration-status"' in html and f'action="/agenda/{lead.id}/aanmelden"' in html
+
+
+def signup_block(html: str) -> str:
+    return re.search(r'<section class="ob-signup"[^>]*id="signup".*?</section>', html, re.S).group(0)
+
+
+def test_the_registration_block_comes_before_the_details_with_the_places_left(en, make_training):
+    """Issue 18, item 6: "Aanmelden – nog N plaatsen" and a way to the form right after the
+    title, not 2,300 px down; the details and the form follow it."""
+    lead = make_training(capacity=21, parts=2)
+    with unit_of_work():
+        services.register(lead, applicant(1))
+    html = en.get(f"/agenda/{lead.id}").get_data(as_text=True)
+    block = signup_block(html)
+    assert html.index("<h1") < html.index(block) < html.index('id="details"') < html.index('id="register-button"')
+    assert html.index(block) < html.index(lead.description)
+    assert 'aria-labelledby="signup-title"' in block and '<h2 class="utrecht-heading-2" id="signup-title">' in block
+    assert text(block).startswith("Register – 20 places left Registration is open until ")
+    assert re.search(r'<a [^>]*id="to-register" href="#register">To the registration form</a>', block)
+    assert 'id="register"' in html and "Places" not in text(re.search(r'<dl .*?</dl>', html, re.S).group(0))
+
+
+def test_the_registration_block_offers_the_waiting_list_when_full(en, make_training):
+    lead = make_training(capacity=1)
+    with unit_of_work():
+        services.register(lead, applicant(1))
+    block = text(signup_block(en.get(f"/agenda/{lead.id}").get_data(as_text=True)))
+    assert block.startswith("Full – waiting list This session is full. You can register for the waiting list")
+    assert block.endswith("Register for the waiting list")
+
+
+def test_the_registration_block_says_when_nobody_can_register_any_more(en, make_training):
+    full = make_training(capacity=1, waiting_list=False)
+    with unit_of_work():
+        services.register(full, applicant(1))
+    closed = make_training(days_ahead=37, registration_closes_at=utcnow() - timedelta(hours=1))
+    for lead, expected in ((full, "Full This session is full, and it has no waiting list."),
+                           (closed, "Registration is closed Registration for this session has closed.")):
+        html = en.get(f"/agenda/{lead.id}").get_data(as_text=True)
+        assert text(signup_block(html)).startswith(expected)
+        assert 'id="to-register"' not in html and 'id="register"' not in html
+
+
+def test_a_regional_sessions_private_page_has_the_registration_block_too(en, plan):
+    meeting = regional_meeting(plan)
+    html = en.get(f"/bijeenkomst/{links.meeting_token(meeting)}").get_data(as_text=True)
+    block = signup_block(html)
+    assert html.index("<h1") < html.index(block) < html.index('id="details"')
+    assert text(block).startswith("Register – 10 places left")
 
 
 def test_a_part_of_a_series_leads_to_its_first_part(en, make_training):

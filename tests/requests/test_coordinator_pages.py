@@ -235,8 +235,44 @@ def test_the_grant_message_links_to_the_next_step_scheduling(coordinator_client,
     html = act(coordinator_client, submitted, "toekennen", follow=True, dagdelen="2").get_data(as_text=True)
     message = html.split('class="ob-flashes"')[1].split("</main>")[0].split("<h1")[0]
     assert "U hebt 2 dagdelen toegekend." in message
-    assert re.search(rf'<a [^>]*href="{detail(submitted.id)}/inplannen">Nu inplannen<span aria-hidden="true"> →</span></a>',
+    link = re.search(rf'<a [^>]*href="({detail(submitted.id)}/inplannen#([\w-]+))">Nu inplannen<span aria-hidden="true"> →</span></a>',
                      message)
+    assert link is not None
+    # the anchor is the booking part of the scheduling page
+    target, anchor = link.groups()
+    booking = coordinator_client.get(target.split("#")[0]).get_data(as_text=True)
+    assert re.search(rf'<h2 [^>]*id="{anchor}"[^>]*>Voorstellen</h2>', booking)
+    # in the words of docs/woordenlijst.md: inplannen, not boeken or plannen
+    words = re.sub(r"<[^>]+>", " ", booking)
+    assert "Buiten de voorstellen inplannen" in words
+    assert not re.search(r"\b(boek\w*|geboekt|gepland\w*)\b", words, re.IGNORECASE)
+
+
+def workspace(html: str) -> tuple[str, str, str]:
+    """The details column, the actions panel and the history of the request page, in page order."""
+    details = html.split('<div class="ob-workspace__details">')[1].split('<div class="ob-workspace__actions ob-panel">')[0]
+    actions = html.split('<div class="ob-workspace__actions ob-panel">')[1].split('class="ob-section ob-workspace__history"')[0]
+    history = html.split('class="ob-section ob-workspace__history"')[1]
+    return details, actions, history
+
+
+def test_the_actions_are_in_a_panel_beside_the_details(coordinator_client, submitted):
+    html = coordinator_client.get(detail(submitted.id)).get_data(as_text=True)
+    details, actions, history = workspace(html)
+    assert "Ilse Claessens" in details and 'id="quota"' in details
+    for action in ("in-behandeling", "toekennen", "afwijzen", "toewijzen"):
+        assert f'action="{detail(submitted.id)}/{action}"' in actions
+        assert "/" + action + '"' not in details
+    assert 'id="decision-title">Besluit</h2>' in actions and "<form" not in details
+    assert f'action="{detail(submitted.id)}/notitie"' in history and "Aanvraag ingediend" in history
+
+
+def test_once_granted_the_panel_leads_to_scheduling(coordinator_client, world, submitted):
+    services.grant(submitted, 2, world.coordinator)
+    _details, actions, _history = workspace(coordinator_client.get(detail(submitted.id)).get_data(as_text=True))
+    assert re.search(rf'id="schedule-link" href="{detail(submitted.id)}/inplannen">Dagdelen inplannen</a>',
+                     actions)
+    assert actions.index('id="next-step-title"') < actions.index('id="decision-title"')
 
 
 def test_grant_3_of_4_then_a_second_request_for_2_is_refused_with_1_left(coordinator_client, world):

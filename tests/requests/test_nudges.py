@@ -149,7 +149,9 @@ def test_the_overview_shows_who_is_nudged_and_when(coordinator_client, world):
     planned = long_date(due_day(world.period))
     html = coordinator_client.get(page(world.period)).get_data(as_text=True)
     assert f"De herinneringen worden verstuurd op {planned}." in html
-    assert "Ilse Claessens (ilse@example.org)" in html and f"Gepland op {planned}" in html
+    assert "Ilse Claessens (ilse@example.org)" in html and f"Ingepland op {planned}" in html
+    assert ">Contactpersoon</th>" in html  # the words of docs/woordenlijst.md
+    assert "Gepland" not in html
     assert "Groningen" in html and "Nog geen contactpersoon" in html
 
     send(due_day(world.period))

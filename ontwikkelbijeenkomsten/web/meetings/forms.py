@@ -31,13 +31,13 @@ class RegisterFields(FlaskForm):
     Call `configure_register()` before validating or rendering: it sets the register choices."""
 
     professional_register = SelectField(
-        _l("Professional register (optional)"), validate_choice=False,
+        _l("Professional register"), validate_choice=False,
         validators=[_known_register],
         description=_l("Are you registered as a professional? With your number we can give you a certificate of "
                        "attendance that your register accepts, and report your attendance to it."),
     )
     register_number = StringField(
-        _l("Registration number (optional)"), filters=[line_filter],
+        _l("Registration number"), filters=[line_filter],
         validators=[Length(max=NUMBER_MAX + 20, message=_l("Use at most %(max)d characters.", max=NUMBER_MAX))],
         description=_l("An SKJ number has 6 to 9 digits, a BIG number 11 digits. For other registers, type the "
                        "number as your register gives it."),

@@ -33,7 +33,7 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import absolute_url, private_page
 from ontwikkelbijeenkomsten.mail.calendar import download
 from ontwikkelbijeenkomsten.meetings import agenda as listing
-from ontwikkelbijeenkomsten.meetings import links, queries, services
+from ontwikkelbijeenkomsten.meetings import links, queries, sector_places, services
 from ontwikkelbijeenkomsten.meetings.calendar_links import calendar_links
 from ontwikkelbijeenkomsten.meetings.registers import register_label
 from ontwikkelbijeenkomsten.meetings.models import (
@@ -102,17 +102,24 @@ def _meeting_page(lead: Meeting, form: RegistrationForm, action: str, already: R
                if a.state in ACTIVE_ASSIGNMENT_STATES}
     mix = [(sector_label(sector), count) for sector, count in services.sector_mix(lead).items()]
     status, closed = _status(lead)
-    public = lead.kind is MeetingKind.OPEN_TRAINING and status != "closed"
     accreditation = certificates.accreditation_of(lead)
     return render_template(
         "meetings/public/meeting.html", lead=lead, parts=lead.all_parts, experts=list(experts.values()),
         mix=mix, mix_total=sum(count for _label, count in mix), status=status, closed=closed,
-        places_left=services.places_left(lead), full=services.is_full(lead), closes_at=services.closes_at(lead),
+        places_left=services.places_left(lead), closes_at=services.closes_at(lead),
         form=form, action=action, accreditation=accreditation_text(accreditation) if accreditation else "",
-        calendar=_calendar(lead, url_for("meetings.training_ics", meeting_id=lead.id),
-                           absolute_url("meetings.detail", meeting_id=lead.id), public=True) if public else None,
         resend_token=make_token(RESEND_PURPOSE, already.id) if already else None, page_url=_meeting_url(lead),
+        **_held_places(lead, status),
     )
+
+
+def _held_places(lead: Meeting, status: str) -> dict:
+    """What is left per sector while places are held ("Nog 4 plaatsen voor jeugdhulp")."""
+    if status != "open" or not sector_places.is_holding(lead):
+        return {"held": []}
+    return {"held": [(sector_label(h.sector), h.left) for h in sector_places.overview(lead) if h.left],
+            "open_to_all": sector_places.open_to_all(lead),
+            "held_until": sector_places.release_moment(lead, services.first_start(lead))}
 
 
 def _register(lead: Meeting, action: str):
@@ -194,10 +201,9 @@ def resend_confirmation():
     return redirect(_meeting_url(registration.meeting))
 
 
-# ---- "Zet in mijn agenda" -----------------------------------------------------------------------
-def _calendar(lead: Meeting, ics_url: str, page_url: str, *, public: bool) -> dict:
-    """`public`: for anyone, without the online link (see calendar_links)."""
-    return {"ics": ics_url, "links": calendar_links(lead.all_parts, page_url, public)}
+# ---- "Zet in mijn agenda": on the participant's own page, once they have a place -----------------
+def _calendar(lead: Meeting, ics_url: str, page_url: str) -> dict:
+    return {"ics": ics_url, "links": calendar_links(lead.all_parts, page_url)}
 
 
 def _ics(lead: Meeting, page_url: str, filename: str, *, public: bool):
@@ -261,7 +267,7 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
         register_form=None if certificate or registration.state is RegistrationState.CANCELLED
         else register_form or _register_form(registration),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
-                           absolute_url("meetings.registration", token=token), public=False)
+                           absolute_url("meetings.registration", token=token))
         if registration.state is RegistrationState.CONFIRMED and not begun else None,
     )))
 

@@ -184,7 +184,8 @@ def coordinator_grant(request_id: int):
         )
 
     return _act(item, "grant", form, run,
-                next_step=(_("Schedule now"), url_for("scheduling.request", request_id=item.id)))
+                next_step=(_("Schedule now"), url_for("scheduling.request", request_id=item.id,
+                                                      _anchor="proposals-title")))
 
 
 @bp.post(REQUEST_URL + "/afwijzen")
