@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import case, literal, or_
 
@@ -62,8 +63,11 @@ def _unused_held(sector: Sector):
     return case((held_col > confirmed_col, held_col - confirmed_col), else_=0)
 
 
+@cache
 def room_for(sector: Sector):
-    """The capacity rule as a condition on the lead's row: a place is free for `sector`."""
+    """The capacity rule as a condition on the lead's row: a place is free for `sector`. Built
+    once per sector (an expression does not change): building it took half a millisecond, on
+    every registration."""
     kept_for_others = sum((_unused_held(other) for other in HOLDING_SECTORS if other is not sector), literal(0))
     kept = case((Meeting.places_released_at.is_(None), kept_for_others), else_=0)
     return or_(Meeting.capacity.is_(None), Meeting.confirmed_count + 1 + kept <= Meeting.capacity)

@@ -16,16 +16,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
 from ..core import audit
-from ..core.db import insert_on_conflict, utcnow
+from ..core.db import insert_or_skip, utcnow
 from ..core.extensions import db
 from ..core.locking import lock
 from ..core.rules import RuleViolation
@@ -63,6 +65,22 @@ class Applicant:
     consent: bool = True
     register: Register | None = None  # a professional register, optional
     register_number: str = ""
+
+
+def address(email: str) -> str:
+    """An e-mail address as registrations store and compare it."""
+    return email.strip().lower()
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """What an address did before at a session, read by the caller together with the session
+    (`queries.meeting_to_register`): its active registration there, and whether it cancelled one."""
+
+    lead_id: int
+    email: str
+    active_id: int | None
+    cancelled: bool
 
 
 class AlreadyRegistered(Exception):
@@ -137,8 +155,11 @@ def _active_with_email(lead: Meeting, email: str) -> Registration | None:
         Registration.state != RegistrationState.CANCELLED))
 
 
-def _with_email(lead: Meeting, email: str) -> tuple[Registration | None, bool]:
-    """The active registration of `email` here (or None), and whether it cancelled one before."""
+def _with_email(lead: Meeting, email: str, earlier: Earlier | None = None) -> tuple[Registration | None, bool]:
+    """The active registration of `email` here (or None), and whether it cancelled one before;
+    from `earlier` when the caller has read it already."""
+    if earlier is not None and (earlier.lead_id, earlier.email) == (lead.id, email):
+        return (db.session.get(Registration, earlier.active_id) if earlier.active_id else None), earlier.cancelled
     found = db.session.scalars(select(Registration).where(
         Registration.meeting_id == lead.id, Registration.email == email)).all()
     active = next((r for r in found if r.state is not RegistrationState.CANCELLED), None)
@@ -160,17 +181,22 @@ def _take_place(lead: Meeting, applicant: Applicant) -> bool:
     """Count one more confirmed place if `_room_for` allows it; the database decides. The UPDATE
     holds the lead's row lock from here on and returns the row as it is now (a cancellation
     that came first shows), so the caller checks it again without reading it once more."""
-    row = db.session.execute(
-        update(Meeting).where(Meeting.id == lead.id, _room_for(applicant))
-        .values(**sector_places.counted(applicant.sector, 1))
-        .returning(*(getattr(Meeting, name) for name in _RECHECKED))
-        .execution_options(synchronize_session=False)
-    ).first()
+    row = db.session.execute(_counting(applicant.sector).where(_room_for(applicant)), {"lead_id": lead.id}).first()
     if row is None:
         return False
     for name, value in zip(_RECHECKED, row):
         set_committed_value(lead, name, value)
     return True
+
+
+@cache
+def _counting(sector: Sector):
+    """The UPDATE of `_take_place` that counts a place for `sector`, but its room condition: built
+    once per sector (building it cost more than running it), on the table (the ORM's UPDATE path
+    would only add work)."""
+    return (update(Meeting.__table__).where(Meeting.id == bindparam("lead_id"))
+            .values(**sector_places.counted(sector, 1))
+            .returning(*(getattr(Meeting, name) for name in _RECHECKED)))
 
 
 def _free_place(lead: Meeting, sector: Sector) -> None:
@@ -180,21 +206,23 @@ def _free_place(lead: Meeting, sector: Sector) -> None:
 
 
 # ---- registering -------------------------------------------------------------------------------
-def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = None) -> Registration:
+def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = None,
+             earlier: Earlier | None = None) -> Registration:
     """A place while places last, else a spot on the waiting list (if the session has one).
 
     Raises AlreadyRegistered for an e-mail address that is already on the list, and
     RuleViolation when registering is closed or the session is full without a waiting list.
-    `actor` is the coordinator who adds someone by hand (audited, allowed outside the window).
+    `actor` is the coordinator who adds someone by hand (audited, allowed outside the window);
+    `earlier` what the address did here before, when the caller read it with the session.
     """
     lead = meeting.lead
-    email = applicant.email.strip().lower()
+    email = address(applicant.email)
     if not applicant.consent:
         raise RuleViolation("consent", _l("Agree to the privacy statement to register."))
     register_number = checked_number(applicant.register, applicant.register_number)
     if (reason := closed_reason(lead, by_hand=actor is not None)) is not None:
         raise RuleViolation("meeting", reason)
-    existing, returning = _with_email(lead, email)
+    existing, returning = _with_email(lead, email, earlier)
     if existing is not None:
         raise AlreadyRegistered(existing)
     placed = _take_place(lead, applicant)
@@ -219,20 +247,31 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
     return registration
 
 
+_NEW_REGISTRATION = ("meeting_id", "state", "name", "email", "organisation", "sector", "function", "needs",
+                     "locale", "consent_at", "created_at", "register", "register_number")
+_INSERT_REGISTRATION = insert_or_skip(Registration.__table__, _NEW_REGISTRATION,
+                                      f"(meeting_id, email) WHERE {ACTIVE_REGISTRATION}")
+
+
 def _insert_registration(lead: Meeting, applicant: Applicant, email: str,
                          state: RegistrationState, register_number: str) -> Registration:
     """INSERT the registration; when the same address registered at the same moment the unique
-    index refuses it (ON CONFLICT DO NOTHING, so no savepoint) and AlreadyRegistered undoes all."""
-    registration = db.session.scalar(
-        insert_on_conflict(db.session, Registration).values(
-            meeting_id=lead.id, state=state, name=applicant.name.strip(), email=email,
-            organisation=applicant.organisation.strip(), sector=applicant.sector,
-            function=applicant.function.strip(), needs=applicant.needs.strip(), locale=applicant.locale,
-            consent_at=utcnow(), register=applicant.register, register_number=register_number,
-        ).on_conflict_do_nothing(index_elements=["meeting_id", "email"], index_where=text(ACTIVE_REGISTRATION))
-        .returning(Registration))
-    if registration is None:
+    index refuses it (ON CONFLICT DO NOTHING, so no savepoint) and AlreadyRegistered undoes all.
+    The row is not read back: the new object is made from what was inserted and its id."""
+    now = utcnow()
+    values = dict(
+        meeting_id=lead.id, state=state, name=applicant.name.strip(), email=email,
+        organisation=applicant.organisation.strip(), sector=applicant.sector, function=applicant.function.strip(),
+        needs=applicant.needs.strip(), locale=applicant.locale, consent_at=now, created_at=now,
+        register=applicant.register, register_number=register_number,
+    )
+    new_id = db.session.scalar(_INSERT_REGISTRATION, values)
+    if new_id is None:
         raise AlreadyRegistered(_active_with_email(lead, email))
+    registration = Registration(id=new_id, cancelled_at=None, evaluation_requested_at=None, anonymised_at=None,
+                                **values)
+    make_transient_to_detached(registration)
+    db.session.add(registration)
     return registration
 
 
@@ -451,14 +490,17 @@ def release_held_places(now: datetime | None = None) -> int:
     held_some = or_(*(getattr(Meeting, sector_places.held_column(s)) > 0 for s in sector_places.HOLDING_SECTORS))
     leads = db.session.scalars(
         select(Meeting).where(Meeting.kind == MeetingKind.OPEN_TRAINING, Meeting.series_id.is_(None),
-                              Meeting.places_released_at.is_(None), held_some, Meeting.starts_at > now,
+                              Meeting.places_released_at.is_(None), held_some,
                               or_(Meeting.places_release_at.is_(None), Meeting.places_release_at <= now))
         .order_by(Meeting.id).with_for_update(skip_locked=True).execution_options(populate_existing=True)).all()
     promoted = 0
     for lead in leads:
-        if not _goes_ahead(lead) or sector_places.release_moment(lead, first_start(lead)) > now:
+        start = first_start(lead)
+        if sector_places.release_moment(lead, start) > now:
             continue
         lead.places_released_at = now
+        if not _goes_ahead(lead) or start <= now:  # over or cancelled: nobody to give a place to
+            continue
         given = _fill_places(lead, None)
         audit.record("session.places_released", lead, meeting_id=lead.id, promoted=len(given))
         promoted += len(given)

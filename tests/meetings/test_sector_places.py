@@ -9,12 +9,14 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from ontwikkelbijeenkomsten.cli.worker import JOBS
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.sectors import Sector
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.core.worker import run_job
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.meetings import sector_places, services
 from ontwikkelbijeenkomsten.meetings.models import Meeting, Registration, RegistrationState
@@ -176,3 +178,25 @@ def test_the_capacity_cannot_drop_below_the_places_held(make_training, plan):
             services.set_capacity(fresh(training), capacity, True, plan.coordinator)
         assert caught.value.field == "capacity"
     assert [(p.sector, p.held, p.left) for p in sector_places.overview(fresh(training))] == [(O, 4, 4), (G, 3, 3)]
+
+
+def test_a_training_that_has_begun_is_released_without_promoting_anyone(make_training, plan):
+    training = make_training(capacity=1)
+    hold(training, plan.coordinator, onderwijs=1)
+    [waiting] = sign_up(training, J)
+    after_start = services.first_start(fresh(training)) + timedelta(minutes=5)
+    with unit_of_work():
+        assert services.release_held_places(after_start) == 0
+    assert fresh(training).places_released_at is not None and states([waiting]) == [WAITING]
+    assert promoted_mails() == []
+
+
+def test_the_worker_runs_the_release_on_its_schedule(make_training, plan):
+    training = make_training(capacity=1)
+    hold(training, plan.coordinator, onderwijs=1)
+    [waiting] = sign_up(training, J)
+    fresh(training).places_release_at = utcnow() - timedelta(minutes=1)  # the moment has just passed
+    db.session.commit()
+    job = next(job for job in JOBS if job.name == "sector-places")
+    assert run_job(job) == 1 and run_job(job) == 0
+    assert states([waiting]) == [CONFIRMED] and promoted_mails() == [waiting.email]

@@ -84,7 +84,7 @@ class SectorPlacesForm(FlaskForm):
     onderwijs = _held(_l("Places held for education"))
     jeugdhulp = _held(_l("Places held for youth care"))
     gemeente = _held(_l("Places held for the municipality"))
-    release_at = DayField(_l("Open to everyone on"), format=DATE_FORMATS, validators=[Optional()],
+    release_at = DayField(_l("Date"), format=DATE_FORMATS, validators=[Optional()],
                           invalid_value_message=_l("Enter a date like 17-03-2026."))
     release_time = TimeField(_l("Time"), format=["%H:%M", "%H.%M"], validators=[Optional()],
                              invalid_value_message=_l("Enter a time like 09:30."))
