@@ -10,7 +10,7 @@ databases get SQLAlchemy's INSERT with a list (SQLite's executemany runs in C).
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import JSON, Row, Table, Text, bindparam, cast, func, insert, literal_column, select
 
@@ -53,6 +53,6 @@ def _bound(table: Table, rows: list[dict], names: list[str], dialect) -> list[di
 
 
 def _iso(value):
-    if isinstance(value, date):  # datetimes too
+    if isinstance(value, (date, time)):  # datetimes too
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
