@@ -33,11 +33,13 @@ def test_demo_is_a_living_example(app):
     current = db.session.scalar(select(ProgrammePeriod).order_by(ProgrammePeriod.starts_on.desc()).limit(1))
     meetings = db.session.scalars(select(Meeting).where(Meeting.date >= current.starts_on)).all()
     leads = [s for s in meetings if s.series_id is None]
-    assert len(meetings) == 6 and len(leads) == 4 and all(s.registrations for s in leads)
+    assert len(meetings) == 7 and len(leads) == 5 and all(s.registrations for s in leads)
     training = next(s for s in meetings if s.capacity == 3)
     assert [r.state for r in training.registrations].count(RegistrationState.WAITING) == 1
     series = next(s for s in leads if s.parts)
     assert len(series.all_parts) == 3 and series.all_parts[0] is series
+    joint = next(s for s in leads if s.held_onderwijs)
+    assert (joint.held_onderwijs, joint.confirmed_onderwijs, joint.held_jeugdhulp, joint.confirmed_jeugdhulp) == (4, 2, 4, 1)
     held = next(s for s in leads if s.title == "OOGO in de praktijk")
     assert all(r.state is RegistrationState.ATTENDED and r.attendances for r in held.registrations)
     assert held.state is MeetingState.HELD

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from ontwikkelbijeenkomsten.core.worker import PeriodicJob
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
-from ontwikkelbijeenkomsten.meetings.services import request_due_evaluations
+from ontwikkelbijeenkomsten.meetings.services import release_held_places, request_due_evaluations
 from ontwikkelbijeenkomsten.privacy import purge
 from ontwikkelbijeenkomsten.requests import nudges
 from ontwikkelbijeenkomsten.scheduling import held
@@ -20,6 +20,7 @@ JOBS = (
     PeriodicJob("reminders", timedelta(minutes=15), send_reminders),
     PeriodicJob("evaluations", timedelta(minutes=15), request_due_evaluations),
     PeriodicJob("held", timedelta(minutes=15), held.run),
+    PeriodicJob("sector-places", timedelta(minutes=5), release_held_places),
     PeriodicJob("nudges", timedelta(hours=1), nudges.run),
     PeriodicJob("purge", timedelta(hours=1), purge.run),
 )
@@ -29,7 +30,7 @@ JOBS = (
 @click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when no mail is due.")
 @with_appcontext
 def command(interval: float) -> None:
-    """Deliver mails and run the periodic jobs (reminders, evaluation links, held sessions, nudges,
-    the privacy purge) until stopped (Ctrl+C or SIGTERM: the current step ends first)."""
+    """Deliver mails and run the periodic jobs (reminders, evaluation links, held sessions, the
+    release of places held per sector, nudges, the privacy purge) until stopped (Ctrl+C or SIGTERM: the current step ends first)."""
     click.echo("Delivering mails and running the periodic jobs; stop with Ctrl+C.")
     run_until_stopped(JOBS, interval)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 
 class Sector(enum.Enum):
@@ -14,14 +14,19 @@ class Sector(enum.Enum):
     OTHER = "anders"
 
 
+#: Translated when shown: a form that is only validated (a POST) translates none of them.
+_LABELS = {
+    Sector.ONDERWIJS: _l("Education"),
+    Sector.JEUGDHULP: _l("Youth care"),
+    Sector.GEMEENTE: _l("Municipality"),
+    Sector.OTHER: _l("Other"),
+}
+
+
 def sector_label(sector: Sector) -> str:
-    return {
-        Sector.ONDERWIJS: _("Education"),
-        Sector.JEUGDHULP: _("Youth care"),
-        Sector.GEMEENTE: _("Municipality"),
-        Sector.OTHER: _("Other"),
-    }[sector]
+    return str(_LABELS[sector])
 
 
 def sector_choices() -> list[tuple[str, str]]:
-    return [(sector.value, sector_label(sector)) for sector in Sector]
+    """(value, label) per sector; the labels are translated when they are shown."""
+    return [(sector.value, _LABELS[sector]) for sector in Sector]

@@ -1,6 +1,7 @@
 """Signed, expiring tokens for private links (status, cancel, password reset)."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -16,7 +17,13 @@ class InvalidToken(Exception):
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"ob.{purpose}")
+    return _serializer_for(current_app.config["SECRET_KEY"], purpose)
+
+
+@lru_cache(maxsize=64)
+def _serializer_for(secret: str, purpose: str) -> URLSafeTimedSerializer:
+    """Made once per key and purpose (it holds no state beyond them)."""
+    return URLSafeTimedSerializer(secret, salt=f"ob.{purpose}")
 
 
 def make_token(purpose: str, payload: Any) -> str:

@@ -5,22 +5,28 @@ from datetime import date
 
 from ..core.db import utcnow
 from ..core.time import Dagdeel
+from ..meetings import sector_places
 from ..meetings.models import Meeting, Registration, RegistrationState
+
+#: Every place counter of a new session, zero (the columns' defaults come only with the INSERT).
+NO_PLACES = {column: 0 for sector in sector_places.HOLDING_SECTORS
+             for column in (sector_places.held_column(sector), sector_places.confirmed_column(sector))}
 
 
 def meeting_at(day: date, dagdeel: Dagdeel, **fields) -> Meeting:
     starts_at, ends_at = dagdeel.bounds(day)
     return Meeting(
-        date=day, dagdeel=dagdeel, starts_at=starts_at, ends_at=ends_at, confirmed_count=0, **fields
+        date=day, dagdeel=dagdeel, starts_at=starts_at, ends_at=ends_at, **{"confirmed_count": 0, **NO_PLACES, **fields}
     )
 
 
 def register(meeting: Meeting, people, *, attended: bool = False) -> list[Registration]:
-    """Places while they last, then the waiting list, as the registration rules give them;
+    """Places while they last (and are not held for another sector), then the waiting list, as
+    the registration rules give them;
     with `attended`, the places of a session that was held and whose attendance was marked."""
     added = []
     for person_name, email, org, sector, function in people:
-        full = meeting.capacity is not None and meeting.confirmed_count >= meeting.capacity
+        full = not sector_places.has_room(meeting, sector)
         placed = RegistrationState.ATTENDED if attended else RegistrationState.CONFIRMED
         added.append(Registration(
             name=person_name, email=email, organisation=org, sector=sector, function=function,
@@ -28,5 +34,5 @@ def register(meeting: Meeting, people, *, attended: bool = False) -> list[Regist
         ))
         meeting.registrations.append(added[-1])
         if not full:
-            meeting.confirmed_count += 1
+            sector_places.count(meeting, sector, 1)
     return added

@@ -222,6 +222,7 @@ def _add_meetings(requests, experts, themes, regions, today) -> None:
     for meeting in (regional, training):
         register(meeting, people)
     _add_series(experts, themes, today)
+    _add_sector_training(experts, themes, today)
     _add_past_training(experts, themes, regions, today, people)
 
 
@@ -248,6 +249,25 @@ def _add_series(experts, themes, today) -> None:
     register(lead, [
         ("Sanne Smit", "s.smit@example.org", "SWV VO Utrecht", Sector.ONDERWIJS, "Zorgcoördinator"),
         ("Karim Haddou", "k.haddou@example.org", "Jeugdteam Zuid", Sector.JEUGDHULP, "Jeugdconsulent"),
+    ])
+
+
+def _add_sector_training(experts, themes, today) -> None:
+    """A joint training in five weeks that holds places for onderwijs and jeugdhulp (released
+    seven days before it begins)."""
+    training = _with_expert(meeting_at(
+        _next_weekday(today, 3, 5), Dagdeel.MIDDAG, kind=MeetingKind.OPEN_TRAINING,
+        title="Samen in de klas: passend onderwijs en jeugdhulp",
+        description="Leerkrachten en jeugdprofessionals werken een middag samen aan casussen uit de klas.",
+        target_groups="Leerkrachten, intern begeleiders en jeugdprofessionals",
+        location="Het Klokhuis, Zwolle", capacity=12, held_onderwijs=4, held_jeugdhulp=4,
+        themes=[themes["multidisciplinaire-samenwerking"]],
+    ), experts[0])
+    register(training, [
+        ("Ilse Vermeer", "i.vermeer@example.org", "Basisschool De Linde", Sector.ONDERWIJS, "Leerkracht"),
+        ("Bas Kuiper", "b.kuiper@example.org", "Kindcentrum Het Anker", Sector.ONDERWIJS, "Intern begeleider"),
+        ("Noor El Amrani", "n.elamrani@example.org", "Sociaal team Zwolle", Sector.JEUGDHULP, "Jeugdprofessional"),
+        ("Wim Post", "w.post@example.org", "Gemeente Zwolle", Sector.GEMEENTE, "Beleidsmedewerker"),
     ])
 
 

@@ -10,8 +10,8 @@ from typing import NamedTuple
 from flask import render_template
 from flask_babel import force_locale
 from markupsafe import escape
-from sqlalchemy import insert
 
+from ..core.bulk import insert_rows
 from ..core.extensions import db
 from .models import SUBJECT_MAX, OutboxMail
 
@@ -98,8 +98,7 @@ def enqueue_values(values: dict) -> OutboxMail:
 
 def enqueue_snapshots(rows: list[dict]) -> None:
     """Queue many mails made by `snapshot_values` in one statement (their ids are not read back)."""
-    if rows:
-        db.session.execute(insert(OutboxMail.__table__), rows)
+    insert_rows(OutboxMail.__table__, rows)
 
 
 def render_bodies(template: str, locale: str, **context) -> tuple[str, str]:

@@ -188,14 +188,17 @@ def tell_series(parts: list[Meeting], person: Person, kind: str, subject, templa
     """One mail that says what happened, about the first of `parts` (with its invite and the
     list of every dagdeel), then for each other part a short mail with only its invite
     ("Agenda-uitnodiging 2 van 3"): one UID per iTIP message, one message per calendar event.
-    A part whose message would carry no invite for this person gets no short mail."""
+    A part whose message would carry no invite for this person gets no short mail. The rows
+    go in with one INSERT, at once."""
     first, *rest = parts
     count = len(parts)
-    tell(first, person, kind, subject, template, method, number=(1, count) if rest else None, **details)
+    rows = [mail_values(first, person, kind, subject, template, method, number=(1, count) if rest else None,
+                        **details)]
     for number, part in enumerate(rest, start=2):
         if _with_invite(part, person, method):
-            tell(part, person, "session_invite", INVITE_SUBJECTS[method](number, count, part.title),
-                 "sessions/calendar_invite", method, number=(number, count))
+            rows.append(mail_values(part, person, "session_invite", INVITE_SUBJECTS[method](number, count, part.title),
+                                    "sessions/calendar_invite", method, number=(number, count)))
+    mail.enqueue_snapshots(rows)
 
 
 #: What differs between the mails of one session to many people: the person's own values.

@@ -131,7 +131,10 @@ class Meeting(db.Model):
     An open training of several dagdelen is a series: the first session is its lead and holds
     the registrations, capacity and registration window; the other parts point to it with
     `series_id`. `uid` and `sequence` identify each session in calendar invites;
-    `confirmed_count` is the capacity counter that registrations raise with a conditional UPDATE.
+    `confirmed_count` is the capacity counter that registrations raise with a conditional UPDATE;
+    `held_<sector>` are the places a coordinator holds for a sector until the release moment
+    (`places_release_at`, None: seven days before the start), and `confirmed_<sector>` count the
+    places that sector has, raised in the same UPDATE (see `sector_places`).
     """
 
     __tablename__ = "meetings"
@@ -143,6 +146,11 @@ class Meeting(db.Model):
             name="confirmed_within_capacity",
         ),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        CheckConstraint(
+            "held_onderwijs >= 0 AND held_jeugdhulp >= 0 AND held_gemeente >= 0 AND confirmed_onderwijs >= 0 "
+            "AND confirmed_jeugdhulp >= 0 AND confirmed_gemeente >= 0",
+            name="sector_places_not_negative",
+        ),
         CheckConstraint(
             "kind = 'open_training' OR request_id IS NOT NULL", name="regional_has_request"
         ),
@@ -171,6 +179,14 @@ class Meeting(db.Model):
     capacity: Mapped[int | None]
     confirmed_count: Mapped[int] = mapped_column(default=0)
     waiting_list_enabled: Mapped[bool] = mapped_column(default=True)
+    held_onderwijs: Mapped[int] = mapped_column(default=0)
+    held_jeugdhulp: Mapped[int] = mapped_column(default=0)
+    held_gemeente: Mapped[int] = mapped_column(default=0)
+    confirmed_onderwijs: Mapped[int] = mapped_column(default=0)
+    confirmed_jeugdhulp: Mapped[int] = mapped_column(default=0)
+    confirmed_gemeente: Mapped[int] = mapped_column(default=0)
+    places_release_at: Mapped[datetime | None]
+    places_released_at: Mapped[datetime | None]  # set by the release: held places are open to all
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(Text, default="")

@@ -1,25 +1,45 @@
 """Read-only questions about meetings and registrations, for the pages."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from functools import cache
+
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import Role, User
 from ..core.extensions import db
-from .models import ACTIVE_ASSIGNMENT_STATES, Meeting, MeetingExpert, Registration
+from .models import ACTIVE_ASSIGNMENT_STATES, Meeting, MeetingExpert, Registration, RegistrationState
+from .services import Earlier
 
 
 def find_meeting(meeting_id: int) -> Meeting | None:
     return db.session.get(Meeting, meeting_id)
 
 
-def meeting_to_register(meeting_id: int) -> Meeting | None:
-    """A meeting with what registering for it reads: its parts, their experts, region and
-    request, in one query (a registration POST runs only a few statements)."""
+def meeting_to_register(meeting_id: int, email: str | None = None) -> tuple[Meeting | None, Earlier | None]:
+    """A meeting with what registering for it reads (its parts, their experts' names, region and
+    request) and, for `email` (as `services.address` gives it), what that address did before at
+    the meeting's lead, in one query: a registration POST runs only a few statements."""
+    row = db.session.execute(_to_register(), {"meeting_id": meeting_id, "email": email}).unique().one_or_none()
+    if row is None:
+        return None, None
+    meeting, lead, active, cancelled = row
+    return meeting, Earlier(lead, email, active, cancelled) if email is not None else None
+
+
+@cache
+def _to_register():
+    """The statement of `meeting_to_register`, built once: building it took longer than running it."""
     people = (joinedload(Meeting.region), joinedload(Meeting.request),
-              joinedload(Meeting.experts).joinedload(MeetingExpert.expert))
-    return db.session.scalars(select(Meeting).where(Meeting.id == meeting_id).options(
-        *people, joinedload(Meeting.parts).options(*people))).unique().one_or_none()
+              joinedload(Meeting.experts).joinedload(MeetingExpert.expert).load_only(User.name))
+    lead_id = func.coalesce(Meeting.series_id, Meeting.id)
+    of_address = (Registration.meeting_id == lead_id, Registration.email == bindparam("email"))
+    return select(
+        Meeting, lead_id,
+        select(Registration.id).where(*of_address, Registration.state != RegistrationState.CANCELLED)
+        .limit(1).scalar_subquery(),
+        exists().where(*of_address, Registration.state == RegistrationState.CANCELLED),
+    ).where(Meeting.id == bindparam("meeting_id")).options(*people, joinedload(Meeting.parts).options(*people))
 
 
 def find_registration(registration_id: int) -> Registration | None:

@@ -33,15 +33,19 @@ class Register(enum.Enum):
 DIGITS = {Register.SKJ: (6, 9), Register.BIG: (11, 11)}
 
 
+#: Translated when shown: a form that is only validated (a POST) translates none of them.
+_LABELS = {
+    Register.SKJ: _l("SKJ (youth care professionals)"),
+    Register.REGISTERPLEIN: _l("Registerplein (social work)"),
+    Register.LERARENREGISTER: _l("Lerarenregister (teachers)"),
+    Register.BIG: _l("BIG register"),
+    Register.NIP_NVO: _l("NIP or NVO (through PE-online)"),
+    Register.OTHER: _l("Another register"),
+}
+
+
 def register_label(register: Register) -> str:
-    return {
-        Register.SKJ: _("SKJ (youth care professionals)"),
-        Register.REGISTERPLEIN: _("Registerplein (social work)"),
-        Register.LERARENREGISTER: _("Lerarenregister (teachers)"),
-        Register.BIG: _("BIG register"),
-        Register.NIP_NVO: _("NIP or NVO (through PE-online)"),
-        Register.OTHER: _("Another register"),
-    }[register]
+    return str(_LABELS[register])
 
 
 def short_label(register: Register) -> str:
@@ -51,7 +55,8 @@ def short_label(register: Register) -> str:
 
 
 def register_choices() -> list[tuple[str, str]]:
-    return [(register.value, register_label(register)) for register in Register]
+    """(value, label) per register; the labels are translated when they are shown."""
+    return [(register.value, _LABELS[register]) for register in Register]
 
 
 def checked_number(register: Register | None, number: str) -> str:

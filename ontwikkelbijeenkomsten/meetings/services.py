@@ -16,21 +16,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
 from ..core import audit
-from ..core.db import insert_on_conflict, utcnow
+from ..core.db import insert_or_skip, utcnow
 from ..core.extensions import db
 from ..core.locking import lock
 from ..core.rules import RuleViolation
 from ..core.sectors import Sector
-from . import mails
+from . import mails, sector_places
 from .registers import Register, checked_number
 from .signals import attendance_saved
 from .models import (
@@ -40,6 +42,7 @@ from .models import (
     Attendance,
     Evaluation,
     Meeting,
+    MeetingKind,
     MeetingState,
     Registration,
     RegistrationState,
@@ -62,6 +65,22 @@ class Applicant:
     consent: bool = True
     register: Register | None = None  # a professional register, optional
     register_number: str = ""
+
+
+def address(email: str) -> str:
+    """An e-mail address as registrations store and compare it."""
+    return email.strip().lower()
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """What an address did before at a session, read by the caller together with the session
+    (`queries.meeting_to_register`): its active registration there, and whether it cancelled one."""
+
+    lead_id: int
+    email: str
+    active_id: int | None
+    cancelled: bool
 
 
 class AlreadyRegistered(Exception):
@@ -136,8 +155,11 @@ def _active_with_email(lead: Meeting, email: str) -> Registration | None:
         Registration.state != RegistrationState.CANCELLED))
 
 
-def _with_email(lead: Meeting, email: str) -> tuple[Registration | None, bool]:
-    """The active registration of `email` here (or None), and whether it cancelled one before."""
+def _with_email(lead: Meeting, email: str, earlier: Earlier | None = None) -> tuple[Registration | None, bool]:
+    """The active registration of `email` here (or None), and whether it cancelled one before;
+    from `earlier` when the caller has read it already."""
+    if earlier is not None and (earlier.lead_id, earlier.email) == (lead.id, email):
+        return (db.session.get(Registration, earlier.active_id) if earlier.active_id else None), earlier.cancelled
     found = db.session.scalars(select(Registration).where(
         Registration.meeting_id == lead.id, Registration.email == email)).all()
     active = next((r for r in found if r.state is not RegistrationState.CANCELLED), None)
@@ -145,8 +167,9 @@ def _with_email(lead: Meeting, email: str) -> tuple[Registration | None, bool]:
 
 
 def _room_for(applicant: Applicant):
-    """The capacity rule, as a condition on the lead's row: a place is free for `applicant`."""
-    return or_(Meeting.capacity.is_(None), Meeting.confirmed_count < Meeting.capacity)
+    """The capacity rule, as a condition on the lead's row: a place is free for `applicant`
+    (places held for other sectors are not)."""
+    return sector_places.room_for(applicant.sector)
 
 
 #: What registering checks again on the lead's row once the UPDATE holds its lock.
@@ -158,12 +181,7 @@ def _take_place(lead: Meeting, applicant: Applicant) -> bool:
     """Count one more confirmed place if `_room_for` allows it; the database decides. The UPDATE
     holds the lead's row lock from here on and returns the row as it is now (a cancellation
     that came first shows), so the caller checks it again without reading it once more."""
-    row = db.session.execute(
-        update(Meeting).where(Meeting.id == lead.id, _room_for(applicant))
-        .values(confirmed_count=Meeting.confirmed_count + 1)
-        .returning(*(getattr(Meeting, name) for name in _RECHECKED))
-        .execution_options(synchronize_session=False)
-    ).first()
+    row = db.session.execute(_counting(applicant.sector).where(_room_for(applicant)), {"lead_id": lead.id}).first()
     if row is None:
         return False
     for name, value in zip(_RECHECKED, row):
@@ -171,28 +189,40 @@ def _take_place(lead: Meeting, applicant: Applicant) -> bool:
     return True
 
 
-def _free_place(lead: Meeting) -> None:
+@cache
+def _counting(sector: Sector):
+    """The UPDATE of `_take_place` that counts a place for `sector`, but its room condition: built
+    once per sector (building it cost more than running it), on the table (the ORM's UPDATE path
+    would only add work)."""
+    return (update(Meeting.__table__).where(Meeting.id == bindparam("lead_id"))
+            .values(**sector_places.counted(sector, 1))
+            .returning(*(getattr(Meeting, name) for name in _RECHECKED)))
+
+
+def _free_place(lead: Meeting, sector: Sector) -> None:
     db.session.execute(
         update(Meeting).where(Meeting.id == lead.id)
-        .values(confirmed_count=Meeting.confirmed_count - 1).execution_options(synchronize_session=False))
+        .values(**sector_places.counted(sector, -1)).execution_options(synchronize_session=False))
 
 
 # ---- registering -------------------------------------------------------------------------------
-def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = None) -> Registration:
+def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = None,
+             earlier: Earlier | None = None) -> Registration:
     """A place while places last, else a spot on the waiting list (if the session has one).
 
     Raises AlreadyRegistered for an e-mail address that is already on the list, and
     RuleViolation when registering is closed or the session is full without a waiting list.
-    `actor` is the coordinator who adds someone by hand (audited, allowed outside the window).
+    `actor` is the coordinator who adds someone by hand (audited, allowed outside the window);
+    `earlier` what the address did here before, when the caller read it with the session.
     """
     lead = meeting.lead
-    email = applicant.email.strip().lower()
+    email = address(applicant.email)
     if not applicant.consent:
         raise RuleViolation("consent", _l("Agree to the privacy statement to register."))
     register_number = checked_number(applicant.register, applicant.register_number)
     if (reason := closed_reason(lead, by_hand=actor is not None)) is not None:
         raise RuleViolation("meeting", reason)
-    existing, returning = _with_email(lead, email)
+    existing, returning = _with_email(lead, email, earlier)
     if existing is not None:
         raise AlreadyRegistered(existing)
     placed = _take_place(lead, applicant)
@@ -217,20 +247,31 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
     return registration
 
 
+_NEW_REGISTRATION = ("meeting_id", "state", "name", "email", "organisation", "sector", "function", "needs",
+                     "locale", "consent_at", "created_at", "register", "register_number")
+_INSERT_REGISTRATION = insert_or_skip(Registration.__table__, _NEW_REGISTRATION,
+                                      f"(meeting_id, email) WHERE {ACTIVE_REGISTRATION}")
+
+
 def _insert_registration(lead: Meeting, applicant: Applicant, email: str,
                          state: RegistrationState, register_number: str) -> Registration:
     """INSERT the registration; when the same address registered at the same moment the unique
-    index refuses it (ON CONFLICT DO NOTHING, so no savepoint) and AlreadyRegistered undoes all."""
-    registration = db.session.scalar(
-        insert_on_conflict(db.session, Registration).values(
-            meeting_id=lead.id, state=state, name=applicant.name.strip(), email=email,
-            organisation=applicant.organisation.strip(), sector=applicant.sector,
-            function=applicant.function.strip(), needs=applicant.needs.strip(), locale=applicant.locale,
-            consent_at=utcnow(), register=applicant.register, register_number=register_number,
-        ).on_conflict_do_nothing(index_elements=["meeting_id", "email"], index_where=text(ACTIVE_REGISTRATION))
-        .returning(Registration))
-    if registration is None:
+    index refuses it (ON CONFLICT DO NOTHING, so no savepoint) and AlreadyRegistered undoes all.
+    The row is not read back: the new object is made from what was inserted and its id."""
+    now = utcnow()
+    values = dict(
+        meeting_id=lead.id, state=state, name=applicant.name.strip(), email=email,
+        organisation=applicant.organisation.strip(), sector=applicant.sector, function=applicant.function.strip(),
+        needs=applicant.needs.strip(), locale=applicant.locale, consent_at=now, created_at=now,
+        register=applicant.register, register_number=register_number,
+    )
+    new_id = db.session.scalar(_INSERT_REGISTRATION, values)
+    if new_id is None:
         raise AlreadyRegistered(_active_with_email(lead, email))
+    registration = Registration(id=new_id, cancelled_at=None, evaluation_requested_at=None, anonymised_at=None,
+                                **values)
+    make_transient_to_detached(registration)
+    db.session.add(registration)
     return registration
 
 
@@ -252,19 +293,21 @@ def waiting_position(registration: Registration) -> int | None:
 
 
 def _fill_places(lead: Meeting, actor: User | None) -> list[Registration]:
-    """Give free places to the waiting list, first come first served; the lead is locked."""
+    """Give free places to the waiting list, first come first served among the sectors that
+    may take them (places held for a sector go to the first of that sector); the lead is locked."""
     promoted = []
-    while lead.capacity is None or lead.confirmed_count < lead.capacity:
+    while sectors := [sector for sector in Sector if sector_places.has_room(lead, sector)]:
         first = db.session.scalar(
             select(Registration).where(Registration.meeting_id == lead.id,
-                                       Registration.state == RegistrationState.WAITING)
+                                       Registration.state == RegistrationState.WAITING,
+                                       Registration.sector.in_(sectors))
             .order_by(Registration.id).limit(1))
         if first is None:
             break
         REGISTRATION_STATES.move(first, RegistrationState.CONFIRMED, actor=actor,
                                  actor_label=None if actor else "system", action="promoted", audit_subject=lead,
                                  registration_id=first.id, name=first.name)
-        lead.confirmed_count += 1
+        sector_places.count(lead, first.sector, 1)
         db.session.flush()
         _invite(first, "promoted")
         promoted.append(first)
@@ -310,7 +353,7 @@ def _cancel(registration: Registration, actor: User | None, action: str, reason=
     registration.cancelled_at = utcnow()
     if not had_place:
         return []
-    _free_place(lead)
+    _free_place(lead, registration.sector)
     db.session.flush()
     db.session.refresh(lead)
     return _fill_places(lead, actor)
@@ -341,7 +384,7 @@ def promote(registration: Registration, actor: User) -> bool:
     REGISTRATION_STATES.move(registration, RegistrationState.CONFIRMED, actor=actor, action="promoted",
                              audit_subject=lead, registration_id=registration.id, name=registration.name,
                              capacity_raised=raised)
-    lead.confirmed_count += 1
+    sector_places.count(lead, registration.sector, 1)
     _invite(registration, "promoted")
     return raised
 
@@ -381,11 +424,86 @@ def set_capacity(meeting: Meeting, capacity: int | None, waiting_list: bool, act
         raise RuleViolation("capacity", _l(
             "%(count)d people already have a place; the capacity cannot be lower. Cancel registrations first.",
             count=lead.confirmed_count))
+    if sector_places.holds_places(lead) and (capacity is None or capacity < _held_total(lead)):
+        raise RuleViolation("capacity", _l(
+            "%(count)d places are held for sectors; the capacity cannot be lower. Change the places per sector "
+            "first.", count=_held_total(lead)))
     before = lead.capacity
     lead.capacity, lead.waiting_list_enabled = capacity, waiting_list
     promoted = _fill_places(lead, actor)
     audit.record("session.capacity", lead, actor=actor, meeting_id=lead.id, before=before, after=capacity,
                  waiting_list=waiting_list, promoted=len(promoted))
+    return promoted
+
+
+# ---- places held per sector ---------------------------------------------------------------------
+def _held_total(lead: Meeting) -> int:
+    return sum(sector_places.held(lead, sector) for sector in sector_places.HOLDING_SECTORS)
+
+
+def set_sector_places(meeting: Meeting, held: dict[Sector, int], release_at: datetime | None,
+                      actor: User) -> list[Registration]:
+    """Hold places of an open training for sectors until `release_at` (None: seven days before
+    the start). A moment that has passed releases them now. Fewer held places give the freed
+    ones to the waiting list; more take no place from anyone. Returns who was promoted."""
+    lead = lock(meeting.lead)
+    _check_changeable(lead)
+    if lead.kind is not MeetingKind.OPEN_TRAINING:
+        raise RuleViolation("meeting", _l("Places can be held per sector in open trainings only."))
+    problems = []
+    wanted = {sector: held.get(sector, 0) for sector in sector_places.HOLDING_SECTORS}
+    first_holding = next((sector for sector, places in wanted.items() if places), None)
+    for sector, places in wanted.items():
+        if places < 0:
+            problems.append(RuleViolation(sector.value, _l("Enter 0 or more places.")))
+    if first_holding is not None and lead.capacity is None:
+        problems.append(RuleViolation(first_holding.value, _l(
+            "This training has no limit on places, so no places need to be held. Set the number of places first.")))
+    elif first_holding is not None and sum(wanted.values()) > lead.capacity:
+        problems.append(RuleViolation(first_holding.value, _l(
+            "Together the sectors can hold at most %(capacity)d places: the number of places of this training.",
+            capacity=lead.capacity)))
+    start = first_start(lead)
+    if release_at is not None and release_at >= start:
+        problems.append(RuleViolation("release_at", _l(
+            "Choose a moment before the training begins (%(start)s).",
+            start=format_datetime(start, "EEEE d MMMM y, HH:mm"))))
+    RuleViolation.raise_if(problems)
+    for sector, places in wanted.items():
+        setattr(lead, sector_places.held_column(sector), places)
+    lead.places_release_at = release_at
+    now = utcnow()
+    due = sector_places.release_moment(lead, start) <= now
+    lead.places_released_at = now if due and first_holding is not None else None
+    audit.record("session.sector_places", lead, actor=actor, meeting_id=lead.id,
+                 held={sector.value: places for sector, places in wanted.items()},
+                 release_at=release_at.isoformat() if release_at else None, released=lead.places_released_at is not None)
+    return _fill_places(lead, actor)
+
+
+def release_held_places(now: datetime | None = None) -> int:
+    """The worker's job: open the unused held places of every training whose release moment has
+    come and give them to the waiting list in plain order (each promoted person is mailed).
+    A training is released once (`places_released_at`); parallel runs skip each other's rows.
+    Returns how many people got a place."""
+    now = now or utcnow()
+    held_some = or_(*(getattr(Meeting, sector_places.held_column(s)) > 0 for s in sector_places.HOLDING_SECTORS))
+    leads = db.session.scalars(
+        select(Meeting).where(Meeting.kind == MeetingKind.OPEN_TRAINING, Meeting.series_id.is_(None),
+                              Meeting.places_released_at.is_(None), held_some,
+                              or_(Meeting.places_release_at.is_(None), Meeting.places_release_at <= now))
+        .order_by(Meeting.id).with_for_update(skip_locked=True).execution_options(populate_existing=True)).all()
+    promoted = 0
+    for lead in leads:
+        start = first_start(lead)
+        if sector_places.release_moment(lead, start) > now:
+            continue
+        lead.places_released_at = now
+        if not _goes_ahead(lead) or start <= now:  # over or cancelled: nobody to give a place to
+            continue
+        given = _fill_places(lead, None)
+        audit.record("session.places_released", lead, meeting_id=lead.id, promoted=len(given))
+        promoted += len(given)
     return promoted
 
 

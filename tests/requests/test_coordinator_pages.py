@@ -242,6 +242,10 @@ def test_the_grant_message_links_to_the_next_step_scheduling(coordinator_client,
     target, anchor = link.groups()
     booking = coordinator_client.get(target.split("#")[0]).get_data(as_text=True)
     assert re.search(rf'<h2 [^>]*id="{anchor}"[^>]*>Voorstellen</h2>', booking)
+    # in the words of docs/woordenlijst.md: inplannen, not boeken or plannen
+    words = re.sub(r"<[^>]+>", " ", booking)
+    assert "Buiten de voorstellen inplannen" in words
+    assert not re.search(r"\b(boek\w*|geboekt|gepland\w*)\b", words, re.IGNORECASE)
 
 
 def workspace(html: str) -> tuple[str, str, str]:

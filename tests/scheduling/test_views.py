@@ -181,7 +181,7 @@ def test_the_scheduling_page_shows_the_request_and_the_ranked_proposals(coordina
     day = plan.moments[0][0]
     assert f"{day.day} " in first and "ochtend" in first and "09:00" in first and "12:30" in first
     assert "Eva Jansen" in first and "Voorkeursmoment 1 van de regio" in first and "OOGO" in first
-    assert '<fieldset' in html and "<legend" in html and "Boek dit voorstel" in html
+    assert '<fieldset' in html and "<legend" in html and "Plan dit voorstel in" in html
     assert 'action="' + schedule_url(plan.request) + '/handmatig"' in html
     assert f'<option value="{plan.expert.id}">Eva Jansen</option>' in html
     assert f'<option value="{plan.other_expert.id}">Omar Bakker</option>' in html
@@ -261,7 +261,7 @@ def test_booking_outside_the_proposals_warns_first_and_books_after_confirmation(
     assert "Dit moment is geen voorkeursmoment van de regio" in html
     assert "Omar Bakker werkt niet in Zuid-Limburg." in html
     assert f'name="manual-warned" type="hidden" value="{slot(moment, plan.other_expert)}"' in html
-    assert "Ik heb de waarschuwingen gelezen en wil toch boeken" in html
+    assert "Ik heb de waarschuwingen gelezen en wil toch inplannen" in html
     assert 'value="Werkconferentie"' in html and f'value="{moment[0].isoformat()}"' in html
 
     # sent again without ticking the box: the warnings again, and an error at the box
@@ -535,7 +535,7 @@ def test_the_status_page_shows_the_booking_and_a_cancellation_with_its_reason(cl
     assert "(Geannuleerd)" in html and "De spreker is ziek." in html
     assert "Er is een bijeenkomst geannuleerd." in html
     withdraw = html_of(client.get(f"/aanvraag/{token}/intrekken"))
-    assert "wordt de geplande bijeenkomst geannuleerd" in withdraw
+    assert "wordt de ingeplande bijeenkomst geannuleerd" in withdraw
 
 
 # ---- query counts ------------------------------------------------------------------------------

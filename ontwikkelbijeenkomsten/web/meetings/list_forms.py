@@ -1,12 +1,21 @@
-"""Forms of the participant list: add someone by hand, cancel, move, capacity, attendance."""
+"""Forms of the participant list: add someone by hand, cancel, move, capacity, places held per
+sector, attendance."""
 from __future__ import annotations
 
+from datetime import datetime
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.meetings.sector_places import HOLDING_SECTORS
+from ontwikkelbijeenkomsten.core.time import local_to_utc
 from ontwikkelbijeenkomsten.web.forms import (
+    DATE_FORMATS,
+    DayField,
     IntegerField,
     MultiCheckboxField,
     in_choices,
@@ -60,6 +69,43 @@ class CapacityForm(FlaskForm):
         validators=[Optional(), NumberRange(0, CAPACITY_MAX, _l("Enter a number from %(min)s to %(max)s."))],
     )
     waiting_list = BooleanField(_l("Keep a waiting list when the session is full"))
+
+
+def _held(label) -> IntegerField:
+    return IntegerField(label, validators=[
+        Optional(), NumberRange(0, CAPACITY_MAX, _l("Enter a number from %(min)s to %(max)s."))])
+
+
+class SectorPlacesForm(FlaskForm):
+    """prefix="places". An empty number holds no places; an empty moment means the default
+    (seven days before the start). The rules (together within the capacity, the moment before
+    the start) are the service's."""
+
+    onderwijs = _held(_l("Places held for education"))
+    jeugdhulp = _held(_l("Places held for youth care"))
+    gemeente = _held(_l("Places held for the municipality"))
+    release_at = DayField(_l("Date"), format=DATE_FORMATS, validators=[Optional()],
+                          invalid_value_message=_l("Enter a date like 17-03-2026."))
+    release_time = TimeField(_l("Time"), format=["%H:%M", "%H.%M"], validators=[Optional()],
+                             invalid_value_message=_l("Enter a time like 09:30."))
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        if self.release_at.data is not None and self.release_time.data is None and not self.release_time.errors:
+            self.release_time.errors.append(_("Enter the time as well, like 09:30."))
+        if self.release_time.data is not None and self.release_at.data is None and not self.release_at.errors:
+            self.release_at.errors.append(_("Enter the date as well, like 17-03-2026."))
+        return not any(field.errors for field in self)
+
+    @property
+    def held(self) -> dict[Sector, int]:
+        return {sector: getattr(self, sector.value).data or 0 for sector in HOLDING_SECTORS}
+
+    @property
+    def moment(self) -> datetime | None:
+        """The release moment in UTC, or None for the default."""
+        day, at = self.release_at.data, self.release_time.data
+        return local_to_utc(day, at) if day and at else None
 
 
 class AttendanceForm(FlaskForm):

@@ -19,13 +19,15 @@ from flask_login import current_user
 
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.i18n import clock, long_date
+from ontwikkelbijeenkomsten.core.time import to_local
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.sectors import Sector, sector_label
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.meetings import lists, queries, services
+from ontwikkelbijeenkomsten.meetings import lists, queries, sector_places, services
 from ontwikkelbijeenkomsten.meetings.models import (
     REGISTRATION_STATES,
     Meeting,
+    MeetingKind,
     MeetingState,
     Registration,
     RegistrationState,
@@ -41,6 +43,7 @@ from ontwikkelbijeenkomsten.web.meetings.list_forms import (
     CancelForm,
     CapacityForm,
     MoveForm,
+    SectorPlacesForm,
 )
 from ontwikkelbijeenkomsten.web.regions.views import period_choice
 
@@ -90,6 +93,8 @@ def _page(meeting: Meeting, *, failed=None, key: str | None = None):
         forms["add"] = AddForm(prefix="add", formdata=None).configure()
         forms["capacity"] = CapacityForm(prefix="capacity", formdata=None, capacity=lead.capacity,
                                          waiting_list=lead.waiting_list_enabled)
+        if lead.kind is MeetingKind.OPEN_TRAINING:
+            forms["places"] = _sector_places_form(lead)
     if _attendance_open(meeting):
         attendance = AttendanceForm(prefix="attendance", formdata=None,
                                     present=[str(rid) for rid in found.present_here()])
@@ -100,9 +105,19 @@ def _page(meeting: Meeting, *, failed=None, key: str | None = None):
     return render_template(
         "meetings/lists/participants.html", found=found, lead=lead, forms=forms, failed=failed, closed=closed,
         sectors=[(sector_label(s), n) for s, n in found.sectors.items()],
+        held=sector_places.overview(lead),
+        release=sector_places.release_moment(lead, services.first_start(lead)),
         sector_labels={s: sector_label(s) for s in Sector},
         state_labels={s: REGISTRATION_STATES.label(s) for s in RegistrationState},
     )
+
+
+def _sector_places_form(lead: Meeting) -> SectorPlacesForm:
+    release = to_local(lead.places_release_at) if lead.places_release_at else None
+    return SectorPlacesForm(
+        prefix="places", formdata=None, release_at=release.date() if release else None,
+        release_time=release.time() if release else None,
+        **{sector.value: sector_places.held(lead, sector) or None for sector in sector_places.HOLDING_SECTORS})
 
 
 def _person_page(meeting: Meeting, registration: Registration, *, failed=None, key: str | None = None):
@@ -305,6 +320,28 @@ def participants_capacity(meeting_id: int):
         return message + _promoted_text(promoted)
 
     return _action(meeting, "capacity", CapacityForm(prefix="capacity"), run)
+
+
+@bp.post(LIST_URL + "/plaatsen-per-sector", endpoint="participants_sector_places")
+@coordinator_required
+def participants_sector_places(meeting_id: int):
+    meeting = series_or_404(meeting_id)
+    if meeting.lead.kind is not MeetingKind.OPEN_TRAINING:
+        abort(404)
+
+    def run(form: SectorPlacesForm):
+        promoted = services.set_sector_places(meeting.lead, form.held, form.moment, acting_user())
+        if not any(form.held.values()):
+            message = _("No places are held for a sector any more.")
+        elif meeting.lead.places_released_at is not None:
+            message = _("The places per sector have been saved and are open to everyone now.")
+        else:
+            release = sector_places.release_moment(meeting.lead, services.first_start(meeting.lead))
+            message = _("The places per sector have been saved. They are kept until %(date)s at %(time)s; then "
+                        "the places that are left are open to everyone.", date=long_date(release), time=clock(release))
+        return message + _promoted_text(promoted)
+
+    return _action(meeting, "places", SectorPlacesForm(prefix="places"), run, inline=True)
 
 
 # ---- evaluations (coordinators) ----------------------------------------------------------------

@@ -33,7 +33,7 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import absolute_url, private_page
 from ontwikkelbijeenkomsten.mail.calendar import download
 from ontwikkelbijeenkomsten.meetings import agenda as listing
-from ontwikkelbijeenkomsten.meetings import links, queries, services
+from ontwikkelbijeenkomsten.meetings import links, queries, sector_places, services
 from ontwikkelbijeenkomsten.meetings.calendar_links import calendar_links
 from ontwikkelbijeenkomsten.meetings.registers import register_label
 from ontwikkelbijeenkomsten.meetings.models import (
@@ -109,17 +109,28 @@ def _meeting_page(lead: Meeting, form: RegistrationForm, action: str, already: R
         places_left=services.places_left(lead), closes_at=services.closes_at(lead),
         form=form, action=action, accreditation=accreditation_text(accreditation) if accreditation else "",
         resend_token=make_token(RESEND_PURPOSE, already.id) if already else None, page_url=_meeting_url(lead),
+        **_held_places(lead, status),
     )
 
 
-def _register(lead: Meeting, action: str):
-    """Validate the posted form and register: to the participant's page, or the form again."""
-    form = RegistrationForm().configure()
+def _held_places(lead: Meeting, status: str) -> dict:
+    """What is left per sector while places are held ("Nog 4 plaatsen voor jeugdhulp")."""
+    if status != "open" or not sector_places.is_holding(lead):
+        return {"held": []}
+    return {"held": [(sector_label(h.sector), h.left) for h in sector_places.overview(lead) if h.left],
+            "open_to_all": sector_places.open_to_all(lead),
+            "held_until": sector_places.release_moment(lead, services.first_start(lead))}
+
+
+def _register(lead: Meeting, action: str, form: RegistrationForm, valid: bool,
+              earlier: services.Earlier | None = None):
+    """Register with the posted `form` (`valid`: it passed validation): to the participant's
+    page, or the form again. `earlier`: what the address did here before, read with `lead`."""
     already = None
-    if form.validate_on_submit():
+    if valid:
         try:
             with unit_of_work(keep_loaded=True):  # the redirect reads only what was just written
-                registration = services.register(lead, form.applicant())
+                registration = services.register(lead, form.applicant(), earlier=earlier)
         except services.AlreadyRegistered as exc:
             already = exc.registration
         except RuleViolation as exc:
@@ -146,8 +157,13 @@ def detail(meeting_id: int):
 @bp.post(MEETING_URL + "/aanmelden")
 @registration_limits
 def register(meeting_id: int):
-    lead = _open_training(meeting_id, queries.meeting_to_register).lead
-    return _register(lead, url_for("meetings.register", meeting_id=lead.id))
+    # The form needs no database, so it is checked first; then one query reads the training and
+    # what the address did there before.
+    form = RegistrationForm().configure()
+    valid = form.validate_on_submit()
+    found, earlier = queries.meeting_to_register(meeting_id, services.address(form.email.data) if valid else None)
+    lead = _open_training(meeting_id, lambda _id: found).lead
+    return _register(lead, url_for("meetings.register", meeting_id=lead.id), form, valid, earlier)
 
 
 @bp.route("/bijeenkomst/<token>", methods=["GET", "POST"])
@@ -159,7 +175,8 @@ def private_meeting(token: str):
         abort(404)
     action = url_for("meetings.private_meeting", token=token)
     if request.method == "POST":
-        return private_page(make_response(_register(meeting.lead, action)))
+        form = RegistrationForm().configure()
+        return private_page(make_response(_register(meeting.lead, action, form, form.validate_on_submit())))
     return private_page(make_response(_meeting_page(meeting.lead, RegistrationForm().configure(), action)))
 
 

@@ -10,17 +10,19 @@ from flask_babel import gettext as _
 
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.themes import theme_choices
-from ontwikkelbijeenkomsten.core.time import to_local
+from ontwikkelbijeenkomsten.core.time import to_local, today_local
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import trainings
 from ontwikkelbijeenkomsten.meetings.changes import local_times
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind
 from ontwikkelbijeenkomsten.meetings.queries import expert_choices, training_with_experts
+from ontwikkelbijeenkomsten.meetings.trainings import MAX_PARTS
 from ontwikkelbijeenkomsten.regions.queries import region_choices
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
 from ontwikkelbijeenkomsten.web.meetings.training_forms import TrainingEditForm, TrainingForm
+from ontwikkelbijeenkomsten.web.scheduling import free_dagdelen
 
 TRAINING_URL = "/coordinatie/trainingen/<int(max=2147483647):meeting_id>"
 
@@ -46,10 +48,27 @@ def _form_page(form: TrainingForm, lead: Meeting | None = None, **context):
                            errors=form.error_list() if request.method == "POST" else [], **context)
 
 
+def _free_picker(form: TrainingForm, experts: list[tuple[int, str]]) -> dict:
+    """The picker of the chosen expert's free dagdelen (scheduling/_free_dagdelen.html), and on a
+    GET the form filled in with what was picked: the expert ticked, the picked dagdelen in the rows."""
+    pick = free_dagdelen.pick_form(experts, default=next(iter(form.expert_ids.data or []), None))
+    chosen = free_dagdelen.chosen_expert(pick)
+    picked = free_dagdelen.picked_moments(MAX_PARTS) if chosen else []
+    if request.method == "GET" and chosen:
+        form.expert_ids.data = [chosen]
+        for entry, (day, dagdeel) in zip(form.parts, picked):
+            entry.form.date.data, entry.form.dagdeel.data = day, dagdeel.value
+    return {"pick": pick, "free": free_dagdelen.free_for(pick, today_local()), "picked": picked,
+            "picked_args": free_dagdelen.kept(picked),
+            "next_row": form.parts[min(len(picked), MAX_PARTS - 1)].form.date.id}
+
+
 @bp.route("/coordinatie/trainingen/nieuw", methods=["GET", "POST"], endpoint="new_training")
 @coordinator_required
 def new_training():
-    form = TrainingForm().configure(**_choices())
+    choices = _choices()
+    form = TrainingForm().configure(**choices)
+    picker = _free_picker(form, choices["experts"])
     if form.validate_on_submit():
         try:
             with unit_of_work():
@@ -61,7 +80,7 @@ def new_training():
             for warning in trainings.missing_availability(lead):
                 flash(warning, "warning")
             return redirect(url_for(".trainings"))
-    return _form_page(form)
+    return _form_page(form, **picker)
 
 
 def _training_or_404(meeting_id: int) -> Meeting:

@@ -2,7 +2,9 @@
 
 A small GET form picks the expert (?deskundige=12); the page then lists that expert's free
 dagdelen, each a link that opens the page again with the booking form filled in
-(&datum=2026-03-17&dagdeel=ochtend). Values that do not parse are ignored, never an error.
+(&datum=2026-03-17&dagdeel=ochtend). A form with several dagdelen (a new training) keeps the
+ones picked before in the links (&gekozen=2026-03-17.ochtend, repeated), so each pick fills the
+next row. Values that do not parse are ignored, never an error.
 """
 from __future__ import annotations
 
@@ -68,3 +70,23 @@ def picked_moment() -> dict:
     except ValueError:
         return {}
     return {"day": day, "dagdeel": dagdeel.value}
+
+
+def picked_moments(limit: int) -> list[tuple[date, Dagdeel]]:
+    """The moments picked so far (?gekozen=...) and then this link's, without repeats, at most `limit`."""
+    moments = []
+    for value in request.args.getlist("gekozen"):
+        day, _dot, dagdeel = value.partition(".")
+        try:
+            moments.append((date.fromisoformat(day), Dagdeel(dagdeel)))
+        except ValueError:
+            continue
+    if picked := picked_moment():
+        moments.append((picked["day"], Dagdeel(picked["dagdeel"])))
+    return list(dict.fromkeys(moments))[:limit]
+
+
+def kept(moments: list[tuple[date, Dagdeel]]) -> dict:
+    """The URL arguments that carry `moments` into the next pick."""
+    return {"gekozen": [f"{day.isoformat()}.{dagdeel.value}" for day, dagdeel in moments]}
+

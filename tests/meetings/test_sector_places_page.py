@@ -1,0 +1,100 @@
+"""The coordinator's form for places held per sector on the participants page (saving, the rules
+at their fields with what was typed kept, the held and used places) and what the training's
+public page says is left per sector."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.meetings import services
+from ontwikkelbijeenkomsten.meetings.models import Meeting
+from tests.meetings.test_lists import fill, follow, html_of, url
+from tests.meetings.test_public_pages import in_english, signup_block, text
+from tests.requests.test_coordinator_pages import has_field_error
+
+
+@pytest.fixture
+def english(plan):
+    """The coordinator reads English (the msgids)."""
+    plan.coordinator.locale = "en"
+    db.session.commit()
+
+
+def post(client, training, **data):
+    return client.post(url(training, "plaatsen-per-sector"), data={f"places-{k}": v for k, v in data.items()})
+
+
+def test_a_coordinator_holds_places_and_sees_them_used(english, coordinator_client, make_training):
+    training = make_training(capacity=6)
+    html = follow(coordinator_client, post(coordinator_client, training, onderwijs="2", jeugdhulp="3"))
+    assert "The places per sector have been saved. They are kept until" in html
+    fill(training, 1, sector=Sector.JEUGDHULP)
+    html = html_of(coordinator_client.get(url(training)))
+    assert "Education: 0 of 2 held places used" in html
+    assert "Youth care: 1 of 3 held places used" in html
+    assert 'id="held-release"' in html and "then the places that are left are open to everyone" in html
+    db.session.expire_all()
+    lead = db.session.get(Meeting, training.id)
+    assert (lead.held_onderwijs, lead.held_jeugdhulp, lead.held_gemeente) == (2, 3, 0)
+
+
+def test_every_problem_is_shown_at_its_field_with_what_was_typed(english, coordinator_client, make_training):
+    training = make_training(capacity=6)
+    start = training.date.strftime("%d-%m-%Y")
+    response = post(coordinator_client, training, onderwijs="4", jeugdhulp="3", release_at=start, release_time="23:00")
+    assert response.status_code == 200
+    html = html_of(response)
+    assert has_field_error(html, "places-onderwijs") and has_field_error(html, "places-release_at")
+    assert "Together the sectors can hold at most 6 places" in html
+    assert "Choose a moment before the training begins" in html
+    assert 'value="4"' in html and 'value="3"' in html and "23:00" in html
+    db.session.expire_all()
+    assert db.session.get(Meeting, training.id).held_onderwijs == 0
+
+
+def test_shape_errors_come_from_the_form(english, coordinator_client, training):
+    html = html_of(post(coordinator_client, training, onderwijs="-1", jeugdhulp="veel", release_time="09:00"))
+    assert has_field_error(html, "places-onderwijs") and has_field_error(html, "places-jeugdhulp")
+    assert has_field_error(html, "places-release_at")  # a time without a date
+
+
+def test_the_dutch_page_says_it_in_dutch(coordinator_client, make_training):
+    training = make_training(capacity=6)
+    html = html_of(post(coordinator_client, training, onderwijs="7"))
+    assert "Samen kunnen de sectoren hoogstens 6 plaatsen vasthouden" in html
+    follow(coordinator_client, post(coordinator_client, training, onderwijs="2"))
+    assert "Onderwijs: 0 van 2 vastgehouden plaatsen gebruikt" in html_of(coordinator_client.get(url(training)))
+
+
+def test_the_training_page_says_what_is_left_per_sector_in_its_registration_block(client, make_training, plan):
+    training = make_training(capacity=10)
+    with unit_of_work():
+        services.set_sector_places(training, {Sector.ONDERWIJS: 3, Sector.JEUGDHULP: 4}, None, plan.coordinator)
+    fill(training, 2, sector=Sector.JEUGDHULP)
+    fill(training, 1, start=5, sector=Sector.GEMEENTE)
+    block = text(signup_block(html_of(in_english(client).get(f"/agenda/{training.id}"))))
+    assert "Register – 7 places left" in block
+    assert "3 places left for education" in block and "2 places left for youth care" in block
+    assert "2 places left for every sector" in block
+    assert "Places held for a sector are kept for it until " in block
+    fill(training, 2, start=10, sector=Sector.OTHER)
+    block = text(signup_block(html_of(client.get(f"/agenda/{training.id}"))))
+    assert "Other sectors: the waiting list" in block and "Municipality" in text(html_of(client.get(
+        f"/agenda/{training.id}")))  # the sector mix stays beside it
+    with unit_of_work():
+        services.release_held_places(services.first_start(training) - timedelta(hours=1))
+    block = text(signup_block(html_of(client.get(f"/agenda/{training.id}"))))
+    assert "Register – 5 places left" in block and "left for education" not in block
+
+
+def test_the_dutch_training_page_says_nog_n_plaatsen_voor_jeugdhulp(client, make_training, plan):
+    training = make_training(capacity=10)
+    with unit_of_work():
+        services.set_sector_places(training, {Sector.JEUGDHULP: 4}, None, plan.coordinator)
+    with client.session_transaction() as stored:
+        stored["locale"] = "nl"
+    assert "Nog 4 plaatsen voor jeugdhulp" in text(signup_block(html_of(client.get(f"/agenda/{training.id}"))))
