@@ -1,8 +1,7 @@
 """Writing audit events in the caller's transaction."""
 from __future__ import annotations
 
-from sqlalchemy import insert
-
+from .bulk import insert_rows
 from .extensions import db
 from .models import AuditEvent
 
@@ -43,5 +42,4 @@ def add(event_values: dict) -> AuditEvent:
 
 def record_all(rows: list[dict]) -> None:
     """Insert many events made by `values` in one statement (their ids are not read back)."""
-    if rows:
-        db.session.execute(insert(AuditEvent.__table__), rows)
+    insert_rows(AuditEvent.__table__, rows)

@@ -230,9 +230,10 @@ def deliver_due(limit: int = 50, now: datetime | None = None) -> DeliveryReport:
         if current_app.config["MAIL_BACKEND"] == "console":
             _print_all(rows, report)
             return report
-        built = []
+        built, shared = [], {}
         for row in rows:
             try:
+                render_pending([row], shared)  # mails that differ only in the person share a rendering
                 built.append(Outgoing(row.id, row.attempts, build(row)))
             except Exception as exc:
                 record_unbuildable(row, exc, report)
@@ -263,6 +264,9 @@ def _send(built: list[Outgoing], now: datetime, report: DeliveryReport) -> None:
     marks = _Marks(now, report)
     ours = {mail.id for mail in built}
     untried = 0  # the index of the first mail not handed to the server yet
+    # MAIL FROM is the bare address: flask-mail would encode the sender's name for each mail
+    # (a quarter of a millisecond), which smtplib then drops again.
+    envelope_from = ("", parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1])
     try:
         with mailer.connect() as connection:
             for index, mail in enumerate(built):
@@ -274,7 +278,7 @@ def _send(built: list[Outgoing], now: datetime, report: DeliveryReport) -> None:
                 if mail.id not in ours:
                     continue  # another worker took it back
                 try:
-                    connection.send(mail.message)
+                    connection.send(mail.message, envelope_from)
                 except Exception as exc:  # the server refused this one mail
                     marks.refused.append((mail, exc))
                 else:

@@ -31,6 +31,7 @@ _FOLD_AT = 78
 _Q_SAFE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!*+-/")
 #: RFC 5322 atext and space: a display name of only these needs no quotes.
 _PLAIN_PHRASE = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]*")
+_BARE_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+\-/=?^_`{|}~]+@[A-Za-z0-9.\-]+")
 _EMPTY_WORD = "=?utf-8?q??="
 #: The encoded characters in one encoded-word: at most 75 characters in all (RFC 2047), and a
 #: folded line (" " and the word) within 78.
@@ -78,7 +79,7 @@ def _text_part(subtype: str, text: str, params: str = "") -> bytes:
 
 
 def _fits(body: bytes) -> bool:
-    return len(body) <= _LONGEST_LINE or all(len(line) <= _LONGEST_LINE for line in body.split(b"\r\n"))
+    return len(body) <= _LONGEST_LINE or max(map(len, body.split(b"\r\n"))) <= _LONGEST_LINE
 
 
 def _attachment(calendar: bytes, method: str | None) -> bytes:
@@ -158,7 +159,7 @@ def _q(char: str) -> str:
 def address_header(value: str, taken: int) -> str:
     """An address ("Name <a@b.nl>" or "a@b.nl") as a header value: a plain, quoted or
     encoded display name, and an ASCII address (a domain outside ASCII in its IDNA form)."""
-    name, address = parseaddr(value)
+    name, address = ("", value) if _BARE_ADDRESS.fullmatch(value) else parseaddr(value)
     local, _, domain = address.rpartition("@")
     if not domain.isascii():
         domain = domain.encode("idna").decode("ascii")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import render_template
 from flask_babel import force_locale
-from sqlalchemy import insert
+from markupsafe import escape
 
+from ..core.bulk import insert_rows
 from ..core.extensions import db
 from .models import SUBJECT_MAX, OutboxMail
 
@@ -54,12 +56,12 @@ def enqueue_all(rows: list[OutboxMail]) -> None:
 
 
 #: Renderers for mails queued with `enqueue_snapshot`, by name: each fills a row's bodies
-#: (and calendar) from its JSON snapshot.
-RENDERERS: dict[str, Callable[[OutboxMail], None]] = {}
+#: (and calendar) from its JSON snapshot, given a dict shared by a batch of mails or None.
+RENDERERS: dict[str, Callable[[OutboxMail, dict | None], None]] = {}
 
 
 def renderer(name: str):
-    def register(func: Callable[[OutboxMail], None]):
+    def register(func: Callable[[OutboxMail, dict | None], None]):
         RENDERERS[name] = func
         return func
     return register
@@ -96,8 +98,7 @@ def enqueue_values(values: dict) -> OutboxMail:
 
 def enqueue_snapshots(rows: list[dict]) -> None:
     """Queue many mails made by `snapshot_values` in one statement (their ids are not read back)."""
-    if rows:
-        db.session.execute(insert(OutboxMail.__table__), rows)
+    insert_rows(OutboxMail.__table__, rows)
 
 
 def render_bodies(template: str, locale: str, **context) -> tuple[str, str]:
@@ -106,8 +107,62 @@ def render_bodies(template: str, locale: str, **context) -> tuple[str, str]:
                 render_template(f"mail/{template}.html", **context))
 
 
-def render_pending(rows) -> None:
-    """Fill in the bodies of rows queued with a snapshot that have not been rendered yet."""
+def render_pending(rows, shared: dict | None = None) -> None:
+    """Fill in the bodies of rows queued with a snapshot that have not been rendered yet.
+    `shared`: see `render_for_person`."""
     for row in rows:
         if row.template and not row.text_body:
-            RENDERERS[row.context["renderer"]](row)
+            RENDERERS[row.context["renderer"]](row, shared)
+
+
+#: Two sets of stand-ins for a person's own values (`render_for_person`): characters of
+#: Unicode's private use area, which neither escaping nor a translation changes.
+_STAND_INS = ("\ue000a{}\ue001", "\ue002B{}{}\ue003")
+_PRIVATE = re.compile("[\ue000-\ue003]")
+
+
+def render_for_person(template: str, locale: str, own: dict[str, str | None], context: Callable[[dict], dict],
+                      shared: dict | None, key: str) -> tuple[str, str]:
+    """`render_bodies(template, locale, **context(own))`: a mail to one person, whose own values
+    `own` (name, address, link) the templates only print.
+
+    With `shared` (a dict for one batch of mails), the mails that differ in nothing but those
+    values (the same `key`) are rendered once, with stand-ins in place of the values, and each
+    mail gets its own values put in (escaped in the HTML as Jinja escapes them). The stand-ins
+    are trusted only when the bodies rendered with two different sets of them, filled in with
+    the first person's values, are exactly the bodies rendered for that person; if not (a
+    template that looks at a value), every mail of that key is rendered whole.
+    """
+    if shared is None or any(_PRIVATE.search(value) for value in own.values() if value):
+        return render_bodies(template, locale, **context(own))
+    key = f"{template}|{locale}|{[bool(value) for value in own.values()]}|{key}"
+    if key not in shared:
+        shared[key] = _FirstMail(own, render_bodies(template, locale, **context(own)))
+        return shared[key].bodies
+    if isinstance(first := shared[key], _FirstMail):  # the second mail of this key: try the stand-ins
+        shapes = [render_bodies(template, locale, **context(_stand_ins(own, form))) for form in _STAND_INS]
+        trusted = all(_fill(shape, first.own, form) == first.bodies for shape, form in zip(shapes, _STAND_INS))
+        shared[key] = shapes[0] if trusted else None
+    if shared[key] is None:
+        return render_bodies(template, locale, **context(own))
+    return _fill(shared[key], own, _STAND_INS[0])
+
+
+class _FirstMail(NamedTuple):
+    own: dict[str, str | None]
+    bodies: tuple[str, str]
+
+
+def _stand_ins(own: dict[str, str | None], form: str) -> dict[str, str | None]:
+    return {name: form.format(number, number) if value else value for number, (name, value) in enumerate(own.items())}
+
+
+def _fill(bodies: tuple[str, str], own: dict[str, str | None], form: str) -> tuple[str, str]:
+    """The bodies rendered with the stand-ins of `form`, with `own`'s values in their place."""
+    values = {form.format(number, number): value for number, value in enumerate(own.values()) if value}
+    if not values:
+        return bodies
+    stand_in = re.compile("|".join(map(re.escape, values)))
+    text, html = bodies
+    return (stand_in.sub(lambda found: values[found.group()], text),
+            stand_in.sub(lambda found: str(escape(values[found.group()])), html))

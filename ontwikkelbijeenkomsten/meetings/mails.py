@@ -6,6 +6,7 @@ of rendered mails and invites, inside its transaction.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -200,27 +201,43 @@ def tell_series(parts: list[Meeting], person: Person, kind: str, subject, templa
     mail.enqueue_snapshots(rows)
 
 
+#: What differs between the mails of one session to many people: the person's own values.
+OWN = ("name", "email", "link")
+
+
 @mail.renderer(RENDERER)
-def render(row: OutboxMail) -> None:
+def render(row: OutboxMail, shared: dict | None = None) -> None:
+    """The bodies and invite of a mail queued by `tell`. Mails of one batch that differ only in
+    the person's name, address and link share one rendering (`mail.render_for_person`)."""
     data = row.context
     meeting = _meeting_view(data["session"])
     person = Person(**data["person"])
-    moved = data["moved_from"]
-    parts = [SimpleNamespace(starts_at=datetime.fromisoformat(p["starts_at"]),
-                             ends_at=datetime.fromisoformat(p["ends_at"]), cancelled=p["cancelled"])
-             for p in data.get("parts", [])]
-    row.text_body, row.html_body = mail.render_bodies(
-        row.template, row.locale, meeting=meeting, person=person, link=person.link, reason=data["reason"],
-        expert=SimpleNamespace(name=data["expert"]) if data["expert"] else None,
-        moved_from=(date.fromisoformat(moved[0]), Dagdeel(moved[1])) if moved else None, parts=parts,
-        again=data.get("again"), number=tuple(data["number"]) if data.get("number") else None,
-        method=row.calendar_method, answer=data.get("answer"),
+    own = {name: getattr(person, name) for name in OWN}
+    rest = {**data, "person": {k: v for k, v in data["person"].items() if k not in OWN}}
+    row.text_body, row.html_body = mail.render_for_person(
+        row.template, row.locale, own, lambda values: _context(row, meeting, replace(person, **values)), shared,
+        f"{row.calendar_method}|{json.dumps(rest, sort_keys=True)}",
     )
     if person.invited:
         row.calendar = calendar.invitation(
             calendar_entry(meeting), row.calendar_method, (person.name, person.email), current_app.config["MAIL_DEFAULT_SENDER"],
             url=person.link, description="\n\n".join(p for p in (meeting.description, person.link) if p),
         ).decode()
+
+
+def _context(row: OutboxMail, meeting: SimpleNamespace, person: Person) -> dict:
+    data = row.context
+    moved = data["moved_from"]
+    parts = [SimpleNamespace(starts_at=datetime.fromisoformat(p["starts_at"]),
+                             ends_at=datetime.fromisoformat(p["ends_at"]), cancelled=p["cancelled"])
+             for p in data.get("parts", [])]
+    return dict(
+        meeting=meeting, person=person, link=person.link, reason=data["reason"],
+        expert=SimpleNamespace(name=data["expert"]) if data["expert"] else None,
+        moved_from=(date.fromisoformat(moved[0]), Dagdeel(moved[1])) if moved else None, parts=parts,
+        again=data.get("again"), number=tuple(data["number"]) if data.get("number") else None,
+        method=row.calendar_method, answer=data.get("answer"),
+    )
 
 
 def _meeting_view(data: dict) -> SimpleNamespace:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..accounts.models import User
 from ..core import audit
 from ..core.db import utcnow
+from ..core.memory import collector_paused
 from ..core.extensions import db
 from ..meetings.changes import started_at
 from ..regions.models import ProgrammePeriod, Region
@@ -73,10 +74,11 @@ def load_problem(period: ProgrammePeriod, requests: dict[int, Request]) -> Probl
 
 
 def preview(period: ProgrammePeriod, progress: Progress = _quiet) -> Preview:
-    progress("read")
-    requests = _open_requests(period)
-    plan = solve(load_problem(period, requests), progress)
-    return _preview(period, plan, requests)
+    with collector_paused():
+        progress("read")
+        requests = _open_requests(period)
+        plan = solve(load_problem(period, requests), progress)
+        return _preview(period, plan, requests)
 
 
 def _preview(period: ProgrammePeriod, plan: Plan, requests: dict[int, Request]) -> Preview:
@@ -105,20 +107,21 @@ def confirm(
     write (a savepoint undoes it), after which the plan is solved again (at most ATTEMPTS
     times; then the IntegrityError goes to the caller).
     """
-    for attempt in range(1, ATTEMPTS + 1):
-        progress("read")
-        requests = _open_requests(period, lock=True)
-        problem = load_problem(period, requests)
-        result = _preview(period, solve(problem, progress), requests)
-        progress("write")
-        try:
-            with db.session.begin_nested():
-                _write(result, problem, actor, on_booking)
-        except IntegrityError:
-            if attempt == ATTEMPTS:
-                raise
-            continue
-        return Result(result, changed=seen is not None and seen != result.fingerprint)
+    with collector_paused():
+        for attempt in range(1, ATTEMPTS + 1):
+            progress("read")
+            requests = _open_requests(period, lock=True)
+            problem = load_problem(period, requests)
+            result = _preview(period, solve(problem, progress), requests)
+            progress("write")
+            try:
+                with db.session.begin_nested():
+                    _write(result, problem, actor, on_booking)
+            except IntegrityError:
+                if attempt == ATTEMPTS:
+                    raise
+                continue
+            return Result(result, changed=seen is not None and seen != result.fingerprint)
     raise AssertionError("unreachable")
 
 

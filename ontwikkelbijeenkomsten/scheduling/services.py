@@ -16,10 +16,11 @@ from types import SimpleNamespace
 
 from flask_babel import force_locale, format_date, gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, select
 
 from ..accounts.models import Role, User
 from ..core import audit
+from ..core.bulk import insert_rows
 from ..core.extensions import db
 from ..core.locking import lock
 from ..core.rules import RuleViolation
@@ -212,18 +213,18 @@ def add_bookings(bookings: list[NewBooking], actor: User | None, on_booking=lamb
     if not bookings:
         return []
     drafts = [_draft(booking) for booking in bookings]
-    made = dict(db.session.execute(  # by uid: SQLite returns the rows of a many-row insert in any order
-        insert(Meeting.__table__).returning(Meeting.uid, Meeting.id),
-        [{column: getattr(d, column) for column in MEETING_COLUMNS} for d in drafts]).all())
+    made = dict(insert_rows(  # by uid: the rows of a many-row insert come back in any order
+        Meeting.__table__, [{column: getattr(d, column) for column in MEETING_COLUMNS} for d in drafts],
+        returning=(Meeting.uid, Meeting.id)))
     ids = [made[d.uid] for d in drafts]
     themes = [{"meeting_id": meeting_id, "theme_id": theme_id}
               for meeting_id, draft in zip(ids, drafts) for theme_id in draft.theme_ids]
-    if themes:
-        db.session.execute(insert(meeting_themes), themes)
-    assigned = dict(db.session.execute(  # the answer link in the expert's mail names the assignment
-        insert(MeetingExpert.__table__).returning(MeetingExpert.meeting_id, MeetingExpert.id),
+    insert_rows(meeting_themes, themes)
+    assigned = dict(insert_rows(  # the answer link in the expert's mail names the assignment
+        MeetingExpert.__table__,
         [{"meeting_id": meeting_id, "expert_id": booking.expert.id, "date": draft.date, "dagdeel": draft.dagdeel,
-          "state": AssignmentState.ASSIGNED} for meeting_id, draft, booking in zip(ids, drafts, bookings)]).all())
+          "state": AssignmentState.ASSIGNED} for meeting_id, draft, booking in zip(ids, drafts, bookings)],
+        returning=(MeetingExpert.meeting_id, MeetingExpert.id)))
     contacts, experts = {}, {}
     events, outbox = [], []
     for done, (meeting_id, draft, booking) in enumerate(zip(ids, drafts, bookings, strict=True), start=1):

@@ -21,7 +21,7 @@ Pure data in, pure data out: the database side lives in `batch.py`.
 from __future__ import annotations
 
 import enum
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,7 +59,7 @@ class Supply:
 
     def fits(self, demand: Demand) -> bool:
         """Shares a theme with the request and works in its region."""
-        return bool(self.themes & demand.themes) and (
+        return not self.themes.isdisjoint(demand.themes) and (
             self.regions is None or demand.region_id in self.regions
         )
 
@@ -116,140 +116,141 @@ def _month(moment: Moment) -> Month:
     return moment[0].year, moment[0].month
 
 
-class _Network:
-    """Arcs collected in flat lists, handed to OR-Tools at once."""
-
-    def __init__(self) -> None:
-        self.nodes = 2  # 0 is the source, 1 the sink
-        self.tails: list[int] = []
-        self.heads: list[int] = []
-        self.capacities: list[int] = []
-        self.costs: list[int] = []
-
-    def node(self) -> int:
-        self.nodes += 1
-        return self.nodes - 1
-
-    def arc(self, tail: int, head: int, capacity: int, cost: int = 0) -> int:
-        self.tails.append(tail)
-        self.heads.append(head)
-        self.capacities.append(capacity)
-        self.costs.append(cost)
-        return len(self.tails) - 1
-
-
 SOURCE, SINK = 0, 1
+NONE = -1  # an expert slot without room in its month: no node
 
 
 def solve(problem: Problem, progress: Callable[[str], None] = lambda step: None) -> Plan:
     demands = [d for d in problem.demands if d.units > 0]
     supplies = problem.supplies
-    by_moment: dict[Moment, list[int]] = defaultdict(list)
-    for index, supply in enumerate(supplies):
-        for moment in supply.slots:
-            by_moment[moment].append(index)
-
     progress("network")
-    net = _Network()
-    slot_nodes: dict[tuple[int, Moment], int | None] = {}
-    month_nodes: dict[tuple[int, Month], int] = {}
-
-    def slot_node(index: int, moment: Moment) -> int | None:
-        key = (index, moment)
-        if key in slot_nodes:
-            return slot_nodes[key]
-        room = supplies[index].room(_month(moment))
-        if room == 0:
-            slot_nodes[key] = None
-            return None
-        node = slot_nodes[key] = net.node()
-        if room is None:
-            net.arc(node, SINK, 1)
-        else:
-            month_key = (index, _month(moment))
-            if month_key not in month_nodes:
-                month_nodes[month_key] = net.node()
-                net.arc(month_nodes[month_key], SINK, room)
-            net.arc(node, month_nodes[month_key], 1)
-        return node
-
-    region_nodes: dict[int, int] = {}
-    region_units: dict[int, int] = defaultdict(int)
-    choice_arcs: list[int] = []
-    choices: list[tuple[int, int, Moment, int]] = []  # (demand index, supply index, moment, rank)
-    moments_with_expert: list[int] = []
-    max_rank = 1
-    for d_index, demand in enumerate(demands):
-        if demand.region_id not in region_nodes:
-            region_nodes[demand.region_id] = net.node()
-        region_units[demand.region_id] += demand.units
-        request_node = net.node()
-        net.arc(region_nodes[demand.region_id], request_node, demand.units)
-        fitting: dict[int, bool] = {}
-        usable = 0
-        for moment, rank in demand.moments.items():
-            heads = []
-            for index in by_moment.get(moment, ()):
-                if index not in fitting:
-                    fitting[index] = supplies[index].fits(demand)
-                if fitting[index]:
-                    node = slot_node(index, moment)
-                    if node is not None:
-                        heads.append((index, node))
-            if not heads:
-                continue
-            usable += 1
-            max_rank = max(max_rank, rank)
-            moment_node = net.node()
-            net.arc(request_node, moment_node, 1, rank)
-            for index, node in heads:
-                choice_arcs.append(net.arc(moment_node, node, 1))
-                choices.append((d_index, index, moment, rank))
-        moments_with_expert.append(usable)
-
-    total_units = sum(region_units.values())
-    fair = max_rank * total_units + 1  # more than any sum of ranks
-    for region_id, node in region_nodes.items():
-        before = problem.booked_per_region.get(region_id, 0)
-        for k in range(1, region_units[region_id] + 1):
-            net.arc(SOURCE, node, 1, fair * (before + k))
+    network = _build(demands, supplies, problem.booked_per_region)
 
     progress("solve")
     flow = SimpleMinCostFlow()
-    if net.tails:
-        flow.add_arcs_with_capacity_and_unit_cost(
-            np.array(net.tails, dtype=np.int32), np.array(net.heads, dtype=np.int32),
-            np.array(net.capacities, dtype=np.int64), np.array(net.costs, dtype=np.int64),
-        )
-        flow.set_node_supply(SOURCE, total_units)
-        flow.set_node_supply(SINK, -total_units)
+    if network.arcs.shape[1]:
+        tails, heads, capacities, costs = network.arcs
+        flow.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32), capacities, costs)
+        flow.set_node_supply(SOURCE, network.units)
+        flow.set_node_supply(SINK, -network.units)
         status = flow.solve_max_flow_with_min_cost()
         if status != flow.OPTIMAL:
             raise RuntimeError(f"min-cost flow failed with status {status}")
-        chosen = flow.flows(np.array(choice_arcs, dtype=np.int32)) if choice_arcs else []
+        chosen = flow.flows(network.choice_arcs) if len(network.choice_arcs) else []
     else:
         chosen = []
 
     progress("read")
-    bookings = [
-        Booking(demands[d].request_id, demands[d].region_id, supplies[s].expert_id, moment, rank)
-        for (d, s, moment, rank), units in zip(choices, chosen)
-        if units
-    ]
-    booked_per_demand: dict[int, int] = defaultdict(int)
-    for (d, _, _, _), units in zip(choices, chosen):
-        booked_per_demand[d] += int(units)
+    picked = [choice for choice, units in zip(network.choices, chosen) if units]
+    bookings = [Booking(demands[d].request_id, demands[d].region_id, supplies[s].expert_id, moment, rank)
+                for d, s, moment, rank in picked]
+    booked_per_demand = Counter(d for d, _, _, _ in picked)
     unserved = []
     for d_index, demand in enumerate(demands):
         missing = demand.units - booked_per_demand[d_index]
         if missing:
             unserved.append(Unserved(demand.request_id, demand.region_id, missing,
-                                     _reason(demand, moments_with_expert[d_index])))
-    per_region = dict.fromkeys(region_nodes, 0)  # regions that get nothing are listed too
+                                     _reason(demand, network.moments_with_expert[d_index])))
+    per_region = dict.fromkeys(network.regions, 0)  # regions that get nothing are listed too
     per_region.update(problem.booked_per_region)
     for booking in bookings:
         per_region[booking.region_id] = per_region.get(booking.region_id, 0) + 1
     return Plan(bookings, unserved, per_region, sum(b.rank for b in bookings))
+
+
+@dataclass
+class _Network:
+    """The arcs as arrays, handed to OR-Tools at once."""
+
+    arcs: np.ndarray  # four rows: tails, heads, capacities, costs
+    units: int  # the flow: every dagdeel still to book
+    regions: list[int]
+    choice_arcs: np.ndarray  # the (request, moment) → (expert, moment) arcs, whose flow is the plan
+    choices: list[tuple[int, int, Moment, int]]  # per choice arc: (demand index, supply index, moment, rank)
+    moments_with_expert: list[int]  # per demand: its moments with a fitting expert that has room
+
+
+def _build(demands: list[Demand], supplies: list[Supply], booked_per_region: Mapping[int, int]) -> _Network:
+    """The network of the module docstring. The arcs go into one flat list, four numbers each,
+    and everything the loops look up is keyed by small integers: this runs once per arc."""
+    by_moment: dict[Moment, list[int]] = defaultdict(list)  # moment → the supplies free then, in order
+    for index, supply in enumerate(supplies):
+        for moment in supply.slots:
+            by_moment[moment].append(index)
+    moment_ids = {moment: number for number, moment in enumerate(by_moment)}
+    moment_count = len(moment_ids)
+    month_of = [_month(moment) for moment in by_moment]
+    arcs: list[int] = []
+    nodes = 2  # 0 is the source, 1 the sink
+    slot_nodes: dict[int, int] = {}  # supply index · moments + moment id → node, or NONE
+    month_nodes: dict[tuple[int, Month], int] = {}
+    region_nodes: dict[int, int] = {}
+    region_units: dict[int, int] = defaultdict(int)
+    choice_arcs: list[int] = []
+    choices: list[tuple[int, int, Moment, int]] = []
+    moments_with_expert: list[int] = []
+    max_rank = 1
+    for d_index, demand in enumerate(demands):
+        region = demand.region_id
+        if region not in region_nodes:
+            region_nodes[region] = nodes
+            nodes += 1
+        region_units[region] += demand.units
+        request_node = nodes
+        nodes += 1
+        arcs += (region_nodes[region], request_node, demand.units, 0)
+        fitting = [supply.fits(demand) for supply in supplies]
+        usable = 0
+        for moment, rank in demand.moments.items():
+            number = moment_ids.get(moment)
+            if number is None:
+                continue
+            heads = []
+            for index in [index for index in by_moment[moment] if fitting[index]]:
+                key = index * moment_count + number
+                node = slot_nodes.get(key)
+                if node is None:  # the first arc into this expert slot makes its node
+                    room = supplies[index].room(month_of[number])
+                    if room == 0:
+                        node = NONE
+                    else:
+                        node = nodes
+                        nodes += 1
+                        if room is None:
+                            arcs += (node, SINK, 1, 0)
+                        else:
+                            month_key = (index, month_of[number])
+                            if month_key not in month_nodes:
+                                month_nodes[month_key] = nodes
+                                nodes += 1
+                                arcs += (nodes - 1, SINK, room, 0)
+                            arcs += (node, month_nodes[month_key], 1, 0)
+                    slot_nodes[key] = node
+                if node != NONE:
+                    heads.append((index, node))
+            if not heads:
+                continue
+            usable += 1
+            max_rank = max(max_rank, rank)
+            moment_node = nodes
+            nodes += 1
+            arcs += (request_node, moment_node, 1, rank)
+            first = len(arcs) // 4
+            for index, node in heads:
+                arcs += (moment_node, node, 1, 0)
+                choices.append((d_index, index, moment, rank))
+            choice_arcs.extend(range(first, first + len(heads)))
+        moments_with_expert.append(usable)
+
+    units = sum(region_units.values())
+    fair = max_rank * units + 1  # more than any sum of ranks
+    for region, node in region_nodes.items():
+        before = booked_per_region.get(region, 0)
+        for k in range(1, region_units[region] + 1):
+            arcs += (SOURCE, node, 1, fair * (before + k))
+    table = np.array(arcs, dtype=np.int64).reshape(-1, 4).T.copy()
+    return _Network(table, units, list(region_nodes),
+                    np.array(choice_arcs, dtype=np.int32), choices, moments_with_expert)
 
 
 def _reason(demand: Demand, moments_with_expert: int) -> Shortfall:

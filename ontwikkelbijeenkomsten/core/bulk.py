@@ -1,0 +1,58 @@
+"""Inserting many rows in one statement, however many there are.
+
+SQLAlchemy's own many-row INSERT writes a placeholder per value (insertmanyvalues), which the
+driver parses in Python and PostgreSQL parses and plans again: for thousands of rows that costs
+more than the rows. PostgreSQL gets the rows as one JSON document instead, which it turns into
+rows of the table itself (`INSERT … SELECT … FROM json_populate_recordset(NULL::table, :rows)`):
+one short statement, planned once, the values converted by the columns' own types. Other
+databases get SQLAlchemy's INSERT with a list (SQLite's executemany runs in C).
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, time
+
+from sqlalchemy import JSON, Row, Table, Text, bindparam, cast, func, insert, literal_column, select
+
+from .extensions import db
+
+
+def insert_rows(table: Table, rows: list[dict], returning: tuple = ()) -> list[Row]:
+    """Insert `rows` (dicts with the same keys) into `table` in one statement; the rows of
+    `returning` (columns of `table`), in no particular order, or [] without it."""
+    if not rows:
+        return []
+    dialect = db.session.get_bind().dialect
+    if dialect.name == "postgresql":
+        names = list(rows[0])
+        document = json.dumps(_bound(table, rows, names, dialect), default=_iso, separators=(",", ":"))
+        record = literal_column(f"NULL::{dialect.identifier_preparer.format_table(table)}")
+        given = func.json_populate_recordset(record, cast(bindparam("rows", document, type_=Text), JSON))
+        statement = insert(table).from_select(names, select(given.table_valued(*names)))
+        result = db.session.execute(statement.returning(*returning) if returning else statement)
+    else:
+        result = db.session.execute(insert(table).returning(*returning) if returning else insert(table), rows)
+    return result.all() if returning else []
+
+
+def _bound(table: Table, rows: list[dict], names: list[str], dialect) -> list[dict]:
+    """The rows with each value as its column type binds it (enum → its value, datetime → UTC),
+    JSON columns left as they are: they go into the document as they are."""
+    processors = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names
+                  if not isinstance(table.c[name].type, JSON)]
+    processors = [(name, process) for name, process in processors if process]
+    if not processors:
+        return rows
+    bound = []
+    for row in rows:
+        row = dict(row)
+        for name, process in processors:
+            row[name] = process(row[name])
+        bound.append(row)
+    return bound
+
+
+def _iso(value):
+    if isinstance(value, (date, time)):  # datetimes too
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
