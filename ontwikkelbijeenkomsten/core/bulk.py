@@ -5,7 +5,8 @@ driver parses in Python and PostgreSQL parses and plans again: for thousands of 
 more than the rows. PostgreSQL gets the rows as one JSON document instead, which it turns into
 rows of the table itself (`INSERT … SELECT … FROM json_populate_recordset(NULL::table, :rows)`):
 one short statement, planned once, the values converted by the columns' own types. Other
-databases get SQLAlchemy's INSERT with a list (SQLite's executemany runs in C).
+databases get SQLAlchemy's INSERT with a list (SQLite's executemany runs in C), and so does a
+single row: SQLAlchemy compiles that INSERT once, where the document's statement is built anew.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def insert_rows(table: Table, rows: list[dict], returning: tuple = ()) -> list[R
     if not rows:
         return []
     dialect = db.session.get_bind().dialect
-    if dialect.name == "postgresql":
+    if dialect.name == "postgresql" and len(rows) > 1:  # one row (a participant's mail): the plain INSERT
         names = list(rows[0])
         document = json.dumps(_bound(table, rows, names, dialect), default=_iso, separators=(",", ":"))
         record = literal_column(f"NULL::{dialect.identifier_preparer.format_table(table)}")

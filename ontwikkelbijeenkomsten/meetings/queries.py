@@ -17,8 +17,8 @@ def find_meeting(meeting_id: int) -> Meeting | None:
 
 
 def meeting_to_register(meeting_id: int, email: str | None = None) -> tuple[Meeting | None, Earlier | None]:
-    """A meeting with what registering for it reads (its parts, their experts' names, region and
-    request) and, for `email` (as `services.address` gives it), what that address did before at
+    """An open training with what registering for it reads (its parts, their experts' names, its
+    region) and, for `email` (as `services.address` gives it), what that address did before at
     the meeting's lead, in one query: a registration POST runs only a few statements."""
     row = db.session.execute(_to_register(), {"meeting_id": meeting_id, "email": email}).unique().one_or_none()
     if row is None:
@@ -29,9 +29,10 @@ def meeting_to_register(meeting_id: int, email: str | None = None) -> tuple[Meet
 
 @cache
 def _to_register():
-    """The statement of `meeting_to_register`, built once: building it took longer than running it."""
-    people = (joinedload(Meeting.region), joinedload(Meeting.request),
-              joinedload(Meeting.experts).joinedload(MeetingExpert.expert).load_only(User.name))
+    """The statement of `meeting_to_register`, built once: building it took longer than running it.
+    An open training has no request, and its parts have the lead's region (found in the session
+    without a query), so neither is joined again: every joined column costs on every row."""
+    experts = joinedload(Meeting.experts).joinedload(MeetingExpert.expert).load_only(User.name)
     lead_id = func.coalesce(Meeting.series_id, Meeting.id)
     of_address = (Registration.meeting_id == lead_id, Registration.email == bindparam("email"))
     return select(
@@ -39,7 +40,8 @@ def _to_register():
         select(Registration.id).where(*of_address, Registration.state != RegistrationState.CANCELLED)
         .limit(1).scalar_subquery(),
         exists().where(*of_address, Registration.state == RegistrationState.CANCELLED),
-    ).where(Meeting.id == bindparam("meeting_id")).options(*people, joinedload(Meeting.parts).options(*people))
+    ).where(Meeting.id == bindparam("meeting_id")).options(
+        joinedload(Meeting.region), experts, joinedload(Meeting.parts).options(experts))
 
 
 def find_registration(registration_id: int) -> Registration | None:

@@ -39,6 +39,16 @@ def test_the_rows_go_in_with_one_statement_and_read_back_as_written(app):
         assert mail.state is MailState.QUEUED and mail.attempts == 0 and mail.created_at is not None  # defaults
 
 
+def test_one_row_goes_in_as_written_too(app):
+    with count_queries() as statements:
+        [(mail_id,)] = insert_rows(OutboxMail.__table__, [mail_row(3)], returning=(OutboxMail.id,))
+    assert len(statements) == 1
+    db.session.expire_all()
+    mail = db.session.get(OutboxMail, mail_id)
+    assert {name: getattr(mail, name) for name in mail_row(3)} == mail_row(3)
+    assert mail.state is MailState.QUEUED and mail.attempts == 0 and mail.created_at is not None
+
+
 def test_nothing_to_insert_runs_no_statement(app):
     with count_queries() as statements:
         assert insert_rows(OutboxMail.__table__, [], returning=(OutboxMail.id,)) == []
