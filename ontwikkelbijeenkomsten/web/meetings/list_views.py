@@ -243,8 +243,8 @@ def add_participant(meeting_id: int):
                 state=REGISTRATION_STATES.label(exc.registration.state).lower())) from None
         if added.state is RegistrationState.CONFIRMED:
             return _("%(name)s has been added and has a place. They get a confirmation by e-mail.", name=added.name)
-        return _("The session is full, so %(name)s is on the waiting list, as number %(position)d. They get an "
-                 "e-mail about it.", name=added.name, position=services.waiting_position(added))
+        return _("The session is full, so %(name)s is %(position)s. They get an e-mail about it.",
+                 name=added.name, position=services.waiting_position(added))
 
     return _action(meeting, "add", AddForm(prefix="add").configure(), run, inline=True)
 
