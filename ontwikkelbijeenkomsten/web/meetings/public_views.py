@@ -79,8 +79,12 @@ def agenda():
 
 
 # ---- a session's page and registering -----------------------------------------------------------
-def _open_training(meeting_id: int, find=queries.find_meeting) -> Meeting:
-    found = find(meeting_id)
+def _open_training(meeting_id: int) -> Meeting:
+    return _only_open_training(queries.find_meeting(meeting_id))
+
+
+def _only_open_training(found: Meeting | None) -> Meeting:
+    """`found` if it is an open training; a 404 for anything else."""
     if found is None or found.kind is not MeetingKind.OPEN_TRAINING:
         abort(404)
     return found
@@ -162,7 +166,7 @@ def register(meeting_id: int):
     form = RegistrationForm().configure()
     valid = form.validate_on_submit()
     found, earlier = queries.meeting_to_register(meeting_id, services.address(form.email.data) if valid else None)
-    lead = _open_training(meeting_id, lambda _id: found).lead
+    lead = _only_open_training(found).lead
     return _register(lead, url_for("meetings.register", meeting_id=lead.id), form, valid, earlier)
 
 
