@@ -111,3 +111,12 @@ def test_the_queue_marks_a_request_whose_session_needs_an_expert(plan, coordinat
     page = coordinator_client.get("/coordinatie/aanvragen").get_data(as_text=True)
     assert queue_state_cell(page, plan.request.id) == "Ingepland Expert nodig"
     assert "utrecht-status-badge--danger\">Expert nodig" in page
+
+
+def test_the_start_page_counts_it_in_the_word_lists_words(plan, coordinator_client):
+    """An expert weigert (docs/woordenlijst.md); the count links to the list of those sessions."""
+    decline(book(plan).meeting, plan.expert)
+    page = re.sub(r"\s+", " ", coordinator_client.get("/coordinatie").get_data(as_text=True))
+    assert "bijeenkomst in de toekomst die de expert heeft geweigerd, zonder andere expert" in page
+    assert 'href="/coordinatie/aandacht/geweigerd-door-expert"' in page and "afgewezen" not in page
+    assert coordinator_client.get("/coordinatie/aandacht/geweigerd-door-expert").status_code == 200
