@@ -121,7 +121,9 @@ def _held_places(lead: Meeting, status: str) -> dict:
     """What is left per sector while places are held ("Nog 4 plaatsen voor jeugdhulp")."""
     if status != "open" or not sector_places.is_holding(lead):
         return {"held": []}
-    return {"held": [(sector_label(h.sector), h.left) for h in sector_places.overview(lead) if h.left],
+    holding = [h for h in sector_places.overview(lead) if h.left]
+    return {"held": [(sector_label(h.sector), h.left) for h in holding],
+            "held_for": sector_places.sector_names([h.sector for h in holding]),
             "open_to_all": sector_places.open_to_all(lead),
             "held_until": sector_places.release_moment(lead, services.first_start(lead))}
 
