@@ -58,6 +58,11 @@ class ParticipantList:
     def present_here(self) -> set[int]:
         return {rid for rid, parts in self.present.items() if self.part.id in parts}
 
+    @property
+    def waiting_positions(self) -> list[services.WaitingPosition]:
+        """Of `waiting`: while a sector holds places, its people count among themselves."""
+        return services.waiting_positions(self.lead, self.waiting)
+
 
 def participant_list(meeting: Meeting) -> ParticipantList:
     """The list of `session`'s lead, with attendance; three queries."""
@@ -104,7 +109,8 @@ def csv_rows(found: ParticipantList, *, with_email: bool) -> list[list[str]]:
               _("Registered on")]
     header += [_("Present on %(date)s", date=format_datetime(part.starts_at, "d-M-y")) for part in parts]
     rows = [header]
-    for position, registration in [(None, r) for r in found.confirmed] + list(enumerate(found.waiting, 1)):
+    waiting = [(position.number, r) for position, r in zip(found.waiting_positions, found.waiting)]
+    for position, registration in [(None, r) for r in found.confirmed] + waiting:
         attended = found.present.get(registration.id, set())
         rows.append([
             registration.name, *([registration.email] if with_email else []), registration.organisation,
