@@ -17,9 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, literal, or_
 
-from ..core.sectors import Sector
+from ..core.i18n import clock, long_date
+from ..core.sectors import Sector, sector_label
 from .models import Meeting
 
 HOLDING_SECTORS = (Sector.ONDERWIJS, Sector.JEUGDHULP, Sector.GEMEENTE)
@@ -112,13 +116,41 @@ class SectorPlaces:
         return max(self.held - self.used, 0)
 
 
+def unused_held(lead: Meeting) -> int:
+    """Free places that are still held for a sector (0 once they are released)."""
+    return sum(max(held(lead, s) - confirmed(lead, s), 0) for s in HOLDING_SECTORS) if is_holding(lead) else 0
+
+
 def open_to_all(lead: Meeting) -> int:
     """Free places that no sector holds (a training with capacity)."""
-    unused = sum(max(held(lead, s) - confirmed(lead, s), 0) for s in HOLDING_SECTORS) if is_holding(lead) else 0
-    return max(lead.capacity - lead.confirmed_count - unused, 0)
+    return max(lead.capacity - lead.confirmed_count - unused_held(lead), 0)
 
 
 def overview(lead: Meeting) -> list[SectorPlaces]:
     """The sectors that hold places on this training (none once they are released)."""
     return [SectorPlaces(sector, held(lead, sector), confirmed(lead, sector))
             for sector in HOLDING_SECTORS if held(lead, sector)]
+
+
+def holding_back(lead: Meeting, sector: Sector) -> list[Sector]:
+    """The other sectors whose unused held places keep `sector` out (none once released)."""
+    if not is_holding(lead):
+        return []
+    return [other for other in HOLDING_SECTORS if other is not sector and held(lead, other) > confirmed(lead, other)]
+
+
+def sector_names(sectors: list[Sector]) -> str:
+    """'jeugdhulp en onderwijs'."""
+    return format_list([sector_label(sector).lower() for sector in sectors], locale=get_locale())
+
+
+def no_place(lead: Meeting, sector: Sector, first_start: datetime):
+    """Why registering finds no place for `sector`: what is free is held for other sectors
+    (with until when), or simply that the session is full."""
+    holders = holding_back(lead, sector)
+    if not holders:
+        return _l("This session is full.")
+    until = release_moment(lead, first_start)
+    return _l("There is no place left for your sector: the other places are held for %(sectors)s until %(date)s, "
+              "%(time)s. Then they are open to everyone.",
+              sectors=sector_names(holders), date=long_date(until), time=clock(until))
