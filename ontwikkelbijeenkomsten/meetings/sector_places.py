@@ -144,13 +144,18 @@ def sector_names(sectors: list[Sector]) -> str:
     return format_list([sector_label(sector).lower() for sector in sectors], locale=get_locale())
 
 
-def no_place(lead: Meeting, sector: Sector, first_start: datetime):
-    """Why registering finds no place for `sector`: what is free is held for other sectors
-    (with until when), or simply that the session is full."""
+def held_back(lead: Meeting, sector: Sector, first_start: datetime):
+    """Why `sector` finds no place while there are free places: they are held for other sectors
+    (which, until when); None when nothing is held back from it."""
     holders = holding_back(lead, sector)
     if not holders:
-        return _l("This session is full.")
+        return None
     until = release_moment(lead, first_start)
     return _l("There is no place left for your sector: the other places are held for %(sectors)s until %(date)s, "
               "%(time)s. Then they are open to everyone.",
               sectors=sector_names(holders), date=long_date(until), time=clock(until))
+
+
+def no_place(lead: Meeting, sector: Sector, first_start: datetime):
+    """Why registering finds no place for `sector`: `held_back`, or simply that the session is full."""
+    return held_back(lead, sector, first_start) or _l("This session is full.")

@@ -154,3 +154,15 @@ def test_a_full_training_without_held_places_is_simply_full(client, make_trainin
     fill(training, 1, start=5)
     page = text(html_of(post_form(in_english(client), register_url(training))))
     assert "This session is full." in page and "held" not in page
+
+
+def test_with_a_waiting_list_another_sector_is_told_why_it_waits(client, make_training, plan):
+    training = held_for_youth_care_only(make_training, plan, waiting_list=True)
+    until = services.first_start(training) - sector_places.RELEASE_BEFORE_START
+    response = post_form(in_english(client), register_url(training), sector="onderwijs")
+    assert response.status_code == 302
+    shown = text(html_of(client.get(response.location)))
+    assert (f"There is no place left for your sector: the other places are held for youth care until "
+            f"{long_date(until)}, {clock(until)}. Then they are open to everyone. "
+            "You are number 1 on the waiting list.") in shown
+    assert "The session is full" not in shown

@@ -143,8 +143,13 @@ def _register(lead: Meeting, action: str, form: RegistrationForm, valid: bool,
             field_error(form, exc)
         else:
             if registration.state is RegistrationState.WAITING:
-                flash(_("The session is full. You are %(position)s. We have sent you an e-mail about it.",
-                        position=services.waiting_position(registration)), "warning")
+                position = services.waiting_position(registration)
+                if held := sector_places.held_back(lead, registration.sector, services.first_start(lead)):
+                    flash(_("%(held)s You are %(position)s. We have sent you an e-mail about it.",
+                            held=held, position=position), "warning")
+                else:
+                    flash(_("The session is full. You are %(position)s. We have sent you an e-mail about it.",
+                            position=position), "warning")
             else:
                 flash(_("You are registered. We have sent a confirmation to %(email)s.",
                         email=registration.email), "success")
