@@ -19,7 +19,7 @@ from ..core.db import utcnow
 from ..core.extensions import db
 from ..core.time import today_local
 from ..regions.models import Region
-from . import services
+from . import sector_places, services
 from .models import Meeting, MeetingKind, MeetingState, meeting_themes
 
 MONTHS_AHEAD = 24  # the months one can choose: this one and the next 23
@@ -40,6 +40,7 @@ class Item:
     parts: list[Meeting]
     places_left: int | None  # None: no limit
     full: bool
+    held_left: int = 0  # of `places_left`, those still held for a sector (read from the lead's row)
 
     @property
     def waiting_list(self) -> bool:
@@ -112,7 +113,9 @@ def trainings(filters: Filters, now: datetime | None = None) -> list[Item]:
 
 def _item(lead: Meeting) -> Item:
     parts = [p for p in lead.all_parts if p.state is not MeetingState.CANCELLED]
-    return Item(lead, parts, services.places_left(lead), services.is_full(lead))
+    left = services.places_left(lead)
+    held_left = min(sector_places.unused_held(lead), left) if left else 0
+    return Item(lead, parts, left, services.is_full(lead), held_left)
 
 
 def month(first: date, items: list[Item], months: list[date]) -> Month:

@@ -112,10 +112,14 @@ class SectorPlaces:
         return max(self.held - self.used, 0)
 
 
+def unused_held(lead: Meeting) -> int:
+    """Free places that are still held for a sector (0 once they are released)."""
+    return sum(max(held(lead, s) - confirmed(lead, s), 0) for s in HOLDING_SECTORS) if is_holding(lead) else 0
+
+
 def open_to_all(lead: Meeting) -> int:
     """Free places that no sector holds (a training with capacity)."""
-    unused = sum(max(held(lead, s) - confirmed(lead, s), 0) for s in HOLDING_SECTORS) if is_holding(lead) else 0
-    return max(lead.capacity - lead.confirmed_count - unused, 0)
+    return max(lead.capacity - lead.confirmed_count - unused_held(lead), 0)
 
 
 def overview(lead: Meeting) -> list[SectorPlaces]:

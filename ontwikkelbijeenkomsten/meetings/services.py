@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +31,7 @@ from ..core.db import insert_or_skip, utcnow
 from ..core.extensions import db
 from ..core.locking import lock
 from ..core.rules import RuleViolation
-from ..core.sectors import Sector
+from ..core.sectors import Sector, sector_label
 from . import mails, sector_places
 from .registers import Register, checked_number
 from .signals import attendance_saved
@@ -283,13 +283,35 @@ def resend_confirmation(registration: Registration) -> None:
     mails.tell_registration(registration, kind)
 
 
-def waiting_position(registration: Registration) -> int | None:
-    """1 for the first on the waiting list; None when not waiting."""
+@dataclass(frozen=True)
+class WaitingPosition:
+    """Where someone is on the waiting list: `number` 1 is the first. While the training holds
+    places for the person's sector, a freed place goes to the first waiting person whose sector
+    may take it, so the number counts only the people of that `sector`; otherwise (`sector`
+    None) it counts everyone waiting. Shown as "number 2 on the waiting list for youth care"."""
+
+    number: int
+    sector: Sector | None = None
+
+    def __str__(self) -> str:
+        if self.sector is None:
+            return gettext("number %(position)d on the waiting list", position=self.number)
+        return gettext("number %(position)d on the waiting list for %(sector)s", position=self.number,
+                       sector=sector_label(self.sector).lower())
+
+
+def waiting_position(registration: Registration) -> WaitingPosition | None:
+    """None when not waiting. One query (the registration's training is read with it)."""
     if registration.state is not RegistrationState.WAITING:
         return None
-    return db.session.scalar(select(func.count()).where(
+    lead = registration.meeting
+    own_list = sector_places.is_holding(lead) and sector_places.held(lead, registration.sector) > 0
+    ahead = select(func.count()).where(
         Registration.meeting_id == registration.meeting_id, Registration.state == RegistrationState.WAITING,
-        Registration.id <= registration.id))
+        Registration.id <= registration.id)
+    if own_list:
+        ahead = ahead.where(Registration.sector == registration.sector)
+    return WaitingPosition(db.session.scalar(ahead), registration.sector if own_list else None)
 
 
 def _fill_places(lead: Meeting, actor: User | None) -> list[Registration]:

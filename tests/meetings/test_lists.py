@@ -256,7 +256,7 @@ def test_adding_to_a_full_meeting_puts_someone_on_the_waiting_list(coordinator_c
     training = make_training(capacity=1)
     fill(training, 1)
     html = follow(coordinator_client, coordinator_client.post(url(training, "deelnemers/toevoegen"), data=add_data()))
-    assert "The session is full, so Fatima el Amrani is on the waiting list, as number 1." in html
+    assert "The session is full, so Fatima el Amrani is number 1 on the waiting list." in html
     assert db.session.scalar(select(Registration.state).where(Registration.email == "fatima@example.org")) is WAITING
 
 
@@ -303,7 +303,7 @@ def test_a_person_page_shows_the_registration_and_what_can_be_done(coordinator_c
     confirmed, waiting = fill(training, 2)
     html = html_of(coordinator_client.get(registration_url(waiting)))
     assert "<h1 class=\"utrecht-heading-1\">Deelnemer 1</h1>" in html and waiting.email in html
-    assert "position 1 on the waiting list" in html
+    assert "(number 1 on the waiting list)" in html
     for action in ("plaats-geven", "afmelden", "verplaatsen"):
         assert f'action="{registration_url(waiting, action)}"' in html
     assert f'href="{url(training)}#registration-{waiting.id}"' in html

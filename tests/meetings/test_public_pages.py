@@ -207,7 +207,7 @@ def test_a_full_meeting_puts_people_on_the_waiting_list(en, make_training):
     assert response.status_code == 302
     assert registrations(lead)[-1].state is RegistrationState.WAITING
     mine = text(en.get(response.location).get_data(as_text=True))
-    assert "You are on the waiting list (position 2)" in mine
+    assert "The session is full. You are number 2 on the waiting list." in mine
     assert "You are number 2 on the waiting list." in mine
 
 

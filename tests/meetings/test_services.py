@@ -20,6 +20,7 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
 from ontwikkelbijeenkomsten.meetings import mails, services
+from ontwikkelbijeenkomsten.meetings.services import WaitingPosition
 from ontwikkelbijeenkomsten.meetings.links import registration_for_token, registration_token
 from ontwikkelbijeenkomsten.meetings.models import (
     Attendance,
@@ -64,7 +65,7 @@ def test_places_then_waiting_list_in_order(training):
     people = fill(training, 5)
     assert [p.state for p in people] == [CONFIRMED] * 3 + [WAITING] * 2
     assert training.confirmed_count == 3 and services.places_left(training) == 0
-    assert [services.waiting_position(p) for p in people] == [None, None, None, 1, 2]
+    assert [services.waiting_position(p) for p in people] == [None, None, None, WaitingPosition(1), WaitingPosition(2)]
     assert services.is_full(training)
 
 
@@ -184,7 +185,7 @@ def test_cancelling_gives_the_place_to_the_first_waiting(training):
     assert [p.id for p in promoted] == [waiting1.id]
     db.session.refresh(waiting2)
     assert waiting1.state is CONFIRMED and waiting2.state is WAITING and training.confirmed_count == 2
-    assert services.waiting_position(waiting2) == 1
+    assert services.waiting_position(waiting2) == WaitingPosition(1)
     cancel_mail = outbox(second.email)[-1]
     assert cancel_mail.kind == "registration_cancelled" and cancel_mail.calendar_method == "CANCEL"
     assert invite(cancel_mail)["STATUS"] == "CANCELLED"

@@ -22,7 +22,7 @@ from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.i18n import clock, long_date
 from ontwikkelbijeenkomsten.core.time import to_local
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.sectors import Sector, sector_label
+from ontwikkelbijeenkomsten.core.sectors import sector_label
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import lists, queries, sector_places, services
 from ontwikkelbijeenkomsten.meetings.models import (
@@ -40,6 +40,7 @@ from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.meetings.access import list_page, series_or_404
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
 from ontwikkelbijeenkomsten.web.meetings.forms import RegisterFields
+from ontwikkelbijeenkomsten.web.meetings.held_places import held_places
 from ontwikkelbijeenkomsten.web.meetings.list_forms import (
     AddForm,
     AttendanceForm,
@@ -108,9 +109,7 @@ def _page(meeting: Meeting, *, failed=None, key: str | None = None):
     return render_template(
         "meetings/lists/participants.html", found=found, lead=lead, forms=forms, failed=failed, closed=closed,
         sectors=[(sector_label(s), n) for s, n in found.sectors.items()],
-        held=sector_places.overview(lead),
-        release=sector_places.release_moment(lead, services.first_start(lead)),
-        sector_labels={s: sector_label(s) for s in Sector},
+        **held_places(lead),
         state_labels={s: REGISTRATION_STATES.label(s) for s in RegistrationState},
     )
 
@@ -251,8 +250,8 @@ def add_participant(meeting_id: int):
                 state=REGISTRATION_STATES.label(exc.registration.state).lower())) from None
         if added.state is RegistrationState.CONFIRMED:
             return _("%(name)s has been added and has a place. They get a confirmation by e-mail.", name=added.name)
-        return _("The session is full, so %(name)s is on the waiting list, as number %(position)d. They get an "
-                 "e-mail about it.", name=added.name, position=services.waiting_position(added))
+        return _("The session is full, so %(name)s is %(position)s. They get an e-mail about it.",
+                 name=added.name, position=services.waiting_position(added))
 
     return _action(meeting, "add", AddForm(prefix="add").configure(), run, inline=True)
 

@@ -79,8 +79,12 @@ def agenda():
 
 
 # ---- a session's page and registering -----------------------------------------------------------
-def _open_training(meeting_id: int, find=queries.find_meeting) -> Meeting:
-    found = find(meeting_id)
+def _open_training(meeting_id: int) -> Meeting:
+    return _only_open_training(queries.find_meeting(meeting_id))
+
+
+def _only_open_training(found: Meeting | None) -> Meeting:
+    """`found` if it is an open training; a 404 for anything else."""
     if found is None or found.kind is not MeetingKind.OPEN_TRAINING:
         abort(404)
     return found
@@ -137,8 +141,8 @@ def _register(lead: Meeting, action: str, form: RegistrationForm, valid: bool,
             field_error(form, exc)
         else:
             if registration.state is RegistrationState.WAITING:
-                flash(_("The session is full. You are on the waiting list (position %(position)s). We have sent you "
-                        "an e-mail about it.", position=services.waiting_position(registration)), "warning")
+                flash(_("The session is full. You are %(position)s. We have sent you an e-mail about it.",
+                        position=services.waiting_position(registration)), "warning")
             else:
                 flash(_("You are registered. We have sent a confirmation to %(email)s.",
                         email=registration.email), "success")
@@ -162,7 +166,7 @@ def register(meeting_id: int):
     form = RegistrationForm().configure()
     valid = form.validate_on_submit()
     found, earlier = queries.meeting_to_register(meeting_id, services.address(form.email.data) if valid else None)
-    lead = _open_training(meeting_id, lambda _id: found).lead
+    lead = _only_open_training(found).lead
     return _register(lead, url_for("meetings.register", meeting_id=lead.id), form, valid, earlier)
 
 
@@ -260,9 +264,12 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
     certificate = certificates.certificate_of(registration)
     cancellable = registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING)
     begun = services.closed_reason(lead, by_hand=True) is not None
+    position = services.waiting_position(registration)
     return private_page(make_response(render_template(
         "meetings/public/registration.html", registration=registration, lead=lead, parts=lead.all_parts,
-        token=token, form=form, position=services.waiting_position(registration),
+        token=token, form=form, position=position, sector_label=sector_label,
+        held_until=sector_places.release_moment(lead, services.first_start(lead)) if position and position.sector
+        else None,
         cancellable=cancellable and not begun, begun=begun, meeting_url=_meeting_url(lead), certificate=certificate,
         register_label=register_label,
         register_form=None if certificate or registration.state is RegistrationState.CANCELLED

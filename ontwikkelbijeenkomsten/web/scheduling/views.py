@@ -29,6 +29,7 @@ from ontwikkelbijeenkomsten.scheduling.candidates import request_moments
 from ontwikkelbijeenkomsten.scheduling.proposals import Proposal, proposals
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.forms import field_error
+from ontwikkelbijeenkomsten.web.meetings.held_places import held_places
 from ontwikkelbijeenkomsten.web.requests.coordinator_views import REQUEST_URL
 from ontwikkelbijeenkomsten.web.scheduling import free_dagdelen
 from ontwikkelbijeenkomsten.web.scheduling.blueprint import bp
@@ -220,7 +221,8 @@ def _meeting_page(meeting: Meeting, *, warnings=(), **submitted):
         }
     return render_template("scheduling/meeting.html", meeting=meeting, forms=forms, closed=closed,
                            pick=pick, free=free, custom_times=changes.has_custom_times(meeting),
-                           warnings=warnings, waiting=waiting_count(meeting.lead), sent_messages=messages.sent(meeting))
+                           warnings=warnings, waiting=waiting_count(meeting.lead), sent_messages=messages.sent(meeting),
+                           **held_places(meeting.lead))
 
 
 def _meeting_action(meeting_id: int, name: str, make_form, run):
