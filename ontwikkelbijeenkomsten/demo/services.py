@@ -131,7 +131,7 @@ def _add_expert(spec, themes: dict[str, Theme], today: date):
     db.session.add(ExpertProfile(
         user=user,
         organisation=organisation,
-        bio=f"{name} begeleidt regio's bij de samenwerking tussen onderwijs en jeugdhulp.",
+        bio=f"{name} begeleidt regio’s bij de samenwerking tussen onderwijs en jeugdhulp.",
         serves_all_regions=True,
         max_dagdelen_per_month=6,
         themes=[themes[s] for s in theme_slugs],

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import Role, User
 from ..core.extensions import db
-from .models import ACTIVE_ASSIGNMENT_STATES, Meeting, MeetingExpert, Registration, RegistrationState
+from .models import ACTIVE_ASSIGNMENT_STATES, Meeting, MeetingExpert, MeetingState, Registration, RegistrationState
 from .services import Earlier
 
 
@@ -42,6 +42,16 @@ def _to_register():
         exists().where(*of_address, Registration.state == RegistrationState.CANCELLED),
     ).where(Meeting.id == bindparam("meeting_id")).options(
         joinedload(Meeting.region), experts, joinedload(Meeting.parts).options(experts))
+
+
+def requests_needing_expert(request_ids: list[int]) -> set[int]:
+    """Which of `request_ids` have a session whose expert declined with nobody taking it over
+    (Expert nodig): the request's own state stays Ingepland, so the queue marks them."""
+    if not request_ids:
+        return set()
+    return set(db.session.scalars(
+        select(Meeting.request_id).distinct()
+        .where(Meeting.request_id.in_(request_ids), Meeting.state == MeetingState.EXPERT_NEEDED)))
 
 
 def find_registration(registration_id: int) -> Registration | None:

@@ -17,9 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, literal, or_
 
-from ..core.sectors import Sector
+from ..core.i18n import clock, long_date
+from ..core.sectors import Sector, sector_label
 from .models import Meeting
 
 HOLDING_SECTORS = (Sector.ONDERWIJS, Sector.JEUGDHULP, Sector.GEMEENTE)
@@ -126,3 +130,32 @@ def overview(lead: Meeting) -> list[SectorPlaces]:
     """The sectors that hold places on this training (none once they are released)."""
     return [SectorPlaces(sector, held(lead, sector), confirmed(lead, sector))
             for sector in HOLDING_SECTORS if held(lead, sector)]
+
+
+def holding_back(lead: Meeting, sector: Sector) -> list[Sector]:
+    """The other sectors whose unused held places keep `sector` out (none once released)."""
+    if not is_holding(lead):
+        return []
+    return [other for other in HOLDING_SECTORS if other is not sector and held(lead, other) > confirmed(lead, other)]
+
+
+def sector_names(sectors: list[Sector]) -> str:
+    """'jeugdhulp en onderwijs'."""
+    return format_list([sector_label(sector).lower() for sector in sectors], locale=get_locale())
+
+
+def held_back(lead: Meeting, sector: Sector, first_start: datetime):
+    """Why `sector` finds no place while there are free places: they are held for other sectors
+    (which, until when); None when nothing is held back from it."""
+    holders = holding_back(lead, sector)
+    if not holders:
+        return None
+    until = release_moment(lead, first_start)
+    return _l("There is no place left for your sector: the other places are held for %(sectors)s until %(date)s, "
+              "%(time)s. Then they are open to everyone.",
+              sectors=sector_names(holders), date=long_date(until), time=clock(until))
+
+
+def no_place(lead: Meeting, sector: Sector, first_start: datetime):
+    """Why registering finds no place for `sector`: `held_back`, or simply that the session is full."""
+    return held_back(lead, sector, first_start) or _l("This session is full.")

@@ -235,7 +235,7 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
     elif lead.waiting_list_enabled:
         state = RegistrationState.WAITING
     else:
-        raise RuleViolation("meeting", _l("This session is full."))
+        raise RuleViolation("meeting", sector_places.no_place(lead, applicant.sector, first_start(lead)))
     registration = _insert_registration(lead, applicant, email, state, register_number)
     if actor is not None:
         audit.record("registration.added", lead, actor=actor, registration_id=registration.id,

@@ -44,7 +44,7 @@ class Attention(enum.Enum):
     """The kinds of sessions that need a coordinator; the value is the list's address."""
 
     UNACCEPTED = "niet-geaccepteerd"
-    DECLINED = "afgewezen-door-expert"
+    DECLINED = "geweigerd-door-expert"
     FEW_REGISTRATIONS = "weinig-aanmeldingen"
     NO_ATTENDANCE = "zonder-aanwezigheid"
 

@@ -52,6 +52,7 @@ def email_validators() -> list:
 
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
+DATE_MESSAGE = _l("Enter a date like 17-03-2026.")
 
 
 def is_blank(valuelist) -> bool:
@@ -86,7 +87,12 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class DayField(DateField):
-    """A date typed as 2026-03-17 (the browser's date input) or 17-03-2026."""
+    """A date typed as 2026-03-17 (the browser's date input) or 17-03-2026; a wrong one gets
+    `DATE_MESSAGE` unless the form says otherwise."""
+
+    def __init__(self, label=None, validators=None, format=DATE_FORMATS, invalid_value_message=DATE_MESSAGE,
+                 **kwargs):
+        super().__init__(label, validators, format=format, invalid_value_message=invalid_value_message, **kwargs)
 
     def process_formdata(self, valuelist):
         if is_blank(valuelist):

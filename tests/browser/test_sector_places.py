@@ -49,7 +49,10 @@ def test_places_held_per_sector_from_the_list_to_the_training_page(page, live_se
         expect(page.locator("#signup-title")).to_have_text("Aanmelden – nog 4 plaatsen")
         expect(held).to_contain_text("Nog 2 plaatsen voor onderwijs")
         expect(held).to_contain_text("Nog 2 plaatsen voor jeugdhulp")
-        expect(held).to_contain_text("Andere sectoren: de wachtlijst")
-        expect(page.locator("#held-until")).to_be_visible()
+        expect(held).not_to_contain_text("alle sectoren")  # nothing is left for the other sectors
+        until = page.locator("#held-until")
+        expect(until).to_contain_text("De overige plaatsen zijn tot ")
+        expect(until).to_contain_text(" vastgehouden voor onderwijs en jeugdhulp. Daarna zijn ze open voor iedereen.")
+        expect(until).to_contain_text("Andere sectoren kunnen zich tot dan aanmelden voor de wachtlijst.")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= size["width"]
         axe_check(page)

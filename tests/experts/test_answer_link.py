@@ -65,3 +65,13 @@ def test_a_tampered_or_foreign_link_is_a_404(plan, client):
     assert client.get(path + "x").status_code == 404
     assert client.post(path + "x/accepteren").status_code == 404
     assert client.get("/opdracht/niets").status_code == 404
+
+
+def test_the_dutch_mail_and_page_say_weigeren_as_the_word_list_does(plan, client):
+    book(plan)
+    path = answer_path()
+    (mail,) = db.session.scalars(select(OutboxMail).where(OutboxMail.kind == "session_assigned")).all()
+    assert "Meteen accepteren of weigeren, zonder in te loggen" in mail.html_body
+    assert "afzeggen" not in mail.html_body + mail.text_body
+    html = client.get(path).get_data(as_text=True)
+    assert "Weigeren met een reden" in html and ">Weigeren<" in re.sub(r">\s+", ">", html)

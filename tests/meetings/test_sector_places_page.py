@@ -1,6 +1,6 @@
 """The coordinator's form for places held per sector on the participants page (saving, the rules
 at their fields with what was typed kept, the held and used places) and what the training's
-public page says is left per sector."""
+public page says is left per sector, and why someone of another sector finds no place."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,10 +10,11 @@ import pytest
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.sectors import Sector
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.meetings import services
+from ontwikkelbijeenkomsten.core.i18n import clock, long_date
+from ontwikkelbijeenkomsten.meetings import sector_places, services
 from ontwikkelbijeenkomsten.meetings.models import Meeting
 from tests.meetings.test_lists import fill, follow, html_of, url
-from tests.meetings.test_public_pages import in_english, signup_block, text
+from tests.meetings.test_public_pages import FORM, in_english, post_form, register_url, signup_block, text
 from tests.requests.test_coordinator_pages import has_field_error
 
 
@@ -83,7 +84,9 @@ def test_the_training_page_says_what_is_left_per_sector_in_its_registration_bloc
     assert "Places held for a sector are kept for it until " in block
     fill(training, 2, start=10, sector=Sector.OTHER)
     block = text(signup_block(html_of(client.get(f"/agenda/{training.id}"))))
-    assert "Other sectors: the waiting list" in block and "Municipality" in text(html_of(client.get(
+    assert "The other places are held for education and youth care until " in block
+    assert "Until then, other sectors can register for the waiting list." in block
+    assert "for every sector" not in block and "Municipality" in text(html_of(client.get(
         f"/agenda/{training.id}")))  # the sector mix stays beside it
     with unit_of_work():
         services.release_held_places(services.first_start(training) - timedelta(hours=1))
@@ -98,3 +101,68 @@ def test_the_dutch_training_page_says_nog_n_plaatsen_voor_jeugdhulp(client, make
     with client.session_transaction() as stored:
         stored["locale"] = "nl"
     assert "Nog 4 plaatsen voor jeugdhulp" in text(signup_block(html_of(client.get(f"/agenda/{training.id}"))))
+
+
+def held_for_youth_care_only(make_training, plan, waiting_list: bool) -> Meeting:
+    """4 places, 2 held for youth care and 2 taken by others: nothing is left for other sectors."""
+    training = make_training(capacity=4, waiting_list=waiting_list)
+    with unit_of_work():
+        services.set_sector_places(training, {Sector.JEUGDHULP: 2}, None, plan.coordinator)
+    fill(training, 2, start=5, sector=Sector.GEMEENTE)
+    return training
+
+
+def test_without_a_waiting_list_the_block_says_other_sectors_cannot_register_until_the_release(
+        client, make_training, plan):
+    training = held_for_youth_care_only(make_training, plan, waiting_list=False)
+    block = text(signup_block(html_of(in_english(client).get(f"/agenda/{training.id}"))))
+    assert "Register – 2 places left" in block and "2 places left for youth care" in block
+    assert "The other places are held for youth care until " in block
+    assert "Until then, other sectors cannot register." in block
+    assert "waiting list" not in block
+
+
+def test_another_sector_is_told_the_places_are_held_and_until_when(client, make_training, plan):
+    training = held_for_youth_care_only(make_training, plan, waiting_list=False)
+    until = services.first_start(training) - sector_places.RELEASE_BEFORE_START
+    response = post_form(in_english(client), register_url(training), sector="onderwijs")
+    assert response.status_code == 200
+    html = html_of(response)
+    page = text(html)
+    assert (f"There is no place left for your sector: the other places are held for youth care until "
+            f"{long_date(until)}, {clock(until)}. Then they are open to everyone.") in page
+    assert "This session is full." not in page and f'value="{FORM["name"]}"' in html  # what was typed stays
+    db.session.expire_all()
+    assert db.session.get(Meeting, training.id).confirmed_count == 2
+    assert post_form(client, register_url(training), sector="jeugdhulp").status_code == 302  # held for them
+
+
+def test_the_dutch_refusal_names_the_sector_and_the_moment(client, make_training, plan):
+    training = held_for_youth_care_only(make_training, plan, waiting_list=False)
+    with client.session_transaction() as stored:
+        stored["locale"] = "nl"
+    block = text(signup_block(html_of(client.get(f"/agenda/{training.id}"))))
+    assert "De overige plaatsen zijn tot " in block and " vastgehouden voor jeugdhulp. Daarna zijn ze open" in block
+    assert "Andere sectoren kunnen zich tot dan niet aanmelden." in block
+    page = text(html_of(post_form(client, register_url(training), sector="anders")))
+    assert "Er is geen plaats meer voor uw sector. De overige plaatsen zijn tot " in page
+    assert " vastgehouden voor jeugdhulp. Daarna zijn ze open voor iedereen." in page
+
+
+def test_a_full_training_without_held_places_is_simply_full(client, make_training):
+    training = make_training(capacity=1, waiting_list=False)
+    fill(training, 1, start=5)
+    page = text(html_of(post_form(in_english(client), register_url(training))))
+    assert "This session is full." in page and "held" not in page
+
+
+def test_with_a_waiting_list_another_sector_is_told_why_it_waits(client, make_training, plan):
+    training = held_for_youth_care_only(make_training, plan, waiting_list=True)
+    until = services.first_start(training) - sector_places.RELEASE_BEFORE_START
+    response = post_form(in_english(client), register_url(training), sector="onderwijs")
+    assert response.status_code == 302
+    shown = text(html_of(client.get(response.location)))
+    assert (f"There is no place left for your sector: the other places are held for youth care until "
+            f"{long_date(until)}, {clock(until)}. Then they are open to everyone. "
+            "You are number 1 on the waiting list.") in shown
+    assert "The session is full" not in shown

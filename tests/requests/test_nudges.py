@@ -20,6 +20,7 @@ from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
 from ontwikkelbijeenkomsten.requests import nudges
 from ontwikkelbijeenkomsten.requests.models import SentNudge
 from tests.factories import granted_request, submission
+from tests.requests.test_coordinator_pages import has_field_error
 
 from ..queries import count_queries
 
@@ -178,6 +179,25 @@ def test_changing_the_setting_is_checked_and_audited(coordinator_client, world):
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "period.nudges_changed")).one()
     assert event.details["unit"] == ["months", "weeks"] and event.details["amount"] == [3, 6]
     assert event.actor_id == world.coordinator.id
+
+
+def test_the_day_is_typed_as_on_the_other_forms_and_a_wrong_one_is_kept_with_a_dutch_error(
+        coordinator_client, world):
+    period = world.period
+    day = period.ends_on - timedelta(days=10)
+    html = coordinator_client.get(page(period)).get_data(as_text=True)
+    assert "Bijvoorbeeld 17-03-2027." in html and "2027-04-01" not in html
+    for typed in (day.strftime("%d-%m-%Y"), day.isoformat()):
+        response = coordinator_client.post(page(period), data={"enabled": "y", "unit": "date", "send_on": typed})
+        assert response.status_code == 302, typed
+        db.session.expire_all()
+        assert (nudges.plan(period).unit, nudges.plan(period).send_on) == ("date", day)
+    response = coordinator_client.post(page(period), data={"enabled": "y", "unit": "date", "send_on": "31-02-2027"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and has_field_error(html, "send_on")
+    assert "Vul een datum in zoals 17-03-2026." in html and 'value="31-02-2027"' in html
+    db.session.expire_all()
+    assert nudges.plan(period).send_on == day
 
 
 def test_months_before_keeps_to_the_shorter_month():

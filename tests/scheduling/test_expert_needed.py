@@ -3,6 +3,8 @@ it, the request's page shows a banner with the experts free in that dagdeel, one
 the session to one of them; and the expert who declined gets a CANCEL for their calendar."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -89,3 +91,32 @@ def test_a_change_while_the_expert_is_needed_keeps_the_state(plan):
         changes.change_details(meeting, changes.Details(meeting.title, "", "Elders 1, Sittard", "", starts, ends),
                                plan.coordinator)
     assert meeting.state is MeetingState.EXPERT_NEEDED
+
+
+def queue_state_cell(page: str, request_id: int) -> str:
+    """The text of the state cell in the queue's row of this request."""
+    row = re.search(rf'href="/coordinatie/aanvragen/{request_id}".*?</tr>', page, re.S).group(0)
+    cell = re.search(r'data-label="Status">(.*?)</td>', row, re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+
+
+def test_the_queue_marks_a_request_whose_session_needs_an_expert(plan, coordinator_client):
+    """The request stays Ingepland when an expert declines: the queue says its session needs one."""
+    m1, m2 = plan.moments
+    meeting = book(plan, m1).meeting
+    book(plan, m2)
+    assert queue_state_cell(coordinator_client.get("/coordinatie/aanvragen").get_data(as_text=True),
+                            plan.request.id) == "Ingepland"
+    decline(meeting, plan.expert)
+    page = coordinator_client.get("/coordinatie/aanvragen").get_data(as_text=True)
+    assert queue_state_cell(page, plan.request.id) == "Ingepland Expert nodig"
+    assert "utrecht-status-badge--danger\">Expert nodig" in page
+
+
+def test_the_start_page_counts_it_in_the_word_lists_words(plan, coordinator_client):
+    """An expert weigert (docs/woordenlijst.md); the count links to the list of those sessions."""
+    decline(book(plan).meeting, plan.expert)
+    page = re.sub(r"\s+", " ", coordinator_client.get("/coordinatie").get_data(as_text=True))
+    assert "bijeenkomst in de toekomst die de expert heeft geweigerd, zonder andere expert" in page
+    assert 'href="/coordinatie/aandacht/geweigerd-door-expert"' in page and "afgewezen" not in page
+    assert coordinator_client.get("/coordinatie/aandacht/geweigerd-door-expert").status_code == 200

@@ -121,7 +121,9 @@ def _held_places(lead: Meeting, status: str) -> dict:
     """What is left per sector while places are held ("Nog 4 plaatsen voor jeugdhulp")."""
     if status != "open" or not sector_places.is_holding(lead):
         return {"held": []}
-    return {"held": [(sector_label(h.sector), h.left) for h in sector_places.overview(lead) if h.left],
+    holding = [h for h in sector_places.overview(lead) if h.left]
+    return {"held": [(sector_label(h.sector), h.left) for h in holding],
+            "held_for": sector_places.sector_names([h.sector for h in holding]),
             "open_to_all": sector_places.open_to_all(lead),
             "held_until": sector_places.release_moment(lead, services.first_start(lead))}
 
@@ -141,8 +143,13 @@ def _register(lead: Meeting, action: str, form: RegistrationForm, valid: bool,
             field_error(form, exc)
         else:
             if registration.state is RegistrationState.WAITING:
-                flash(_("The session is full. You are %(position)s. We have sent you an e-mail about it.",
-                        position=services.waiting_position(registration)), "warning")
+                position = services.waiting_position(registration)
+                if held := sector_places.held_back(lead, registration.sector, services.first_start(lead)):
+                    flash(_("%(held)s You are %(position)s. We have sent you an e-mail about it.",
+                            held=held, position=position), "warning")
+                else:
+                    flash(_("The session is full. You are %(position)s. We have sent you an e-mail about it.",
+                            position=position), "warning")
             else:
                 flash(_("You are registered. We have sent a confirmation to %(email)s.",
                         email=registration.email), "success")

@@ -17,7 +17,7 @@ class NudgeForm(FlaskForm):
         validators=[InputRequired(_l("Choose when the nudges go out.")), in_choices(_l("Choose one of the options."))],
     )
     amount = IntegerField(_l("Number of weeks or months before the last day"), validators=[Optional()])
-    send_on = DayField(_l("Day"), validators=[Optional()], description=_l("For example 2027-04-01."))
+    send_on = DayField(_l("Day"), validators=[Optional()], description=_l("For example 17-03-2027."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
