@@ -5,32 +5,18 @@ import pytest
 from playwright.sync_api import expect
 
 from .keyboard import log_in_as_coordinator, tab_to, type_into
+from .workspace import (
+    ACTIONS,
+    NARROW,
+    WIDE,
+    assert_actions_beside_the_details,
+    assert_one_column_without_sideways_scroll,
+)
 
 QUEUE = "/coordinatie/aanvragen"
 GRANT_BUTTON = 'form[action$="/toekennen"] button[type="submit"]'
-WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 390, "height": 844}
-DETAILS, ACTIONS = ".ob-workspace__details", ".ob-workspace__actions"
 
 
-def box(page, selector: str) -> dict:
-    return page.locator(selector).bounding_box()
-
-
-def assert_actions_beside_the_details(page) -> None:
-    """At 1280 px: the actions panel is a column to the right of the details, level with their top."""
-    details, actions = box(page, DETAILS), box(page, ACTIONS)
-    assert actions["x"] >= details["x"] + details["width"]
-    assert abs(actions["y"] - details["y"]) < 2
-    assert actions["width"] >= 280 and details["width"] > actions["width"]
-
-
-def assert_one_column_without_sideways_scroll(page) -> None:
-    """At 390 px: details, then the actions below them, and nothing wider than the screen."""
-    details, actions = box(page, DETAILS), box(page, ACTIONS)
-    assert actions["y"] >= details["y"] + details["height"]
-    assert abs(actions["x"] - details["x"]) < 2
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= NARROW["width"]
 def test_filter_open_and_grant_with_the_keyboard_only(page, demo, axe_check):
     page.set_viewport_size(WIDE)
     log_in_as_coordinator(page, demo)

@@ -71,7 +71,12 @@ def test_the_404_and_403_pages_offer_a_way_on(make_app, client, expert_client):
     app = make_app(CONTACT_EMAIL="programma@example.org")
     for response in (app.test_client().get("/bestaat-niet"), expert_client.get("/coordinatie/aanvragen")):
         assert response.status_code in (403, 404)
-        ways = re.search(r'<ul [^>]*id="ways-on".*?</ul>', response.get_data(as_text=True), re.S).group(0)
+        html = response.get_data(as_text=True)
+        # once, in the body: not inside the title, the heading or the error code
+        assert html.count('id="ways-on"') == 1
+        assert "<" not in re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in re.search(r'<h1 [^>]*>(.*?)</h1>', html, re.S).group(1)
+        ways = re.search(r'<ul [^>]*id="ways-on".*?</ul>', html, re.S).group(0)
         for href in ('href="/link-kwijt"', 'href="/agenda"', 'href="/aanvragen"'):
             assert href in ways
     ways = re.search(r'<ul [^>]*id="ways-on".*?</ul>', app.test_client().get("/x").get_data(as_text=True), re.S)

@@ -382,6 +382,28 @@ def test_the_meeting_page_shows_the_meeting_and_its_forms(coordinator_client, pl
         assert f'action="{meeting_url(meeting)}/{action}"' in html
 
 
+def details_and_panel(html: str) -> tuple[str, str]:
+    """The session page's details column and its actions panel (problem 9 of issue 18)."""
+    workspace = html.split('<div class="ob-workspace">')[1]
+    details, panel = workspace.split('<div class="ob-workspace__details">')[1].split(
+        '<div class="ob-workspace__actions ob-panel">')
+    return details, panel
+
+
+def test_the_actions_are_in_a_panel_beside_the_details(coordinator_client, plan):
+    meeting = booked_meeting(plan, title="Samen signaleren")
+    details, panel = details_and_panel(html_of(coordinator_client.get(meeting_url(meeting))))
+    assert "Stadhuis Maastricht" in details and "Eva Jansen" in details and 'id="participants-link"' in details
+    # changing the details sits with the details; moving, another expert and cancelling in the panel
+    assert f'action="{meeting_url(meeting)}/gegevens"' in details
+    for action in ("verplaatsen", "annuleren"):
+        assert f'action="{meeting_url(meeting)}/{action}"' in panel
+        assert f'/{action}"' not in details
+    assert 'id="move-title">Verplaatsen of andere expert</h2>' in panel
+    assert panel.index('id="move-title"') < panel.index('id="cancel-title"')
+    assert 'id="free-title"' in panel and 'id="move-expert_id"' in panel
+
+
 def test_a_declined_assignment_shows_its_reason(coordinator_client, plan):
     meeting = booked_meeting(plan)
     assignment = meeting.experts[0]
@@ -517,6 +539,8 @@ def test_a_meeting_that_has_begun_shows_no_forms(coordinator_client, plan, monke
     monkeypatch.setattr(changes, "has_started", lambda moment: True)  # the rule the page and the service share
     html = html_of(coordinator_client.get(meeting_url(meeting)))
     assert "al begonnen of geweest" in html and "<form" not in html.split('id="main"')[1]
+    _details, panel = details_and_panel(html)
+    assert 'id="closed"' in panel and "al begonnen of geweest" in panel  # the panel says why it is empty
     response = coordinator_client.post(meeting_url(meeting) + "/annuleren", data={"cancel-reason": "Te laat."})
     assert response.status_code == 302 and meetings_of(plan.request)[0].state is MeetingState.PLANNED
 
