@@ -581,7 +581,7 @@ def mark_attendance(meeting: Meeting, present: set[int], actor: User) -> int:
     audit.record("session.attendance", lead, actor=actor, meeting_id=meeting.id,
                  present=len(present & {r.id for r in people}), registered=len(people))
     attendance_saved.send(lead)
-    return _request_evaluations(lead, people) if _series_over(lead) else 0
+    return _request_evaluations(lead, people) if series_over(lead) else 0
 
 
 def request_due_evaluations(now: datetime | None = None) -> int:
@@ -593,13 +593,14 @@ def request_due_evaluations(now: datetime | None = None) -> int:
                                .order_by(Meeting.id).with_for_update(skip_locked=True)).all()
     queued = 0
     for lead in leads:
-        if _series_over(lead, now):
+        if series_over(lead, now):
             people = [r for r in lead.registrations if r.state is RegistrationState.ATTENDED]
             queued += _request_evaluations(lead, people)
     return queued
 
 
-def _series_over(lead: Meeting, now: datetime | None = None) -> bool:
+def series_over(lead: Meeting, now: datetime | None = None) -> bool:
+    """Every dagdeel of the series has ended (or was cancelled)."""
     now = now or utcnow()
     return all(part.ends_at <= now or part.state is MeetingState.CANCELLED for part in lead.all_parts)
 
