@@ -4,7 +4,7 @@ import re
 import wtforms
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectMultipleField
+from wtforms import DateField, SelectMultipleField, TimeField
 from wtforms.validators import Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -53,6 +53,8 @@ def email_validators() -> list:
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
 DATE_MESSAGE = _l("Enter a date like 17-03-2026.")
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
+TIME_MESSAGE = _l("Enter a time like 09:30.")
 
 
 def is_blank(valuelist) -> bool:
@@ -107,6 +109,14 @@ class DayField(DateField):
     def given(self) -> bool:
         """Did the person type anything here (also something that is not a date)?"""
         return not is_blank(self.raw_data)
+
+
+class ClockField(TimeField):
+    """A time of day typed as 09:30, 09.30 or 09:30:00; a wrong one gets `TIME_MESSAGE`."""
+
+    def __init__(self, label=None, validators=None, format=TIME_FORMATS, invalid_value_message=TIME_MESSAGE,
+                 **kwargs):
+        super().__init__(label, validators, format=format, invalid_value_message=invalid_value_message, **kwargs)
 
 
 #: The largest number a form reads, that of the database's integer columns. A larger one is a

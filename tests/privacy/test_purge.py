@@ -143,7 +143,7 @@ def test_a_purge_keeps_a_waiting_list_moving(plan, make_training):
     with unit_of_work():
         promoted = services.cancel_registration(first)
     assert promoted == [berend] and berend.state is RegistrationState.CONFIRMED
-    assert services.waiting_position(third) == 1
+    assert services.waiting_position(third) == services.WaitingPosition(1)
     mail = db.session.scalars(select(OutboxMail).where(OutboxMail.recipient == "deelnemer2@example.org")
                               .order_by(OutboxMail.id.desc())).first()
     assert mail.kind.endswith("promoted")

@@ -23,7 +23,6 @@ from ontwikkelbijeenkomsten.experts import availability
 from ontwikkelbijeenkomsten.experts.models import WeeklyPattern
 from ontwikkelbijeenkomsten.meetings import bookings
 from ontwikkelbijeenkomsten.web.forms import (
-    DATE_FORMATS,
     DayField,
     MultiCheckboxField,
     dagdeel_choices,
@@ -31,14 +30,8 @@ from ontwikkelbijeenkomsten.web.forms import (
     optional_int,
 )
 
-DATE_MESSAGE = _l("Enter a date like 17-03-2026.")
-
-
 def _day_field(label, missing, **kwargs) -> DayField:
-    return DayField(
-        label, format=DATE_FORMATS, validators=[InputRequired(missing)], invalid_value_message=DATE_MESSAGE,
-        **kwargs,
-    )
+    return DayField(label, validators=[InputRequired(missing)], **kwargs)
 
 
 def weekday_names() -> list[str]:

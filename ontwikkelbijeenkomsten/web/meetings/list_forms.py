@@ -7,14 +7,14 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, TextAreaField, TimeField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ontwikkelbijeenkomsten.core.sectors import Sector
 from ontwikkelbijeenkomsten.meetings.sector_places import HOLDING_SECTORS
 from ontwikkelbijeenkomsten.core.time import local_to_utc
 from ontwikkelbijeenkomsten.web.forms import (
-    DATE_FORMATS,
+    ClockField,
     DayField,
     IntegerField,
     MultiCheckboxField,
@@ -84,10 +84,8 @@ class SectorPlacesForm(FlaskForm):
     onderwijs = _held(_l("Places held for education"))
     jeugdhulp = _held(_l("Places held for youth care"))
     gemeente = _held(_l("Places held for the municipality"))
-    release_at = DayField(_l("Date"), format=DATE_FORMATS, validators=[Optional()],
-                          invalid_value_message=_l("Enter a date like 17-03-2026."))
-    release_time = TimeField(_l("Time"), format=["%H:%M", "%H.%M"], validators=[Optional()],
-                             invalid_value_message=_l("Enter a time like 09:30."))
+    release_at = DayField(_l("Date"), validators=[Optional()])
+    release_time = ClockField(_l("Time"), validators=[Optional()])
 
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)

@@ -18,7 +18,6 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
-    TimeField,
     URLField,
 )
 from wtforms.validators import DataRequired, Length, Optional
@@ -27,7 +26,7 @@ from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.time import Dagdeel, local_to_utc
 from ontwikkelbijeenkomsten.meetings.trainings import MAX_PARTS, Part, TrainingDraft
 from ontwikkelbijeenkomsten.web.forms import (
-    DATE_FORMATS,
+    ClockField,
     DayField,
     MultiCheckboxField,
     WholeNumberField,
@@ -46,19 +45,16 @@ from ontwikkelbijeenkomsten.web.scheduling.forms import (
 )
 
 TARGET_GROUPS_MAX = 300  # the column's length
-TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
-DATE_MESSAGE = _l("Enter a date like 17-03-2026.")
-TIME_MESSAGE = _l("Enter a time like 09:30.")
 #: Where the service's field names for the window point in this form.
 WINDOW_FIELDS = {"registration_opens_at": "opens_day", "registration_closes_at": "closes_day"}
 
 
 def _day(label) -> DayField:
-    return DayField(label, format=DATE_FORMATS, validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    return DayField(label, validators=[Optional()])
 
 
-def _time(label) -> TimeField:
-    return TimeField(label, format=TIME_FORMATS, validators=[Optional()], invalid_value_message=TIME_MESSAGE)
+def _time(label) -> ClockField:
+    return ClockField(label, validators=[Optional()])
 
 
 class PartForm(Form):

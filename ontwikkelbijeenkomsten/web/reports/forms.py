@@ -6,13 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import Optional
 
-from ontwikkelbijeenkomsten.web.forms import DATE_FORMATS, DayField
-
-DATE_MESSAGE = _l("Enter a date like 17-03-2026.")
+from ontwikkelbijeenkomsten.web.forms import DayField
 
 
 def _day(label) -> DayField:
-    return DayField(label, format=DATE_FORMATS, validators=[Optional()], invalid_value_message=DATE_MESSAGE,
+    return DayField(label, validators=[Optional()],
                     description=_l("For example 01-08-2025."))
 
 

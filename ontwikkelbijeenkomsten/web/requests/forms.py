@@ -38,7 +38,6 @@ from ontwikkelbijeenkomsten.requests.models import LocationKind, Request
 from ontwikkelbijeenkomsten.requests.region_changes import QUESTION_MAX, Change
 from ontwikkelbijeenkomsten.requests.rules import MAX_DAGDELEN, MAX_MOMENTS, Submission
 from ontwikkelbijeenkomsten.web.forms import (
-    DATE_FORMATS,
     DayField,
     MultiCheckboxField,
     WholeNumberField,
@@ -96,8 +95,7 @@ class MomentForm(Form):
     """One preferred moment: a date and a dagdeel, both or neither (a row left empty is ignored)."""
 
     date = DayField(
-        _l("Date"), format=DATE_FORMATS, validators=[Optional()],
-        invalid_value_message=_l("Enter a date like 17-03-2026."),
+        _l("Date"), validators=[Optional()],
     )
     dagdeel = SelectField(_l("Dagdeel"), validate_choice=False,
                           validators=[Optional(), in_choices(_l("Choose a dagdeel from the list."))])
@@ -231,12 +229,10 @@ class RequestForm(_MeetingAnswers, FlaskForm):
     )
     moments = FieldList(FormField(MomentForm), min_entries=MAX_MOMENTS, max_entries=MAX_MOMENTS)
     period_start = DayField(
-        _l("From"), format=DATE_FORMATS, validators=[Optional()],
-        invalid_value_message=_l("Enter a date like 17-03-2026."),
+        _l("From"), validators=[Optional()],
     )
     period_end = DayField(
-        _l("Until"), format=DATE_FORMATS, validators=[Optional()],
-        invalid_value_message=_l("Enter a date like 17-03-2026."),
+        _l("Until"), validators=[Optional()],
     )
     period_dagdelen = MultiCheckboxField(_l("Dagdelen that suit you in this period"), validate_choice=False,
                                          validators=[Optional(), in_choices(_l("Choose from the list."))])

@@ -19,7 +19,6 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
-    TimeField,
     URLField,
 )
 from wtforms.validators import (
@@ -32,7 +31,7 @@ from wtforms.validators import (
 
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.web.forms import (
-    DATE_FORMATS,
+    ClockField,
     DayField,
     dagdeel_choices,
     in_choices,
@@ -100,7 +99,7 @@ class _SlotForm(FlaskForm):
     """
 
     day = DayField(
-        _l("Date"), format=DATE_FORMATS, invalid_value_message=_l("Enter a date like 17-03-2026."),
+        _l("Date"),
         validators=[InputRequired(_l("Enter the date of the session."))],
     )
     dagdeel = SelectField(
@@ -150,11 +149,8 @@ class MoveForm(_SlotForm):
     confirmed = BooleanField(_l("I have read the warnings and want to make this change anyway"))
 
 
-def _time(label, missing) -> TimeField:
-    return TimeField(
-        label, format=["%H:%M", "%H.%M", "%H:%M:%S"], invalid_value_message=_l("Enter a time like 09:30."),
-        validators=[InputRequired(missing)],
-    )
+def _time(label, missing) -> ClockField:
+    return ClockField(label, validators=[InputRequired(missing)])
 
 
 class DetailsForm(FlaskForm):
