@@ -1,7 +1,6 @@
 """Attendance for the professional registers: per training and register, the attendees with a
 number for that register (number, name, date, hours: one row per dagdeel attended, the shape of
-SKJ's and PE-online's presence lists), and the attendees without a number, for the coordinator
-to ask."""
+SKJ's and PE-online's presence lists)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,10 +38,6 @@ def attendees(lead: Meeting) -> list[Attendee]:
 def counts(found: list[Attendee]) -> dict[Register, int]:
     """Attendees with a number, per register (every register, zero included)."""
     return {register: sum(1 for a in found if a.registration.register is register) for register in Register}
-
-
-def without_number(found: list[Attendee]) -> list[Registration]:
-    return [a.registration for a in found if a.registration.register is None]
 
 
 def _hours(part: Meeting) -> str:

@@ -27,14 +27,15 @@ def credits(accreditation: Accreditation) -> str:
                     amount=format_decimal(amount, format="0.#"))
 
 
-def accreditation_text(accreditation: Accreditation) -> str:
-    """'Accredited by SKJ, BIG; activity number 12345; 3 points' (the parts that are set)."""
+def accreditation_text(accreditation: Accreditation, with_amount: bool = True) -> str:
+    """'Accredited by SKJ, BIG; activity number 12345; 3 points' (the parts that are set; the
+    points or hours only `with_amount`: a partial attendance's certificate states them apart)."""
     parts = []
     if accreditation.register_list:
         parts.append(_("Accredited by %(registers)s",
                        registers=", ".join(short_label(r) for r in accreditation.register_list)))
     if accreditation.activity_number:
         parts.append(_("activity number %(number)s", number=accreditation.activity_number))
-    if accreditation.amount is not None:
+    if with_amount and accreditation.amount is not None:
         parts.append(credits(accreditation))
     return "; ".join(parts)

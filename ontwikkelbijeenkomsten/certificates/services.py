@@ -1,8 +1,9 @@
 """Issuing certificates of attendance, what one says, its verification, and the register number
 a participant may change until their certificate is issued.
 
-A certificate is issued to everyone present at one or more dagdelen of a series once attendance
-has been saved for every dagdeel that was not cancelled; it names the dagdelen attended, and says
+A certificate is issued to everyone present at one or more dagdelen of a series once the series'
+last dagdeel has ended and attendance has been saved for every dagdeel that was not cancelled
+(at that save, or by the worker's `certificates` job when attendance was saved earlier); it names the dagdelen attended, and says
 so when that is not all of them. The participant gets a mail with a link (no attachment).
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..core.tokens import InvalidToken, make_token, read_token
 from ..meetings import mails
 from ..meetings.models import ACTIVE_ASSIGNMENT_STATES, Attendance, Meeting, MeetingState, Registration, RegistrationState
 from ..meetings.registers import Register, checked_number
+from ..meetings.services import series_over
 from .models import Accreditation, Certificate, CreditUnit
 
 CODE_PURPOSE = "certificate"
@@ -47,10 +49,16 @@ def attendance_complete(lead: Meeting) -> bool:
     return bool(parts) and all(part.attendance_marked_at is not None for part in parts)
 
 
-def issue_due(lead: Meeting) -> int:
+def ready_to_issue(lead: Meeting, now: datetime | None = None) -> bool:
+    """The series has ended and its attendance is complete: its certificates are (being) issued."""
+    return series_over(lead, now) and attendance_complete(lead)
+
+
+def issue_due(lead: Meeting, now: datetime | None = None) -> int:
     """Issue a certificate to each attendee of the series who has none yet (and withdraw the
-    certificate of someone no longer marked present anywhere). Returns how many were issued."""
-    if not attendance_complete(lead):
+    certificate of someone no longer marked present anywhere), once the series has ended and
+    attendance is saved for every dagdeel. Returns how many were issued."""
+    if not ready_to_issue(lead, now):
         return 0
     people = db.session.scalars(select(Registration).where(
         Registration.meeting_id == lead.id,
@@ -71,6 +79,18 @@ def issue_due(lead: Meeting) -> int:
             db.session.delete(db.session.get(Certificate, held[registration.id]))
             audit.record("certificate.withdrawn", lead, registration_id=registration.id, name=registration.name)
     return issued
+
+
+def issue_all_due(now: datetime | None = None) -> int:
+    """The worker's `certificates` job: issue the certificates of series that ended after their
+    attendance was saved (a dagdeel's attendance may be saved once it has begun). Returns how
+    many were issued."""
+    waiting = select(Registration.meeting_id).where(
+        Registration.state == RegistrationState.ATTENDED,
+        ~select(Certificate.id).where(Certificate.registration_id == Registration.id).exists())
+    leads = db.session.scalars(select(Meeting).where(Meeting.id.in_(waiting))
+                               .order_by(Meeting.id).with_for_update(skip_locked=True)).all()
+    return sum(issue_due(lead, now) for lead in leads)
 
 
 # ---- what a certificate says -------------------------------------------------------------------
@@ -180,15 +200,52 @@ def set_accreditation(lead: Meeting, registers: list[Register], activity_number:
     return accreditation
 
 
-# ---- the register number, until the certificate is issued --------------------------------------
+# ---- the register number ------------------------------------------------------------------------
 def change_register(registration: Registration, register: Register | None, number: str) -> None:
-    """The participant adds, changes or removes their register number on their own page."""
+    """The participant adds, changes or removes their register number on their own page, until
+    their certificate is issued."""
     if registration.state is RegistrationState.CANCELLED:
         raise RuleViolation("register_number", _l("This registration has been cancelled."))
     if certificate_of(registration) is not None:
         raise RuleViolation("register_number", _l(
             "Your certificate has been issued, so the number can no longer change. Please contact us."))
-    registration.register_number = checked_number(register, number)
-    registration.register = register
-    audit.record("registration.register_number", registration.meeting, actor_label="participant",
-                 registration_id=registration.id, register=register.value if register else None)
+    _set_register(registration, register, number, actor_label="participant")
+
+
+def set_register(registration: Registration, register: Register | None, number: str, actor) -> bool:
+    """A coordinator enters or corrects a registration's register number, also after the
+    certificate was issued: then the certificate is issued anew (same code, today's date, the
+    PDF shows the new number) and the participant gets the mail with the link again. Returns
+    whether that happened."""
+    if registration.state is RegistrationState.CANCELLED:
+        raise RuleViolation("register_number", _l("This registration has been cancelled."))
+    changed = _set_register(registration, register, number, actor=actor)
+    certificate = certificate_of(registration)
+    if certificate is None or not changed:
+        return False
+    certificate.issued_at = utcnow()
+    mails.tell_registration(registration, "certificate")
+    audit.record("certificate.reissued", registration.meeting, actor=actor, registration_id=registration.id)
+    return True
+
+
+def _set_register(registration: Registration, register: Register | None, number: str, **who) -> bool:
+    """Store the register and number (the one check of their form); returns whether they changed."""
+    number = checked_number(register, number)
+    if (registration.register, registration.register_number) == (register, number):
+        return False
+    registration.register, registration.register_number = register, number
+    audit.record("registration.register_number", registration.meeting, registration_id=registration.id,
+                 register=register.value if register else None, **who)
+    return True
+
+
+def without_number(lead: Meeting) -> list[Registration]:
+    """Who may still need a register number on their certificate, by name: the attendees without
+    one, and until attendance is complete also the confirmed registrants without one."""
+    states = [RegistrationState.ATTENDED]
+    if not attendance_complete(lead):
+        states.append(RegistrationState.CONFIRMED)
+    found = db.session.scalars(select(Registration).where(
+        Registration.meeting_id == lead.id, Registration.state.in_(states), Registration.register.is_(None)))
+    return sorted(found, key=lambda r: (r.name.casefold(), r.id))

@@ -6,6 +6,7 @@ from datetime import timedelta
 import click
 from flask.cli import with_appcontext
 
+from ontwikkelbijeenkomsten.certificates.services import issue_all_due
 from ontwikkelbijeenkomsten.core.worker import PeriodicJob
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
 from ontwikkelbijeenkomsten.meetings.services import release_held_places, request_due_evaluations
@@ -20,6 +21,7 @@ JOBS = (
     PeriodicJob("reminders", timedelta(minutes=15), send_reminders),
     PeriodicJob("evaluations", timedelta(minutes=15), request_due_evaluations),
     PeriodicJob("held", timedelta(minutes=15), held.run),
+    PeriodicJob("certificates", timedelta(minutes=15), issue_all_due),
     PeriodicJob("sector-places", timedelta(minutes=5), release_held_places),
     PeriodicJob("nudges", timedelta(hours=1), nudges.run),
     PeriodicJob("purge", timedelta(hours=1), purge.run),
@@ -30,7 +32,8 @@ JOBS = (
 @click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when no mail is due.")
 @with_appcontext
 def command(interval: float) -> None:
-    """Deliver mails and run the periodic jobs (reminders, evaluation links, held sessions, the
-    release of places held per sector, nudges, the privacy purge) until stopped (Ctrl+C or SIGTERM: the current step ends first)."""
+    """Deliver mails and run the periodic jobs (reminders, evaluation links, held sessions,
+    certificates, the release of places held per sector, nudges, the privacy purge) until stopped
+    (Ctrl+C or SIGTERM: the current step ends first)."""
     click.echo("Delivering mails and running the periodic jobs; stop with Ctrl+C.")
     run_until_stopped(JOBS, interval)

@@ -29,6 +29,7 @@ from .models import (
     Registration,
     RegistrationState,
 )
+from .registers import short_label
 
 
 # ---- participants ------------------------------------------------------------------------------
@@ -57,6 +58,11 @@ class ParticipantList:
 
     def present_here(self) -> set[int]:
         return {rid for rid, parts in self.present.items() if self.part.id in parts}
+
+    @property
+    def waiting_positions(self) -> list[services.WaitingPosition]:
+        """Of `waiting`: while a sector holds places, its people count among themselves."""
+        return services.waiting_positions(self.lead, self.waiting)
 
 
 def participant_list(meeting: Meeting) -> ParticipantList:
@@ -95,22 +101,25 @@ def move_targets(lead: Meeting) -> list[Meeting]:
         .order_by(Meeting.starts_at, Meeting.id)))
 
 
-def csv_rows(found: ParticipantList, *, with_email: bool) -> list[list[str]]:
+def csv_rows(found: ParticipantList, *, for_coordinator: bool) -> list[list[str]]:
     """A header and one row per active registration: places by name, then the waiting list.
+    Only a coordinator's file has the e-mail addresses and register numbers.
     (`core.spreadsheets.csv_bytes` keeps a name like "=1+1" text.)"""
     now, parts = utcnow(), found.parts
-    header = [_("Name"), *([_("E-mail address")] if with_email else []), _("Organisation"), _("Sector"),
+    header = [_("Name"), *([_("E-mail address")] if for_coordinator else []), _("Organisation"), _("Sector"),
               _("Function"), _("Accessibility or dietary needs"), _("State"), _("Position on the waiting list"),
-              _("Registered on")]
+              _("Registered on"), *([_("Professional register"), _("Registration number")] if for_coordinator else [])]
     header += [_("Present on %(date)s", date=format_datetime(part.starts_at, "d-M-y")) for part in parts]
     rows = [header]
-    for position, registration in [(None, r) for r in found.confirmed] + list(enumerate(found.waiting, 1)):
+    waiting = [(position.number, r) for position, r in zip(found.waiting_positions, found.waiting)]
+    for position, registration in [(None, r) for r in found.confirmed] + waiting:
         attended = found.present.get(registration.id, set())
+        register = [short_label(registration.register) if registration.register else "", registration.register_number]
         rows.append([
-            registration.name, *([registration.email] if with_email else []), registration.organisation,
+            registration.name, *([registration.email] if for_coordinator else []), registration.organisation,
             sector_label(registration.sector), registration.function, registration.needs,
             REGISTRATION_STATES.label(registration.state), position or "",
-            format_datetime(registration.created_at, "d-M-y HH:mm"),
+            format_datetime(registration.created_at, "d-M-y HH:mm"), *(register if for_coordinator else []),
             *[("" if part.starts_at > now or registration.state is RegistrationState.WAITING
                else _("yes") if part.id in attended else _("no")) for part in parts],
         ])

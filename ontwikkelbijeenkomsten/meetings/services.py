@@ -14,6 +14,7 @@ caller's unit of work, with the change.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -300,18 +301,33 @@ class WaitingPosition:
                        sector=sector_label(self.sector).lower())
 
 
+def _own_list(lead: Meeting, sector: Sector) -> Sector | None:
+    """The sector whose waiting people alone count for a position, or None for everyone's."""
+    return sector if sector_places.is_holding(lead) and sector_places.held(lead, sector) > 0 else None
+
+
 def waiting_position(registration: Registration) -> WaitingPosition | None:
     """None when not waiting. One query (the registration's training is read with it)."""
     if registration.state is not RegistrationState.WAITING:
         return None
-    lead = registration.meeting
-    own_list = sector_places.is_holding(lead) and sector_places.held(lead, registration.sector) > 0
+    own_list = _own_list(registration.meeting, registration.sector)
     ahead = select(func.count()).where(
         Registration.meeting_id == registration.meeting_id, Registration.state == RegistrationState.WAITING,
         Registration.id <= registration.id)
-    if own_list:
-        ahead = ahead.where(Registration.sector == registration.sector)
-    return WaitingPosition(db.session.scalar(ahead), registration.sector if own_list else None)
+    if own_list is not None:
+        ahead = ahead.where(Registration.sector == own_list)
+    return WaitingPosition(db.session.scalar(ahead), own_list)
+
+
+def waiting_positions(lead: Meeting, waiting: list[Registration]) -> list[WaitingPosition]:
+    """`waiting_position` of every one of `waiting` (the whole list, in order), without a query."""
+    per_sector = Counter()
+    positions = []
+    for everyone, registration in enumerate(waiting, 1):
+        per_sector[registration.sector] += 1
+        own_list = _own_list(lead, registration.sector)
+        positions.append(WaitingPosition(everyone if own_list is None else per_sector[own_list], own_list))
+    return positions
 
 
 def _fill_places(lead: Meeting, actor: User | None) -> list[Registration]:
@@ -565,7 +581,7 @@ def mark_attendance(meeting: Meeting, present: set[int], actor: User) -> int:
     audit.record("session.attendance", lead, actor=actor, meeting_id=meeting.id,
                  present=len(present & {r.id for r in people}), registered=len(people))
     attendance_saved.send(lead)
-    return _request_evaluations(lead, people) if _series_over(lead) else 0
+    return _request_evaluations(lead, people) if series_over(lead) else 0
 
 
 def request_due_evaluations(now: datetime | None = None) -> int:
@@ -577,13 +593,14 @@ def request_due_evaluations(now: datetime | None = None) -> int:
                                .order_by(Meeting.id).with_for_update(skip_locked=True)).all()
     queued = 0
     for lead in leads:
-        if _series_over(lead, now):
+        if series_over(lead, now):
             people = [r for r in lead.registrations if r.state is RegistrationState.ATTENDED]
             queued += _request_evaluations(lead, people)
     return queued
 
 
-def _series_over(lead: Meeting, now: datetime | None = None) -> bool:
+def series_over(lead: Meeting, now: datetime | None = None) -> bool:
+    """Every dagdeel of the series has ended (or was cancelled)."""
     now = now or utcnow()
     return all(part.ends_at <= now or part.state is MeetingState.CANCELLED for part in lead.all_parts)
 

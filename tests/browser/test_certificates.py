@@ -1,6 +1,6 @@
 """Issue 16: a professional registers with an SKJ number, the coordinator marks attendance, the
-participant downloads the certificate from their own page and opens the verification page.
-axe on every page, also with the number's error showing."""
+participant downloads the certificate from their own page and opens the verification page, and
+types the code in the lookup form. axe on every page, also with the errors showing."""
 from __future__ import annotations
 
 import io
@@ -76,6 +76,10 @@ def test_register_with_a_number_attend_download_and_verify(page, live_server, ax
     press(page, "#accreditation-link")
     expect(page.locator("#exports")).to_contain_text("SKJ")
     axe_check(page)
+    page.goto(f"/bijeenkomsten/{meeting_id}/deelnemers")
+    press(page, 'tr[id^="registration-"] th a')
+    expect(page.locator("#register_number")).to_have_value("110012345")
+    axe_check(page)
 
     page.goto(private)
     expect(page.locator("#certificate-link")).to_be_visible()
@@ -90,3 +94,16 @@ def test_register_with_a_number_attend_download_and_verify(page, live_server, ax
     expect(page.locator("#verified-title")).to_have_text("Signaleren – één aanpak")
     expect(page.locator("main")).not_to_contain_text("110012345")
     axe_check(page)
+
+    code = page.url.rsplit("/", 1)[1]
+    page.goto("/deelnamebewijs")
+    axe_check(page)
+    type_into(page, "#code", code[:-3] + "xyz")
+    press(page, "#lookup-button")
+    expect(page.locator("#code-error")).to_be_visible()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 844})
+        axe_check(page)
+    type_into(page, "#code", f"  {code} ")
+    press(page, "#lookup-button")
+    expect(page.locator("#verified-name")).to_have_text("Zoë Ïmkamp")

@@ -154,4 +154,5 @@ def test_the_worker_command_is_registered_with_the_jobs(app):
     result = app.test_cli_runner().invoke(args=["worker", "--help"])
     assert result.exit_code == 0, result.output
     assert "periodic jobs" in result.output
-    assert [job.name for job in JOBS] == ["reminders", "evaluations", "held", "sector-places", "nudges", "purge"]
+    assert [job.name for job in JOBS] == ["reminders", "evaluations", "held", "certificates", "sector-places",
+                                          "nudges", "purge"]

@@ -123,6 +123,7 @@ def _routes(meeting, registration) -> list[tuple[str, str]]:
         ("post", registration_url(registration, "afmelden")),
         ("post", registration_url(registration, "plaats-geven")),
         ("post", registration_url(registration, "verplaatsen")),
+        ("post", registration_url(registration, "registernummer")),
         ("get", "/coordinatie/evaluaties"), ("get", f"/coordinatie/evaluaties/{meeting.id}"),
     ]
 

@@ -4,6 +4,8 @@ take it), and after the release their place on the whole list; the same number o
 page, in the message after registering and on the coordinator's page, in one query."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import force_locale
 
 from ontwikkelbijeenkomsten.core.extensions import db
@@ -12,7 +14,7 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import links, sector_places, services
 from ontwikkelbijeenkomsten.meetings.models import Registration
 from ontwikkelbijeenkomsten.meetings.services import WaitingPosition
-from tests.meetings.test_lists import html_of, registration_url
+from tests.meetings.test_lists import csv_of, html_of, registration_url, url
 from tests.meetings.test_public_pages import post_form, register_url, text
 from tests.meetings.test_sector_places import J, O, fresh, hold, sign_up
 from tests.queries import count_queries, queries_for
@@ -41,6 +43,8 @@ def test_a_sector_that_holds_places_counts_its_own_waiting_people_until_the_rele
     # onderwijs holds no places: its people wait on the whole list
     assert positions(waiting) == [WaitingPosition(1), WaitingPosition(1, J), WaitingPosition(3),
                                   WaitingPosition(2, J)]
+    lead = fresh(training)  # the participant list numbers the whole list at once, the same way
+    assert services.waiting_positions(lead, [db.session.get(Registration, p.id) for p in waiting]) == positions(waiting)
     with force_locale("en"):
         assert str(positions(waiting)[3]) == "number 2 on the waiting list for youth care"
         assert str(positions(waiting)[2]) == "number 3 on the waiting list"
@@ -94,3 +98,19 @@ def test_the_position_takes_one_query_however_long_the_list(client, make_trainin
     short = measured()
     sign_up(training, *[J, O] * 10, start=50)
     assert measured() == short
+
+
+def test_the_participant_list_and_its_export_number_the_waiting_people_the_same_way(coordinator_client, make_training,
+                                                                                    plan):
+    training, waiting = full_training_with_waiting_people(make_training, plan)
+    html = html_of(coordinator_client.get(url(training)))
+    numbers = re.findall(r'<tr id="registration-(\d+)"><td class="ob-numeric"[^>]*>(\d+)</td>', html)
+    assert numbers == [(str(r.id), n) for r, n in zip(waiting, "1132")]
+    assert 'id="waiting-held-note"' in html
+    rows = {row[0]: row for row in csv_of(coordinator_client.get(url(training, "deelnemers.csv")))}
+    column = rows["Naam"].index("Plaats op de wachtlijst")
+    assert [rows[r.name][column] for r in waiting] == ["1", "1", "3", "2"]
+    release(training)
+    html = html_of(coordinator_client.get(url(training)))
+    numbers = re.findall(r'<tr id="registration-(\d+)"><td class="ob-numeric"[^>]*>(\d+)</td>', html)
+    assert [n for _id, n in numbers] == ["1", "2", "3", "4"] and 'id="waiting-held-note"' not in html

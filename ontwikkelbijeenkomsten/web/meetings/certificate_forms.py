@@ -1,4 +1,5 @@
-"""The coordinators' form for a training's accreditation details."""
+"""The coordinators' form for a training's accreditation details, and the public form to type a
+certificate's verification code."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -6,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, ValidationError
+from wtforms.validators import DataRequired, Length
 
 from ontwikkelbijeenkomsten.certificates.models import CreditUnit
 from ontwikkelbijeenkomsten.meetings.registers import register_choices
@@ -50,3 +52,20 @@ class AccreditationForm(FlaskForm):
     @property
     def amount_value(self) -> Decimal | None:
         return _decimal(self.amount.data)
+
+
+def _without_spaces(text: str | None) -> str:
+    """A code copied from the PDF may bring spaces or line breaks; a code has none."""
+    return "".join((text or "").split())
+
+
+class CodeForm(FlaskForm):
+    """GET, so no CSRF token: it only leads to the verification page."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(_l("Verification code"), filters=[_without_spaces],
+                       validators=[DataRequired(_l("Type the verification code from the certificate.")),
+                                   Length(max=500, message=_l("This is not a verification code. Check it and try again."))],
+                       description=_l("It is at the bottom of the certificate."))

@@ -2,11 +2,12 @@
 verification page, and the coordinators' accreditation page with the exports for the registers.
 
 The verification page `/deelnamebewijs/<code>` shows name, training and dates only; a tampered
-or unknown code is a 404, a genuine one past the retention period a 410.
+or unknown code is a 404, a genuine one past the retention period a 410. `/deelnamebewijs` is
+the form to type a code (the address printed on the certificate beside the code).
 """
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ontwikkelbijeenkomsten.certificates import exports, pdf
@@ -25,8 +26,10 @@ from ontwikkelbijeenkomsten.web.downloads import csv_download
 from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.meetings.access import series_or_404
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
-from ontwikkelbijeenkomsten.web.meetings.certificate_forms import AccreditationForm
+from ontwikkelbijeenkomsten.web.meetings.certificate_forms import AccreditationForm, CodeForm
 
+#: Checking codes, typed or followed (one budget for both), as the other public pages behind a code are limited.
+LOOKUP_LIMIT = "60 per hour"
 ACCREDITATION_URL = "/bijeenkomsten/<int(max=2147483647):meeting_id>/accreditatie"
 
 
@@ -39,14 +42,32 @@ def certificate(token: str):
     if found is None:
         abort(404)
     content = certificates.content(found)
-    body = pdf.render(content, absolute_url("meetings.verify_certificate", code=found.code), registration.locale)
+    body = pdf.render(content, absolute_url("meetings.verify_certificate", code=found.code),
+                      absolute_url("meetings.certificate_lookup"), registration.locale)
     response = make_response(body)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = 'inline; filename="deelnamebewijs.pdf"'
     return private_page(response)
 
 
+@bp.get("/deelnamebewijs")
+@limiter.shared_limit(LOOKUP_LIMIT, scope="certificate-codes")
+def certificate_lookup():
+    """The form to type a code; a code we know (or knew: expired) leads to its page."""
+    form = CodeForm(request.args)
+    if "code" in request.args and form.validate():
+        try:
+            known = certificates.verify(form.code.data) is not None
+        except certificates.Expired:
+            known = True
+        if known:
+            return redirect(url_for("meetings.verify_certificate", code=form.code.data))
+        form.code.errors.append(_("We do not know this verification code. Check it and try again."))
+    return private_page(make_response(render_template("certificates/lookup.html", form=form)))
+
+
 @bp.get("/deelnamebewijs/<code>")
+@limiter.shared_limit(LOOKUP_LIMIT, scope="certificate-codes")
 def verify_certificate(code: str):
     try:
         found = certificates.verify(code)
@@ -60,11 +81,10 @@ def verify_certificate(code: str):
 
 # ---- accreditation and the exports (coordinators) ----------------------------------------------
 def _accreditation_page(lead: Meeting, form: AccreditationForm):
-    found = exports.attendees(lead)
     accreditation = certificates.accreditation_of(lead)
     return render_template(
-        "certificates/accreditation.html", lead=lead, form=form, counts=exports.counts(found),
-        without_number=exports.without_number(found), attendees=len(found),
+        "certificates/accreditation.html", lead=lead, form=form, counts=exports.counts(exports.attendees(lead)),
+        without_number=certificates.without_number(lead), issued=certificates.ready_to_issue(lead),
         summary=accreditation_text(accreditation) if accreditation else "", short_label=short_label,
         register_label=register_label,
     )

@@ -43,6 +43,12 @@ class RegisterFields(FlaskForm):
                        "number as your register gives it."),
     )
 
+    @classmethod
+    def of(cls, registration) -> RegisterFields:
+        """The form showing what a registration holds now."""
+        return cls(formdata=None, professional_register=registration.register.value if registration.register else "",
+                   register_number=registration.register_number).configure_register()
+
     def configure_register(self):
         self.professional_register.choices = [("", _l("No register"))] + register_choices()
         return self

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ontwikkelbijeenkomsten.certificates import services as certificates
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.i18n import clock, long_date
 from ontwikkelbijeenkomsten.core.time import to_local
@@ -32,11 +33,13 @@ from ontwikkelbijeenkomsten.meetings.models import (
     Registration,
     RegistrationState,
 )
+from ontwikkelbijeenkomsten.meetings.registers import register_label
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.downloads import csv_download
 from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.meetings.access import list_page, series_or_404
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
+from ontwikkelbijeenkomsten.web.meetings.forms import RegisterFields
 from ontwikkelbijeenkomsten.web.meetings.held_places import held_places
 from ontwikkelbijeenkomsten.web.meetings.list_forms import (
     AddForm,
@@ -121,8 +124,12 @@ def _sector_places_form(lead: Meeting) -> SectorPlacesForm:
 
 def _person_page(meeting: Meeting, registration: Registration, *, failed=None, key: str | None = None):
     """One registration with the changes a coordinator can make to it (while the list can
-    change); `failed` is the form that was sent with errors, under `key`."""
+    change; the register number also afterwards); `failed` is the form that was sent with
+    errors, under `key`."""
     lead = meeting.lead
+    register_form = None
+    if registration.state is not RegistrationState.CANCELLED:
+        register_form = failed if key == "register" else RegisterFields.of(registration)
     closed = services.closed_reason(lead, by_hand=True)
     forms = {}
     if closed is None and registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING):
@@ -131,12 +138,13 @@ def _person_page(meeting: Meeting, registration: Registration, *, failed=None, k
         forms["move"].target.choices = _move_choices(lead)
     if key in forms:
         forms[key] = failed
-    else:  # the registration can no longer be changed: the page says so instead of showing the form
+    elif key != "register":  # the registration can no longer be changed: the page says so, not the form
         failed = None
     return render_template(
         "meetings/lists/participant.html", part=meeting, lead=lead, registration=registration, forms=forms,
         failed=failed, closed=closed, full=services.is_full(lead), position=services.waiting_position(registration),
-        sector_label=sector_label,
+        sector_label=sector_label, register_form=register_form, register_label=register_label,
+        certificate=certificates.certificate_of(registration),
     )
 
 
@@ -183,9 +191,9 @@ def participants(meeting: Meeting):
 @list_page
 def participants_csv(meeting: Meeting):
     """Semicolons and a byte order mark: what Excel with Dutch settings opens as columns. Only
-    coordinators get the e-mail addresses."""
+    coordinators get the e-mail addresses and register numbers."""
     found = lists.participant_list(meeting)
-    return csv_download(lists.csv_rows(found, with_email=current_user.is_coordinator),
+    return csv_download(lists.csv_rows(found, for_coordinator=current_user.is_coordinator),
                         f"deelnemers-{found.lead.date.isoformat()}.csv")
 
 
@@ -301,6 +309,26 @@ def move_participant(meeting_id: int, registration_id: int):
                  "waiting list. They get an e-mail about it.", **where)
 
     return _action(meeting, "move", form, run,
+                   page=lambda form, key: _person_page(meeting, registration, failed=form, key=key))
+
+
+@bp.post(REGISTRATION_URL + "/registernummer", endpoint="participant_register")
+@coordinator_required
+def participant_register(meeting_id: int, registration_id: int):
+    """The coordinator enters or corrects the register number (also after the certificate)."""
+    meeting = series_or_404(meeting_id)
+    registration = _registration_or_404(meeting, registration_id)
+
+    def run(form: RegisterFields):
+        reissued = certificates.set_register(registration, form.chosen_register, form.register_number.data or "",
+                                             acting_user())
+        message = (_("The register number of %(name)s has been saved.", name=registration.name) if registration.register
+                   else _("%(name)s has no register number with this registration.", name=registration.name))
+        if reissued:
+            message += " " + _("Their certificate has been issued anew with it; they get the link by e-mail again.")
+        return message
+
+    return _action(meeting, "register", RegisterFields().configure_register(), run, inline=True,
                    page=lambda form, key: _person_page(meeting, registration, failed=form, key=key))
 
 

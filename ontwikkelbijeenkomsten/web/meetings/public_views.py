@@ -265,12 +265,6 @@ def _registration_or_404(token: str) -> Registration:
     return found
 
 
-def _register_form(registration: Registration) -> RegisterFields:
-    return RegisterFields(formdata=None,
-                          professional_register=registration.register.value if registration.register else "",
-                          register_number=registration.register_number).configure_register()
-
-
 def _registration_page(registration: Registration, token: str, form: CancelForm,
                        register_form: RegisterFields | None = None):
     lead = registration.meeting
@@ -286,7 +280,7 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
         cancellable=cancellable and not begun, begun=begun, meeting_url=_meeting_url(lead), certificate=certificate,
         register_label=register_label,
         register_form=None if certificate or registration.state is RegistrationState.CANCELLED
-        else register_form or _register_form(registration),
+        else register_form or RegisterFields.of(registration),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
                            absolute_url("meetings.registration", token=token))
         if registration.state is RegistrationState.CONFIRMED and not begun else None,
