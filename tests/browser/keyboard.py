@@ -59,3 +59,10 @@ def check_box(page, selector: str) -> None:
     tab_to(page, selector)
     page.keyboard.press("Space")
     expect(page.locator(selector)).to_be_checked()
+
+
+def unfold(page, details: str) -> None:
+    """Open a folded part (`<details>`) from its summary, with the keyboard."""
+    tab_to(page, f"{details} > summary")
+    page.keyboard.press("Enter")
+    expect(page.locator(details)).to_have_attribute("open", "")

@@ -25,7 +25,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
 from tests import factories
 from tests.factories import applicant, future_day, make_expert
 
-from .keyboard import tab_to, type_into
+from .keyboard import tab_to, type_into, unfold
 from .test_scheduling import log_in, press
 
 COORDINATOR, EXPERT = "coordinator@example.org", "expert@example.org"
@@ -93,6 +93,7 @@ def test_coordinator_manages_the_list_by_keyboard(page, live_server, axe_check):
     axe_check(page)
 
     # fewer places than people with a place: an error at the field, the number kept
+    unfold(page, "#capacity-form")
     type_into(page, "#capacity-capacity", "1")
     press(page, 'form[action$="/plaatsen"] button[type="submit"]')
     expect(page.locator("#error-summary")).to_be_visible()

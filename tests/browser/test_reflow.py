@@ -38,6 +38,8 @@ PAGES = [
     ("/coordinatie/trainingen", (PARTICIPANTS,)),
     ("/coordinatie/trainingen", (PARTICIPANTS, '#waiting a[href*="/deelnemers/"]')),
     ("/coordinatie/trainingen", (PARTICIPANTS, "#presence-link")),
+    # a session's page, with its actions panel
+    ("/coordinatie/trainingen", 'a[href^="/coordinatie/bijeenkomsten/"]'),
 ]
 
 

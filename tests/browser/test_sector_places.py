@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from ontwikkelbijeenkomsten.core.extensions import db
 from tests import factories
 
-from .keyboard import type_into
+from .keyboard import type_into, unfold
 from .test_registration import seed
 from .test_scheduling import log_in, press
 
@@ -26,6 +26,7 @@ def test_places_held_per_sector_from_the_list_to_the_training_page(page, live_se
     log_in(page, COORDINATOR)
     page.goto(f"/bijeenkomsten/{data.training_id}/deelnemers")
 
+    unfold(page, "#places-form")  # in the panel beside the details, folded
     type_into(page, "#places-onderwijs", "4")
     type_into(page, "#places-jeugdhulp", "3")
     press(page, 'form[action$="/plaatsen-per-sector"] button[type="submit"]')
@@ -33,6 +34,7 @@ def test_places_held_per_sector_from_the_list_to_the_training_page(page, live_se
     expect(page.locator("#places-onderwijs-error")).to_contain_text("hoogstens 5 plaatsen")
     expect(page.locator("#places-onderwijs")).to_have_value("4")
     expect(page.locator("#places-jeugdhulp")).to_have_value("3")
+    expect(page.locator("#places-form")).to_have_attribute("open", "")  # sent with an error: open
     axe_check(page)
 
     type_into(page, "#places-onderwijs", "2")

@@ -217,6 +217,23 @@ def test_the_list_shows_places_waiting_list_sectors_and_cancelled(coordinator_cl
     assert 'id="promote"' in person
 
 
+def test_the_forms_are_in_a_panel_beside_the_details_and_the_list_follows_whole(coordinator_client, training):
+    """Issue 18, problem 9: adding someone, the places and the places per sector in the panel, each
+    folded; the lists below both columns, at full width."""
+    fill(training, 2)
+    html = html_of(coordinator_client.get(url(training)))
+    layout = html.split('<div class="ob-workspace ob-workspace--list-below">')[1]
+    details, rest = layout.split('<div class="ob-workspace__details">')[1].split(
+        '<div class="ob-workspace__actions ob-panel">')
+    panel, lists = rest.split('<div class="ob-workspace__history">')
+    assert 'id="places"' in details and 'id="sectors"' in details and "<form" not in details
+    for action, key in (("deelnemers/toevoegen", "add"), ("plaatsen", "capacity"), ("plaatsen-per-sector", "places")):
+        assert f'action="{url(training, action)}"' in panel
+        assert f'<details id="{key}-form">' in panel  # folded until it is needed
+    assert 'id="confirmed"' in lists and 'id="waiting-title"' in lists and "Deelnemer 1" in lists
+    assert "<details" not in lists.split('id="waiting-title"')[0]  # the list itself is never folded
+
+
 def test_joint_when_both_education_and_youth_care_take_part(coordinator_client, training):
     fill(training, 2)
     assert "Joint: people from education and from youth care take part." in html_of(coordinator_client.get(url(training)))
@@ -420,6 +437,7 @@ def test_lowering_the_capacity_below_the_places_taken_is_refused_at_the_field(co
     assert has_field_error(html, "capacity-capacity")
     assert "5 people already have a place; the capacity cannot be lower. Cancel registrations first." in html
     assert 'value="4"' in html
+    assert '<details id="capacity-form" open>' in html and '<details id="add-form">' in html  # open to show the error
     db.session.expire_all()
     assert db.session.get(Meeting, training.id).capacity == 20
 
