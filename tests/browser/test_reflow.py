@@ -5,6 +5,8 @@ box that scrolls can be reached by keyboard and has a name. Checked with axe too
 A training's participant list, a registration's page and the presence list are among them."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -137,4 +139,8 @@ def test_participant_pages_stack_their_tables_instead_of_scrolling_a_box_at_390_
         assert scrollers == [], f"{page.url}: {scrollers}"
         for table in page.locator("main table.ob-cards").all():
             expect(table.locator("tbody tr").first).to_have_css("display", "block")
+        for table in page.locator('main table.ob-cards[data-labels]').all():  # labels copied from the heads
+            expect(table).to_have_attribute("data-labels", "done")
+            expect(table.locator("tbody tr td").last).to_have_attribute("data-label", re.compile(r"\w"))
+            expect(table.locator("thead")).to_have_css("position", "absolute")  # the legend is for no JavaScript
     expect(page.locator("#presence tbody .ob-presence__signature").first).to_be_hidden()  # for paper only

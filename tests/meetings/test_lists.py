@@ -314,6 +314,19 @@ def test_the_list_has_no_form_per_person_and_links_each_name_to_its_own_page(coo
     assert "<select" not in html
 
 
+def test_each_person_adds_a_row_of_plain_cells_to_the_list(coordinator_client, make_training):
+    """A thousand people must fit in well under 300 KB (docs/performance.md): a row carries its
+    values and the link to its page, not the column names, which js/card-labels.js copies from
+    the heading row for the stacked rows on narrow screens."""
+    small, big = make_training(capacity=30), make_training(capacity=30, title="Groot", days_ahead=40)
+    fill(small, 5)
+    fill(big, 25, start=100)
+    sizes = [len(coordinator_client.get(url(meeting)).data) for meeting in (small, big)]
+    assert (sizes[1] - sizes[0]) / 20 < 260
+    html = html_of(coordinator_client.get(url(big)))
+    assert 'id="confirmed" data-labels="head"' in html and "js/card-labels" in html
+    assert "data-label=" not in html.split('id="confirmed"')[1].split("</table>")[0]
+
 def test_a_person_page_shows_the_registration_and_what_can_be_done(coordinator_client, make_training):
     training = make_training(capacity=1)
     make_training(title="Tweede ronde", days_ahead=40)  # somewhere to move to
