@@ -76,7 +76,8 @@ def main() -> None:
     from ontwikkelbijeenkomsten.requests.models import Request, RequestState
     from ontwikkelbijeenkomsten.scheduling import plan_cache
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
+                      "MAIL_BACKEND": "smtp"})  # not the console printing the queued mails after a request
     with app.app_context():
         coordinator = db.session.scalar(select(User).where(User.role == Role.COORDINATOR).order_by(User.id).limit(1))
         granted = db.session.scalar(select(func.count(Request.id)).where(Request.state == RequestState.GRANTED))
