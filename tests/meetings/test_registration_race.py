@@ -3,8 +3,6 @@ connection of its own: exactly twenty get a place, eighty wait in line, nobody i
 cancellations at once give their places to the first five in line."""
 from __future__ import annotations
 
-import threading
-
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
@@ -15,41 +13,30 @@ from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.meetings.models import Meeting, Registration, RegistrationState
 from tests.factories import applicant
+from tests.races import Race
 
 PEOPLE, PLACES, CANCELLING = 100, 20, 5
 
 
 def race(make_app, actions: list) -> list[str]:
-    """Run every action(app) in its own thread with its own connection, all released at once;
+    """Run every action() in its own thread with its own connection, all released at once;
     returns "ok", "refused: …" or "error: …" per action."""
-    db.session.commit()  # on SQLite an open transaction here would hold the write lock
-    worker_app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": len(actions), "max_overflow": 5})
-    barrier = threading.Barrier(len(actions))
+    together = Race(make_app, len(actions), max_overflow=5)
     outcomes: list[str] = []
 
-    def run(action) -> None:
-        with worker_app.app_context():
-            db.session.commit()
-            barrier.wait()
-            try:
-                with unit_of_work():
-                    action()
-                outcomes.append("ok")
-            except RuleViolation as exc:
-                with force_locale("en"):
-                    outcomes.append(f"refused: {exc.message}")
-            except Exception as exc:  # noqa: BLE001 -- a deadlock or an integrity error is a bug
-                outcomes.append(f"error: {exc!r}")
-            finally:
-                db.session.remove()
+    def register(action) -> None:
+        together.go()
+        try:
+            with unit_of_work():
+                action()
+            outcomes.append("ok")
+        except RuleViolation as exc:
+            with force_locale("en"):
+                outcomes.append(f"refused: {exc.message}")
+        except Exception as exc:  # noqa: BLE001 -- a deadlock or an integrity error is a bug
+            outcomes.append(f"error: {exc!r}")
 
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    assert not any(thread.is_alive() for thread in threads), "a registration hung"
-    db.session.expire_all()
+    together.run(register, [(action,) for action in actions])
     return outcomes
 
 

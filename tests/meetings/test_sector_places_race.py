@@ -19,6 +19,7 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import services
 from ontwikkelbijeenkomsten.meetings.models import Meeting, Registration, RegistrationState
 from tests.factories import applicant
+from tests.races import Race
 
 PER_SECTOR, PLACES, HELD, AT_ONCE = 100, 30, 10, 40
 SECTORS = (Sector.ONDERWIJS, Sector.JEUGDHULP)
@@ -28,36 +29,25 @@ def register_all_at_once(make_app, meeting_id: int, people: list) -> list[str]:
     """Every registration in its own thread, all let go together (jeugdhulp once onderwijs has
     twenty places); the pool lets AT_ONCE of them hold a connection at a time (PostgreSQL has
     room for a couple of hundred in all)."""
-    db.session.commit()  # on SQLite an open transaction here would hold the write lock
-    worker_app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": AT_ONCE, "max_overflow": 0, "pool_timeout": 170})
-    start = threading.Barrier(len(people))
+    together = Race(make_app, len(people), pool_size=AT_ONCE, max_overflow=0, pool_timeout=170)
     flooded, placed = threading.Event(), Counter()
     outcomes: list[str] = []
 
     def register(person) -> None:
-        with worker_app.app_context():
-            start.wait()
-            if person.sector is Sector.JEUGDHULP:
-                flooded.wait(timeout=120)
-            try:
-                with unit_of_work():
-                    state = services.register(db.session.get(Meeting, meeting_id), person).state
-                outcomes.append("ok")
-                placed[state] += 1
-                if placed[RegistrationState.CONFIRMED] >= PLACES - HELD:
-                    flooded.set()
-            except Exception as exc:  # noqa: BLE001 -- any refusal, deadlock or integrity error is a bug
-                outcomes.append(f"error: {exc!r}")
-            finally:
-                db.session.remove()
+        together.go()
+        if person.sector is Sector.JEUGDHULP:
+            flooded.wait(timeout=120)
+        try:
+            with unit_of_work():
+                state = services.register(db.session.get(Meeting, meeting_id), person).state
+            outcomes.append("ok")
+            placed[state] += 1
+            if placed[RegistrationState.CONFIRMED] >= PLACES - HELD:
+                flooded.set()
+        except Exception as exc:  # noqa: BLE001 -- any refusal, deadlock or integrity error is a bug
+            outcomes.append(f"error: {exc!r}")
 
-    threads = [threading.Thread(target=register, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=240)
-    assert not any(thread.is_alive() for thread in threads), "a registration hung"
-    db.session.expire_all()
+    together.run(register, [(person,) for person in people], timeout=240)
     return outcomes
 
 

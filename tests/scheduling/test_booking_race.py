@@ -5,7 +5,6 @@ granted dagdelen; whoever loses the race gets a clear message, never a database 
 """
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -26,6 +25,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
 from ontwikkelbijeenkomsten.scheduling import services
 from tests.factories import MIDDAG, OCHTEND, future_day
+from tests.races import Race
 
 
 def race(make_app, attempts: list[tuple], coordinator_id: int) -> list[tuple[str, str, str]]:
@@ -33,39 +33,29 @@ def race(make_app, attempts: list[tuple], coordinator_id: int) -> list[tuple[str
     started together (an attempt on a Session instead of a Request reschedules that session);
     returns (outcome, field, English message) per attempt: outcome "booked", "already",
     "refused" or "error"."""
-    db.session.commit()  # end this thread's transaction: on SQLite it would hold the write lock
-    worker_app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": len(attempts)})
-    barrier = threading.Barrier(len(attempts))
+    together = Race(make_app, len(attempts))
     outcomes: list[tuple[str, str, str]] = []
 
     def attempt(model, row_id: int, expert_id: int, day, dagdeel) -> None:
-        with worker_app.app_context():
-            row = db.session.get(model, row_id)
-            coordinator = db.session.get(User, coordinator_id)
-            db.session.commit()  # start the race from a fresh transaction
-            barrier.wait()
-            try:
-                if model is Meeting:
-                    with unit_of_work():
-                        services.reschedule(row, day, dagdeel, expert_id, coordinator, confirmed=True)
-                    outcomes.append(("booked", "", str(row_id)))
-                else:
-                    with unit_of_work():
-                        booked = services.book(row, expert_id, day, dagdeel, coordinator, confirmed=True)
-                    outcomes.append(("already" if booked.already else "booked", "", str(booked.meeting.id)))
-            except RuleViolation as exc:
-                with force_locale("en"):
-                    outcomes.append(("refused", exc.field, str(exc.message)))
-            except Exception as exc:  # noqa: BLE001 -- an IntegrityError, a deadlock: a bug the test must show
-                outcomes.append(("error", type(exc).__name__, repr(exc)))
+        row = db.session.get(model, row_id)
+        coordinator = db.session.get(User, coordinator_id)
+        together.go()
+        try:
+            if model is Meeting:
+                with unit_of_work():
+                    services.reschedule(row, day, dagdeel, expert_id, coordinator, confirmed=True)
+                outcomes.append(("booked", "", str(row_id)))
+            else:
+                with unit_of_work():
+                    booked = services.book(row, expert_id, day, dagdeel, coordinator, confirmed=True)
+                outcomes.append(("already" if booked.already else "booked", "", str(booked.meeting.id)))
+        except RuleViolation as exc:
+            with force_locale("en"):
+                outcomes.append(("refused", exc.field, str(exc.message)))
+        except Exception as exc:  # noqa: BLE001 -- an IntegrityError, a deadlock: a bug the test must show
+            outcomes.append(("error", type(exc).__name__, repr(exc)))
 
-    threads = [threading.Thread(target=attempt, args=a) for a in attempts]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a booking hung"
-    db.session.expire_all()
+    together.run(attempt, attempts, timeout=120)
     return outcomes
 
 
