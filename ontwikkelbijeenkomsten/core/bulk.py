@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, time
+from functools import cache
 
 from sqlalchemy import JSON, Row, Table, Text, bindparam, cast, func, insert, literal_column, select
 
@@ -32,8 +33,14 @@ def insert_rows(table: Table, rows: list[dict], returning: tuple = ()) -> list[R
         statement = insert(table).from_select(names, select(given.table_valued(*names)))
         result = db.session.execute(statement.returning(*returning) if returning else statement)
     else:
-        result = db.session.execute(insert(table).returning(*returning) if returning else insert(table), rows)
+        result = db.session.connection().execute(_insert(table, returning), rows)
     return result.all() if returning else []
+
+
+@cache
+def _insert(table: Table, returning: tuple):
+    """The plain INSERT into `table`, built once: its cache key is then found at once."""
+    return insert(table).returning(*returning) if returning else insert(table)
 
 
 def _bound(table: Table, rows: list[dict], names: list[str], dialect) -> list[dict]:

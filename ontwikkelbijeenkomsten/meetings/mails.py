@@ -66,14 +66,11 @@ def as_expert(expert) -> Person:
                   absolute_url("experts.assignments", expert_id=expert.id))
 
 
-def participant(registration: Registration, invited: bool | None = None,
-                page: str = "meetings.registration") -> Person:
-    """A participant, linked to their registration page (or another private `page` of it);
-    invited while they have a place."""
-    if invited is None:
-        invited = registration.state is RegistrationState.CONFIRMED
+def participant(registration: Registration) -> Person:
+    """A participant, linked to their registration page; invited while they have a place."""
     return Person(registration.name, registration.email, registration.locale, "participant",
-                  absolute_url(page, token=registration_token(registration)), invited)
+                  absolute_url("meetings.registration", token=registration_token(registration)),
+                  registration.state is RegistrationState.CONFIRMED)
 
 
 def people(meeting: Meeting) -> list[Person]:
@@ -183,13 +180,13 @@ INVITE_SUBJECTS = {
 }
 
 
-def tell_series(parts: list[Meeting], person: Person, kind: str, subject, template: str, method: str | None,
-                **details) -> None:
+def series_mails(parts: list[Meeting], person: Person, kind: str, subject, template: str, method: str | None,
+                 **details) -> list[dict]:
     """One mail that says what happened, about the first of `parts` (with its invite and the
     list of every dagdeel), then for each other part a short mail with only its invite
     ("Agenda-uitnodiging 2 van 3"): one UID per iTIP message, one message per calendar event.
-    A part whose message would carry no invite for this person gets no short mail. The rows
-    go in with one INSERT, at once."""
+    A part whose message would carry no invite for this person gets no short mail. The outbox
+    rows, for `tell_series` (or `send_registration_mails`) to queue."""
     first, *rest = parts
     count = len(parts)
     rows = [mail_values(first, person, kind, subject, template, method, number=(1, count) if rest else None,
@@ -198,7 +195,13 @@ def tell_series(parts: list[Meeting], person: Person, kind: str, subject, templa
         if _with_invite(part, person, method):
             rows.append(mail_values(part, person, "session_invite", INVITE_SUBJECTS[method](number, count, part.title),
                                     "sessions/calendar_invite", method, number=(number, count)))
-    mail.enqueue_snapshots(rows)
+    return rows
+
+
+def tell_series(parts: list[Meeting], person: Person, kind: str, subject, template: str, method: str | None,
+                **details) -> None:
+    """Queue the `series_mails` of `person`, with one INSERT."""
+    mail.enqueue_snapshots(series_mails(parts, person, kind, subject, template, method, **details))
 
 
 #: What differs between the mails of one session to many people: the person's own values.
@@ -279,12 +282,37 @@ def tell_registration(registration: Registration, kind: str, reason=None) -> Non
     """Queue the participant's mail about their registration. With a place (or losing one):
     one mail about the series and an invite per part that is not cancelled (tell_series);
     otherwise one mail."""
+    person = registrant(registration.name, registration.email, registration.locale, kind,
+                        registration.state is RegistrationState.CONFIRMED)
+    send_registration_mails(registration_mails(registration.meeting, person, kind, reason), registration, kind)
+
+
+def registrant(name: str, email: str, locale: str, kind: str, has_place: bool) -> Person:
+    """The participant a registration mail of `kind` goes to, without their link yet; invited
+    when the mail gives (or takes back) a place in their calendar."""
+    method = REGISTRATION_MAILS[kind][1]
+    invited = method is not None and (kind != "cancelled" or has_place)
+    return Person(name, email, locale, "participant", None, invited)
+
+
+def registration_mails(lead: Meeting, person: Person, kind: str, reason=None) -> list[dict]:
+    """The outbox rows of `person`'s mail of `kind` about their registration at `lead`, without
+    the link to their page: `send_registration_mails` puts it in once the registration has an
+    id. So registering builds its confirmation before it takes the training's row lock."""
     subject, method = REGISTRATION_MAILS[kind]
-    lead = registration.meeting
-    invited = method is not None and (kind != "cancelled" or registration.state is RegistrationState.CONFIRMED)
-    person = participant(registration, invited, REGISTRATION_MAIL_PAGES.get(kind, "meetings.registration"))
-    about = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] if invited else []
+    about = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] if person.invited else []
     experts = [a.expert for a in (about or [lead])[0].experts if a.state in ACTIVE_ASSIGNMENT_STATES]
-    tell_series(about or [lead], person, f"registration_{kind}", subject(lead.title), f"sessions/registration_{kind}",
-                method, reason=reason, expert=experts[0] if experts else None,
-                again=registration_page(lead) if kind == "cancelled" else None)
+    return series_mails(about or [lead], person, f"registration_{kind}", subject(lead.title),
+                        f"sessions/registration_{kind}", method, reason=reason,
+                        expert=experts[0] if experts else None,
+                        again=registration_page(lead) if kind == "cancelled" else None)
+
+
+def send_registration_mails(rows: list[dict], registration: Registration, kind: str) -> None:
+    """Queue `registration_mails` rows with the link to the registration's private page (the
+    page of a mail of `kind`) put in, with one INSERT."""
+    link = absolute_url(REGISTRATION_MAIL_PAGES.get(kind, "meetings.registration"),
+                        token=registration_token(registration))
+    for row in rows:
+        row["context"]["person"]["link"] = link
+    mail.enqueue_snapshots(rows)

@@ -1,7 +1,7 @@
 """Registration rules: places, the waiting list, cancelling, promoting, capacity, attendance.
 
 A place is taken with one conditional UPDATE of the session's `confirmed_count` (only while
-`_room_for` says a place is free), so concurrent registrations never exceed the capacity: on
+`sector_places.room_for` says a place is free), so concurrent registrations never exceed the capacity: on
 PostgreSQL the row lock serialises them and the condition is checked again after the wait;
 on SQLite every transaction takes the write lock first. Registering reads and checks everything
 before that UPDATE, so the row lock is held only for the UPDATE, the INSERTs of the
@@ -167,22 +167,17 @@ def _with_email(lead: Meeting, email: str, earlier: Earlier | None = None) -> tu
     return active, any(r.state is RegistrationState.CANCELLED for r in found)
 
 
-def _room_for(applicant: Applicant):
-    """The capacity rule, as a condition on the lead's row: a place is free for `applicant`
-    (places held for other sectors are not)."""
-    return sector_places.room_for(applicant.sector)
-
-
 #: What registering checks again on the lead's row once the UPDATE holds its lock.
 _RECHECKED = ("state", "starts_at", "registration_opens_at", "registration_closes_at", "capacity",
-              "confirmed_count", "waiting_list_enabled")
+              "confirmed_count", "waiting_list_enabled", "sequence")
 
 
 def _take_place(lead: Meeting, applicant: Applicant) -> bool:
-    """Count one more confirmed place if `_room_for` allows it; the database decides. The UPDATE
-    holds the lead's row lock from here on and returns the row as it is now (a cancellation
-    that came first shows), so the caller checks it again without reading it once more."""
-    row = db.session.execute(_counting(applicant.sector).where(_room_for(applicant)), {"lead_id": lead.id}).first()
+    """Count one more confirmed place if the capacity rule (`sector_places.room_for`: places held
+    for other sectors are not free) allows it; the database decides. The UPDATE holds the lead's
+    row lock from here on and returns the row as it is now (a cancellation that came first
+    shows), so the caller checks it again without reading it once more."""
+    row = db.session.connection().execute(_counting(applicant.sector), {"lead_id": lead.id}).first()
     if row is None:
         return False
     for name, value in zip(_RECHECKED, row):
@@ -192,10 +187,10 @@ def _take_place(lead: Meeting, applicant: Applicant) -> bool:
 
 @cache
 def _counting(sector: Sector):
-    """The UPDATE of `_take_place` that counts a place for `sector`, but its room condition: built
-    once per sector (building it cost more than running it), on the table (the ORM's UPDATE path
-    would only add work)."""
-    return (update(Meeting.__table__).where(Meeting.id == bindparam("lead_id"))
+    """The UPDATE of `_take_place` that counts a place for `sector` where there is room: built
+    once per sector (building it cost more than running it), on the table and run on the
+    session's connection (the ORM's UPDATE path would only add work)."""
+    return (update(Meeting.__table__).where(Meeting.id == bindparam("lead_id"), sector_places.room_for(sector))
             .values(**sector_places.counted(sector, 1))
             .returning(*(getattr(Meeting, name) for name in _RECHECKED)))
 
@@ -226,6 +221,8 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
     existing, returning = _with_email(lead, email, earlier)
     if existing is not None:
         raise AlreadyRegistered(existing)
+    values = _new_registration(lead, applicant, email, register_number)
+    confirmation, calendar = _confirmation(lead, values, returning), _calendar_version(lead)
     placed = _take_place(lead, applicant)
     if not placed:  # full: join the waiting list under the lock, unless a place was freed meanwhile
         placed = lock(lead) and _take_place(lead, applicant)
@@ -237,15 +234,43 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
         state = RegistrationState.WAITING
     else:
         raise RuleViolation("meeting", sector_places.no_place(lead, applicant.sector, first_start(lead)))
-    registration = _insert_registration(lead, applicant, email, state, register_number)
+    registration = _insert_registration(lead, {**values, "state": state})
     if actor is not None:
         audit.record("registration.added", lead, actor=actor, registration_id=registration.id,
                      name=registration.name, state=state.value)
-    if state is RegistrationState.CONFIRMED:
-        _invite(registration, "confirmed", returning)
-    else:
+    if state is not RegistrationState.CONFIRMED:
         mails.tell_registration(registration, "waiting")
+    elif confirmation is not None and _calendar_version(lead) == calendar:
+        mails.send_registration_mails(confirmation, registration, "confirmed")
+    else:  # the session was moved while this POST waited for the lock: the invite says where it is now
+        _invite(registration, "confirmed", returning)
     return registration
+
+
+def _new_registration(lead: Meeting, applicant: Applicant, email: str, register_number: str) -> dict:
+    """The columns of the new registration but its state."""
+    now = utcnow()
+    return dict(
+        meeting_id=lead.id, name=applicant.name.strip(), email=email,
+        organisation=applicant.organisation.strip(), sector=applicant.sector, function=applicant.function.strip(),
+        needs=applicant.needs.strip(), locale=applicant.locale, consent_at=now, created_at=now,
+        register=applicant.register, register_number=register_number,
+    )
+
+
+def _confirmation(lead: Meeting, values: dict, returning: bool) -> list[dict] | None:
+    """The confirmation's outbox rows, built before the lock so the lock is held only for the
+    statements: the link goes in once the registration has its id. None for an address that
+    cancelled here before: its invite must first outrank that cancellation (`_invite`)."""
+    if returning:
+        return None
+    person = mails.registrant(values["name"], values["email"], values["locale"], "confirmed", has_place=True)
+    return mails.registration_mails(lead, person, "confirmed")
+
+
+def _calendar_version(lead: Meeting) -> tuple:
+    """What a confirmation's invite depends on that the UPDATE reads again under the lock."""
+    return lead.sequence, lead.starts_at
 
 
 _NEW_REGISTRATION = ("meeting_id", "state", "name", "email", "organisation", "sector", "function", "needs",
@@ -254,21 +279,13 @@ _INSERT_REGISTRATION = insert_or_skip(Registration.__table__, _NEW_REGISTRATION,
                                       f"(meeting_id, email) WHERE {ACTIVE_REGISTRATION}")
 
 
-def _insert_registration(lead: Meeting, applicant: Applicant, email: str,
-                         state: RegistrationState, register_number: str) -> Registration:
+def _insert_registration(lead: Meeting, values: dict) -> Registration:
     """INSERT the registration; when the same address registered at the same moment the unique
     index refuses it (ON CONFLICT DO NOTHING, so no savepoint) and AlreadyRegistered undoes all.
     The row is not read back: the new object is made from what was inserted and its id."""
-    now = utcnow()
-    values = dict(
-        meeting_id=lead.id, state=state, name=applicant.name.strip(), email=email,
-        organisation=applicant.organisation.strip(), sector=applicant.sector, function=applicant.function.strip(),
-        needs=applicant.needs.strip(), locale=applicant.locale, consent_at=now, created_at=now,
-        register=applicant.register, register_number=register_number,
-    )
-    new_id = db.session.scalar(_INSERT_REGISTRATION, values)
+    new_id = db.session.connection().scalar(_INSERT_REGISTRATION, values)
     if new_id is None:
-        raise AlreadyRegistered(_active_with_email(lead, email))
+        raise AlreadyRegistered(_active_with_email(lead, values["email"]))
     registration = Registration(id=new_id, cancelled_at=None, evaluation_requested_at=None, anonymised_at=None,
                                 **values)
     make_transient_to_detached(registration)

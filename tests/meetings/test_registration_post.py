@@ -5,16 +5,21 @@ invite that outranks its cancellation, a part's address counts at its series' fi
 series still gets its mail and an invite per part."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.core.urls import absolute_url
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
 from ontwikkelbijeenkomsten.meetings import services
-from ontwikkelbijeenkomsten.meetings.models import RegistrationState
+from ontwikkelbijeenkomsten.meetings.links import registration_token
+from ontwikkelbijeenkomsten.meetings.models import Meeting, RegistrationState
+from tests.factories import applicant
 from tests.meetings.test_public_pages import FORM, post_form, register_url, registrations
 from tests.meetings.test_registration_statements import verbs
 from tests.queries import count_queries
@@ -77,3 +82,25 @@ def test_a_series_gets_its_mail_and_an_invite_per_part(client, make_training):
     assert [row.kind for row in sent] == ["registration_confirmed", "session_invite", "session_invite"]
     assert len({str(invite(row)["UID"]) for row in sent}) == 3
     assert all(row.calendar_method == "REQUEST" for row in sent)
+
+
+def test_a_session_moved_while_registering_waited_for_the_lock_is_in_the_invite_as_it_is_now(training):
+    """The confirmation is built before the lock; when the UPDATE finds the session moved in the
+    meantime (a higher SEQUENCE, another start), the invite is built again from the moved one."""
+    lead = db.session.get(Meeting, training.id)
+    later = lead.starts_at + timedelta(days=7)
+    db.session.execute(update(Meeting.__table__).where(Meeting.id == lead.id)  # another transaction's move
+                       .values(sequence=lead.sequence + 1, starts_at=later, ends_at=lead.ends_at + timedelta(days=7)))
+    with unit_of_work():
+        services.register(lead, applicant(1, email=ADDRESS))
+    [row] = mails()
+    event = invite(row)
+    assert int(event["SEQUENCE"]) == lead.sequence and event["DTSTART"].dt == later
+
+
+def test_a_confirmation_built_before_the_lock_links_to_the_new_registration(client, training):
+    assert post_form(client, register_url(training)).status_code == 302
+    [saved] = registrations(training)
+    [row] = mails()
+    assert row.context["person"]["link"] == absolute_url("meetings.registration", token=registration_token(saved))
+    assert registration_token(saved) in row.text_body and registration_token(saved) in row.calendar
