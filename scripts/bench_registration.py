@@ -188,7 +188,8 @@ def _request(port: int, method: str, path: str, body: str | None = None, headers
 
 
 def client(job: tuple) -> tuple[int, list[str], list[float]]:
-    """Post for `seconds`: (saved, what the failures answered, latencies in seconds)."""
+    """Post for `seconds`: (saved, what the failures answered, latencies in seconds). Runs in a
+    pool process, so it raises an ordinary exception (SystemExit would hang the pool)."""
     kind, port, path, seconds, tag, number = job
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     fields = {"organisation": "SWV Utrecht", "sector": "onderwijs", "function": "Intern begeleider", "needs": "",
@@ -197,7 +198,7 @@ def client(job: tuple) -> tuple[int, list[str], list[float]]:
         status, cookie, page = _request(port, "GET", path)
         found = CSRF.search(page.decode())
         if status != 200 or not found:
-            raise SystemExit(f"the training's page answered {status} without a form")
+            raise RuntimeError(f"the training's page answered {status} without a form")
         headers["Cookie"] = cookie.split(";", 1)[0]
         fields["csrf_token"] = found.group(1)
         path += "/aanmelden"
