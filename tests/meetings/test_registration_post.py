@@ -104,3 +104,16 @@ def test_a_confirmation_built_before_the_lock_links_to_the_new_registration(clie
     [row] = mails()
     assert row.context["person"]["link"] == absolute_url("meetings.registration", token=registration_token(saved))
     assert registration_token(saved) in row.text_body and registration_token(saved) in row.calendar
+
+
+def test_cancelling_and_registering_again_in_one_transaction_keeps_each_invite_above_the_last(training):
+    """The UPDATE's RETURNING refreshes the training's row, but not a SEQUENCE this transaction
+    raised and has not written yet: the new invite still outranks the cancellation."""
+    lead = db.session.get(Meeting, training.id)
+    with unit_of_work():
+        first = services.register(lead, applicant(1, email=ADDRESS))
+        services.cancel_registration(first)
+        services.register(lead, applicant(1, email=ADDRESS))
+    sent = [(row.calendar_method, int(invite(row)["SEQUENCE"])) for row in mails() if row.calendar]
+    [(m1, s1), (m2, s2), (m3, s3)] = sent
+    assert (m1, m2, m3) == ("REQUEST", "CANCEL", "REQUEST") and s1 < s2 < s3
