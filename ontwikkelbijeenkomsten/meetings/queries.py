@@ -17,7 +17,7 @@ def find_meeting(meeting_id: int) -> Meeting | None:
 
 
 def meeting_to_register(meeting_id: int, email: str | None = None) -> tuple[Meeting | None, Earlier | None]:
-    """An open training with what registering for it reads (its parts, its experts' names, its
+    """An open training with what registering for it reads (its parts, their experts' names, its
     region) and, for `email` (as `services.address` gives it), what that address did before at
     the meeting's lead, in one query: a registration POST runs only a few statements."""
     row = db.session.execute(_to_register(), {"meeting_id": meeting_id, "email": email}).unique().one_or_none()
@@ -31,9 +31,7 @@ def meeting_to_register(meeting_id: int, email: str | None = None) -> tuple[Meet
 def _to_register():
     """The statement of `meeting_to_register`, built once: building it took longer than running it.
     An open training has no request, and its parts have the lead's region (found in the session
-    without a query), so neither is joined again; the mail names the expert of the first part,
-    the lead, so the other parts' experts are not joined either (a page that shows them loads
-    them): every joined table costs on every row, and PostgreSQL plans each join anew."""
+    without a query), so neither is joined again: every joined column costs on every row."""
     experts = joinedload(Meeting.experts).joinedload(MeetingExpert.expert).load_only(User.name)
     lead_id = func.coalesce(Meeting.series_id, Meeting.id)
     of_address = (Registration.meeting_id == lead_id, Registration.email == bindparam("email"))
@@ -43,7 +41,7 @@ def _to_register():
         .limit(1).scalar_subquery(),
         exists().where(*of_address, Registration.state == RegistrationState.CANCELLED),
     ).where(Meeting.id == bindparam("meeting_id")).options(
-        joinedload(Meeting.region), experts, joinedload(Meeting.parts))
+        joinedload(Meeting.region), experts, joinedload(Meeting.parts).options(experts))
 
 
 def requests_needing_expert(request_ids: list[int]) -> set[int]:

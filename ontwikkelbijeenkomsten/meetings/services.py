@@ -177,7 +177,7 @@ def _take_place(lead: Meeting, applicant: Applicant) -> bool:
     for other sectors are not free) allows it; the database decides. The UPDATE holds the lead's
     row lock from here on and returns the row as it is now (a cancellation that came first
     shows), so the caller checks it again without reading it once more."""
-    row = db.session.connection().execute(_counting(applicant.sector), {"lead_id": lead.id}).first()
+    row = db.session.execute(_counting(applicant.sector), {"lead_id": lead.id}).first()
     if row is None:
         return False
     for name, value in zip(_RECHECKED, row):
@@ -188,8 +188,8 @@ def _take_place(lead: Meeting, applicant: Applicant) -> bool:
 @cache
 def _counting(sector: Sector):
     """The UPDATE of `_take_place` that counts a place for `sector` where there is room: built
-    once per sector (building it cost more than running it), on the table and run on the
-    session's connection (the ORM's UPDATE path would only add work)."""
+    once per sector (building it cost more than running it), on the table (the ORM's UPDATE
+    path would only add work). The session runs it, so what is pending is flushed first."""
     return (update(Meeting.__table__).where(Meeting.id == bindparam("lead_id"), sector_places.room_for(sector))
             .values(**sector_places.counted(sector, 1))
             .returning(*(getattr(Meeting, name) for name in _RECHECKED)))
@@ -242,7 +242,9 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
         mails.tell_registration(registration, "waiting")
     elif confirmation is not None and _calendar_version(lead) == calendar:
         mails.send_registration_mails(confirmation, registration, "confirmed")
-    else:  # the session was moved while this POST waited for the lock: the invite says where it is now
+    else:
+        if confirmation is not None:  # moved while this POST waited for the lock: read it again
+            _expire_series(lead)
         _invite(registration, "confirmed", returning)
     return registration
 
@@ -269,8 +271,17 @@ def _confirmation(lead: Meeting, values: dict, returning: bool) -> list[dict] | 
 
 
 def _calendar_version(lead: Meeting) -> tuple:
-    """What a confirmation's invite depends on that the UPDATE reads again under the lock."""
+    """What the UPDATE reads again under the lock that tells the lead was moved or changed for
+    calendars since it was read (a change raises the SEQUENCE)."""
     return lead.sequence, lead.starts_at
+
+
+def _expire_series(lead: Meeting) -> None:
+    """Forget what was read of the lead and its parts, so a mail built next reads them as they
+    are now (this transaction's own UPDATE included)."""
+    for part in lead.parts:
+        db.session.expire(part)
+    db.session.expire(lead)
 
 
 _NEW_REGISTRATION = ("meeting_id", "state", "name", "email", "organisation", "sector", "function", "needs",

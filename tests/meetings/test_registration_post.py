@@ -16,7 +16,7 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import absolute_url
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
-from ontwikkelbijeenkomsten.meetings import services
+from ontwikkelbijeenkomsten.meetings import queries, services
 from ontwikkelbijeenkomsten.meetings.links import registration_token
 from ontwikkelbijeenkomsten.meetings.models import Meeting, RegistrationState
 from tests.factories import applicant
@@ -88,14 +88,16 @@ def test_a_session_moved_while_registering_waited_for_the_lock_is_in_the_invite_
     """The confirmation is built before the lock; when the UPDATE finds the session moved in the
     meantime (a higher SEQUENCE, another start), the invite is built again from the moved one."""
     lead = db.session.get(Meeting, training.id)
-    later = lead.starts_at + timedelta(days=7)
+    later, ends = lead.starts_at + timedelta(days=7), lead.ends_at + timedelta(days=7)
     db.session.execute(update(Meeting.__table__).where(Meeting.id == lead.id)  # another transaction's move
-                       .values(sequence=lead.sequence + 1, starts_at=later, ends_at=lead.ends_at + timedelta(days=7)))
+                       .values(sequence=lead.sequence + 1, starts_at=later, ends_at=ends,
+                               date=lead.date + timedelta(days=7), location="Stadhuis, Zaal 2"))
     with unit_of_work():
         services.register(lead, applicant(1, email=ADDRESS))
     [row] = mails()
     event = invite(row)
-    assert int(event["SEQUENCE"]) == lead.sequence and event["DTSTART"].dt == later
+    assert int(event["SEQUENCE"]) == lead.sequence
+    assert (event["DTSTART"].dt, event["DTEND"].dt, str(event["LOCATION"])) == (later, ends, "Stadhuis, Zaal 2")
 
 
 def test_a_confirmation_built_before_the_lock_links_to_the_new_registration(client, training):
@@ -107,8 +109,7 @@ def test_a_confirmation_built_before_the_lock_links_to_the_new_registration(clie
 
 
 def test_cancelling_and_registering_again_in_one_transaction_keeps_each_invite_above_the_last(training):
-    """The UPDATE's RETURNING refreshes the training's row, but not a SEQUENCE this transaction
-    raised and has not written yet: the new invite still outranks the cancellation."""
+    """The new invite outranks the cancellation made earlier in the same transaction."""
     lead = db.session.get(Meeting, training.id)
     with unit_of_work():
         first = services.register(lead, applicant(1, email=ADDRESS))
@@ -117,3 +118,18 @@ def test_cancelling_and_registering_again_in_one_transaction_keeps_each_invite_a
     sent = [(row.calendar_method, int(invite(row)["SEQUENCE"])) for row in mails() if row.calendar]
     [(m1, s1), (m2, s2), (m3, s3)] = sent
     assert (m1, m2, m3) == ("REQUEST", "CANCEL", "REQUEST") and s1 < s2 < s3
+
+
+def test_what_the_transaction_changed_on_the_training_before_registering_is_kept(training):
+    """The UPDATE that takes the place runs after what is pending is written: a raised SEQUENCE
+    and a new capacity of the same transaction are neither lost nor overwritten by its RETURNING."""
+    db.session.expire_all()
+    lead, earlier = queries.meeting_to_register(training.id, ADDRESS)
+    before = lead.sequence
+    with unit_of_work():
+        lead.raise_sequence()
+        lead.capacity = 25
+        services.register(lead, applicant(1, email=ADDRESS), earlier=earlier)
+    db.session.expire_all()
+    assert db.session.execute(select(Meeting.sequence, Meeting.capacity).where(Meeting.id == training.id)).one() \
+        == (before + 1, 25)
