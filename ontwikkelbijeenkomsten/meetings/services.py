@@ -1,16 +1,16 @@
 """Registration rules: places, the waiting list, cancelling, promoting, capacity, attendance.
 
 A place is taken with one conditional UPDATE of the session's `confirmed_count` (only while
-`sector_places.room_for` says a place is free), so concurrent registrations never exceed the capacity: on
-PostgreSQL the row lock serialises them and the condition is checked again after the wait;
-on SQLite every transaction takes the write lock first. Registering reads and checks everything
-before that UPDATE, so the row lock is held only for the UPDATE, the INSERTs of the
-registration and its mail, and the commit. Everything that frees or adds places
-locks the row of the series' lead (`core.locking.lock`) and hands free places to the waiting
-list in order, in the same transaction, so a waiting list only exists while the session is full. Joining the waiting
-list takes that lock too (and looks for a place once more), so a place freed at that very
-moment is never left empty while someone waits. Mails to participants are queued in the
-caller's unit of work, with the change.
+`sector_places.room_for` says a place is free), so concurrent registrations never exceed the
+capacity: on PostgreSQL the row lock serialises them and the condition is checked again after
+the wait; on SQLite every transaction takes the write lock first. Registering reads and checks
+everything, and builds its confirmation mail, before that UPDATE, so the row lock is held only
+for the UPDATE, the INSERTs of the registration and its mail, and the commit. Everything that
+frees or adds places locks the row of the series' lead (`core.locking.lock`) and hands free
+places to the waiting list in order, in the same transaction, so a waiting list only exists
+while the session is full. Joining the waiting list takes that lock too (and looks for a place
+once more), so a place freed at that very moment is never left empty while someone waits. Mails
+to participants are queued in the caller's unit of work, with the change.
 """
 from __future__ import annotations
 
@@ -240,11 +240,12 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
                      name=registration.name, state=state.value)
     if state is not RegistrationState.CONFIRMED:
         mails.tell_registration(registration, "waiting")
-    elif confirmation is not None and _calendar_version(lead) == calendar:
+    elif confirmation is None:
+        _invite(registration, "confirmed", returning)
+    elif _calendar_version(lead) == calendar:
         mails.send_registration_mails(confirmation, registration, "confirmed")
-    else:
-        if confirmation is not None:  # moved while this POST waited for the lock: read it again
-            _expire_series(lead)
+    else:  # moved while this POST waited for the lock: read it again for the invite
+        _expire_series(lead)
         _invite(registration, "confirmed", returning)
     return registration
 

@@ -14,6 +14,7 @@ from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts.models import Availability
 
 from .keyboard import check_box, focused_matches, log_in_as_coordinator, tab_to, type_date
+from .viewports import each_width
 
 EXPERT_EMAIL = "m.jansen@example.org"
 
@@ -125,8 +126,7 @@ def test_the_coordinators_grid_links_to_the_experts(page, demo, axe_check):
 
 
 @pytest.mark.backends("sqlite")
-@pytest.mark.parametrize("viewport", [dict(width=1280, height=900), dict(width=390, height=844)],
-                         ids=["wide", "narrow"])
+@each_width
 def test_an_expert_saves_and_removes_a_weekly_pattern_by_keyboard(page, demo, axe_check, viewport):
     page.set_viewport_size(viewport)
     user_id = expert_id()

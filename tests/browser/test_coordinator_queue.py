@@ -5,10 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from .keyboard import log_in_as_coordinator, tab_to, type_into
+from .viewports import NARROW, WIDE
 from .workspace import (
     ACTIONS,
-    NARROW,
-    WIDE,
     assert_actions_beside_the_details,
     assert_one_column_without_sideways_scroll,
 )

@@ -25,7 +25,7 @@ from tests.factories import make_expert
 
 from .keyboard import tab_to, type_into
 from .test_scheduling import COORDINATOR, EXPERT, PREFERRED, log_in, seed
-from .workspace import NARROW, WIDE
+from .viewports import NARROW, WIDE
 
 REPLACEMENT = "piet@example.org"
 

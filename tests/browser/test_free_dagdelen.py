@@ -4,12 +4,12 @@ doing the work; moving a session with its own times says they give way to the da
 1280 and 390 px."""
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from .keyboard import check_box, tab_to
 from .test_scheduling import COORDINATOR, ELSEWHERE, PREFERRED, choose, log_in, only_meeting, press, seed
 from .test_trainings import trainings, type_time
+from .viewports import each_width
 
 PICK = 'form[aria-labelledby="free-title"] button[type="submit"]'
 
@@ -18,8 +18,7 @@ def free_link(moment) -> str:
     return f'a[href*="datum={moment[0].isoformat()}&dagdeel={moment[1].value}"]'
 
 
-@pytest.mark.parametrize("viewport", [dict(width=1280, height=900), dict(width=390, height=844)],
-                         ids=["wide", "narrow"])
+@each_width
 def test_booking_and_moving_from_the_free_dagdelen_by_keyboard(page, live_server, axe_check, viewport):
     page.set_viewport_size(viewport)
     data = seed(live_server)
@@ -71,8 +70,7 @@ def test_booking_and_moving_from_the_free_dagdelen_by_keyboard(page, live_server
     axe_check(page)
 
 
-@pytest.mark.parametrize("viewport", [dict(width=1280, height=900), dict(width=390, height=844)],
-                         ids=["wide", "narrow"])
+@each_width
 def test_a_new_training_on_the_experts_free_dagdelen_by_keyboard(page, live_server, axe_check, viewport):
     page.set_viewport_size(viewport)
     data = seed(live_server)

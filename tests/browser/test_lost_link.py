@@ -12,7 +12,7 @@ from ontwikkelbijeenkomsten.mail.models import OutboxMail
 
 from .keyboard import tab_to, type_into
 from .test_scheduling import EXPERT, log_in, seed
-from .workspace import NARROW, WIDE
+from .viewports import each_width
 
 URL = "/link-kwijt"
 CONTACT = "ilse@example.org"  # the contact of test_scheduling's request
@@ -24,7 +24,7 @@ def no_sideways_scroll(page) -> None:
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
 
 
-@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
+@each_width
 def test_send_my_link_again_by_keyboard(page, live_server, axe_check, viewport):
     seed(live_server)
     page.set_viewport_size(viewport)
@@ -60,7 +60,7 @@ def test_send_my_link_again_by_keyboard(page, live_server, axe_check, viewport):
 
 
 @pytest.mark.backends("sqlite")
-@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
+@each_width
 def test_the_404_and_403_pages_lead_on_by_keyboard(page, live_server, axe_check, viewport):
     seed(live_server)
     page.set_viewport_size(viewport)

@@ -12,11 +12,10 @@ from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind, MeetingState
 
 from .keyboard import log_in_as_coordinator, tab_to, type_into, unfold
+from .viewports import NARROW, WIDE
 from .workspace import (
     ACTIONS,
     DETAILS,
-    NARROW,
-    WIDE,
     box,
     assert_actions_beside_the_details,
     assert_one_column_without_sideways_scroll,

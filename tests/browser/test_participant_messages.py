@@ -12,8 +12,7 @@ from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingKind
 
 from .keyboard import log_in_as_coordinator, tab_to, type_into
-
-WIDE, NARROW = dict(width=1280, height=900), dict(width=390, height=844)
+from .viewports import each_width
 
 
 def training_with_people(live_server) -> tuple[int, int]:
@@ -39,7 +38,7 @@ def fits(page, viewport) -> None:
 
 
 @pytest.mark.backends("sqlite")
-@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
+@each_width
 def test_mail_all_participants_by_keyboard(page, axe_check, demo, live_server, viewport):
     page.set_viewport_size(viewport)
     meeting_id, people = training_with_people(live_server)

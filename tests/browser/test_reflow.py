@@ -14,9 +14,8 @@ from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.mail.models import MailState, OutboxMail
 
 from .keyboard import log_in_as_coordinator
+from .viewports import NARROW, WIDE
 
-NARROW = {"width": 390, "height": 844}
-WIDE = {"width": 1280, "height": 900}
 
 PARTICIPANTS = 'a[href$="/deelnemers"]:has-text("Samen leren: signaleren en arrangeren")'
 

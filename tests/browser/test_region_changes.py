@@ -11,8 +11,7 @@ from ontwikkelbijeenkomsten.requests import services
 from ontwikkelbijeenkomsten.requests.models import Request, RequestState
 
 from .keyboard import tab_to, type_into
-
-WIDE, NARROW = dict(width=1280, height=900), dict(width=390, height=844)
+from .viewports import each_width
 
 
 def submitted_request(live_server) -> tuple[str, int]:
@@ -29,7 +28,7 @@ def fits(page, viewport) -> None:
 
 
 @pytest.mark.backends("sqlite")
-@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
+@each_width
 def test_a_region_changes_its_request_and_asks_a_question_by_keyboard(page, axe_check, demo, live_server, viewport):
     page.set_viewport_size(viewport)
     token, expected = submitted_request(live_server)

@@ -12,8 +12,7 @@ from ontwikkelbijeenkomsten.meetings.links import registration_token
 from ontwikkelbijeenkomsten.meetings.models import Meeting, Registration, RegistrationState
 
 from .keyboard import tab_to, type_into
-
-WIDE, NARROW = dict(width=1280, height=900), dict(width=390, height=844)
+from .viewports import each_width
 
 
 def a_registration(live_server) -> str:
@@ -31,7 +30,7 @@ def fits(page, viewport) -> None:
 
 
 @pytest.mark.backends("sqlite")
-@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
+@each_width
 def test_a_participant_changes_their_details_by_keyboard(page, axe_check, demo, live_server, viewport):
     page.set_viewport_size(viewport)
     token = a_registration(live_server)

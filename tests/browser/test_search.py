@@ -6,12 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from .keyboard import log_in_as_coordinator, tab_to, type_into
-
-WIDE, NARROW = dict(width=1280, height=900), dict(width=390, height=844)
+from .viewports import each_width
 
 
 @pytest.mark.backends("sqlite")
-@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
+@each_width
 def test_search_by_keyboard_and_open_a_result(page, demo, axe_check, viewport):
     page.set_viewport_size(viewport)
     log_in_as_coordinator(page, demo)

@@ -12,6 +12,7 @@ from tests import factories
 from .keyboard import type_into, unfold
 from .test_registration import seed
 from .test_scheduling import log_in, press
+from .viewports import NARROW, WIDE
 
 COORDINATOR = "coordinator@example.org"
 
@@ -44,7 +45,7 @@ def test_places_held_per_sector_from_the_list_to_the_training_page(page, live_se
     expect(page.locator("#held-places")).to_contain_text("Jeugdhulp: 1 van 3 vastgehouden plaatsen gebruikt")
     axe_check(page)
 
-    for size in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):
+    for size in (WIDE, NARROW):
         page.set_viewport_size(size)
         page.goto(f"/agenda/{data.training_id}")
         held = page.locator("#signup #held-places")

@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .keyboard import log_in_as_coordinator
-
-WIDE, NARROW = dict(width=1280, height=900), dict(width=390, height=844)
+from .viewports import NARROW, WIDE
 
 
 @pytest.mark.backends("sqlite")

@@ -2,8 +2,8 @@
 the actions panel sit at desktop width and on a phone."""
 from __future__ import annotations
 
-WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 390, "height": 844}
+from .viewports import NARROW
+
 DETAILS, ACTIONS = ".ob-workspace__details", ".ob-workspace__actions"
 
 
