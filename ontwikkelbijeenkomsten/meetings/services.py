@@ -177,7 +177,8 @@ def _take_place(lead: Meeting, applicant: Applicant) -> bool:
     for other sectors are not free) allows it; the database decides. The UPDATE holds the lead's
     row lock from here on and returns the row as it is now (a cancellation that came first
     shows), so the caller checks it again without reading it once more."""
-    row = db.session.execute(_counting(applicant.sector), {"lead_id": lead.id}).first()
+    db.session.flush()  # what is pending goes first: the UPDATE runs on the connection
+    row = db.session.connection().execute(_counting(applicant.sector), {"lead_id": lead.id}).first()
     if row is None:
         return False
     for name, value in zip(_RECHECKED, row):
@@ -189,7 +190,7 @@ def _take_place(lead: Meeting, applicant: Applicant) -> bool:
 def _counting(sector: Sector):
     """The UPDATE of `_take_place` that counts a place for `sector` where there is room: built
     once per sector (building it cost more than running it), on the table (the ORM's UPDATE
-    path would only add work). The session runs it, so what is pending is flushed first."""
+    path would only add work)."""
     return (update(Meeting.__table__).where(Meeting.id == bindparam("lead_id"), sector_places.room_for(sector))
             .values(**sector_places.counted(sector, 1))
             .returning(*(getattr(Meeting, name) for name in _RECHECKED)))
