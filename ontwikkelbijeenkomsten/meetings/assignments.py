@@ -127,6 +127,7 @@ def assignments(expert: User) -> list[AssignmentRow]:
         .options(
             contains_eager(MeetingExpert.meeting).joinedload(Meeting.region),
             contains_eager(MeetingExpert.meeting).joinedload(Meeting.request),
+            contains_eager(MeetingExpert.meeting).joinedload(Meeting.series),
         )
         .order_by(Meeting.starts_at, MeetingExpert.id)
     ).all()

@@ -384,3 +384,29 @@ def test_page_queries_do_not_grow_with_the_assignments(app, expert, regional_mee
     db.session.commit()
     assert len(services.assignments(expert)) == 30
     assert queries_for(client, page_url(expert.id)) == small
+
+
+def test_a_later_dagdeel_of_a_series_shows_the_places_of_the_training(app, expert):
+    lead = add_meeting(in_days(10), title="Samen in de klas", capacity=12, confirmed_count=5)
+    second = add_meeting(in_days(17), title="Samen in de klas", capacity=None, series=lead)
+    assign(second, expert)
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    card = section_of(html, "to-answer")
+    assert "5 van de 12 plaatsen bezet" in card and "0 deelnemers" not in card
+
+
+def test_series_on_the_page_keep_the_query_count(app, expert):
+    client = login(app.test_client(), expert)
+
+    def grow(start: int, stop: int) -> None:
+        for n in range(start, stop):
+            lead = add_meeting(in_days(10 + 2 * n), title=f"Reeks {n}", capacity=12)
+            assign(add_meeting(in_days(11 + 2 * n), title=f"Reeks {n}", capacity=None, series=lead), expert)
+
+    grow(0, 2)
+    client.get(page_url(expert.id))  # the first visit makes the feed token
+    db.session.commit()
+    small = queries_for(client, page_url(expert.id))
+    grow(2, 12)
+    db.session.commit()
+    assert queries_for(client, page_url(expert.id)) == small
