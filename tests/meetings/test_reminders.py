@@ -128,3 +128,17 @@ def test_a_meeting_moved_after_its_reminder_is_reminded_again(make_training, pla
     assert meeting.reminded_at is None
     with unit_of_work():
         assert send_reminders() == 2
+
+
+def test_the_expert_of_a_series_reads_its_dagdelen_without_a_registration(make_training, plan):
+    lead = make_training(parts=2, days_ahead=1)
+    with unit_of_work():
+        confirmed = services.register(lead, applicant(1))
+    with unit_of_work():
+        send_reminders()
+    by_recipient = {row.recipient: row for row in reminders()}
+    expert, participant = by_recipient[plan.expert.email], by_recipient[confirmed.email]
+    for body in (expert.text_body, expert.html_body):
+        assert "Deze training bestaat uit 2 dagdelen:" in body and "aanmelding" not in body
+    for body in (participant.text_body, participant.html_body):
+        assert "Deze training bestaat uit 2 dagdelen; uw aanmelding geldt voor alle dagdelen:" in body
