@@ -75,3 +75,10 @@ def test_the_dutch_mail_and_page_say_weigeren_as_the_word_list_does(plan, client
     assert "afzeggen" not in mail.html_body + mail.text_body
     html = client.get(path).get_data(as_text=True)
     assert "Weigeren met een reden" in html and ">Weigeren<" in re.sub(r">\s+", ">", html)
+
+
+def test_the_mail_link_shows_the_address_and_the_online_link(plan, client):
+    online = "https://meet.example.org/samen-signaleren"
+    create(plan, online_url=online)
+    html = client.get(answer_path()).get_data(as_text=True)
+    assert "Stadhuis, Markt 1, Maastricht" in html and f'href="{online}"' in html

@@ -410,3 +410,11 @@ def test_series_on_the_page_keep_the_query_count(app, expert):
     grow(2, 12)
     db.session.commit()
     assert queries_for(client, page_url(expert.id)) == small
+
+
+def test_a_session_with_an_address_and_an_online_link_shows_both(app, expert):
+    online = "https://meet.example.org/samen-leren"
+    assign(add_meeting(in_days(10), location="Jaarbeurs Utrecht", online_url=online), expert)
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    card = section_of(html, "to-answer")
+    assert "Jaarbeurs Utrecht" in card and f'href="{online}"' in card
