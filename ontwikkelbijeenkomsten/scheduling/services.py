@@ -239,7 +239,7 @@ def add_bookings(bookings: list[NewBooking], actor: User | None, on_booking=lamb
         if contacts[request.id]:
             outbox.append(mails.mail_values(draft, contacts[request.id], "session_booked",
                                             _l("Your meeting has been planned"), "scheduling/session_booked",
-                                            "REQUEST", expert=expert))
+                                            "REQUEST", expert=expert, share=mails.registration_page(draft)))
         if expert.id not in experts:
             experts[expert.id] = mails.as_expert(expert)
         outbox.append(changes.assigned_mail(draft, experts[expert.id], SimpleNamespace(id=assigned[meeting_id])))
