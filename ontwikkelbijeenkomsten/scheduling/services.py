@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 from flask_babel import force_locale, format_date, gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from ..accounts.models import Role, User
 from ..core import audit
@@ -239,7 +239,7 @@ def add_bookings(bookings: list[NewBooking], actor: User | None, on_booking=lamb
         if contacts[request.id]:
             outbox.append(mails.mail_values(draft, contacts[request.id], "session_booked",
                                             _l("Your meeting has been planned"), "scheduling/session_booked",
-                                            "REQUEST", expert=expert))
+                                            "REQUEST", expert=expert, share=mails.registration_page(draft)))
         if expert.id not in experts:
             experts[expert.id] = mails.as_expert(expert)
         outbox.append(changes.assigned_mail(draft, experts[expert.id], SimpleNamespace(id=assigned[meeting_id])))
@@ -320,6 +320,14 @@ def upcoming_meetings(request: Request) -> list[Meeting]:
             select(Meeting).where(Meeting.request_id == request.id, Meeting.state.in_(OPEN_MEETING_STATES)))
         if not has_started((meeting.date, meeting.dagdeel))
     ]
+
+
+def meetings_kept(request: Request) -> int:
+    """How many of the request's sessions (dagdelen) stay when it is closed now: those not
+    cancelled that have begun; `cancel_upcoming` cancels the others."""
+    live = db.session.scalar(select(func.count(Meeting.id)).where(
+        Meeting.request_id == request.id, Meeting.state != MeetingState.CANCELLED))
+    return live - len(upcoming_meetings(request))
 
 
 def cancel_upcoming(request: Request, reason, actor: User | None) -> None:

@@ -117,6 +117,17 @@ def test_the_empty_form_lists_the_regions_with_what_they_have_left(client, world
     assert db.session.scalar(select(func.count()).select_from(QuotaLedger)) == 1
 
 
+def test_the_region_and_the_themes_are_not_marked_optional(client, world):
+    """The form says every question without "(niet verplicht)" must be answered; these two must."""
+    html = client.get("/aanvragen").get_data(as_text=True)
+    region_label = re.search(r'<label class="utrecht-form-label" for="region_id">(.*?)</label>', html, re.S).group(1)
+    assert "niet verplicht" not in region_label
+    assert 'aria-required="true"' in re.search(r'<select[^>]*id="region_id"[^>]*>', html).group(0)
+    themes = re.search(r'<fieldset[^>]*id="theme_ids".*?</legend>', html, re.S).group(0)
+    assert "niet verplicht" not in themes
+    assert "niet verplicht" in re.search(r'<fieldset[^>]*id="sectors".*?</legend>', html, re.S).group(0)
+
+
 def test_the_counts_for_all_regions_take_one_query(app, world):
     db.session.add_all(Region(code=f"TT{n:02d}", name=f"Regio {n}") for n in range(30, 72))
     db.session.commit()

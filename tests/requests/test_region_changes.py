@@ -3,6 +3,8 @@ made, and asks the coordinators a question: the rules of the request form at the
 audit entry on both timelines, the mail to the coordinators, and the pages with their errors."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -162,6 +164,11 @@ def test_the_change_page_is_filled_in_and_saves(client, world, request_, token):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Uw aanvraag is gewijzigd." in page and "U heeft de aanvraag gewijzigd." in page
     assert [(m.date, m.dagdeel) for m in request_.preferred_moments] == [(future_day(30), AVOND)]
+
+
+def test_the_themes_of_the_change_page_are_not_marked_optional(client, request_, token):
+    html = client.get(f"/aanvraag/{token}/wijzigen").get_data(as_text=True)
+    assert "niet verplicht" not in re.search(r'<fieldset[^>]*id="theme_ids".*?</legend>', html, re.S).group(0)
 
 
 def test_bad_changes_show_every_error_at_its_field_and_keep_what_was_typed(client, world, request_, token):

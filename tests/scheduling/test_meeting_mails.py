@@ -12,6 +12,7 @@ test once the translations are merged and compiled.
 from __future__ import annotations
 
 import email
+import re
 from html.parser import HTMLParser
 from typing import ClassVar
 
@@ -24,6 +25,7 @@ from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import absolute_url
 from ontwikkelbijeenkomsten.mail.delivery import message_for
+from ontwikkelbijeenkomsten.meetings.links import meeting_for_token
 from ontwikkelbijeenkomsten.requests.services import request_for_token
 from ontwikkelbijeenkomsten.scheduling import services
 
@@ -114,7 +116,8 @@ def life_of_a_meeting(plan, locale: str):
 def the_link(markup: Markup) -> str:
     """The link to the person's page (an assignment mail also has the answer link, tested in
     tests/experts/test_answer_link.py)."""
-    (link,) = [href for href in markup.hrefs if not href.startswith("mailto:") and "/opdracht/" not in href]
+    (link,) = [href for href in markup.hrefs
+               if not href.startswith("mailto:") and "/opdracht/" not in href and "/bijeenkomst/" not in href]
     return link
 
 
@@ -191,6 +194,17 @@ def test_dutch_subjects_and_openings_are_translated(plan, kind):
     for mail in mails:
         assert mail.subject != subject % {"title": "Samen signaleren"}, f"English subject for a Dutch reader: {mail.subject}"
         assert opening not in mail.text_body, f"English text for a Dutch reader in {kind}"
+
+
+def test_the_booked_mail_gives_the_contact_the_registration_link_to_share(plan):
+    meeting = book(plan, plan.moments[0]).meeting
+    (contact_mail,) = [m for m in meeting_mails() if m.recipient == CONTACT]
+    prefix = absolute_url("meetings.private_meeting", token="x")[:-1]
+    for body in (contact_mail.text_body, contact_mail.html_body):
+        found = re.search(re.escape(prefix) + r"([\w.-]+)", body)
+        assert found, "the mail promised in the grant has no registration link"
+        assert meeting_for_token(found.group(1)) == meeting
+    assert "Deel deze link met de mensen die u uitnodigt" in contact_mail.text_body
 
 
 def test_a_delivered_meeting_mail_carries_its_invite(plan):

@@ -20,6 +20,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
     MeetingState,
     RegistrationState,
 )
+from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.requests.models import (
     PreferredMoment,
@@ -560,6 +561,20 @@ def test_the_status_page_shows_the_booking_and_a_cancellation_with_its_reason(cl
     assert "Er is een bijeenkomst geannuleerd." in html
     withdraw = html_of(client.get(f"/aanvraag/{token}/intrekken"))
     assert "wordt de ingeplande bijeenkomst geannuleerd" in withdraw
+
+
+def test_withdrawing_after_a_session_took_place_promises_only_the_dagdelen_that_go_back(client, plan, monkeypatch):
+    m1, m2 = plan.moments
+    book(plan, m1), book(plan, m2)
+    monkeypatch.setattr(services, "has_started", lambda moment: moment == m1)  # the first has been held
+    token = requests.status_token(plan.request)
+    withdraw = html_of(client.get(f"/aanvraag/{token}/intrekken"))
+    assert "gaat het toegekende dagdeel (1) terug naar uw regio" in withdraw
+    assert "gaan de 2 toegekende dagdelen terug" not in withdraw
+    assert "wordt de ingeplande bijeenkomst geannuleerd" in withdraw
+
+    client.post(f"/aanvraag/{token}/intrekken")
+    assert quota.remaining(plan.region, plan.period) == 3  # what the page promised
 
 
 # ---- query counts ------------------------------------------------------------------------------

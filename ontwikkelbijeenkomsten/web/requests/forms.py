@@ -186,6 +186,7 @@ class RequestForm(_MeetingAnswers, FlaskForm):
 
     region_id = SelectField(
         _l("Region"), coerce=optional_int, validate_choice=False,
+        validators=[InputRequired(_l("Choose your region from the list."))],
         description=_l("The youth care region (jeugdregio) your organisations work in."),
     )
     organisation_name = StringField(
@@ -221,6 +222,7 @@ class RequestForm(_MeetingAnswers, FlaskForm):
     )
     theme_ids = MultiCheckboxField(
         _l("Themes"), coerce=optional_int, validate_choice=False,
+        validators=[DataRequired(_l("Choose at least one theme."))],
         description=_l("Choose one or more themes the meeting is about."),
     )
     dagdelen_wanted = RadioField(

@@ -32,7 +32,7 @@ from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.reports.requests import status_meetings
 from ontwikkelbijeenkomsten.requests import queries, region_changes, services
 from ontwikkelbijeenkomsten.requests.models import WITHDRAWABLE, Request
-from ontwikkelbijeenkomsten.scheduling.services import upcoming_meetings
+from ontwikkelbijeenkomsten.scheduling.services import meetings_kept, upcoming_meetings
 from ontwikkelbijeenkomsten.web.forms import field_error, optional_int
 from ontwikkelbijeenkomsten.web.rate_limits import Wait, form_again_when_limited
 from ontwikkelbijeenkomsten.web.requests.blueprint import bp
@@ -251,5 +251,6 @@ def withdraw(token: str):
             flash(_("Your request has been withdrawn. We have sent you a confirmation by e-mail."), "success")
         return redirect(url_for("requests.status", token=token))
     upcoming = len(upcoming_meetings(found))
+    returned = max(found.dagdelen_granted - meetings_kept(found), 0)
     return private_page(make_response(render_template("requests/withdraw.html", req=found, token=token,
-                                                      upcoming=upcoming)))
+                                                      upcoming=upcoming, returned=returned)))
