@@ -656,6 +656,8 @@ def evaluate(registration: Registration, answers: Answers) -> Evaluation:
     """An attendee's evaluation; one per registration."""
     if registration.state is not RegistrationState.ATTENDED:
         raise RuleViolation("score", _l("Only participants who attended can evaluate this session."))
+    if not series_over(registration.meeting):
+        raise RuleViolation("score", _l("You can give your opinion once the last dagdeel of the session is over."))
     if registration.evaluation is not None:
         raise RuleViolation("score", _l("You have already evaluated this session. Thank you!"))
     if not 1 <= answers.score <= 5:
