@@ -47,6 +47,7 @@ from .models import (
     MeetingState,
     Registration,
     RegistrationState,
+    first_start,
 )
 
 HOLDING_PLACE = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
@@ -93,12 +94,6 @@ class AlreadyRegistered(Exception):
 
 
 # ---- what a session offers ---------------------------------------------------------------------
-def first_start(lead: Meeting) -> datetime:
-    """When the first part that is not cancelled begins."""
-    parts = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] or [lead]
-    return min(part.starts_at for part in parts)
-
-
 def closes_at(lead: Meeting) -> datetime:
     """Registration closes at the set moment, and at the latest when the first part begins."""
     start = first_start(lead)
