@@ -41,6 +41,7 @@ class Item:
     places_left: int | None  # None: no limit
     full: bool
     held_left: int = 0  # of `places_left`, those still held for a sector (read from the lead's row)
+    closed: object = None  # why registering is not possible now (not yet open, or closed), else None
 
     @property
     def waiting_list(self) -> bool:
@@ -108,14 +109,14 @@ def trainings(filters: Filters, now: datetime | None = None) -> list[Item]:
     if filters.month is not None:
         last = _add_months(filters.month, 1) - timedelta(days=1)
         query = query.where(exists().where(own_parts, takes_place, part.date.between(filters.month, last)))
-    return [_item(lead) for lead in db.session.scalars(query)]
+    return [_item(lead, now) for lead in db.session.scalars(query)]
 
 
-def _item(lead: Meeting) -> Item:
+def _item(lead: Meeting, now: datetime | None = None) -> Item:
     parts = [p for p in lead.all_parts if p.state is not MeetingState.CANCELLED]
     left = services.places_left(lead)
     held_left = min(sector_places.unused_held(lead), left) if left else 0
-    return Item(lead, parts, left, services.is_full(lead), held_left)
+    return Item(lead, parts, left, services.is_full(lead), held_left, services.closed_reason(lead, now))
 
 
 def month(first: date, items: list[Item], months: list[date]) -> Month:

@@ -21,6 +21,7 @@ from ..mail import calendar
 from ..mail import services as mail
 from ..mail.models import OutboxMail
 from ..requests.services import status_token
+from . import sector_places
 from .links import meeting_token, registration_token
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -31,6 +32,7 @@ from .models import (
     Registration,
     RegistrationState,
     calendar_entry,
+    first_start,
 )
 
 RENDERER = "session"
@@ -282,7 +284,11 @@ def registration_page(lead: Meeting) -> str:
 def tell_registration(registration: Registration, kind: str, reason=None) -> None:
     """Queue the participant's mail about their registration. With a place (or losing one):
     one mail about the series and an invite per part that is not cancelled (tell_series);
-    otherwise one mail."""
+    otherwise one mail. A waiting-list mail says why when places are held for other sectors
+    (the session is then not full)."""
+    if kind == "waiting" and reason is None:
+        lead = registration.meeting
+        reason = sector_places.held_back(lead, registration.sector, first_start(lead))
     person = registrant(registration.name, registration.email, registration.locale, kind,
                         registration.state is RegistrationState.CONFIRMED)
     send_registration_mails(registration_mails(registration.meeting, person, kind, reason), registration, kind)

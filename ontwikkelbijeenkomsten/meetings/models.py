@@ -225,6 +225,12 @@ class Meeting(db.Model):
         self.sequence += 1
 
 
+def first_start(lead: Meeting) -> datetime:
+    """When the first part that is not cancelled begins."""
+    parts = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] or [lead]
+    return min(part.starts_at for part in parts)
+
+
 def calendar_entry(meeting, *, public_page: str | None = None) -> CalendarEntry:
     """A meeting, or the snapshot of one that a queued mail holds, as a calendar sees it.
 

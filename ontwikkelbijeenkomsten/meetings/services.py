@@ -47,6 +47,7 @@ from .models import (
     MeetingState,
     Registration,
     RegistrationState,
+    first_start,
 )
 
 HOLDING_PLACE = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
@@ -93,12 +94,6 @@ class AlreadyRegistered(Exception):
 
 
 # ---- what a session offers ---------------------------------------------------------------------
-def first_start(lead: Meeting) -> datetime:
-    """When the first part that is not cancelled begins."""
-    parts = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] or [lead]
-    return min(part.starts_at for part in parts)
-
-
 def closes_at(lead: Meeting) -> datetime:
     """Registration closes at the set moment, and at the latest when the first part begins."""
     start = first_start(lead)
@@ -656,6 +651,8 @@ def evaluate(registration: Registration, answers: Answers) -> Evaluation:
     """An attendee's evaluation; one per registration."""
     if registration.state is not RegistrationState.ATTENDED:
         raise RuleViolation("score", _l("Only participants who attended can evaluate this session."))
+    if not series_over(registration.meeting):
+        raise RuleViolation("score", _l("You can give your opinion once the last dagdeel of the session is over."))
     if registration.evaluation is not None:
         raise RuleViolation("score", _l("You have already evaluated this session. Thank you!"))
     if not 1 <= answers.score <= 5:

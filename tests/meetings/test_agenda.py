@@ -71,6 +71,26 @@ def test_only_upcoming_open_trainings_are_listed_once(en, make_training, plan):
     assert f"/agenda/{series.parts[0].id}" not in html
 
 
+def test_a_training_whose_registration_is_not_open_says_so_as_its_page_does(en, make_training):
+    not_yet = make_training(title="Nog niet open", days_ahead=20, dagdeel=Dagdeel.OCHTEND,
+                            registration_opens_at=utcnow() + timedelta(days=3))
+    closed = make_training(title="Gesloten", days_ahead=20, registration_closes_at=utcnow() - timedelta(hours=1))
+    open_ = make_training(title="Open", days_ahead=20, dagdeel=Dagdeel.AVOND)
+    html = en.get("/agenda").get_data(as_text=True)
+
+    def places(meeting) -> str:
+        item = re.search(rf'<li class="ob-agenda__item" id="training-{meeting.id}">(.*?)</li>\s*(?:<li class="ob-agenda__item"|</ul>)',
+                         html, re.S).group(1)
+        return text(item.split("Places")[-1])
+
+    assert places(not_yet).startswith("Registration opens on ") and "places left" not in places(not_yet)
+    assert places(closed) == "Registration for this session has closed."
+    assert places(open_) == "20 places left"
+    assert "Registration for this session has closed." in text(en.get(f"/agenda/{closed.id}").get_data(as_text=True))
+    month = en.get(f"/agenda?weergave=maand&maand={month_of(closed.date)}").get_data(as_text=True)
+    assert month.count("Registration for this session has closed.") == 1 and month.count("Registration opens on") == 1
+
+
 def test_filter_by_theme(en, make_training, plan):
     oogo = make_training(title="Over OOGO", days_ahead=20)
     both = make_training(title="Over alles", days_ahead=21)

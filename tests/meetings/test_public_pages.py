@@ -428,9 +428,12 @@ def test_the_online_link_is_only_on_the_participants_page(en, make_training):
 
 # ---- the evaluation ----------------------------------------------------------------------------
 def attended(lead: Meeting, n: int = 1) -> Registration:
+    """A registration marked present at a training that is over."""
     with unit_of_work():
         registration = services.register(lead, applicant(n))
     registration.state = RegistrationState.ATTENDED
+    for part in lead.all_parts:
+        part.starts_at, part.ends_at = utcnow() - timedelta(hours=4), utcnow() - timedelta(hours=1)
     db.session.commit()
     return registration
 
@@ -443,6 +446,31 @@ def test_only_attendees_can_evaluate(en, training):
     assert 'id="evaluation-closed"' in html and "<form" not in html.split('id="main"')[1]
     assert en.post(url, data={"score": "4"}).status_code == 200
     assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 0
+
+
+def test_the_evaluation_opens_when_the_last_dagdeel_is_over(en, make_training, plan):
+    lead = make_training(parts=2)
+    with unit_of_work():
+        registration = services.register(lead, applicant(1))
+    first, last = lead.all_parts
+    first.starts_at, first.ends_at = utcnow() - timedelta(hours=4), utcnow() - timedelta(hours=1)
+    db.session.commit()
+    with unit_of_work():
+        services.mark_attendance(first, {registration.id}, plan.coordinator)
+    token = links.registration_token(registration)
+    url = f"/aanmelding/{token}/evaluatie"
+    assert 'id="evaluation-link"' not in en.get(f"/aanmelding/{token}").get_data(as_text=True)
+    html = en.get(url).get_data(as_text=True)
+    assert 'id="evaluation-not-yet"' in html and "<form" not in html.split('id="main"')[1]
+    assert "once the last dagdeel of the session is over" in text(html)
+    assert en.post(url, data={"score": "4"}).status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 0
+
+    last.starts_at, last.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert 'id="evaluation-link"' in en.get(f"/aanmelding/{token}").get_data(as_text=True)
+    assert en.post(url, data={"score": "4"}).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 1
 
 
 def test_the_evaluation_checks_its_answers_and_is_given_once(en, training):

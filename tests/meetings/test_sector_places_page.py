@@ -15,6 +15,7 @@ from ontwikkelbijeenkomsten.meetings import sector_places, services
 from ontwikkelbijeenkomsten.meetings.models import Meeting
 from tests.meetings.test_lists import fill, follow, html_of, url
 from tests.meetings.test_public_pages import FORM, in_english, post_form, register_url, signup_block, text
+from tests.meetings.test_services import outbox
 from tests.requests.test_coordinator_pages import has_field_error
 
 
@@ -166,3 +167,16 @@ def test_with_a_waiting_list_another_sector_is_told_why_it_waits(client, make_tr
             f"{long_date(until)}, {clock(until)}. Then they are open to everyone. "
             "You are number 1 on the waiting list.") in shown
     assert "The session is full" not in shown
+
+
+def test_the_waiting_list_mail_says_why_another_sector_waits_not_that_it_is_full(client, make_training, plan):
+    training = held_for_youth_care_only(make_training, plan, waiting_list=True)
+    until = services.first_start(training) - sector_places.RELEASE_BEFORE_START
+    assert post_form(in_english(client), register_url(training), sector="onderwijs").status_code == 302
+    [mail] = [m for m in outbox() if m.kind == "registration_waiting"]
+    for body in (mail.text_body, text(mail.html_body)):
+        body = " ".join(body.split())
+        assert (f"There is no place left for your sector: the other places are held for youth care until "
+                f"{long_date(until)}, {clock(until)}. Then they are open to everyone. "
+                "You are on the waiting list.") in body
+        assert "The session is full" not in body

@@ -336,6 +336,21 @@ def test_a_cancelled_first_part_leaves_the_rest_of_the_series_open(make_training
             services.register(lead, applicant(3))
 
 
+def test_an_attendee_evaluates_only_once_the_series_is_over(make_training, plan):
+    lead = make_training(parts=2, days_ahead=3)
+    with unit_of_work():
+        present = services.register(lead, applicant(1))
+    first = lead.all_parts[0]
+    first.starts_at, first.ends_at = utcnow() - timedelta(hours=4), utcnow() - timedelta(hours=1)
+    db.session.commit()
+    with unit_of_work():
+        services.mark_attendance(first, {present.id}, plan.coordinator)
+    with pytest.raises(RuleViolation, match="last dagdeel"):
+        with unit_of_work():
+            services.evaluate(present, services.Answers(4))
+    assert present.evaluation is None
+
+
 def test_evaluation_links_go_out_when_the_series_is_over_also_if_marked_during_it(make_training, plan):
     meeting = make_training(days_ahead=3)
     with unit_of_work():

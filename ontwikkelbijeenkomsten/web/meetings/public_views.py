@@ -278,7 +278,7 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
         held_until=sector_places.release_moment(lead, services.first_start(lead)) if position and position.sector
         else None,
         cancellable=cancellable and not begun, begun=begun, meeting_url=_meeting_url(lead), certificate=certificate,
-        register_label=register_label,
+        register_label=register_label, evaluable=_evaluable(registration),
         register_form=None if certificate or registration.state is RegistrationState.CANCELLED
         else register_form or RegisterFields.of(registration),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
@@ -364,7 +364,9 @@ class EvaluationForm(FlaskForm):
 
 
 def _evaluable(registration: Registration) -> bool:
-    return registration.state is RegistrationState.ATTENDED and registration.evaluation is None
+    """An attendee who has not answered yet, once every dagdeel of the session is over."""
+    return (registration.state is RegistrationState.ATTENDED and registration.evaluation is None
+            and services.series_over(registration.meeting))
 
 
 @bp.route("/aanmelding/<token>/evaluatie", methods=["GET", "POST"])
@@ -384,5 +386,5 @@ def evaluation(token: str):
             return redirect(url_for("meetings.evaluation", token=token))
     return private_page(make_response(render_template(
         "meetings/public/evaluation.html", registration=found, lead=found.meeting, form=form, token=token,
-        open_for_answers=_evaluable(found),
+        open_for_answers=_evaluable(found), over=services.series_over(found.meeting),
     )))
