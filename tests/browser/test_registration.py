@@ -5,6 +5,7 @@ evaluation with errors)."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from types import SimpleNamespace
 
 from playwright.sync_api import expect
@@ -48,10 +49,21 @@ def seed(live_server) -> SimpleNamespace:
             db.session.add(part)
             lead = lead or part
         db.session.commit()
+        day = future_day(14)
+        starts, ends = Dagdeel.MIDDAG.bounds(day)
+        earlier = Meeting(kind=MeetingKind.OPEN_TRAINING, title="Samen signaleren: de basis",
+                          description="De eerste stap.", date=day, dagdeel=Dagdeel.MIDDAG, starts_at=starts,
+                          ends_at=ends, location="Stadhuis, Markt 1, Maastricht", capacity=None, themes=[theme])
+        db.session.add(earlier)
+        db.session.commit()
+        joris = services.Applicant("Joris Smit", "joris@example.org", Sector.JEUGDHULP, "Wijkteam Noord",
+                                   "Jeugdprofessional")
         with unit_of_work():
-            other = services.register(lead, services.Applicant("Joris Smit", "joris@example.org", Sector.JEUGDHULP,
-                                                               "Wijkteam Noord", "Jeugdprofessional"))
-        other.state = RegistrationState.ATTENDED  # as if he had been at an earlier part
+            services.register(lead, joris)
+            other = services.register(earlier, joris)
+        other.state = RegistrationState.ATTENDED
+        gone = timedelta(days=28)  # the earlier training is over
+        earlier.date, earlier.starts_at, earlier.ends_at = day - gone, starts - gone, ends - gone
         db.session.commit()
         found = SimpleNamespace(training_id=lead.id, evaluation_token=links.registration_token(other))
         db.session.remove()
