@@ -616,6 +616,25 @@ def test_the_status_page_lists_the_scheduled_meetings(client, world):
     assert html.count("/bijeenkomst/") == 1 and f'id="share-{planned.id}"' in html  # none for the cancelled one
 
 
+@pytest.mark.parametrize(("state", "singular", "plural"), [
+    (RequestState.SCHEDULED, "Uw bijeenkomst is ingepland.", "Uw bijeenkomsten zijn ingepland."),
+    (RequestState.HELD, "De bijeenkomst heeft plaatsgevonden.", "De bijeenkomsten hebben plaatsgevonden."),
+])
+def test_the_status_page_speaks_of_one_meeting_or_of_several(client, world, state, singular, plural):
+    saved = services.submit(submission(world))
+    services.grant(saved, 2, world.coordinator)
+    saved.state = state
+    meeting_state = MeetingState.HELD if state is RequestState.HELD else MeetingState.PLANNED
+    _add_meeting(saved, future_day(14), state=meeting_state)
+    db.session.commit()
+    html = _status(client, saved)
+    assert singular in html and plural not in html
+    _add_meeting(saved, future_day(21), state=meeting_state)
+    db.session.commit()
+    html = _status(client, saved)
+    assert plural in html and singular not in html
+
+
 def test_the_status_page_takes_the_same_number_of_queries_however_long_the_history(client, world):
     small = services.submit(submission(world))
     big = services.submit(submission(world, contact_email="ander@example.org", moments=[(future_day(30), Dagdeel.AVOND)]))
