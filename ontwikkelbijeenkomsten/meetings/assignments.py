@@ -206,7 +206,8 @@ def decline(assignment: MeetingExpert, reason: str, actor: User) -> None:
 
 def _notify_coordinators(assignment: MeetingExpert) -> None:
     meeting, expert = assignment.meeting, assignment.expert
-    link = absolute_url("requests.coordinator_detail", request_id=meeting.request_id) if meeting.request_id else None
+    link = absolute_url("requests.coordinator_detail", request_id=meeting.request_id) if meeting.request_id \
+        else absolute_url("meetings.edit_training", meeting_id=meeting.lead.id)
     for coordinator in coordinators_for(meeting.request.assigned_coordinator_id if meeting.request else None):
         mail.enqueue(
             coordinator.email, "assignment_declined",

@@ -21,6 +21,7 @@ from sqlalchemy import exists, func, select
 from ..accounts.models import Role, User
 from ..core import audit
 from ..core.bulk import insert_rows
+from ..core.db import utcnow
 from ..core.extensions import db
 from ..core.locking import lock
 from ..core.rules import RuleViolation
@@ -314,11 +315,13 @@ def cancel(meeting: Meeting, reason: str, actor: User) -> None:
 
 
 def upcoming_meetings(request: Request) -> list[Meeting]:
-    """The request's sessions that are planned and have not begun."""
+    """The request's sessions that are planned and have not begun: neither their own start nor
+    their dagdeel has come."""
+    now = utcnow()
     return [
         meeting for meeting in db.session.scalars(
             select(Meeting).where(Meeting.request_id == request.id, Meeting.state.in_(OPEN_MEETING_STATES)))
-        if not has_started((meeting.date, meeting.dagdeel))
+        if meeting.starts_at > now and not has_started((meeting.date, meeting.dagdeel), now)
     ]
 
 

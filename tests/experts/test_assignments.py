@@ -279,6 +279,16 @@ def test_decline_of_an_open_training_mails_every_active_coordinator(app, coordin
     assert all("/coordinatie/aanvragen/" not in m.text_body for m in told)
 
 
+def test_decline_of_a_training_dagdeel_links_the_coordinator_to_the_training(app, coordinator, expert):
+    lead = add_meeting(in_days(20))
+    part = assign(add_meeting(in_days(27), series=lead), expert)
+    services.decline(part, "Verhinderd", expert)
+    [mail] = [m for m in outbox() if m.kind == "assignment_declined"]
+    link = f"http://localhost/coordinatie/trainingen/{lead.id}"
+    assert f"Open de training:\n{link}" in mail.text_body
+    assert f'href="{link}"' in mail.html_body and "Training openen" in mail.html_body
+
+
 def test_decline_frees_the_slot(expert, training):
     other = add_meeting(training.meeting.date, training.dagdeel, title="Andere bijeenkomst")
     with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():

@@ -128,6 +128,17 @@ def test_the_region_and_the_themes_are_not_marked_optional(client, world):
     assert "niet verplicht" in re.search(r'<fieldset[^>]*id="sectors".*?</legend>', html, re.S).group(0)
 
 
+def test_the_period_is_optional_as_a_whole_and_says_that_it_needs_all_three_fields(client, world):
+    html = client.get("/aanvragen").get_data(as_text=True)
+    period = re.search(r'<fieldset[^>]*>\s*<legend[^>]*>Of een periode.*?</fieldset>\s*</fieldset>', html, re.S).group(0)
+    assert "niet verplicht" in re.search(r"<legend[^>]*>(.*?)</legend>", period, re.S).group(1)
+    assert 'aria-describedby="period-hint"' in period.split(">", 1)[0]
+    assert re.search(r'id="period-hint">[^<]*alle drie nodig', period)
+    assert period.count("niet verplicht") == 1  # not on Van, Tot en met and the dagdelen one by one
+    assert "aria-required" not in period
+    assert re.search(r'<input[^>]*id="period_start"', period) and 'id="period_dagdelen"' in period
+
+
 def test_the_counts_for_all_regions_take_one_query(app, world):
     db.session.add_all(Region(code=f"TT{n:02d}", name=f"Regio {n}") for n in range(30, 72))
     db.session.commit()
@@ -603,6 +614,25 @@ def test_the_status_page_lists_the_scheduled_meetings(client, world):
     assert f"{weekday} {day.day} " in html
     assert "Vervolgsessie (Geannuleerd)" in html
     assert html.count("/bijeenkomst/") == 1 and f'id="share-{planned.id}"' in html  # none for the cancelled one
+
+
+@pytest.mark.parametrize(("state", "singular", "plural"), [
+    (RequestState.SCHEDULED, "Uw bijeenkomst is ingepland.", "Uw bijeenkomsten zijn ingepland."),
+    (RequestState.HELD, "De bijeenkomst heeft plaatsgevonden.", "De bijeenkomsten hebben plaatsgevonden."),
+])
+def test_the_status_page_speaks_of_one_meeting_or_of_several(client, world, state, singular, plural):
+    saved = services.submit(submission(world))
+    services.grant(saved, 2, world.coordinator)
+    saved.state = state
+    meeting_state = MeetingState.HELD if state is RequestState.HELD else MeetingState.PLANNED
+    _add_meeting(saved, future_day(14), state=meeting_state)
+    db.session.commit()
+    html = _status(client, saved)
+    assert singular in html and plural not in html
+    _add_meeting(saved, future_day(21), state=meeting_state)
+    db.session.commit()
+    html = _status(client, saved)
+    assert plural in html and singular not in html
 
 
 def test_the_status_page_takes_the_same_number_of_queries_however_long_the_history(client, world):

@@ -83,6 +83,20 @@ def test_the_request_page_offers_a_replacement_and_one_click_books_it(plan, coor
     assert f'id="expert-needed-{meeting.id}"' not in page
 
 
+def test_the_training_page_shows_the_banner_of_its_dagdeel_that_needs_an_expert(plan, make_training, coordinator_client):
+    lead = make_training(parts=2)
+    part = lead.all_parts[1]
+    piet = add_expert(plan, "piet@example.org", "Piet Tweede", slots=[(part.date, part.dagdeel)])
+    url = f"/coordinatie/trainingen/{lead.id}"
+    assert 'id="expert-needed-' not in coordinator_client.get(url).get_data(as_text=True)
+    decline(part, plan.expert, "Ik ben die dag ziek.")
+
+    page = coordinator_client.get(url).get_data(as_text=True)
+    assert f'id="expert-needed-{part.id}"' in page and "Ik ben die dag ziek." in page
+    assert f'id="expert-needed-{lead.id}"' not in page
+    assert f'id="replace-{part.id}-{piet.id}"' in page and "past bij de aanvraag" not in page
+
+
 def test_a_change_while_the_expert_is_needed_keeps_the_state(plan):
     meeting = book(plan).meeting
     decline(meeting, plan.expert)

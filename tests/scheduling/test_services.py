@@ -601,6 +601,22 @@ def test_rejecting_a_granted_request_cancels_its_booked_meeting(plan):
     assert quota.remaining(plan.region, plan.period) == 4
 
 
+def test_a_meeting_that_starts_before_its_dagdeel_has_begun_at_its_own_start(plan, monkeypatch):
+    m1, _ = plan.moments
+    meeting = book(plan, m1).meeting
+    meeting.starts_at = local_to_utc(m1[0], time(8, 30))
+    db.session.commit()
+    for module in (services, changes):
+        monkeypatch.setattr(module, "utcnow", lambda: local_to_utc(m1[0], time(8, 45)))
+    assert services.upcoming_meetings(plan.request) == []
+    assert services.meetings_kept(plan.request) == 1
+    with unit_of_work():
+        requests.withdraw(plan.request)
+    db.session.expire_all()
+    assert meeting.state is MeetingState.PLANNED
+    assert quota.remaining(plan.region, plan.period) == 3
+
+
 # ---- the expert's calendar feed ----------------------------------------------------------------
 def feed_events(expert) -> dict[str, str]:
     calendar = icalendar.Calendar.from_ical(assignments.feed_for(expert))

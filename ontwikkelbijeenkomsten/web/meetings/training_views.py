@@ -23,6 +23,7 @@ from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
 from ontwikkelbijeenkomsten.web.meetings.training_forms import TrainingEditForm, TrainingForm
 from ontwikkelbijeenkomsten.web.scheduling import free_dagdelen
+from ontwikkelbijeenkomsten.web.scheduling.expert_needed import expert_needed
 
 TRAINING_URL = "/coordinatie/trainingen/<int(max=2147483647):meeting_id>"
 
@@ -45,6 +46,7 @@ def _choices(lead: Meeting | None = None) -> dict:
 
 def _form_page(form: TrainingForm, lead: Meeting | None = None, **context):
     return render_template("meetings/trainings/form.html", form=form, lead=lead,
+                           needing=expert_needed(lead.all_parts) if lead else [],
                            errors=form.error_list() if request.method == "POST" else [], **context)
 
 

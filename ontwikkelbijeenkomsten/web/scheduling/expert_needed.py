@@ -1,5 +1,5 @@
-"""The banner on a request's page for each session whose expert declined: who declined and
-why, and the experts free in that dagdeel who could take it over (posted as a move)."""
+"""The banner on a request's or a training's page for each session whose expert declined: who
+declined and why, and the experts free in that dagdeel who could take it over (posted as a move)."""
 from __future__ import annotations
 
 from ontwikkelbijeenkomsten.meetings.changes import closed_message
