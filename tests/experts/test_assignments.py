@@ -279,6 +279,16 @@ def test_decline_of_an_open_training_mails_every_active_coordinator(app, coordin
     assert all("/coordinatie/aanvragen/" not in m.text_body for m in told)
 
 
+def test_the_decline_mail_shows_the_address_and_the_online_link(coordinator, expert, training):
+    online = "https://meet.example.org/samen-leren"
+    training.meeting.online_url = online
+    db.session.commit()
+    services.decline(training, "Verhinderd", expert)
+    [mail] = [m for m in outbox() if m.kind == "assignment_declined"]
+    assert f"Locatie: Jaarbeurs Utrecht\nOnline: {online}\n" in mail.text_body
+    assert f'Jaarbeurs Utrecht<br>Online: <a href="{online}"' in mail.html_body
+
+
 def test_decline_frees_the_slot(expert, training):
     other = add_meeting(training.meeting.date, training.dagdeel, title="Andere bijeenkomst")
     with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():

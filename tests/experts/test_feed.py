@@ -145,6 +145,13 @@ def test_what_the_feed_holds(client, expert, other_expert):
     assert events[kept[0].uid].url.value == f"http://localhost/experts/{expert.id}/opdrachten"
 
 
+def test_a_session_with_an_address_has_its_online_link_in_the_description(client, expert):
+    online = "https://meet.example.org/samen-leren"
+    assign(add_meeting(in_days(9), description="Neem een casus mee.", online_url=online), expert)
+    [event] = vobject.readOne(get_feed(client, expert), validate=True).vevent_list
+    assert (event.location.value, event.description.value) == ("Jaarbeurs Utrecht", f"{online}\n\nNeem een casus mee.")
+
+
 def test_long_lines_are_folded(client, expert):
     title = "Één " + "ondersteuningsteam én wijkteam, " * 6
     description = "Regel met een puntkomma; en een komma, " * 30
