@@ -68,10 +68,11 @@ def amsterdam_vtimezone() -> Timezone:
 
 
 def event(entry: CalendarEntry, *, url: str | None = None, description: str = "",
-          cancelled: bool = False) -> Event:
+          cancelled: bool = False, tentative: bool = False) -> Event:
     """The entry as a VEVENT with its stable UID and SEQUENCE; times local with a TZID.
 
-    `cancelled` marks it CANCELLED for this person even when the event itself goes on.
+    `cancelled` marks it CANCELLED for this person even when the event itself goes on;
+    `tentative` marks it TENTATIVE while this person has not accepted it yet.
     """
     vevent = Event()
     vevent.add("UID", entry.uid)
@@ -87,7 +88,7 @@ def event(entry: CalendarEntry, *, url: str | None = None, description: str = ""
         vevent.add("DESCRIPTION", description)
     if url:
         vevent.add("URL", url)
-    vevent.add("STATUS", "CANCELLED" if cancelled or entry.cancelled else "CONFIRMED")
+    vevent.add("STATUS", "CANCELLED" if cancelled or entry.cancelled else "TENTATIVE" if tentative else "CONFIRMED")
     return vevent
 
 
