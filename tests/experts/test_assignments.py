@@ -224,6 +224,7 @@ def test_decline_needs_a_reason_of_sensible_length(app, expert, training, reason
     if not reason.strip():
         assert "Geef de reden waarom u weigert." in html
     assert 'id="error-summary"' in html and f'href="#{decline_field(training)}"' in html
+    assert "<title>Fout: Mijn opdrachten" in html
     assert "<details class=\"ob-section\" open>" in html
     assert state_of(training) is AssignmentState.ASSIGNED
     assert outbox() == []

@@ -429,8 +429,10 @@ def test_a_past_day_or_a_booked_slot_cannot_be_toggled(expert_client, expert):
             f"/experts/{expert.id}/beschikbaarheid/dagdeel",
             data={"day": day.isoformat(), "dagdeel": "ochtend", "available": "1"},
         )
-        assert response.status_code == 200 and 'id="error-summary"' in response.get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and 'id="error-summary"' in html and "<title>Fout: " in html
     assert slots(expert) == set()
+    assert "<title>Fout:" not in expert_client.get(f"/experts/{expert.id}/beschikbaarheid").get_data(as_text=True)
 
 
 def test_a_dagdeel_of_today_that_is_over_is_refused_with_a_message(expert_client, expert, monkeypatch):
