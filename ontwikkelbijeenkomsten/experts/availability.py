@@ -1,9 +1,10 @@
 """An expert's own availability per (date, dagdeel): changing one slot, rules and blocks.
 
 A slot is *booked* when a session holds it; which slots that are, the meetings layer answers
-(`signals.booked_slots`). Booked slots and days before today are never changed here. Slots are
-added with INSERT … ON CONFLICT DO NOTHING, so a rule is idempotent and two clicks at the same
-moment do not trip over the unique (expert, date, dagdeel) constraint.
+(`signals.booked_slots`). Booked slots, days before today and today's dagdelen that are over
+are never changed here. Slots are added with INSERT … ON CONFLICT DO NOTHING, so a rule is
+idempotent and two clicks at the same moment do not trip over the unique (expert, date,
+dagdeel) constraint.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import delete, select
 
 from ..accounts.models import User
 from ..core import audit
-from ..core.db import insert_on_conflict
+from ..core.db import insert_on_conflict, utcnow
 from ..core.extensions import db
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, today_local
@@ -27,6 +28,12 @@ MAX_RANGE_DAYS = 366  # a rule or a block covers at most a (leap) year
 def booked(expert_id: int, start: date, end: date) -> set[tuple[date, Dagdeel]]:
     """The (date, dagdeel) slots from `start` to `end` that a session holds."""
     return set().union(*(slots for _receiver, slots in signals.booked_slots.send(expert_id, start=start, end=end)))
+
+
+def ended_dagdelen(today: date) -> set[Dagdeel]:
+    """Today's dagdelen that are over (Europe/Amsterdam): like past days, they no longer change."""
+    now = utcnow()
+    return {dagdeel for dagdeel in Dagdeel if dagdeel.bounds(today)[1] <= now}
 
 
 # ---- changes -----------------------------------------------------------------------------------
@@ -48,8 +55,11 @@ def toggle(expert: User, day: date, dagdeel: Dagdeel, actor: User, *, available:
 
     Giving the wanted state makes a repeated click harmless: the second one changes nothing.
     """
-    if day < today_local():
+    today = today_local()
+    if day < today:
         raise RuleViolation("day", _l("This day has passed. Past days cannot be changed."))
+    if day == today and dagdeel in ended_dagdelen(today):
+        raise RuleViolation("day", _l("This dagdeel has passed. Past dagdelen cannot be changed."))
     if (day, dagdeel) in booked(expert.id, day, day):
         raise RuleViolation("day", _l("This dagdeel is booked for a session and cannot be changed here."))
     this_slot = (Availability.expert_id == expert.id, Availability.date == day, Availability.dagdeel == dagdeel)

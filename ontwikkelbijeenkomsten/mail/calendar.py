@@ -45,6 +45,8 @@ class CalendarEntry:
     title: str
     place: str = ""
     cancelled: bool = False
+    #: The online link of an event whose `place` is an address: it goes in the description.
+    online: str = ""
 
 
 def _transition(part, starts: datetime, offset_from: int, offset_to: int, name: str, month: int):
@@ -66,10 +68,11 @@ def amsterdam_vtimezone() -> Timezone:
 
 
 def event(entry: CalendarEntry, *, url: str | None = None, description: str = "",
-          cancelled: bool = False) -> Event:
+          cancelled: bool = False, tentative: bool = False) -> Event:
     """The entry as a VEVENT with its stable UID and SEQUENCE; times local with a TZID.
 
-    `cancelled` marks it CANCELLED for this person even when the event itself goes on.
+    `cancelled` marks it CANCELLED for this person even when the event itself goes on;
+    `tentative` marks it TENTATIVE while this person has not accepted it yet.
     """
     vevent = Event()
     vevent.add("UID", entry.uid)
@@ -80,11 +83,12 @@ def event(entry: CalendarEntry, *, url: str | None = None, description: str = ""
     vevent.add("SUMMARY", entry.title)
     if entry.place:
         vevent.add("LOCATION", entry.place)
+    description = _description(entry, description)
     if description:
         vevent.add("DESCRIPTION", description)
     if url:
         vevent.add("URL", url)
-    vevent.add("STATUS", "CANCELLED" if cancelled or entry.cancelled else "CONFIRMED")
+    vevent.add("STATUS", "CANCELLED" if cancelled or entry.cancelled else "TENTATIVE" if tentative else "CONFIRMED")
     return vevent
 
 
@@ -103,6 +107,7 @@ def invitation(
     the time of each mail.
     """
     cancelled = method == "CANCEL" or entry.cancelled
+    description = _description(entry, description)
     attendee_name = attendee[0] or attendee[1]
     event_lines = [
         f"SUMMARY:{_text(entry.title)}",
@@ -125,6 +130,10 @@ def invitation(
     ]
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", f"METHOD:{method}"]
     return (_lines(head) + _vtimezone_bytes().decode() + _lines(["BEGIN:VEVENT", *event_lines])).encode()
+
+
+def _description(entry: CalendarEntry, description: str) -> str:
+    return "\n\n".join(part for part in (entry.online, description) if part)
 
 
 @lru_cache(maxsize=16)

@@ -283,7 +283,8 @@ def feed_for(expert: User) -> bytes:
     """The expert's sessions from about three months back, as an iCalendar feed.
 
     Declined assignments are left out. A session the expert was taken off, or that was
-    cancelled, stays in with STATUS:CANCELLED, so subscribed calendars remove it.
+    cancelled, stays in with STATUS:CANCELLED, so subscribed calendars remove it. One the expert
+    has not accepted yet is TENTATIVE.
     """
     rows = db.session.execute(
         select(Meeting, MeetingExpert.state)
@@ -298,10 +299,12 @@ def feed_for(expert: User) -> bytes:
     url = absolute_url("experts.assignments", expert_id=expert.id)
     with force_locale(expert.locale):
         name = gettext("Ontwikkelbijeenkomsten: my sessions")
-    released: dict[Meeting, bool] = {}  # one event per session: an active assignment wins
+    held: dict[Meeting, AssignmentState] = {}  # one event per session: an active assignment wins
     for meeting, state in rows:
-        released[meeting] = released.get(meeting, True) and state is AssignmentState.RELEASED
+        if held.get(meeting, AssignmentState.RELEASED) is AssignmentState.RELEASED:
+            held[meeting] = state
     return calendar.feed((
-        calendar.event(calendar_entry(s), url=url, description=s.description, cancelled=off)
-        for s, off in released.items()
+        calendar.event(calendar_entry(s), url=url, description=s.description,
+                       cancelled=state is AssignmentState.RELEASED, tentative=state is AssignmentState.ASSIGNED)
+        for s, state in held.items()
     ), name)

@@ -19,7 +19,7 @@ from ..core.db import utcnow
 from ..core.extensions import db
 from ..core.time import Dagdeel, today_local
 from ..experts import signals
-from ..experts.availability import check_span
+from ..experts.availability import check_span, ended_dagdelen
 from ..experts.models import Availability, ExpertProfile, expert_regions, expert_themes
 from ..experts.queries import experts_with_profiles
 from ..experts.services import ExpertStatus, status
@@ -124,13 +124,15 @@ def month(expert: User, year: int, month_number: int) -> MonthView:
     ).tuples())
     booked = bookings(expert.id, first, last)
     today = today_local()
+    ended = ended_dagdelen(today)
 
     def day_view(day: date) -> Day | None:
         if day.month != month_number:
             return None
         past = day < today
         return Day(day, past, tuple(
-            Slot(day, dagdeel, (day, dagdeel) in available, booked.get((day, dagdeel)), past)
+            Slot(day, dagdeel, (day, dagdeel) in available, booked.get((day, dagdeel)),
+                 past or (day == today and dagdeel in ended))
             for dagdeel in Dagdeel
         ))
 

@@ -235,13 +235,15 @@ def calendar_entry(meeting, *, public_page: str | None = None) -> CalendarEntry:
     """A meeting, or the snapshot of one that a queued mail holds, as a calendar sees it.
 
     `public_page`: the entry is for anyone (a public file), so the online link stays out and
-    the page's address stands in its place; only people with a place get the link.
+    the page's address stands in its place; only people with a place get the link. The place
+    is the address, or else the online link; a session with both has the link beside it.
     """
     state = meeting.state if isinstance(meeting.state, MeetingState) else MeetingState(meeting.state)
     online = meeting.online_url if public_page is None else public_page
     return CalendarEntry(uid=meeting.uid, sequence=meeting.sequence, starts_at=meeting.starts_at,
                          ends_at=meeting.ends_at, title=meeting.title, place=meeting.location or online or "",
-                         cancelled=state is MeetingState.CANCELLED)
+                         cancelled=state is MeetingState.CANCELLED,
+                         online=meeting.online_url if meeting.location and public_page is None else "")
 
 
 class MeetingExpert(db.Model):

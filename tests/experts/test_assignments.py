@@ -224,6 +224,7 @@ def test_decline_needs_a_reason_of_sensible_length(app, expert, training, reason
     if not reason.strip():
         assert "Geef de reden waarom u weigert." in html
     assert 'id="error-summary"' in html and f'href="#{decline_field(training)}"' in html
+    assert "<title>Fout: Mijn opdrachten" in html
     assert "<details class=\"ob-section\" open>" in html
     assert state_of(training) is AssignmentState.ASSIGNED
     assert outbox() == []
@@ -287,6 +288,16 @@ def test_decline_of_a_training_dagdeel_links_the_coordinator_to_the_training(app
     link = f"http://localhost/coordinatie/trainingen/{lead.id}"
     assert f"Open de training:\n{link}" in mail.text_body
     assert f'href="{link}"' in mail.html_body and "Training openen" in mail.html_body
+
+
+def test_the_decline_mail_shows_the_address_and_the_online_link(coordinator, expert, training):
+    online = "https://meet.example.org/samen-leren"
+    training.meeting.online_url = online
+    db.session.commit()
+    services.decline(training, "Verhinderd", expert)
+    [mail] = [m for m in outbox() if m.kind == "assignment_declined"]
+    assert f"Locatie: Jaarbeurs Utrecht\nOnline: {online}\n" in mail.text_body
+    assert f'Jaarbeurs Utrecht<br>Online: <a href="{online}"' in mail.html_body
 
 
 def test_decline_frees_the_slot(expert, training):

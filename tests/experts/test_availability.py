@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.time import Dagdeel, to_local, today_local
+from ontwikkelbijeenkomsten.core.time import Dagdeel, local_to_utc, to_local, today_local
 from ontwikkelbijeenkomsten.experts import availability
 from ontwikkelbijeenkomsten.experts.models import Availability
 from ontwikkelbijeenkomsten.meetings import bookings
@@ -32,9 +32,10 @@ FIXED_TODAY = date(2026, 1, 15)
 
 @pytest.fixture
 def fixed_today(monkeypatch):
-    """The services think it is 15 January 2026, so dates in 2026 are in the future."""
+    """The services think it is 15 January 2026, 08:00, so dates in 2026 are in the future."""
     for module in (availability, bookings):
         monkeypatch.setattr(module, "today_local", lambda: FIXED_TODAY)
+    monkeypatch.setattr(availability, "utcnow", lambda: local_to_utc(FIXED_TODAY, time(8, 0)))
     return FIXED_TODAY
 
 
@@ -212,6 +213,19 @@ def test_toggle_refuses_past_days_and_booked_slots(expert, fixed_today):
     assert availability.toggle(expert, FIXED_TODAY, OCHTEND, expert) is True  # today is still open
 
 
+def test_toggle_refuses_a_dagdeel_of_today_that_is_over(expert, fixed_today, monkeypatch):
+    monkeypatch.setattr(availability, "utcnow", lambda: local_to_utc(FIXED_TODAY, time(13, 0)))
+    add_slots(expert, (FIXED_TODAY, OCHTEND))
+    for available in (True, False, None):
+        with pytest.raises(RuleViolation) as caught:
+            availability.toggle(expert, FIXED_TODAY, OCHTEND, expert, available=available)
+        assert caught.value.field == "day"
+    assert slots(expert) == {(FIXED_TODAY, OCHTEND)}
+    assert availability.toggle(expert, FIXED_TODAY, MIDDAG, expert) is True  # open until 16:30
+    today = next(d for week in bookings.month(expert, 2026, 1).weeks for d in week if d and d.day == FIXED_TODAY)
+    assert [s.editable for s in today.slots] == [False, True, True]
+
+
 def test_declined_and_cancelled_assignments_do_not_book_the_slot(expert, fixed_today):
     book(expert, date(2026, 2, 3), OCHTEND, state=AssignmentState.DECLINED)
     book(expert, date(2026, 2, 4), OCHTEND, meeting_state=MeetingState.CANCELLED)
@@ -319,8 +333,9 @@ def test_the_expert_and_every_coordinator_open_the_month(app, expert, coordinato
 
 
 # ---- pages: the month --------------------------------------------------------------------------
-def test_the_month_page_shows_toggles_bookings_and_read_only_past_days(expert_client, expert):
+def test_the_month_page_shows_toggles_bookings_and_read_only_past_days(expert_client, expert, monkeypatch):
     today = today_local()
+    monkeypatch.setattr(availability, "utcnow", lambda: local_to_utc(today, time(8, 0)))
     day = today + timedelta(days=1) if today.day < 28 else today
     add_slots(expert, (day, OCHTEND))
     assignment = book(expert, day, AVOND, title="Samen <leren>")
@@ -414,7 +429,23 @@ def test_a_past_day_or_a_booked_slot_cannot_be_toggled(expert_client, expert):
             f"/experts/{expert.id}/beschikbaarheid/dagdeel",
             data={"day": day.isoformat(), "dagdeel": "ochtend", "available": "1"},
         )
-        assert response.status_code == 200 and 'id="error-summary"' in response.get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and 'id="error-summary"' in html and "<title>Fout: " in html
+    assert slots(expert) == set()
+    assert "<title>Fout:" not in expert_client.get(f"/experts/{expert.id}/beschikbaarheid").get_data(as_text=True)
+
+
+def test_a_dagdeel_of_today_that_is_over_is_refused_with_a_message(expert_client, expert, monkeypatch):
+    today = today_local()
+    monkeypatch.setattr(availability, "utcnow", lambda: local_to_utc(today, time(13, 0)))
+    response = expert_client.post(
+        f"/experts/{expert.id}/beschikbaarheid/dagdeel",
+        data={"day": today.isoformat(), "dagdeel": "ochtend", "available": "1"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="error-summary"' in html
+    assert "Dit dagdeel is voorbij. Dagdelen in het verleden kunt u niet meer wijzigen." in html
+    assert f'id="slot-{today.isoformat()}-ochtend"' not in html and f'id="slot-{today.isoformat()}-middag"' in html
     assert slots(expert) == set()
 
 

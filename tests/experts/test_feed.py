@@ -139,10 +139,27 @@ def test_what_the_feed_holds(client, expert, other_expert):
     cancelled = events[kept[3].uid]
     assert (cancelled.status.value, cancelled.sequence.value) == ("CANCELLED", "2")
     assert events[kept[4].uid].status.value == "CANCELLED"
-    assert events[kept[0].uid].status.value == "CONFIRMED"
+    assert events[kept[0].uid].status.value == "TENTATIVE"  # not accepted yet
+    assert events[kept[2].uid].status.value == "CONFIRMED"
     assert events[kept[2].uid].location.value == "https://meet.example.org/abc"
     assert events[kept[0].uid].summary.value == "Bijeenkomst 10"
     assert events[kept[0].uid].url.value == f"http://localhost/experts/{expert.id}/opdrachten"
+
+
+@pytest.mark.parametrize("state, status", [(AssignmentState.ASSIGNED, "TENTATIVE"),
+                                           (AssignmentState.ACCEPTED, "CONFIRMED")])
+def test_a_session_given_again_after_a_release_has_the_state_of_the_new_assignment(client, expert, state, status):
+    meeting = assign(add_meeting(in_days(10)), expert, AssignmentState.RELEASED).meeting
+    assign(meeting, expert, state)
+    [event] = vobject.readOne(get_feed(client, expert), validate=True).vevent_list
+    assert event.status.value == status
+
+
+def test_a_session_with_an_address_has_its_online_link_in_the_description(client, expert):
+    online = "https://meet.example.org/samen-leren"
+    assign(add_meeting(in_days(9), description="Neem een casus mee.", online_url=online), expert)
+    [event] = vobject.readOne(get_feed(client, expert), validate=True).vevent_list
+    assert (event.location.value, event.description.value) == ("Jaarbeurs Utrecht", f"{online}\n\nNeem een casus mee.")
 
 
 def test_long_lines_are_folded(client, expert):

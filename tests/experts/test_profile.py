@@ -128,7 +128,7 @@ def test_bad_input_is_shown_at_its_field_and_nothing_is_saved(expert_client, exp
     response = expert_client.post(url(expert), data=form_data(themes, regions, **overrides))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Er is een probleem" in html
+    assert "Er is een probleem" in html and "<title>Fout: Mijn profiel" in html
     assert f'id="{field}-error"' in html
     assert db.session.get(ExpertProfile, expert.id).organisation == ""
     if field != "organisation":

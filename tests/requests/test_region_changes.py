@@ -154,6 +154,7 @@ def test_the_status_page_offers_change_and_question(client, request_, token):
     html = client.get(f"/aanvraag/{token}").get_data(as_text=True)
     assert f'href="/aanvraag/{token}/wijzigen"' in html
     assert f'action="/aanvraag/{token}/vraag"' in html and 'id="question"' in html
+    assert "<title>Fout:" not in html
 
 
 def test_the_change_page_is_filled_in_and_saves(client, world, request_, token):
@@ -208,6 +209,7 @@ def test_an_empty_question_shows_the_error_at_the_field(client, request_, token)
     response = client.post(f"/aanvraag/{token}/vraag", data={"question": "  "})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="question-error"' in html and "Schrijf eerst uw vraag." in html
+    assert "<title>Fout: Uw aanvraag" in html
     assert _mails("request_question") == []
 
 

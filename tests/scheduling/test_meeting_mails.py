@@ -25,11 +25,23 @@ from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import absolute_url
 from ontwikkelbijeenkomsten.mail.delivery import message_for
+from ontwikkelbijeenkomsten.meetings import changes
 from ontwikkelbijeenkomsten.meetings.links import meeting_for_token
+from ontwikkelbijeenkomsten.meetings.models import RegistrationState
 from ontwikkelbijeenkomsten.requests.services import request_for_token
 from ontwikkelbijeenkomsten.scheduling import services
 
-from .test_services import CONTACT, EXPERT, add_expert, book, meeting_mails
+from .test_services import (
+    CONTACT,
+    EXPERT,
+    add_expert,
+    book,
+    check_invite,
+    details,
+    last_mail_id,
+    meeting_mails,
+    register,
+)
 
 PIET = "piet@example.org"
 REASON = "De zaal is niet beschikbaar."
@@ -219,3 +231,19 @@ def test_a_delivered_meeting_mail_carries_its_invite(plan):
         assert (invite.get_param("method"), invite.get_param("charset")) == ("REQUEST", "utf-8")
         assert b"METHOD:REQUEST" in invite.get_payload(decode=True)
     assert attachment.get_filename() == "invite.ics"
+
+
+def test_a_session_with_an_address_and_an_online_link_gives_both(plan):
+    online = "https://meet.example.org/samen-signaleren?pwd=a&b"
+    meeting = book(plan).meeting
+    register(meeting, "deelnemer@example.org", RegistrationState.CONFIRMED)
+    since = last_mail_id()
+    with unit_of_work():
+        changes.change_details(meeting, details(meeting, online_url=online), plan.coordinator)
+    mails = meeting_mails(since)
+    assert sorted(m.recipient for m in mails) == sorted([CONTACT, EXPERT, "deelnemer@example.org"])
+    for mail in mails:
+        assert "Locatie: Stadhuis Maastricht\nOnline: " + online in mail.text_body, mail.recipient
+        assert "Stadhuis Maastricht" in mail.html_body and online in parse(mail.html_body).hrefs, mail.recipient
+        event = check_invite(mail, meeting, "REQUEST", 1)
+        assert str(event["LOCATION"]) == "Stadhuis Maastricht" and online in str(event["DESCRIPTION"])
