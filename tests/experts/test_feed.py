@@ -65,9 +65,10 @@ def icaljs_times(text: str) -> dict[str, dict]:
 
 @pytest.fixture
 def winter_and_summer(expert):
-    """Sessions next January (CET, UTC+1) and next July (CEST, UTC+2)."""
+    """Sessions next January (CET, UTC+1, accepted) and next July (CEST, UTC+2, not answered yet)."""
     year = today_local().year + 1
-    winter = assign(add_meeting(date(year, 1, 12), Dagdeel.MIDDAG, title="Wintertraining"), expert)
+    winter = assign(add_meeting(date(year, 1, 12), Dagdeel.MIDDAG, title="Wintertraining"), expert,
+                    AssignmentState.ACCEPTED)
     summer = assign(add_meeting(date(year, 7, 14), Dagdeel.OCHTEND, title="Zomertraining"), expert)
     return winter.meeting, summer.meeting
 
@@ -90,7 +91,7 @@ def test_two_parsers_read_the_right_utc_times(client, expert, winter_and_summer)
         uid: (datetime.fromisoformat(t["start"]), datetime.fromisoformat(t["end"]))
         for uid, t in parsed.items()
     } == expected
-    assert {t["status"] for t in parsed.values()} == {"CONFIRMED"}
+    assert {uid: t["status"] for uid, t in parsed.items()} == {winter.uid: "CONFIRMED", summer.uid: "TENTATIVE"}
 
 
 def test_the_vtimezone_has_one_standard_and_one_daylight_rule(client, expert, winter_and_summer):
