@@ -473,6 +473,26 @@ def test_the_evaluation_opens_when_the_last_dagdeel_is_over(en, make_training, p
     assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 1
 
 
+def test_an_attendee_is_thanked_once_the_last_dagdeel_is_over(en, make_training, plan):
+    lead = make_training(parts=2)
+    with unit_of_work():
+        registration = services.register(lead, applicant(1))
+    first, last = lead.all_parts
+    first.starts_at, first.ends_at = utcnow() - timedelta(hours=4), utcnow() - timedelta(hours=1)
+    db.session.commit()
+    with unit_of_work():
+        services.mark_attendance(first, {registration.id}, plan.coordinator)
+    url = f"/aanmelding/{links.registration_token(registration)}"
+    page = text(en.get(url).get_data(as_text=True))
+    assert "More dagdelen of this session are still to come; you keep your place for them." in page
+    assert "Thank you for taking part" not in page
+
+    last.starts_at, last.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    page = text(en.get(url).get_data(as_text=True))
+    assert "You attended this session. Thank you for taking part." in page and "still to come" not in page
+
+
 def test_the_evaluation_checks_its_answers_and_is_given_once(en, training):
     registration = attended(training)
     url = f"/aanmelding/{links.registration_token(registration)}/evaluatie"
