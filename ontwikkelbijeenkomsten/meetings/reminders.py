@@ -1,4 +1,4 @@
-"""Reminders two days before a session, to its confirmed participants and its experts.
+"""Reminders shortly before a session, to its confirmed participants and its experts.
 
 Run from cron (`flask mail reminders`). A session is reminded once: the run claims it with a
 row lock (SKIP LOCKED, so parallel runs share the work) and marks it in the transaction that

@@ -223,6 +223,27 @@ def test_a_full_meeting_without_waiting_list_says_so(en, make_training):
     assert len(registrations(lead)) == 1
 
 
+def test_a_form_sent_as_the_meeting_fills_up_says_so_in_its_place_with_what_was_filled_in(en, make_training):
+    lead = make_training(capacity=1, waiting_list=False)
+    with unit_of_work():
+        services.register(lead, applicant(1))
+    filled_in = {"needs": "Rolstoeltoegankelijke zaal\nen een vegetarische lunch", "professional_register": "skj",
+                 "register_number": "1234567"}
+    response = post_form(en, register_url(lead), **filled_in)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="error-summary"' in html
+    assert 'id="register"' in html, "the form's section is gone"
+    section = re.search(r'<section [^>]*id="register".*?</section>', html, re.S).group(0)
+    problem = text(re.search(r'id="register-problem".*?</div>\s*</div>\s*</div>', section, re.S).group(0))
+    assert "This session is full." in problem and "You have not been registered." in problem
+    shown = text(re.search(r'<dl [^>]*id="filled-in".*?</dl>', section, re.S).group(0))
+    for value in ("Fatima el Amrani", "Fatima@Example.org", "Basisschool De Linde", "Education", "Intern begeleider",
+                  "Rolstoeltoegankelijke zaal en een vegetarische lunch", "SKJ", "1234567"):
+        assert value in shown
+    assert 'id="register-button"' not in html
+    assert len(registrations(lead)) == 1
+
+
 @pytest.mark.parametrize("window, message", [
     ({"registration_opens_at": utcnow() + timedelta(days=3)}, "Registration opens on"),
     ({"registration_closes_at": utcnow() - timedelta(hours=1)}, "Registration for this session has closed."),
@@ -471,6 +492,26 @@ def test_the_evaluation_opens_when_the_last_dagdeel_is_over(en, make_training, p
     assert 'id="evaluation-link"' in en.get(f"/aanmelding/{token}").get_data(as_text=True)
     assert en.post(url, data={"score": "4"}).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 1
+
+
+def test_an_attendee_is_thanked_once_the_last_dagdeel_is_over(en, make_training, plan):
+    lead = make_training(parts=2)
+    with unit_of_work():
+        registration = services.register(lead, applicant(1))
+    first, last = lead.all_parts
+    first.starts_at, first.ends_at = utcnow() - timedelta(hours=4), utcnow() - timedelta(hours=1)
+    db.session.commit()
+    with unit_of_work():
+        services.mark_attendance(first, {registration.id}, plan.coordinator)
+    url = f"/aanmelding/{links.registration_token(registration)}"
+    page = text(en.get(url).get_data(as_text=True))
+    assert "More dagdelen of this session are still to come; you keep your place for them." in page
+    assert "Thank you for taking part" not in page
+
+    last.starts_at, last.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    page = text(en.get(url).get_data(as_text=True))
+    assert "You attended this session. Thank you for taking part." in page and "still to come" not in page
 
 
 def test_the_evaluation_checks_its_answers_and_is_given_once(en, training):

@@ -1,15 +1,17 @@
-"""Reminders two days before: to confirmed participants and the experts, once per session."""
+"""Reminders shortly before a session: to confirmed participants and the experts, once per session."""
 from __future__ import annotations
 
 import threading
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from icalendar import Calendar
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.i18n import long_date
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
@@ -142,3 +144,20 @@ def test_the_expert_of_a_series_reads_its_dagdelen_without_a_registration(make_t
         assert "Deze training bestaat uit 2 dagdelen:" in body and "aanmelding" not in body
     for body in (participant.text_body, participant.html_body):
         assert "Deze training bestaat uit 2 dagdelen; uw aanmelding geldt voor alle dagdelen:" in body
+
+
+def test_a_reminder_names_the_day_of_a_session_that_begins_tomorrow(make_training):
+    meeting = make_training(days_ahead=1)
+    with unit_of_work():
+        dutch, english = services.register(meeting, applicant(1)), services.register(meeting, applicant(2, locale="en"))
+    with unit_of_work():
+        send_reminders()
+    by_recipient = {row.recipient: row for row in reminders()}
+    for registration, text in ((dutch, "Dit is een herinnering: de bijeenkomst hieronder is binnenkort, op %s."),
+                               (english, "This is a reminder: the session below takes place soon, on %s.")):
+        with force_locale(registration.locale):
+            day = long_date(meeting.date)
+        row = by_recipient[registration.email]
+        for body in (row.text_body, row.html_body):
+            assert text % day in body
+            assert "twee dagen" not in body and "two days" not in body

@@ -278,7 +278,7 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
         held_until=sector_places.release_moment(lead, services.first_start(lead)) if position and position.sector
         else None,
         cancellable=cancellable and not begun, begun=begun, meeting_url=_meeting_url(lead), certificate=certificate,
-        register_label=register_label, evaluable=_evaluable(registration),
+        register_label=register_label, evaluable=_evaluable(registration), over=services.series_over(lead),
         register_form=None if certificate or registration.state is RegistrationState.CANCELLED
         else register_form or RegisterFields.of(registration),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
