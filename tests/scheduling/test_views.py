@@ -566,7 +566,7 @@ def test_the_status_page_shows_the_booking_and_a_cancellation_with_its_reason(cl
 def test_withdrawing_after_a_session_took_place_promises_only_the_dagdelen_that_go_back(client, plan, monkeypatch):
     m1, m2 = plan.moments
     book(plan, m1), book(plan, m2)
-    monkeypatch.setattr(services, "has_started", lambda moment: moment == m1)  # the first has been held
+    monkeypatch.setattr(services, "has_started", lambda moment, now=None: moment == m1)  # the first has been held
     token = requests.status_token(plan.request)
     withdraw = html_of(client.get(f"/aanvraag/{token}/intrekken"))
     assert "gaat het toegekende dagdeel (1) terug naar uw regio" in withdraw
