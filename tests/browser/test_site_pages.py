@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from .viewports import WIDE
+
 PUBLIC_PAGES = ["/", "/inloggen", "/privacy", "/toegankelijkheid"]
 
 
@@ -27,6 +29,16 @@ def test_public_page_has_no_wcag_violations(page, axe_check, path):
     assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
     expect(page.locator("main")).to_have_count(1)
     axe_check(page)
+
+
+@pytest.mark.backends("sqlite")
+def test_the_home_page_steps_are_cards_side_by_side_on_a_wide_screen(page):
+    page.set_viewport_size(WIDE)
+    page.goto("/")
+    steps = page.locator(".ob-steps").first
+    expect(steps).to_have_css("display", "grid")
+    first, second = (step.bounding_box() for step in steps.locator(".ob-step").all())
+    assert first["y"] == second["y"] and second["x"] > first["x"]
 
 
 @pytest.mark.backends("sqlite")

@@ -34,7 +34,9 @@ def test_the_copy_button_copies_the_link_and_says_so(page, live_server, axe_chec
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.set_viewport_size({"width": width, "height": 844})
     page.goto(f"/aanvraag/{token}")
-    expect(page.locator(".ob-steps [aria-current='step']")).to_have_count(1)
+    expect(page.locator(".ob-progress [aria-current='step']")).to_have_count(1)
+    done = page.locator(".ob-progress__step--done").first  # a check mark drawn beside its text
+    assert done.evaluate("el => getComputedStyle(el, '::after').content") == '""'
     button = page.locator("button[data-copy]").first
     expect(button).to_be_visible()
     field = page.locator(f"#{button.get_attribute('data-copy')}")

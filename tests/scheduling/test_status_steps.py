@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 
 from ontwikkelbijeenkomsten.requests.services import status_token
 from .test_expert_needed import decline
@@ -29,7 +30,7 @@ def test_one_of_two_dagdelen_booked_shows_the_step_and_withdraw_comes_last(clien
 
 
 def current_step(page: str) -> str:
-    (step,) = re.findall(r'<li class="ob-steps__step[^"]*" aria-current="step">(.*?)</li>', page, re.S)
+    (step,) = re.findall(r'<li class="ob-progress__step[^"]*" aria-current="step">(.*?)</li>', page, re.S)
     return said(step)
 
 
@@ -43,6 +44,54 @@ def test_the_tracker_marks_where_the_request_stands(client, plan):
     page = client.get(f"/aanvraag/{token}").get_data(as_text=True)
     assert current_step(page) == "Ingepland (1 van 2)"
     assert page.count('aria-current="step"') == 1
+
+
+def test_the_tracker_has_a_class_of_its_own_and_marks_done_steps(client, plan):
+    """The home page's numbered cards are `.ob-steps`; the tracker shares no class with them."""
+    book(plan)
+    page = client.get(f"/aanvraag/{status_token(plan.request)}").get_data(as_text=True)
+    (tracker,) = re.findall(r'<ol class="([^"]*)">\s*<li class="ob-progress__step', page)
+    assert tracker == "ob-progress"
+    assert "ob-steps" not in page
+    steps = re.findall(r'<li class="(ob-progress__step[^"]*)"', page)
+    assert steps == ["ob-progress__step ob-progress__step--done"] * 2 + [
+        "ob-progress__step ob-progress__step--current", "ob-progress__step"]
+
+
+CSS = Path(__file__).resolve().parents[2] / "static" / "css"
+
+
+def rules(name: str) -> list[tuple[list[str], dict[str, str]]]:
+    """The style rules of a stylesheet, those inside @media too: (selectors, declarations)."""
+    text = re.sub(r"/\*.*?\*/", "", (CSS / name).read_text("utf-8"), flags=re.S)
+    return [([s.strip() for s in selectors.split(",")],
+             dict(d.split(":", 1) for d in (d.strip() for d in body.split(";")) if d))
+            for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text)]
+
+
+def declarations(selector: str) -> dict[str, str]:
+    found = {}
+    for selectors, body in rules("app.css"):
+        if selector in selectors:
+            found.update({k.strip(): v.strip() for k, v in body.items()})
+    return found
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_the_home_page_steps_stay_a_grid_and_the_tracker_steps_are_told_apart_on_screen():
+    assert all(body.get("display", "grid").strip() == "grid"
+               for selectors, body in rules("app.css") if ".ob-steps" in selectors)
+    done = declarations(".ob-progress__step--done::after")
+    assert done["content"] == '""' and "border-block-end" in done  # a check mark, not a colour only
+    assert declarations(".ob-progress__step--current")["font-weight"] == "700"
+    tokens = dict(re.findall(r"(--ob-color-[a-z0-9-]+):\s*(#[0-9a-f]{6})", (CSS / "theme.css").read_text("utf-8")))
+    (to_come,) = re.findall(r"var\((--ob-color-[a-z0-9-]+)\)", declarations(".ob-progress__step")["color"])
+    assert (1 + 0.05) / (luminance(tokens[to_come]) + 0.05) >= 4.5  # on white
 
 
 def test_a_session_names_its_expert_and_not_one_who_declined(app, client, plan):
