@@ -196,6 +196,29 @@ def test_registering_confirms_and_leads_to_the_private_page(en, training):
     assert "19 places left" in text(en.get(f"/agenda/{training.id}").get_data(as_text=True))
 
 
+def consent_hint(html: str) -> str:
+    return text(re.search(r'id="consent-hint"[^>]*>(.*?)</div>', html, re.S).group(1))
+
+
+def test_the_consent_hint_names_all_the_form_asks_as_the_privacy_statement_does(en, training):
+    """The form also asks the needs and a professional register with its number."""
+    hint = consent_hint(en.get(f"/agenda/{training.id}").get_data(as_text=True))
+    for asked in ("name", "e-mail address", "organisation", "sector", "function", "professional register",
+                  "registration number", "needs for accessibility or a diet"):
+        assert asked in hint
+    assert "needs for accessibility or a diet" in text(en.get("/privacy").get_data(as_text=True))
+
+
+def test_the_dutch_consent_hint_names_the_needs_and_the_register_in_the_privacy_statements_words(client, training):
+    with client.session_transaction() as stored:
+        stored["locale"] = "nl"
+    hint = consent_hint(client.get(f"/agenda/{training.id}").get_data(as_text=True))
+    privacy = text(client.get("/privacy").get_data(as_text=True))
+    for asked in ("beroepsregister", "wensen voor toegankelijkheid of eten"):
+        assert asked in hint and asked in privacy
+    assert "registratienummer" in hint
+
+
 def test_a_full_meeting_puts_people_on_the_waiting_list(en, make_training):
     lead = make_training(capacity=2)
     for n in range(3):
