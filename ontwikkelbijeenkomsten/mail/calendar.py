@@ -94,10 +94,11 @@ def event(entry: CalendarEntry, *, url: str | None = None, description: str = ""
 
 def invitation(
     entry: CalendarEntry, method: str, attendee: tuple[str, str], sender: str,
-    *, url: str | None = None, description: str = "",
+    *, url: str | None = None, description: str = "", tentative: bool = False,
 ) -> bytes:
     """An iTIP message for one person: METHOD:REQUEST for a booking, registration or change,
-    METHOD:CANCEL (with STATUS:CANCELLED) when the event is off for them.
+    METHOD:CANCEL (with STATUS:CANCELLED) when the event is off for them; a REQUEST is
+    TENTATIVE when `tentative` (the person has not accepted it yet).
 
     `attendee` is (name, e-mail); `sender` the From address ("Name <address>"), which is the
     ORGANIZER, so that calendars accept updates from it. A day-before alarm comes with REQUEST.
@@ -121,7 +122,7 @@ def invitation(
         *([f"DESCRIPTION:{_text(description)}"] if description else []),
         *([f"LOCATION:{_text(entry.place)}"] if entry.place else []),
         _organizer(sender),
-        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
+        f"STATUS:{'CANCELLED' if cancelled else 'TENTATIVE' if tentative else 'CONFIRMED'}",
         *([f"URL:{url}"] if url else []),
         *(["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{_text(entry.title)}", "TRIGGER:-P1D", "END:VALARM"]
           if method == "REQUEST" else []),

@@ -174,10 +174,16 @@ def _move(assignment: MeetingExpert, to: AssignmentState, actor: User) -> None:
 
 
 def accept(assignment: MeetingExpert, actor: User) -> None:
+    """Accept: the session is no longer TENTATIVE for the expert. The SEQUENCE rises, so that the
+    next invite they get (a change, the reminder) outranks the TENTATIVE one they have.
+
+    The session is locked before the assignment, as in `decline`."""
     _check_actor(assignment.expert_id, actor)
+    meeting = changes.lock_meeting(assignment.meeting)
     lock(assignment)  # two answers at once see each other's result
     _check_open(assignment, (AssignmentState.ASSIGNED,))
     _move(assignment, AssignmentState.ACCEPTED, actor)
+    meeting.raise_sequence()
 
 
 def decline(assignment: MeetingExpert, reason: str, actor: User) -> None:

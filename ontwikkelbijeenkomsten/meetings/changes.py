@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
@@ -165,8 +165,9 @@ def tell_assigned(*assignments: MeetingExpert) -> None:
 
 def assigned_mail(meeting: Meeting, expert: mails.Person, assignment) -> dict:
     """The outbox row that tells an expert of their new assignment (with its id) to one
-    session: a batch writes many at once."""
-    return mails.mail_values(meeting, expert, *_assigned(meeting.title), answer=_answer([assignment]))
+    session: a batch writes many at once. Its invite is TENTATIVE until the expert accepts."""
+    return mails.mail_values(meeting, replace(expert, tentative=True), *_assigned(meeting.title),
+                             answer=_answer([assignment]))
 
 
 def _answer(assignments: list) -> str:

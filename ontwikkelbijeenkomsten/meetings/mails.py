@@ -25,6 +25,7 @@ from . import sector_places
 from .links import meeting_token, registration_token
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
+    AssignmentState,
     Meeting,
     MeetingExpert,
     MeetingKind,
@@ -40,7 +41,8 @@ RENDERER = "session"
 
 @dataclass(frozen=True)
 class Person:
-    """Someone a session concerns. `invited`: has a place, so gets calendar invites."""
+    """Someone a session concerns. `invited`: has a place, so gets calendar invites;
+    `tentative`: an expert who has not accepted yet, whose invites say TENTATIVE (as the feed)."""
 
     name: str
     email: str
@@ -48,6 +50,7 @@ class Person:
     role: str  # "contact", "expert" or "participant"
     link: str | None = None  # where they see the session
     invited: bool = True
+    tentative: bool = False
 
 
 def contact_of(meeting: Meeting) -> Person | None:
@@ -59,13 +62,13 @@ def contact_of(meeting: Meeting) -> Person | None:
 
 
 def expert_person(assignment: MeetingExpert) -> Person:
-    return as_expert(assignment.expert)
+    return as_expert(assignment.expert, tentative=assignment.state is AssignmentState.ASSIGNED)
 
 
-def as_expert(expert) -> Person:
-    """An expert (a User), linked to their assignments."""
+def as_expert(expert, *, tentative: bool = False) -> Person:
+    """An expert (a User), linked to their assignments; `tentative` until they accept."""
     return Person(expert.name, expert.email, expert.locale, "expert",
-                  absolute_url("experts.assignments", expert_id=expert.id))
+                  absolute_url("experts.assignments", expert_id=expert.id), tentative=tentative)
 
 
 def participant(registration: Registration) -> Person:
@@ -228,6 +231,7 @@ def render(row: OutboxMail, shared: dict | None = None) -> None:
         row.calendar = calendar.invitation(
             calendar_entry(meeting), row.calendar_method, (person.name, person.email), current_app.config["MAIL_DEFAULT_SENDER"],
             url=person.link, description="\n\n".join(p for p in (meeting.description, person.link) if p),
+            tentative=person.tentative,
         ).decode()
 
 

@@ -25,6 +25,7 @@ from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
 from ontwikkelbijeenkomsten.meetings import assignments, changes
 from ontwikkelbijeenkomsten.meetings import services as meetings_services
+from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
 from ontwikkelbijeenkomsten.meetings.changes import Details, local_times
 from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
@@ -108,7 +109,9 @@ def check_invite(mail: OutboxMail, meeting: Meeting, method: str, sequence: int)
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
     assert str(event["ORGANIZER"]) == f"mailto:{sender}"
     assert str(event["ATTENDEE"]) == f"mailto:{mail.recipient}"
-    assert str(event["STATUS"]) == ("CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    waiting = {a.expert.email for a in meeting.experts if a.state is AssignmentState.ASSIGNED}
+    assert str(event["STATUS"]) == ("CANCELLED" if method == "CANCEL" else
+                                    "TENTATIVE" if mail.recipient in waiting else "CONFIRMED")
     return event
 
 
@@ -677,6 +680,46 @@ def test_an_expert_taken_off_and_put_back_has_the_meeting_once_in_the_feed(plan)
     assert statuses == ["TENTATIVE"], (
         f"BUG: the feed has the session {len(statuses)} times ({statuses}) with one UID: feed_for lists every "
         "assignment row, also the released one of an expert who has the session again")
+
+
+def test_an_experts_invites_are_tentative_until_they_accept_as_in_the_feed(plan):
+    m1, _ = plan.moments
+    piet = add_expert(plan, "piet@example.org", "Piet Tweede", slots=[m1])
+    meeting = book(plan, m1).meeting
+    ((_, first),) = [event_of(m) for m in meeting_mails() if m.recipient == EXPERT]
+    assert (str(first["STATUS"]), feed_events(plan.expert)) == ("TENTATIVE", {meeting.uid: "TENTATIVE"}), (
+        "BUG: the invite of a new assignment says CONFIRMED while the feed says TENTATIVE")
+    other = book(plan, plan.moments[1], request=northern_request(plan)).meeting
+    since = last_mail_id()
+    with unit_of_work():
+        services.reschedule(other, *m1, piet.id, plan.coordinator, confirmed=True)
+    (assigned,) = [m for m in meeting_mails(since) if m.recipient == "piet@example.org"]
+    assert (assigned.kind, str(event_of(assigned)[1]["STATUS"])) == ("session_assigned", "TENTATIVE")
+
+    with unit_of_work():
+        assignments.accept(meeting.experts[0], plan.expert)
+    assert feed_events(plan.expert)[meeting.uid] == "CONFIRMED"
+    since = last_mail_id()
+    with unit_of_work():
+        changes.change_details(meeting, details(meeting, location="Gemeentehuis"), plan.coordinator)
+    (changed,) = [m for m in meeting_mails(since) if m.recipient == EXPERT]
+    event = check_invite(changed, meeting, "REQUEST", meeting.sequence)
+    assert str(event["STATUS"]) == "CONFIRMED" and int(event["SEQUENCE"]) > int(first["SEQUENCE"])
+
+
+def test_the_reminder_after_accepting_outranks_the_tentative_invite(plan):
+    """RFC 5545: the change of STATUS from TENTATIVE to CONFIRMED must raise the SEQUENCE."""
+    meeting = book(plan).meeting
+    ((_, first),) = [event_of(m) for m in meeting_mails() if m.recipient == EXPERT]
+    with unit_of_work():
+        assignments.accept(meeting.experts[0], plan.expert)
+    since = last_mail_id()
+    with unit_of_work():
+        send_reminders(now=meeting.starts_at - timedelta(days=1))
+    ((_, reminder),) = [event_of(m) for m in meeting_mails(since) if m.recipient == EXPERT]
+    seen = [(str(e["STATUS"]), int(e["SEQUENCE"])) for e in (first, reminder)]
+    assert seen == [("TENTATIVE", 0), ("CONFIRMED", 1)], (
+        "BUG: accepting does not raise the SEQUENCE, so the reminder's CONFIRMED repeats the TENTATIVE invite's")
 
 
 def test_each_invite_an_expert_gets_has_a_higher_sequence(plan):
