@@ -83,7 +83,7 @@ def event(entry: CalendarEntry, *, url: str | None = None, description: str = ""
     vevent.add("SUMMARY", entry.title)
     if entry.place:
         vevent.add("LOCATION", entry.place)
-    description = _description(entry, description)
+    description = full_description(entry, description)
     if description:
         vevent.add("DESCRIPTION", description)
     if url:
@@ -108,7 +108,7 @@ def invitation(
     the time of each mail.
     """
     cancelled = method == "CANCEL" or entry.cancelled
-    description = _description(entry, description)
+    description = full_description(entry, description)
     attendee_name = attendee[0] or attendee[1]
     event_lines = [
         f"SUMMARY:{_text(entry.title)}",
@@ -133,7 +133,8 @@ def invitation(
     return (_lines(head) + _vtimezone_bytes().decode() + _lines(["BEGIN:VEVENT", *event_lines])).encode()
 
 
-def _description(entry: CalendarEntry, description: str) -> str:
+def full_description(entry: CalendarEntry, description: str) -> str:
+    """`description` with the entry's online link above it (a session with an address)."""
     return "\n\n".join(part for part in (entry.online, description) if part)
 
 

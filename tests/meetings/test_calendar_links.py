@@ -99,3 +99,18 @@ def test_the_online_link_stays_out_of_public_calendar_files_and_links(client, ma
     assert [str(e["LOCATION"]) for e in events(own_ics.data)] == [secret]
     own_page = client.get(f"/aanmelding/{token}").get_data(as_text=True)
     assert "meet.example.org%2Fgeheim-123" in own_page  # in the Google and Outlook links
+
+
+def test_a_hybrid_session_keeps_its_online_link_in_the_google_and_outlook_details(app, make_training):
+    """The invites put the online link of a session with an address in its description: so do
+    the links on the participant's page; a public page never gets it."""
+    online = "https://meet.example.org/hybride"
+    lead = make_training(online_url=online)
+    assert lead.location, "a session with an address and an online link"
+    google = parse_qs(urlsplit(google_url(lead, "https://example.org/x")).query)
+    assert google["location"] == [lead.location] and google["details"] == [f"{online}\n\nhttps://example.org/x"]
+    for url in outlook_urls(lead, "https://example.org/x"):
+        query = parse_qs(urlsplit(url).query)
+        assert query["location"] == [lead.location] and query["body"] == [f"{online}\n\nhttps://example.org/x"]
+    public = google_url(lead, "https://example.org/agenda", public_page="https://example.org/agenda")
+    assert "meet.example.org" not in public
