@@ -36,6 +36,12 @@ def ended_dagdelen(today: date) -> set[Dagdeel]:
     return {dagdeel for dagdeel in Dagdeel if dagdeel.bounds(today)[1] <= now}
 
 
+def ended_slots(first: date) -> set[tuple[date, Dagdeel]]:
+    """The slots from `first` on that are over: today's `ended_dagdelen`, when `first` is today."""
+    today = today_local()
+    return {(today, dagdeel) for dagdeel in ended_dagdelen(today)} if first <= today else set()
+
+
 # ---- changes -----------------------------------------------------------------------------------
 def _add_slots(expert_id: int, slots: list[tuple[date, Dagdeel]]) -> int:
     """Insert the slots that are missing; returns how many were new."""
@@ -104,7 +110,8 @@ def apply_rule(
 ) -> int:
     """Make the expert available in `dagdelen` on `weekdays` (0 = Monday) from `start` to `end`.
 
-    Days before today are skipped, booked slots left alone. Returns how many slots were added.
+    Days before today and today's dagdelen that are over are skipped, booked slots left alone.
+    Returns how many slots were added.
     """
     problems = []
     if not weekdays or not weekdays <= set(range(7)):
@@ -116,7 +123,7 @@ def apply_rule(
     except RuleViolation as exc:
         problems.extend(exc.problems)
     RuleViolation.raise_if(problems)
-    held = booked(expert.id, first, end)
+    held = booked(expert.id, first, end) | ended_slots(first)
     slots = [
         (day, dagdeel)
         for day in (first + timedelta(days=n) for n in range((end - first).days + 1))
@@ -133,15 +140,16 @@ def apply_rule(
 
 
 def block(expert: User, start: date, end: date, actor: User) -> tuple[int, int]:
-    """Remove every free slot from `start` to `end` (a holiday). Returns (removed, booked slots kept)."""
+    """Remove every free slot from `start` to `end` (a holiday), from today's dagdelen that are
+    not over on. Returns (removed, booked slots kept)."""
     first = open_range(start, end)
-    held = booked(expert.id, first, end)
+    held, over = booked(expert.id, first, end), ended_slots(first)
     free = [
         slot_id for slot_id, day, dagdeel in db.session.execute(
             select(Availability.id, Availability.date, Availability.dagdeel)
             .where(Availability.expert_id == expert.id, Availability.date.between(first, end))
         )
-        if (day, dagdeel) not in held
+        if (day, dagdeel) not in held and (day, dagdeel) not in over
     ]
     removed = db.session.execute(
         delete(Availability).where(Availability.id.in_(free)).execution_options(synchronize_session=False)

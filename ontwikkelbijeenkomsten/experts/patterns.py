@@ -1,8 +1,10 @@
 """Weekly patterns: the same dagdelen every week until a date, saved through the availability
-rule (`availability.apply_rule`, with its checks: past days skipped, booked slots left alone).
+rule (`availability.apply_rule`, with its checks: past days and today's dagdelen that are over
+skipped, booked slots left alone).
 
 Removing a pattern takes back its dagdelen from today on, except booked ones and those another
-of the expert's patterns still covers; days before today stay as they were.
+of the expert's patterns still covers; days before today and today's dagdelen that are over
+stay as they were.
 """
 from __future__ import annotations
 
@@ -52,7 +54,7 @@ def _slots(pattern: WeeklyPattern, first: date) -> set[tuple[date, Dagdeel]]:
 def remove(expert: User, pattern: WeeklyPattern, actor: User) -> tuple[int, int]:
     """Delete the pattern and its free dagdelen from today on. Returns (removed, booked kept)."""
     first = availability.first_open_day(pattern.starts_on)
-    mine = _slots(pattern, first) if first <= pattern.ends_on else set()
+    mine = _slots(pattern, first) - availability.ended_slots(first) if first <= pattern.ends_on else set()
     held = availability.booked(expert.id, first, pattern.ends_on) & mine if mine else set()
     others = [p for p in current(expert.id) if p.id != pattern.id]
     free = [

@@ -136,6 +136,18 @@ def test_a_rule_that_starts_in_the_past_skips_the_days_before_today(expert, fixe
     assert event.details["start"] == "2026-01-15"
 
 
+def test_rules_and_blocks_skip_the_dagdelen_of_today_that_are_over(expert, fixed_today, monkeypatch):
+    """As a single toggle refuses them: at 13:00 the morning is over, the afternoon still open."""
+    monkeypatch.setattr(availability, "utcnow", lambda: local_to_utc(FIXED_TODAY, time(13, 0)))
+    tomorrow = FIXED_TODAY + timedelta(days=1)
+    added = availability.apply_rule(expert, FIXED_TODAY, tomorrow, set(range(7)), {OCHTEND, MIDDAG}, expert)
+    assert (added, slots(expert)) == (3, {(FIXED_TODAY, MIDDAG), (tomorrow, OCHTEND), (tomorrow, MIDDAG)}), (
+        "BUG: a rule makes a dagdeel of today that is over available")
+    add_slots(expert, (FIXED_TODAY, OCHTEND))
+    assert availability.block(expert, FIXED_TODAY, tomorrow, expert) == (3, 0)
+    assert slots(expert) == {(FIXED_TODAY, OCHTEND)}, "BUG: a block removes a dagdeel of today that is over"
+
+
 @pytest.mark.parametrize(
     ("start", "end", "weekdays", "dagdelen", "field"),
     [

@@ -4,14 +4,14 @@ dagdelen kept; access and bad input on the pages."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
+from ontwikkelbijeenkomsten.core.time import Dagdeel, local_to_utc, today_local
 from ontwikkelbijeenkomsten.experts import availability, patterns
 from ontwikkelbijeenkomsten.experts.models import WeeklyPattern
 from ontwikkelbijeenkomsten.meetings import bookings
@@ -172,3 +172,12 @@ def test_removing_needs_the_csrf_token(make_app, expert):
         assert len(re.findall(r'name="[\w-]*csrf_token"', html)) == len(re.findall(r'<form[^>]*method="post"', html))
         db.session.remove()
     assert [p.id for p in patterns.current(expert.id)] == [pattern.id]
+
+
+def test_removing_a_pattern_keeps_a_dagdeel_of_today_that_is_over(expert, fixed_today, monkeypatch):
+    monkeypatch.setattr(availability, "utcnow", lambda: local_to_utc(TODAY, time(13, 0)))
+    pattern, added = patterns.add(expert, TODAY, TODAY + timedelta(days=6), set(range(7)), {OCHTEND}, expert)
+    assert added == 6, "the morning of today is over: not added"
+    add_slots(expert, (TODAY, OCHTEND))
+    assert patterns.remove(expert, pattern, expert) == (6, 0)
+    assert slots(expert) == {(TODAY, OCHTEND)}, "BUG: removing a pattern removes a dagdeel of today that is over"
