@@ -520,7 +520,8 @@ def test_bad_rules_show_errors_at_their_fields(expert_client, expert, fields, er
         assert f'value="{values["START"]}"' in html  # what was typed stays
 
 
-def test_a_rule_starting_before_today_says_the_past_days_were_skipped(expert_client, expert):
+def test_a_rule_starting_before_today_says_the_past_days_were_skipped(expert_client, expert, monkeypatch):
+    monkeypatch.setattr(availability, "utcnow", lambda: local_to_utc(today_local(), time(8, 0)))  # the evening is to come
     start, end = today_local() - timedelta(days=3), today_local() + timedelta(days=3)
     response = _rule(expert_client, expert, start=start.isoformat(), end=end.isoformat(),
                      weekdays=[str(n) for n in range(7)], dagdelen=["avond"])

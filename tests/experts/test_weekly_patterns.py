@@ -27,8 +27,10 @@ TUESDAY = 1
 
 @pytest.fixture
 def fixed_today(monkeypatch):
+    """The services think it is TODAY, 08:00."""
     for module in (availability, bookings, patterns):
         monkeypatch.setattr(module, "today_local", lambda: TODAY)
+    monkeypatch.setattr(availability, "utcnow", lambda: local_to_utc(TODAY, time(8, 0)))
     return TODAY
 
 
@@ -124,8 +126,8 @@ def test_the_form_starts_today(expert_client, expert):
 
 def test_remove_through_the_page(expert_client, expert):
     tuesday = _next_tuesday()
-    _save(expert_client, expert, start=today_local().isoformat(), end=(tuesday + timedelta(days=14)).isoformat(),
-          weekdays=["1"], dagdelen=["ochtend", "middag"])
+    _save(expert_client, expert, start=tuesday.isoformat(), end=(tuesday + timedelta(days=14)).isoformat(),
+          weekdays=["1"], dagdelen=["ochtend", "middag"])  # three Tuesdays, also when today is one
     pattern = patterns.current(expert.id)[0]
     book(expert, tuesday, OCHTEND)
     response = expert_client.post(f"/experts/{expert.id}/beschikbaarheid/weekpatroon/{pattern.id}/verwijderen")
