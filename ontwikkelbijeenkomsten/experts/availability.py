@@ -64,7 +64,7 @@ def toggle(expert: User, day: date, dagdeel: Dagdeel, actor: User, *, available:
     today = today_local()
     if day < today:
         raise RuleViolation("day", _l("This day has passed. Past days cannot be changed."))
-    if day == today and dagdeel in ended_dagdelen(today):
+    if (day, dagdeel) in ended_slots(day):
         raise RuleViolation("day", _l("This dagdeel has passed. Past dagdelen cannot be changed."))
     if (day, dagdeel) in booked(expert.id, day, day):
         raise RuleViolation("day", _l("This dagdeel is booked for a session and cannot be changed here."))

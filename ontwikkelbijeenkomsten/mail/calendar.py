@@ -88,7 +88,7 @@ def event(entry: CalendarEntry, *, url: str | None = None, description: str = ""
         vevent.add("DESCRIPTION", description)
     if url:
         vevent.add("URL", url)
-    vevent.add("STATUS", "CANCELLED" if cancelled or entry.cancelled else "TENTATIVE" if tentative else "CONFIRMED")
+    vevent.add("STATUS", _status(cancelled or entry.cancelled, tentative))
     return vevent
 
 
@@ -122,7 +122,7 @@ def invitation(
         *([f"DESCRIPTION:{_text(description)}"] if description else []),
         *([f"LOCATION:{_text(entry.place)}"] if entry.place else []),
         _organizer(sender),
-        f"STATUS:{'CANCELLED' if cancelled else 'TENTATIVE' if tentative else 'CONFIRMED'}",
+        f"STATUS:{_status(cancelled, tentative)}",
         *([f"URL:{url}"] if url else []),
         *(["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{_text(entry.title)}", "TRIGGER:-P1D", "END:VALARM"]
           if method == "REQUEST" else []),
@@ -131,6 +131,10 @@ def invitation(
     ]
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", f"METHOD:{method}"]
     return (_lines(head) + _vtimezone_bytes().decode() + _lines(["BEGIN:VEVENT", *event_lines])).encode()
+
+
+def _status(cancelled: bool, tentative: bool) -> str:
+    return "CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED"
 
 
 def full_description(entry: CalendarEntry, description: str) -> str:

@@ -325,12 +325,13 @@ def upcoming_meetings(request: Request) -> list[Meeting]:
     ]
 
 
-def meetings_kept(request: Request) -> int:
+def meetings_kept(request: Request, upcoming: list[Meeting] | None = None) -> int:
     """How many of the request's sessions (dagdelen) stay when it is closed now: those not
-    cancelled that have begun; `cancel_upcoming` cancels the others."""
+    cancelled that have begun; `cancel_upcoming` cancels the others (`upcoming`, when the caller
+    has them already)."""
     live = db.session.scalar(select(func.count(Meeting.id)).where(
         Meeting.request_id == request.id, Meeting.state != MeetingState.CANCELLED))
-    return live - len(upcoming_meetings(request))
+    return live - len(upcoming_meetings(request) if upcoming is None else upcoming)
 
 
 def cancel_upcoming(request: Request, reason, actor: User | None) -> None:

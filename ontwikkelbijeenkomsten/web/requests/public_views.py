@@ -250,7 +250,7 @@ def withdraw(token: str):
         else:
             flash(_("Your request has been withdrawn. We have sent you a confirmation by e-mail."), "success")
         return redirect(url_for("requests.status", token=token))
-    upcoming = len(upcoming_meetings(found))
-    returned = max(found.dagdelen_granted - meetings_kept(found), 0)
+    upcoming = upcoming_meetings(found)
+    returned = max(found.dagdelen_granted - meetings_kept(found, upcoming), 0)
     return private_page(make_response(render_template("requests/withdraw.html", req=found, token=token,
-                                                      upcoming=upcoming, returned=returned)))
+                                                      upcoming=len(upcoming), returned=returned)))
