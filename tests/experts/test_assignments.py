@@ -369,6 +369,18 @@ def test_nothing_to_answer_says_so(app, expert):
     assert 'id="scheduled-title"' not in html and 'id="closed-title"' not in html
 
 
+def assert_queries_stay(client, expert, grow, few: int, many: int) -> None:
+    """The expert's page takes as many queries after `grow(few, many)` added rows as after
+    `grow(0, few)`."""
+    grow(0, few)
+    client.get(page_url(expert.id))  # the first visit makes the feed token
+    db.session.commit()
+    small = queries_for(client, page_url(expert.id))
+    grow(few, many)
+    db.session.commit()
+    assert queries_for(client, page_url(expert.id)) == small
+
+
 def test_mixed_sections_keep_the_query_count(app, expert):
     client = login(app.test_client(), expert)
     states = [AssignmentState.ASSIGNED, AssignmentState.ACCEPTED, AssignmentState.DECLINED]
@@ -378,13 +390,7 @@ def test_mixed_sections_keep_the_query_count(app, expert):
             days = 10 + n if n % 2 else -10 - n
             assign(add_meeting(in_days(days), title=f"Bijeenkomst {n}"), expert, states[n % 3])
 
-    grow(0, 4)
-    client.get(page_url(expert.id))  # the first visit makes the feed token
-    db.session.commit()
-    small = queries_for(client, page_url(expert.id))
-    grow(4, 30)
-    db.session.commit()
-    assert queries_for(client, page_url(expert.id)) == small
+    assert_queries_stay(client, expert, grow, 4, 30)
 
 
 def test_page_queries_do_not_grow_with_the_assignments(app, expert, regional_meeting):
@@ -397,14 +403,8 @@ def test_page_queries_do_not_grow_with_the_assignments(app, expert, regional_mee
             kind = regional if n % 2 else {}
             assign(add_meeting(in_days(40 + n), title=f"Bijeenkomst {n}", **kind), expert)
 
-    grow(0, 2)  # with the fixture's session: 3
-    client.get(page_url(expert.id))  # the first visit makes the feed token
-    db.session.commit()
-    small = queries_for(client, page_url(expert.id))
-    grow(2, 29)
-    db.session.commit()
+    assert_queries_stay(client, expert, grow, 2, 29)  # with the fixture's session: 3, then 30
     assert len(services.assignments(expert)) == 30
-    assert queries_for(client, page_url(expert.id)) == small
 
 
 def test_a_later_dagdeel_of_a_series_shows_the_places_of_the_training(app, expert):
@@ -424,13 +424,7 @@ def test_series_on_the_page_keep_the_query_count(app, expert):
             lead = add_meeting(in_days(10 + 2 * n), title=f"Reeks {n}", capacity=12)
             assign(add_meeting(in_days(11 + 2 * n), title=f"Reeks {n}", capacity=None, series=lead), expert)
 
-    grow(0, 2)
-    client.get(page_url(expert.id))  # the first visit makes the feed token
-    db.session.commit()
-    small = queries_for(client, page_url(expert.id))
-    grow(2, 12)
-    db.session.commit()
-    assert queries_for(client, page_url(expert.id)) == small
+    assert_queries_stay(client, expert, grow, 2, 12)
 
 
 def test_a_session_with_an_address_and_an_online_link_shows_both(app, expert):

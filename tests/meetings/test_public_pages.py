@@ -492,7 +492,9 @@ def test_only_attendees_can_evaluate(en, training):
     assert db.session.scalar(select(func.count()).select_from(Evaluation)) == 0
 
 
-def test_the_evaluation_opens_when_the_last_dagdeel_is_over(en, make_training, plan):
+def present_at_the_first_of_two(make_training, plan):
+    """A registration for a training of two dagdelen, present at the first, which is over; and
+    the second, still to come."""
     lead = make_training(parts=2)
     with unit_of_work():
         registration = services.register(lead, applicant(1))
@@ -501,6 +503,11 @@ def test_the_evaluation_opens_when_the_last_dagdeel_is_over(en, make_training, p
     db.session.commit()
     with unit_of_work():
         services.mark_attendance(first, {registration.id}, plan.coordinator)
+    return registration, last
+
+
+def test_the_evaluation_opens_when_the_last_dagdeel_is_over(en, make_training, plan):
+    registration, last = present_at_the_first_of_two(make_training, plan)
     token = links.registration_token(registration)
     url = f"/aanmelding/{token}/evaluatie"
     assert 'id="evaluation-link"' not in en.get(f"/aanmelding/{token}").get_data(as_text=True)
@@ -518,14 +525,7 @@ def test_the_evaluation_opens_when_the_last_dagdeel_is_over(en, make_training, p
 
 
 def test_an_attendee_is_thanked_once_the_last_dagdeel_is_over(en, make_training, plan):
-    lead = make_training(parts=2)
-    with unit_of_work():
-        registration = services.register(lead, applicant(1))
-    first, last = lead.all_parts
-    first.starts_at, first.ends_at = utcnow() - timedelta(hours=4), utcnow() - timedelta(hours=1)
-    db.session.commit()
-    with unit_of_work():
-        services.mark_attendance(first, {registration.id}, plan.coordinator)
+    registration, last = present_at_the_first_of_two(make_training, plan)
     url = f"/aanmelding/{links.registration_token(registration)}"
     page = text(en.get(url).get_data(as_text=True))
     assert "More dagdelen of this session are still to come; you keep your place for them." in page
