@@ -18,6 +18,7 @@ KIND_LABELS = {
     "session_assigned": _l("New assignment (to the expert)"),
     "session_changed": _l("Session changed"),
     "session_cancelled": _l("Session cancelled"),
+    "session_accepted": _l("Assignment accepted (to the expert)"),
     "session_declined": _l("Assignment declined (to the expert)"),
     "assignment_declined": _l("Expert declined (to the coordinators)"),
     "session_released": _l("Expert no longer on the session"),

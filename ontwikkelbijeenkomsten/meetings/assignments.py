@@ -174,16 +174,28 @@ def _move(assignment: MeetingExpert, to: AssignmentState, actor: User) -> None:
 
 
 def accept(assignment: MeetingExpert, actor: User) -> None:
-    """Accept: the session is no longer TENTATIVE for the expert. The SEQUENCE rises, so that the
-    next invite they get (a change, the reminder) outranks the TENTATIVE one they have.
+    """Accept one assignment (see `accept_all`)."""
+    accept_all([assignment], actor)
 
-    The session is locked before the assignment, as in `decline`."""
-    _check_actor(assignment.expert_id, actor)
-    meeting = changes.lock_meeting(assignment.meeting)
-    lock(assignment)  # two answers at once see each other's result
-    _check_open(assignment, (AssignmentState.ASSIGNED,))
-    _move(assignment, AssignmentState.ACCEPTED, actor)
-    meeting.raise_sequence()
+
+def accept_all(accepted: list[MeetingExpert], actor: User) -> None:
+    """Accept the expert's `accepted` assignments (the dagdelen of one answer): the sessions are
+    no longer TENTATIVE for the expert. Each SEQUENCE rises, and the expert gets a mail whose
+    invites (one per dagdeel, as `mails.series_mails` sends them) say CONFIRMED, so their
+    calendar no longer holds the sessions as tentative.
+
+    Each session is locked before its assignment, as in `decline`."""
+    for assignment in accepted:
+        _check_actor(assignment.expert_id, actor)
+        meeting = changes.lock_meeting(assignment.meeting)
+        lock(assignment)  # two answers at once see each other's result
+        _check_open(assignment, (AssignmentState.ASSIGNED,))
+        _move(assignment, AssignmentState.ACCEPTED, actor)
+        meeting.raise_sequence()
+    parts = sorted((assignment.meeting for assignment in accepted), key=lambda meeting: meeting.starts_at)
+    mails.tell_series(parts, mails.expert_person(accepted[0]), "session_accepted",
+                      _l("You have accepted: %(title)s", title=parts[0].title), "scheduling/session_accepted",
+                      "REQUEST")
 
 
 def decline(assignment: MeetingExpert, reason: str, actor: User) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+import icalendar
+
+from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
@@ -57,6 +59,22 @@ def test_the_mail_link_declines_a_whole_series_with_a_reason(plan, client):
     assert [p.state for p in lead.all_parts] == [MeetingState.EXPERT_NEEDED] * 2
     html = client.get(path).get_data(as_text=True)
     assert 'id="closed"' in html and "Ik ben dan op vakantie." not in html
+
+
+def test_accepting_a_series_from_the_mail_confirms_every_dagdeel_in_the_calendar(plan, client):
+    """One mail about the series with the first dagdeel's invite, then a short mail with each
+    other dagdeel's invite, all CONFIRMED: the TENTATIVE ones the expert holds are replaced."""
+    lead = create(plan, parts=[part(40), part(47)])
+    path = answer_path()
+    since = db.session.scalar(select(func.max(OutboxMail.id)))
+    assert client.post(path + "/accepteren").status_code == 302
+    mails = list(db.session.scalars(select(OutboxMail).where(OutboxMail.id > since).order_by(OutboxMail.id)))
+    render_pending(mails)
+    assert [m.kind for m in mails] == ["session_accepted", "session_invite"]
+    events = [icalendar.Calendar.from_ical(m.calendar).walk("VEVENT")[0] for m in mails]
+    assert [(str(e["UID"]), str(e["STATUS"])) for e in events] == [(p.uid, "CONFIRMED") for p in lead.all_parts]
+    assert "elk ander dagdeel" in mails[0].text_body.lower()
+    assert "agenda-uitnodiging gestuurd" in client.get(path).get_data(as_text=True)
 
 
 def test_a_tampered_or_foreign_link_is_a_404(plan, client):

@@ -174,8 +174,9 @@ def check_invite(text: str, row: OutboxMail, app) -> None:
     if method == "REQUEST":
         (alarm,) = alarms
         assert alarm.decoded("TRIGGER") == timedelta(days=-1), where
-        # no expert accepts in `every_message`: their invites are TENTATIVE, as in their feed
-        assert str(event["STATUS"]) == ("TENTATIVE" if person["role"] == "expert" else "CONFIRMED"), where
+        # an expert's invites are TENTATIVE until they accept, as in their feed
+        tentative = person["role"] == "expert" and row.kind != "session_accepted"
+        assert str(event["STATUS"]) == ("TENTATIVE" if tentative else "CONFIRMED"), where
     else:
         assert alarms == [], f"{where}: no reminder for a cancelled session"
         assert str(event["STATUS"]) == "CANCELLED", where
@@ -196,9 +197,10 @@ def every_message(plan, make_training) -> None:
     send_lost_links("ilse@example.org")  # "stuur mijn link opnieuw": the contact's requests
     # booked, assigned, changed, released, cancelled
     life_of_a_meeting(plan, "nl")
-    # an assignment declined
+    # an assignment accepted, then declined
     meeting = book(plan, plan.moments[0]).meeting
     (assignment,) = db.session.scalars(select(MeetingExpert).where(MeetingExpert.meeting_id == meeting.id))
+    assignments.accept(assignment, plan.expert)
     assignments.decline(assignment, "Ik ben die dag ziek.", plan.expert)
     # registration confirmed, waiting (in English), cancelled, promoted; a reminder; evaluation
     training = make_training(capacity=1, title=TITLE)

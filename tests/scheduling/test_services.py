@@ -707,6 +707,23 @@ def test_an_experts_invites_are_tentative_until_they_accept_as_in_the_feed(plan)
     assert str(event["STATUS"]) == "CONFIRMED" and int(event["SEQUENCE"]) > int(first["SEQUENCE"])
 
 
+def test_accepting_mails_the_expert_an_invite_that_confirms_the_tentative_one(plan):
+    """The expert's calendar holds a mailed assignment as TENTATIVE: accepting sends the invite
+    that makes it CONFIRMED, with a higher SEQUENCE, or the calendar keeps it tentative."""
+    meeting = book(plan).meeting
+    ((_, first),) = [event_of(m) for m in meeting_mails() if m.recipient == EXPERT]
+    since = last_mail_id()
+    with unit_of_work():
+        assignments.accept(meeting.experts[0], plan.expert)
+    sent = meeting_mails(since)
+    assert [(m.recipient, m.kind) for m in sent] == [(EXPERT, "session_accepted")], (
+        "BUG: accepting sends the expert no invite, so their calendar keeps the session as tentative")
+    event = check_invite(sent[0], meeting, "REQUEST", meeting.sequence)
+    assert (str(event["STATUS"]), int(event["SEQUENCE"]) > int(first["SEQUENCE"])) == ("CONFIRMED", True)
+    assert "U hebt de bijeenkomst hieronder geaccepteerd" in sent[0].text_body
+    assert "onder voorbehoud" in sent[0].text_body
+
+
 def test_the_reminder_after_accepting_outranks_the_tentative_invite(plan):
     """RFC 5545: the change of STATUS from TENTATIVE to CONFIRMED must raise the SEQUENCE."""
     meeting = book(plan).meeting

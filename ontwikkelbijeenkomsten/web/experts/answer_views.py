@@ -53,12 +53,12 @@ def answer_accept(token: str):
     else:
         try:
             with unit_of_work():
-                for item in open_items:
-                    services.accept(item, item.expert)
+                services.accept_all(open_items, open_items[0].expert)
         except services.StateError as exc:
             flash(str(exc.message), "warning")
         else:
-            flash(_("You have accepted the assignment for %(title)s.", title=items[0].meeting.title), "success")
+            flash(_("You have accepted the assignment for %(title)s. We have sent you the calendar invite.",
+                    title=items[0].meeting.title), "success")
     return redirect(url_for(".answer", token=token))
 
 

@@ -84,7 +84,8 @@ def accept(expert: User, assignment_id: int):
     except services.StateError as exc:
         flash(str(exc.message), "warning")
     else:
-        flash(_("You have accepted the assignment for %(title)s.", title=item.meeting.title), "success")
+        flash(_("You have accepted the assignment for %(title)s. We have sent you the calendar invite.",
+                title=item.meeting.title), "success")
     return _back(expert)
 
 
