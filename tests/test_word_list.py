@@ -37,6 +37,8 @@ FORBIDDEN = [
     (r"\bcursus(sen)?\b", "open training (not cursus)"),
     # "the private link in a mail": persoonlijke link, not geheime link
     (r"\bgeheime link\b", "persoonlijke link (not geheime link)"),
+    # "a participant's number in a professional register": registratienummer, as the form's field
+    (r"\bregisternummers?\b", "registratienummer (not registernummer)"),
     # "half a day of expert support": dagdeel, not dagdeeltje or sessie
     (r"\bdagdeeltje|\bsessies?\b", "dagdeel (not dagdeeltje/sessie)"),
     # Writing: plurals of words ending in a vowel take the typographic apostrophe
