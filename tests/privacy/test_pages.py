@@ -85,6 +85,6 @@ def test_the_register_of_processing_is_public_and_shows_the_periods_in_force(app
 def test_the_statement_names_everything_the_registration_form_asks(client):
     statement = client.get("/privacy").get_data(as_text=True)
     said = statement.split("Als u zich aanmeldt voor een bijeenkomst</h3>")[1].split("</p>")[0]
-    for word in ("naam", "e-mailadres", "organisatie", "sector", "functie", "beroepsregister", "registernummer",
+    for word in ("naam", "e-mailadres", "organisatie", "sector", "functie", "beroepsregister", "registratienummer",
                  "wensen", "aanwezig"):
         assert word in said
