@@ -86,6 +86,16 @@ def first_open_day(start: date) -> date:
     return max(start, today_local())
 
 
+def skipped(start: date, weekdays: set[int] | None = None,
+            dagdelen: set[Dagdeel] | None = None) -> tuple[bool, bool]:
+    """What a rule or block from `start` (on `weekdays`, in `dagdelen`; None: all) left alone
+    because it is over: (days before today, today's dagdelen that are over)."""
+    today = today_local()
+    covers_today = start <= today and (weekdays is None or today.weekday() in weekdays)
+    ended = ended_dagdelen(today) if covers_today else set()
+    return start < today, bool(ended if dagdelen is None else ended & dagdelen)
+
+
 def check_span(start: date, end: date, max_days: int, too_long) -> None:
     """`end` on or after `start`, and at most `max_days` days in all (else `too_long`)."""
     if end < start:

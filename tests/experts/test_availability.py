@@ -530,6 +530,23 @@ def test_a_rule_starting_before_today_says_the_past_days_were_skipped(expert_cli
     assert "4 dagdelen" in last_flash(expert_client) and "overgeslagen" in last_flash(expert_client)
 
 
+@pytest.mark.parametrize("start_days, dagdelen, said", [
+    (0, ["ochtend", "avond"], "De dagdelen van vandaag die voorbij zijn, zijn overgeslagen."),
+    (-3, ["ochtend", "avond"], "Dagen vóór vandaag en de dagdelen van vandaag die voorbij zijn, zijn overgeslagen."),
+    (-3, ["avond"], "Dagen vóór vandaag zijn overgeslagen."),
+    (0, ["avond"], None),  # nothing of the rule was over
+])
+def test_a_rule_says_which_of_today_it_skipped(expert_client, expert, monkeypatch, start_days, dagdelen, said):
+    monkeypatch.setattr(availability, "utcnow", lambda: local_to_utc(today_local(), time(13, 0)))  # the morning is over
+    start = today_local() + timedelta(days=start_days)
+    response = _rule(expert_client, expert, start=start.isoformat(), end=(today_local() + timedelta(days=3)).isoformat(),
+                     weekdays=[str(n) for n in range(7)], dagdelen=dagdelen)
+    assert response.status_code == 302
+    message = last_flash(expert_client)
+    assert (said in message) if said else ("overgeslagen" not in message), (
+        f"BUG: after the rule the message says {message!r}; today's morning is over and was left alone")
+
+
 def test_block_through_the_form_removes_free_slots_and_reports_the_booked_ones(expert_client, expert):
     start = future(2)
     add_slots(expert, (start, OCHTEND), (start + timedelta(days=1), MIDDAG), (start + timedelta(days=2), OCHTEND))

@@ -79,8 +79,13 @@ def _submitted(expert: User, first: date, name: str, form, run):
     return apply_and_redirect(form, run) or _month_page(expert, first, **{name: form})
 
 
-def _skipped_note(start: date) -> str:
-    return " " + _("Days before today were skipped.") if start < services.first_open_day(start) else ""
+def _skipped_note(start: date, weekdays: set[int] | None = None, dagdelen: set[Dagdeel] | None = None) -> str:
+    past_days, ended_today = services.skipped(start, weekdays, dagdelen)
+    if past_days and ended_today:
+        return " " + _("Days before today and today's dagdelen that are over were skipped.")
+    if past_days:
+        return " " + _("Days before today were skipped.")
+    return " " + _("Today's dagdelen that are over were skipped.") if ended_today else ""
 
 
 @bp.get(AVAILABILITY_URL)
@@ -122,7 +127,8 @@ def availability_rule(expert: User):
             "No dagdelen added: they were all available or booked already."
         )
         message = _("Weekly pattern saved: %(pattern)s.", pattern=describe_pattern(pattern)) + " " + message
-        return message + _skipped_note(form.start.data), _month_url(expert, first)
+        note = _skipped_note(form.start.data, set(form.weekdays.data), {Dagdeel(v) for v in form.dagdelen.data})
+        return message + note, _month_url(expert, first)
 
     return _submitted(expert, first, "rule", form, run)
 
