@@ -29,6 +29,9 @@ FORBIDDEN = [
     # "a session gets a date, a dagdeel and an expert": inplannen, not geboekt, gepland, boeken
     (r"\b(geboekt|boeken|geboekte)\b", "ingepland (not geboekt/boeken)"),
     (r"\b(gepland|geplande)\b", "ingepland (not gepland)"),
+    # "a participant gives up the place": afmelden, also when a coordinator does it for them
+    (r"\baanmelding(en)?\b[^.]*\b(geannuleerd|annuleren|annuleert)\b|\bannuleer\b[^.]*\baanmelding",
+     "afmelden (not a registration annuleren)"),
     # "the list for when a place comes free": wachtlijst, not reservelijst
     (r"\breservelijst\b", "wachtlijst (not reservelijst)"),
     # "a participant's place": aanmelding, not inschrijving
@@ -83,3 +86,7 @@ def test_the_guard_catches_the_forbidden_forms_and_lets_the_right_ones_pass():
     assert not breaches("U hebt de aanvraag afgewezen. De regio krijgt een e-mail met de reden.")
     assert not breaches("Ingepland") and not breaches("Ingeplande bijeenkomsten") and not breaches("regio’s")
     assert not breaches("U bent afgemeld. Uw plaats is weer vrij voor iemand anders.")
+    assert breaches("Aanmelding geannuleerd: Samen leren") and breaches("Aanmelding annuleren")
+    assert breaches("Uw aanmelding voor de bijeenkomst hieronder is geannuleerd.")
+    assert not breaches("De bijeenkomst is geannuleerd. Uw aanmelding vervalt.")
+    assert breaches("Registernummer") and not breaches("Registratienummer")
