@@ -11,6 +11,10 @@ places and an open registration window, so every POST takes a place: the conditi
 the INSERT of the registration and of its mail, the commit. Rate limits are off (they would
 refuse the 61st POST from one address).
 
+With --trainings N the clients are spread over N such trainings (client k posts to training
+k mod N), so that they no longer queue for one training's row lock: comparing the rate with
+N = 1 and N = --clients tells how much of the POST's time is the wait for that lock.
+
 Each client first fetches the training's page once per round (the CSRF token and session
 cookie), then posts the form with a new e-mail address each time. A and B run alternately,
 --rounds times each after a warm-up of each; the script prints each round, the medians, and
@@ -56,6 +60,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=5.0, help="length of one round (default 5)")
     parser.add_argument("--scale", type=float, default=1.0, help="size of the dataset (default 1: the full one)")
     parser.add_argument("--reuse", action="store_true", help="the database already holds a dataset: use it")
+    parser.add_argument("--trainings", type=int, default=1, help="spread the clients over this many trainings "
+                                                                  "(default 1: all on one training's row)")
     return parser.parse_args()
 
 
@@ -103,8 +109,8 @@ def bare_app():
 
 
 # ---- the data ----------------------------------------------------------------------------------
-def prepare(url: str, scale: float, reuse: bool) -> int:
-    """The dataset, the bare view's table, and the training everyone registers for (its id)."""
+def prepare(url: str, scale: float, reuse: bool, trainings: int) -> list[int]:
+    """The dataset, the bare view's table, and the trainings the clients register for (their ids)."""
     import sqlalchemy as sa
 
     from dataset import Sizes, build
@@ -118,16 +124,18 @@ def prepare(url: str, scale: float, reuse: bool) -> int:
         connection.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {FLOOR_TABLE} "
                                    "(id integer PRIMARY KEY, capacity integer, taken integer NOT NULL)")
         connection.exec_driver_sql(f"INSERT INTO {FLOOR_TABLE} VALUES (1, NULL, 0) ON CONFLICT (id) DO NOTHING")
-        training = connection.exec_driver_sql(
+        chosen = connection.exec_driver_sql(
             "SELECT id FROM meetings WHERE kind = 'open_training' AND series_id IS NULL AND state = 'planned' "
             "AND starts_at > now() + interval '7 days' "  # the one with fewest people: not the big list's
-            "ORDER BY (SELECT count(*) FROM registrations WHERE meeting_id = meetings.id), starts_at, id LIMIT 1"
-        ).scalar_one()
+            f"ORDER BY (SELECT count(*) FROM registrations WHERE meeting_id = meetings.id), starts_at, id LIMIT {trainings:d}"
+        ).scalars().all()
+        if len(chosen) < trainings:
+            raise SystemExit(f"the dataset has {len(chosen)} upcoming open trainings, fewer than --trainings {trainings}")
         connection.exec_driver_sql(
             "UPDATE meetings SET capacity = NULL, registration_opens_at = NULL, registration_closes_at = NULL "
-            f"WHERE id = {int(training)}")
+            f"WHERE id IN ({', '.join(str(int(training)) for training in chosen)})")
     engine.dispose()
-    return training
+    return chosen
 
 
 def count_rows(url: str, tag: str) -> dict[str, int]:
@@ -190,7 +198,8 @@ def _request(port: int, method: str, path: str, body: str | None = None, headers
 def client(job: tuple) -> tuple[int, list[str], list[float]]:
     """Post for `seconds`: (saved, what the failures answered, latencies in seconds). Runs in a
     pool process, so it raises an ordinary exception (SystemExit would hang the pool)."""
-    kind, port, path, seconds, tag, number = job
+    kind, port, paths, seconds, tag, number = job
+    path = paths[number % len(paths)]
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     fields = {"organisation": "SWV Utrecht", "sector": "onderwijs", "function": "Intern begeleider", "needs": "",
               "consent": "y"}
@@ -235,13 +244,14 @@ def main() -> None:
         raise SystemExit("PostgreSQL only: give --database-url postgresql://...")
     pool = multiprocessing.get_context("fork").Pool(args.clients)
     say(f"Preparing {url.rsplit('@', 1)[-1]}")
-    training = prepare(url, args.scale, args.reuse)
+    trainings = prepare(url, args.scale, args.reuse, args.trainings)
     real, real_port = serve("real_app", url, args.workers)
     bare, bare_port = serve("bare_app", url, args.workers)
     tag = secrets.token_hex(4)
-    sides = {"A": ("real", real_port, f"/agenda/{training}", tag), "B": ("bare", bare_port, "/bare", tag),
-             "C": ("bare", bare_port, "/floor", f"{tag}c")}
-    say(f"A: the registration POST for training {training}; B: a bare view doing one INSERT; C: a bare view "
+    sides = {"A": ("real", real_port, [f"/agenda/{t}" for t in trainings], tag),
+             "B": ("bare", bare_port, ["/bare"], tag),
+             "C": ("bare", bare_port, ["/floor"], f"{tag}c")}
+    say(f"A: the registration POST for training(s) {', '.join(map(str, trainings))}; B: a bare view doing one INSERT; C: a bare view "
         f"doing only the registration's statements (UPDATE of one shared row, two INSERTs). {args.clients} "
         f"clients, gunicorn {args.workers} sync workers each, rounds of {args.seconds:g} s")
     figures: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
