@@ -338,3 +338,19 @@ def test_the_kind_of_a_mail_is_a_dutch_word_not_a_code(coordinator_client, clean
         assert "Op de wachtlijst" in html and "registration_waiting" not in html
     assert "something_new" in coordinator_client.get(mail_url(unknown)).get_data(as_text=True)
 
+
+
+def test_every_kind_the_website_queues_has_a_dutch_word(coordinator_client, clean_outbox):
+    """The certificate mail, a coordinator's message to the participants and the notice about a
+    mail that could not be made showed their codes in the "Soort" column."""
+    from ontwikkelbijeenkomsten.accounts.hooks import NOTICE_KIND
+    from ontwikkelbijeenkomsten.mail.kinds import KIND_LABELS
+    from ontwikkelbijeenkomsten.meetings.mails import REGISTRATION_MAILS
+    from ontwikkelbijeenkomsten.meetings.messages import KIND as MESSAGE_KIND
+
+    queued = {f"registration_{kind}" for kind in REGISTRATION_MAILS} | {MESSAGE_KIND, NOTICE_KIND}
+    assert queued - set(KIND_LABELS) == set()
+    [certificate] = add_mails(1, SENT, kind="registration_certificate")
+    for html in (coordinator_client.get(OUTBOX).get_data(as_text=True),
+                 coordinator_client.get(mail_url(certificate)).get_data(as_text=True)):
+        assert "Deelnamebewijs" in html and "registration_certificate" not in html
