@@ -354,3 +354,26 @@ def test_every_kind_the_website_queues_has_a_dutch_word(coordinator_client, clea
     for html in (coordinator_client.get(OUTBOX).get_data(as_text=True),
                  coordinator_client.get(mail_url(certificate)).get_data(as_text=True)):
         assert "Deelnamebewijs" in html and "registration_certificate" not in html
+
+
+def test_a_failed_mail_whose_person_was_erased_is_not_sent_again(coordinator_client, plan, clean_outbox):
+    """After an erasure (or the purge) a failed mail has no address and no text left: it cannot
+    go out, so it no longer asks for attention and is never put back in the queue."""
+    from ontwikkelbijeenkomsten.privacy import person as people
+    from ontwikkelbijeenkomsten.reports.start import todo
+
+    [erased, other] = add_mails(2)
+    people.erase("p0@example.org", plan.coordinator)
+    db.session.commit()
+    assert row(erased).anonymised_at is not None and row(erased).state is FAILED
+    assert todo().failed_mails == 1
+    html = coordinator_client.get(OUTBOX).get_data(as_text=True)
+    failed_table = html.split('id="failed"')[1].split("</table>")[0]
+    assert f'href="{mail_url(other)}"' in failed_table and f'href="{mail_url(erased)}"' not in failed_table
+    page = coordinator_client.get(mail_url(erased)).get_data(as_text=True)
+    assert f'id="resend-{erased}"' not in page and 'id="erased-note"' in page
+    response = coordinator_client.post(mail_url(erased, "/opnieuw"), follow_redirects=True)
+    assert 'role="alert"' in response.get_data(as_text=True) and row(erased).state is FAILED
+    assert admin.resend_failed(plan.coordinator) == 1
+    db.session.flush()
+    assert (row(erased).state, row(other).state) == (FAILED, QUEUED)
