@@ -88,3 +88,20 @@ def test_the_statement_names_everything_the_registration_form_asks(client):
     for word in ("naam", "e-mailadres", "organisatie", "sector", "functie", "beroepsregister", "registernummer",
                  "wensen", "aanwezig"):
         assert word in said
+
+
+def test_the_summary_holds_the_register_number_and_an_experts_data(plan, training, coordinator_client):
+    """The readable summary left out the professional register and its number, and everything
+    about an expert but the account; the page did not lead to the expert's own page."""
+    from ontwikkelbijeenkomsten.meetings.registers import Register
+
+    services.register(training, applicant(1, email=ILSE, name="Ilse Claessens", register=Register.SKJ,
+                                          register_number="123456789"))
+    db.session.commit()
+    summary = coordinator_client.post("/coordinatie/privacy/export.txt", data={"email": ILSE}).get_data(as_text=True)
+    assert "SKJ" in summary and "123456789" in summary
+    expert = plan.expert.email
+    page = coordinator_client.post("/coordinatie/privacy", data={"email": expert}).get_data(as_text=True)
+    assert f'href="/coordinatie/experts/{plan.expert.id}"' in page and "1 opdracht" in page
+    summary = coordinator_client.post("/coordinatie/privacy/export.txt", data={"email": expert}).get_data(as_text=True)
+    assert "Opdrachten: 1" in summary and training.title in summary
