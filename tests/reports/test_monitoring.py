@@ -201,6 +201,13 @@ def test_the_workbook_has_a_sheet_per_table(world, coordinator_client):
         ["Eva Jansen", "Open training", 2], ["Eva Jansen", "Zuid-Limburg", 2]]
 
 
+def test_the_dagdelen_chart_names_the_requested_dagdelen(world, coordinator_client):
+    """The legend said "hele balk: 6" for the dagdelen requested, a number without its meaning."""
+    page = coordinator_client.get(f"/coordinatie/rapportage?{RANGE}").get_data(as_text=True)
+    legend = page.split('id="dagdelen-chart-title"')[1].split("</figure>")[0]
+    assert "aangevraagd (hele balk): 6" in legend and "toegekend (omlijning): 2" in legend
+
+
 def test_a_period_is_its_dates(world, coordinator_client, period):
     quarter = ProgrammePeriod(name="Eerste kwartaal 2024", starts_on=START, ends_on=END)
     db.session.add(quarter)
