@@ -105,3 +105,18 @@ def test_the_summary_holds_the_register_number_and_an_experts_data(plan, trainin
     assert f'href="/coordinatie/experts/{plan.expert.id}"' in page and "1 opdracht" in page
     summary = coordinator_client.post("/coordinatie/privacy/export.txt", data={"email": expert}).get_data(as_text=True)
     assert "Opdrachten: 1" in summary and training.title in summary
+
+
+def test_after_erasing_the_message_says_whose_data_went_and_what_happened(plan, training, coordinator_client):
+    """It said "1 aanmeldingen, 0 aanvragen" without the address, and left out the log and the
+    account that stays."""
+    _ilse(training)
+    html = coordinator_client.post("/coordinatie/privacy/wissen", data={"email": ILSE, "sure": "y"},
+                                   follow_redirects=True).get_data(as_text=True)
+    assert "De persoonsgegevens van ilse@example.org zijn verwijderd: 1 aanmelding, " in html
+    assert "regel in het logboek" in html or "regels in het logboek" in html
+    assert "1 plaats of plek op de wachtlijst in een komende bijeenkomst is afgemeld." in html
+    assert "aanmeldingen" not in html.split('role="status"')[1].split("</div>")[0]
+    expert = coordinator_client.post("/coordinatie/privacy/wissen", data={"email": plan.expert.email, "sure": "y"},
+                                     follow_redirects=True).get_data(as_text=True)
+    assert "Het account blijft bestaan" in expert

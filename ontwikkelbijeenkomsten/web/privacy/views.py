@@ -6,6 +6,7 @@ import json
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ontwikkelbijeenkomsten.core import retention
 from ontwikkelbijeenkomsten.core.db import utcnow
@@ -75,16 +76,39 @@ def erase():
     form = EraseForm()
 
     def run():
-        done = people.erase(form.email.data, acting_user())
-        return _("The personal data has been deleted: %(registrations)d registrations, %(requests)d requests, "
-                 "%(mails)d mails. Places given up in sessions to come: %(cancelled)d; people who got a place: "
-                 "%(promoted)d.", **done.__dict__), url_for(".person_page")
+        email = form.email.data.strip().lower()
+        account = people.find(email).account
+        return _erased_message(email, people.erase(email, acting_user()), account is not None), \
+            url_for(".person_page")
 
     done = apply_and_redirect(form, run)
     if done is not None:
         return done
     found = people.find(form.email.data or "")
     return _person_page(PersonForm(formdata=None, email=found.email), found, form)
+
+
+def _erased_message(email: str, done: people.Erased, has_account: bool) -> str:
+    """Whose data went, how many rows of each kind, the places given up and given to the
+    waiting list, and that an account stays."""
+    rows = ", ".join([
+        ngettext("%(num)d registration", "%(num)d registrations", done.registrations),
+        ngettext("%(num)d request", "%(num)d requests", done.requests),
+        ngettext("%(num)d mail", "%(num)d mails", done.mails + done.nudges),
+        ngettext("%(num)d entry in the log", "%(num)d entries in the log", done.audit_events),
+    ])
+    sentences = [_("The personal data of %(email)s have been deleted: %(rows)s.", email=email, rows=rows)]
+    if done.cancelled:
+        sentences.append(ngettext(
+            "%(num)d place or waiting-list spot in a session to come was given up.",
+            "%(num)d places or waiting-list spots in sessions to come were given up.", done.cancelled))
+    if done.promoted:
+        sentences.append(ngettext(
+            "%(num)d person from the waiting list got the place and has been mailed.",
+            "%(num)d people from the waiting list got a place and have been mailed.", done.promoted))
+    if has_account:
+        sentences.append(_("The account stays: a coordinator closes it on the account's own page."))
+    return " ".join(sentences)
 
 
 @bp.route(PAGE + "/bewaartermijnen", methods=["GET", "POST"])
