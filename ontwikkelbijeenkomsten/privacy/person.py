@@ -21,7 +21,7 @@ from ..experts.models import Availability, ExpertProfile, WeeklyPattern
 from ..mail.models import MailState, OutboxMail
 from ..meetings import services as meetings
 from ..meetings.models import MeetingExpert, Registration, RegistrationState
-from ..requests.models import Request, SentNudge
+from ..requests.models import Request, RequestState, SentNudge
 from . import anonymise
 
 ADDRESS_COLUMNS = {
@@ -31,6 +31,8 @@ ADDRESS_COLUMNS = {
     "sent_nudges.recipient": SentNudge.recipient,
     "users.email": User.email,
 }
+#: A request in these states is over: nothing is mailed about it any more.
+CLOSED_REQUEST_STATES = (RequestState.HELD, RequestState.REJECTED, RequestState.WITHDRAWN)
 #: Fields of an account that are secrets of the app, not data about the person.
 SECRET_FIELDS = {"password_hash", "invitation_nonce", "reset_nonce", "session_version"}
 #: The secret address of an expert's calendar feed: a key, not data about the expert.
@@ -58,6 +60,12 @@ class Person:
     nudges: list[SentNudge] = field(default_factory=list)
     audit_events: list[AuditEvent] = field(default_factory=list)
     expert: ExpertData | None = None
+
+    @property
+    def running_requests(self) -> list[Request]:
+        """Requests not yet held, rejected or withdrawn: after an erasure their mails to the
+        contact go nowhere."""
+        return [r for r in self.requests if r.state not in CLOSED_REQUEST_STATES]
 
     @property
     def found(self) -> bool:

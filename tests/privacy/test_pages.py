@@ -120,3 +120,12 @@ def test_after_erasing_the_message_says_whose_data_went_and_what_happened(plan, 
     expert = coordinator_client.post("/coordinatie/privacy/wissen", data={"email": plan.expert.email, "sure": "y"},
                                      follow_redirects=True).get_data(as_text=True)
     assert "Het account blijft bestaan" in expert
+
+
+def test_before_erasing_a_contact_the_page_warns_about_requests_still_running(plan, coordinator_client):
+    """Erasing the contact of a granted request left the region without mail about it, and the
+    page did not say so or lead to the request."""
+    page = coordinator_client.post("/coordinatie/privacy", data={"email": ILSE}).get_data(as_text=True)
+    warning = page.split('id="running-requests"')[1].split("</div>")[0]
+    assert "1 aanvraag van deze persoon loopt nog" in " ".join(warning.split())
+    assert f'href="/coordinatie/aanvragen/{plan.request.id}"' in page
