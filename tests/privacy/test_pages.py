@@ -129,3 +129,12 @@ def test_before_erasing_a_contact_the_page_warns_about_requests_still_running(pl
     warning = page.split('id="running-requests"')[1].split("</div>")[0]
     assert "1 aanvraag van deze persoon loopt nog" in " ".join(warning.split())
     assert f'href="/coordinatie/aanvragen/{plan.request.id}"' in page
+
+
+def test_the_summary_says_in_words_what_the_log_holds(plan, training, coordinator_client):
+    """The log entries of the readable summary were codes: "request.submitted", "request.review"."""
+    _ilse(training)
+    summary = coordinator_client.post("/coordinatie/privacy/export.txt", data={"email": ILSE}).get_data(as_text=True)
+    log = summary.split("Regels in het logboek")[1]
+    assert "Aanvraag ingediend" in log and "In behandeling genomen" in log
+    assert "request.submitted" not in log and "request.review" not in log

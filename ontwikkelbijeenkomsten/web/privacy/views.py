@@ -9,13 +9,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ontwikkelbijeenkomsten.core import retention
-from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.core.sectors import sector_label
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.meetings.registers import register_label
 from ontwikkelbijeenkomsten.core.urls import private_page
 from ontwikkelbijeenkomsten.privacy import person as people
 from ontwikkelbijeenkomsten.privacy.register import PROCESSINGS
+from ontwikkelbijeenkomsten.privacy.summary import summary_text
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.changes import REFUSED, apply, apply_and_redirect
 from ontwikkelbijeenkomsten.web.privacy.forms import EraseForm, ExportForm, PersonForm, RetentionForm
@@ -65,9 +63,7 @@ def export(kind: str):
     if kind == "json":
         return _download(json.dumps(people.export(found), ensure_ascii=False, indent=2),
                          "application/json; charset=utf-8", "persoonsgegevens.json")
-    summary = render_template("privacy/summary.txt", person=found, now=utcnow(), sector_label=sector_label,
-                              register_label=register_label)
-    return _download(summary, "text/plain; charset=utf-8", "persoonsgegevens.txt")
+    return _download(summary_text(found), "text/plain; charset=utf-8", "persoonsgegevens.txt")
 
 
 @bp.post(PAGE + "/wissen")
