@@ -35,6 +35,12 @@ def certificate_of(registration: Registration) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.registration_id == registration.id))
 
 
+def holders(lead: Meeting) -> set[int]:
+    """The registrations of the series that hold a certificate (one query)."""
+    return set(db.session.scalars(select(Certificate.registration_id).join(
+        Registration, Registration.id == Certificate.registration_id).where(Registration.meeting_id == lead.id)))
+
+
 def accreditation_of(lead: Meeting) -> Accreditation | None:
     return db.session.get(Accreditation, lead.id)
 

@@ -6,15 +6,13 @@ import json
 import sys
 
 import click
-from flask import render_template
 from flask.cli import with_appcontext
 
 from ontwikkelbijeenkomsten.accounts.models import User
 from ontwikkelbijeenkomsten.accounts.services import find_user
-from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.core.sectors import sector_label
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.privacy import person, purge
+from ontwikkelbijeenkomsten.privacy.summary import summary_text
 
 group = click.Group("privacy", help="Retention periods, access and erasure.")
 
@@ -60,7 +58,7 @@ def export_command(email: str, by: str, summary: bool) -> None:
         found = person.find(email)
         person.record_access("exported", _coordinator(by), found)
     if summary:
-        click.echo(render_template("privacy/summary.txt", person=found, now=utcnow(), sector_label=sector_label))
+        click.echo(summary_text(found))
     else:
         click.echo(json.dumps(person.export(found), ensure_ascii=False, indent=2))
 

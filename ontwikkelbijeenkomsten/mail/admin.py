@@ -21,11 +21,15 @@ from .services import render_pending
 #: How many mails each list on the outbox page shows at most.
 LISTED = 50
 
+#: A failed mail a coordinator can still do something about: one whose person was removed
+#: (erased, or purged after the retention period) has no address and no text left to send.
+FAILED_TO_SEND = and_(OutboxMail.state == MailState.FAILED, OutboxMail.anonymised_at.is_(None))
+
 #: Put back in the queue by a coordinator: failed, or waiting for a later attempt after an error.
-RESENDABLE = or_(
+RESENDABLE = and_(OutboxMail.anonymised_at.is_(None), or_(
     OutboxMail.state == MailState.FAILED,
     and_(OutboxMail.state == MailState.QUEUED, OutboxMail.attempts > 0),
-)
+))
 
 #: Why a mail cannot be put back, by its state (a queued one that never failed is still to go).
 REFUSALS = {
@@ -33,11 +37,13 @@ REFUSALS = {
     MailState.SENDING: _l("This mail is being sent right now."),
     MailState.QUEUED: _l("This mail is already in the queue and goes out soon."),
 }
+ERASED = _l("The personal data in this mail have been deleted, so it cannot be sent again.")
 
 #: The columns the lists show: not the bodies, the invite or the snapshot.
 _LISTED_COLUMNS = load_only(
     OutboxMail.recipient, OutboxMail.subject, OutboxMail.kind, OutboxMail.state, OutboxMail.attempts,
     OutboxMail.next_attempt_at, OutboxMail.last_error, OutboxMail.created_at, OutboxMail.sent_at,
+    OutboxMail.anonymised_at,
 )
 
 
@@ -48,24 +54,24 @@ class Overview:
     failed: list[OutboxMail]
     retrying: list[OutboxMail]
     latest: list[OutboxMail]
-
-    @property
-    def failed_count(self) -> int:
-        return self.counts[MailState.FAILED]
+    failed_count: int = 0  # failed mails that can be sent again (not those of a removed person)
 
 
 def overview(state: MailState | None = None, recipient: str | None = None) -> Overview:
     """The number of mails per state, the failed ones, those waiting for another attempt, and
     the latest mails (of `state`, to an address containing `recipient`), newest first."""
     counts = {state_: 0 for state_ in MailState}
-    retrying_count = 0
-    for state_, number, retrying_number in db.session.execute(
-        select(OutboxMail.state, func.count(), func.count().filter(OutboxMail.attempts > 0))
+    retrying_count = failed_count = 0
+    for state_, number, retrying_number, kept_number in db.session.execute(
+        select(OutboxMail.state, func.count(), func.count().filter(OutboxMail.attempts > 0),
+               func.count().filter(OutboxMail.anonymised_at.is_(None)))
         .group_by(OutboxMail.state)
     ):
         counts[state_] = number
         if state_ is MailState.QUEUED:
             retrying_count = retrying_number
+        if state_ is MailState.FAILED:
+            failed_count = kept_number
 
     def listed(*conditions, order=None) -> list[OutboxMail]:
         return list(db.session.scalars(
@@ -82,10 +88,11 @@ def overview(state: MailState | None = None, recipient: str | None = None) -> Ov
     return Overview(
         counts=counts,
         retrying_count=retrying_count,
-        failed=listed(OutboxMail.state == MailState.FAILED),
+        failed=listed(FAILED_TO_SEND),
         retrying=listed(OutboxMail.state == MailState.QUEUED, OutboxMail.attempts > 0,
                         order=[OutboxMail.next_attempt_at, OutboxMail.id]),
         latest=listed(*conditions),
+        failed_count=failed_count,
     )
 
 
@@ -121,7 +128,8 @@ def for_display(mail_id: int) -> Shown | None:
 
 
 def resendable(mail: OutboxMail) -> bool:
-    return mail.state is MailState.FAILED or (mail.state is MailState.QUEUED and mail.attempts > 0)
+    return mail.anonymised_at is None and (
+        mail.state is MailState.FAILED or (mail.state is MailState.QUEUED and mail.attempts > 0))
 
 
 def resend(mail: OutboxMail, actor) -> None:
@@ -131,17 +139,19 @@ def resend(mail: OutboxMail, actor) -> None:
     and a sent mail is never sent twice. Raises RuleViolation("mail", why) otherwise.
     """
     row = lock(find_mail(mail.id))  # `mail` may be a copy the page showed earlier
+    if row.anonymised_at is not None:
+        raise RuleViolation("mail", ERASED)
     if not resendable(row):
         raise RuleViolation("mail", REFUSALS[row.state])
     _requeue(row, actor)
 
 
 def resend_failed(actor) -> int:
-    """Put every failed mail back in the queue; returns how many. One locking query takes the
-    rows that are still failed, however many there are."""
+    """Put every failed mail back in the queue (not those of a removed person); returns how
+    many. One locking query takes the rows that are still failed, however many there are."""
     rows = list(db.session.scalars(
         select(OutboxMail).options(load_only(OutboxMail.state, OutboxMail.attempts))
-        .where(OutboxMail.state == MailState.FAILED).order_by(OutboxMail.id).with_for_update()
+        .where(FAILED_TO_SEND).order_by(OutboxMail.id).with_for_update()
         .execution_options(populate_existing=True)
     ))
     for row in rows:

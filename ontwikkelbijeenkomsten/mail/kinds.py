@@ -29,9 +29,12 @@ KIND_LABELS = {
     "registration_promoted": _l("A place came free"),
     "registration_cancelled": _l("Registration cancelled"),
     "registration_evaluation": _l("Request for an evaluation"),
+    "registration_certificate": _l("Certificate of attendance"),
+    "participant_message": _l("Message to the participants"),
     "expert_invitation": _l("Invitation for an expert"),
     "password_reset": _l("New password"),
     "lost_links": _l("Links sent again"),
+    "mail_unbuildable": _l("A mail could not be made (to the coordinators)"),
 }
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from ..core.db import utcnow
 from ..core.extensions import db
@@ -140,10 +141,15 @@ class MeetingScore:
     answers: int
     total: int  # the sum of the scores
     attendees: int
+    first_day: date | None = None  # of the first dagdeel that is not cancelled (None: the lead's)
 
     @property
     def average(self) -> float | None:
         return self.total / self.answers if self.answers else None
+
+    @property
+    def day(self) -> date:
+        return self.first_day or self.lead.date
 
 
 @dataclass(frozen=True)
@@ -176,19 +182,27 @@ def evaluation_overview(period: ProgrammePeriod | None) -> list[TrainingScores]:
                      func.sum(Evaluation.score).label("total")).group_by(Evaluation.meeting_id).subquery()
     attendees = select(Registration.meeting_id, func.count().label("attendees")).where(
         Registration.state == RegistrationState.ATTENDED).group_by(Registration.meeting_id).subquery()
+    # a series whose first dagdeel was cancelled went on: it counts from its first dagdeel that
+    # is not cancelled, for when it began and for the period it is in
+    part = aliased(Meeting)
+    first = (select(func.coalesce(part.series_id, part.id).label("lead_id"), func.min(part.date).label("day"),
+                    func.min(part.starts_at).label("starts_at"))
+             .where(part.state != MeetingState.CANCELLED).group_by(func.coalesce(part.series_id, part.id))
+             .subquery())
     query = (
-        select(Meeting, answers.c.answers, answers.c.total, attendees.c.attendees)
+        select(Meeting, answers.c.answers, answers.c.total, attendees.c.attendees, first.c.day)
+        .join(first, first.c.lead_id == Meeting.id)
         .outerjoin(answers, answers.c.meeting_id == Meeting.id)
         .outerjoin(attendees, attendees.c.meeting_id == Meeting.id)
-        .where(Meeting.series_id.is_(None), Meeting.state != MeetingState.CANCELLED, Meeting.starts_at <= utcnow())
+        .where(Meeting.series_id.is_(None), first.c.starts_at <= utcnow())
         .options(joinedload(Meeting.region), joinedload(Meeting.request))
-        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .order_by(first.c.starts_at.desc(), Meeting.id.desc())
     )
     if period is not None:
-        query = query.where(and_(Meeting.date >= period.starts_on, Meeting.date <= period.ends_on))
+        query = query.where(and_(first.c.day >= period.starts_on, first.c.day <= period.ends_on))
     groups: dict[tuple, TrainingScores] = {}
-    for lead, count, total, present in db.session.execute(query):
-        score = MeetingScore(lead, count or 0, total or 0, present or 0)
+    for lead, count, total, present, day in db.session.execute(query):
+        score = MeetingScore(lead, count or 0, total or 0, present or 0, day)
         if lead.kind is MeetingKind.OPEN_TRAINING:
             key, title, detail = ("training", lead.title), lead.title, _("Open training")
         else:

@@ -17,10 +17,11 @@ from ..core.db import utcnow
 from ..core.extensions import db
 from ..core.models import AuditEvent
 from ..core.rules import RuleViolation
+from ..experts.models import Availability, ExpertProfile, WeeklyPattern
 from ..mail.models import MailState, OutboxMail
 from ..meetings import services as meetings
-from ..meetings.models import Registration, RegistrationState
-from ..requests.models import Request, SentNudge
+from ..meetings.models import MeetingExpert, Registration, RegistrationState
+from ..requests.models import Request, RequestState, SentNudge
 from . import anonymise
 
 ADDRESS_COLUMNS = {
@@ -30,8 +31,23 @@ ADDRESS_COLUMNS = {
     "sent_nudges.recipient": SentNudge.recipient,
     "users.email": User.email,
 }
+#: A request in these states is over: nothing is mailed about it any more.
+CLOSED_REQUEST_STATES = (RequestState.HELD, RequestState.REJECTED, RequestState.WITHDRAWN)
 #: Fields of an account that are secrets of the app, not data about the person.
 SECRET_FIELDS = {"password_hash", "invitation_nonce", "reset_nonce", "session_version"}
+#: The secret address of an expert's calendar feed: a key, not data about the expert.
+PROFILE_SECRET_FIELDS = {"feed_token"}
+
+
+@dataclass
+class ExpertData:
+    """What an expert's account holds beside the account itself: the profile they keep, their
+    availability and weekly patterns, and the sessions they were assigned (in date order)."""
+
+    profile: ExpertProfile
+    availability: list[Availability] = field(default_factory=list)
+    weekly_patterns: list[WeeklyPattern] = field(default_factory=list)
+    assignments: list[MeetingExpert] = field(default_factory=list)
 
 
 @dataclass
@@ -43,6 +59,13 @@ class Person:
     mails: list[OutboxMail] = field(default_factory=list)
     nudges: list[SentNudge] = field(default_factory=list)
     audit_events: list[AuditEvent] = field(default_factory=list)
+    expert: ExpertData | None = None
+
+    @property
+    def running_requests(self) -> list[Request]:
+        """Requests not yet held, rejected or withdrawn: after an erasure their mails to the
+        contact go nowhere."""
+        return [r for r in self.requests if r.state not in CLOSED_REQUEST_STATES]
 
     @property
     def found(self) -> bool:
@@ -64,7 +87,23 @@ def find(email: str) -> Person:
         nudges=_matching(SentNudge, SentNudge.recipient, email),
     )
     person.audit_events = _audit_events(person)
+    person.expert = _expert_data(person.account) if person.account else None
     return person
+
+
+def _expert_data(account: User) -> ExpertData | None:
+    profile = db.session.get(ExpertProfile, account.id)
+    if profile is None:
+        return None
+    return ExpertData(
+        profile,
+        availability=list(db.session.scalars(select(Availability).where(Availability.expert_id == account.id)
+                                             .order_by(Availability.date, Availability.dagdeel))),
+        weekly_patterns=list(db.session.scalars(select(WeeklyPattern).where(WeeklyPattern.expert_id == account.id)
+                                                .order_by(WeeklyPattern.starts_on, WeeklyPattern.id))),
+        assignments=list(db.session.scalars(select(MeetingExpert).where(MeetingExpert.expert_id == account.id)
+                                            .order_by(MeetingExpert.date, MeetingExpert.id))),
+    )
 
 
 def _audit_events(person: Person) -> list[AuditEvent]:
@@ -119,6 +158,20 @@ def export(person: Person) -> dict:
         "mails": [_row(m) for m in person.mails],
         "nudges": [_row(n) for n in person.nudges],
         "audit_events": [_row(e) for e in person.audit_events],
+        "expert": _expert_export(person.expert) if person.expert else None,
+    }
+
+
+def _expert_export(expert: ExpertData) -> dict:
+    return {
+        "profile": _row(expert.profile, PROFILE_SECRET_FIELDS),
+        "themes": [t.name for t in expert.profile.themes],
+        "regions": [r.name for r in expert.profile.regions],
+        "availability": [{"date": a.date.isoformat(), "dagdeel": a.dagdeel.value} for a in expert.availability],
+        "weekly_patterns": [_row(p) for p in expert.weekly_patterns],
+        "assignments": [{**_row(a, {"meeting_id", "expert_id"}),
+                         "session": {"title": a.meeting.title, "date": a.meeting.date.isoformat()}}
+                        for a in expert.assignments],
     }
 
 

@@ -21,10 +21,10 @@ from ..core.retention import RetentionKind, cutoff, months_in_force
 from ..mail.models import MailState, OutboxMail
 from ..meetings.models import Evaluation, Meeting, Registration
 from ..requests.models import Request, RequestState, SentNudge
-from . import anonymise
+from . import anonymise, person
 
 BATCH = 500
-CLOSED_REQUEST_STATES = (RequestState.HELD, RequestState.REJECTED, RequestState.WITHDRAWN)
+CLOSED_REQUEST_STATES = person.CLOSED_REQUEST_STATES
 
 
 def _ended_before(before: datetime):

@@ -11,7 +11,8 @@ What is counted where:
   granted only while the request holds them (granted, scheduled or held);
 - booked / held: regional sessions in the range that are not cancelled / that are held;
 - reach: people with a place (confirmed or present) in every session in the range that is not
-  cancelled, regional sessions and open trainings alike (a series counts once, on its first part);
+  cancelled, regional sessions and open trainings alike (a series counts once, on its first
+  dagdeel that is not cancelled);
 - attendance: present of those with a place, in held sessions where attendance was marked;
 - experts: the dagdelen of sessions in the range that are not cancelled, per expert and region.
 A request or session with two themes counts under both, so the theme rows add up to more than
@@ -270,22 +271,36 @@ def _months(start: date, end: date) -> list[MonthRow]:
 
 
 # ---- reach and quality -----------------------------------------------------------------------
+def _series_start(end: date):
+    """Per session (the lead of a series, or a session on its own): the date and start of its
+    first dagdeel that is not cancelled, and how many of its dagdelen are held. A series whose
+    first dagdeel was cancelled went on, so it counts from the next one, in that one's range."""
+    lead = func.coalesce(Meeting.series_id, Meeting.id)
+    return (select(lead.label("lead_id"), func.min(Meeting.date).label("date"),
+                   func.min(Meeting.starts_at).label("starts_at"),
+                   func.sum(case((Meeting.state == MeetingState.HELD, 1), else_=0)).label("held"))
+            .where(Meeting.state != MeetingState.CANCELLED, Meeting.date <= end)
+            .group_by(lead).subquery())
+
+
 def _reach(start: date, end: date) -> Reach:
-    """People with a place per session and sector; a series is one session (its first part).
-    The registrations are counted per (session, sector) first, so the pivot works on a few
-    narrow rows instead of every registration with the session's columns."""
+    """People with a place per session and sector; a series is one session, on its first
+    dagdeel that is not cancelled. The registrations are counted per (session, sector) first, so
+    the pivot works on a few narrow rows instead of every registration with the session's columns."""
     counted = (select(Registration.meeting_id, Registration.sector, func.count().label("n"))
                .where(Registration.state.in_(HOLDING_PLACE)).group_by(Registration.meeting_id, Registration.sector)
                .subquery())
     per_sector = [func.coalesce(func.sum(case((counted.c.sector == sector, counted.c.n), else_=0)), 0)
                   for sector in Sector]
+    first = _series_start(end)
     found = db.session.execute(
-        select(Meeting.date, Meeting.title, Meeting.kind, func.coalesce(Region.name, ""), *per_sector)
+        select(first.c.date, Meeting.title, Meeting.kind, func.coalesce(Region.name, ""), *per_sector)
+        .select_from(Meeting).join(first, first.c.lead_id == Meeting.id)
         .outerjoin(Region, Region.id == Meeting.region_id)
         .outerjoin(counted, counted.c.meeting_id == Meeting.id)
-        .where(_in_range(start, end), Meeting.series_id.is_(None))
-        .group_by(Meeting.id, Meeting.date, Meeting.title, Meeting.kind, Region.name)
-        .order_by(Meeting.date, Meeting.starts_at, Meeting.id)
+        .where(first.c.date >= start)
+        .group_by(Meeting.id, first.c.date, first.c.starts_at, Meeting.title, Meeting.kind, Region.name)
+        .order_by(first.c.date, first.c.starts_at, Meeting.id)
     ).all()
     sessions = [SessionReach(day, title, kind, region, tuple(int(n) for n in counts))
                 for day, title, kind, region, *counts in found]
@@ -294,12 +309,13 @@ def _reach(start: date, end: date) -> Reach:
 
 
 def _quality(start: date, end: date) -> list[QualityRow]:
-    """Per theme and in total (theme None): held sessions whose attendance was marked, the
+    """Per theme and in total (theme None): held sessions whose attendance was marked (a series
+    once, in the range of its first dagdeel that is not cancelled), the
     places and the people present in them, and the evaluations' scores."""
-    marked = exists().where(Registration.meeting_id == Meeting.id,
+    first = _series_start(end)
+    marked = exists().where(Registration.meeting_id == first.c.lead_id,
                             Registration.state == RegistrationState.ATTENDED)
-    held = (select(Meeting.id).where(Meeting.series_id.is_(None), Meeting.state == MeetingState.HELD,
-                                     Meeting.date >= start, Meeting.date <= end, marked))
+    held = select(first.c.lead_id).where(first.c.date >= start, first.c.held > 0, marked)
     keyed = union_all(  # each held session once per theme, and once for the total
         select(meeting_themes.c.meeting_id, meeting_themes.c.theme_id).where(meeting_themes.c.meeting_id.in_(held)),
         select(Meeting.id, null()).where(Meeting.id.in_(held)),

@@ -15,7 +15,8 @@ from sqlalchemy.orm import joinedload
 
 from ..core.db import utcnow
 from ..core.extensions import db
-from ..mail.models import MailState, OutboxMail
+from ..mail import admin
+from ..mail.models import OutboxMail
 from ..meetings.models import (
     OPEN_MEETING_STATES,
     AssignmentState,
@@ -105,7 +106,7 @@ def todo(now: datetime | None = None) -> Todo:
         count(Request.state == RequestState.SUBMITTED),
         count(waiting_too_long()),
         unbooked,
-        count(OutboxMail.state == MailState.FAILED, OutboxMail),
+        count(admin.FAILED_TO_SEND, OutboxMail),
         *(count(_attention_condition(kind, now), Meeting) for kind in kinds),
     )).one()
     counts = [int(value) for value in row]  # PostgreSQL sums are Decimals; counts are whole numbers

@@ -3,7 +3,8 @@ before the period ends that the coordinators choose (by default three months bef
 day), with a link to the request form with the region filled in.
 
 The contact is the one of the region's last request (any state) in that period or earlier; a
-region without one gets nothing. `send_due` is the worker's `nudges` job: a constant number of
+region without one gets nothing, and a region whose request in the period still waits for a
+decision gets it only after the decision. `send_due` is the worker's `nudges` job: a constant number of
 statements per run, and the unique constraint on (period, region) of `sent_nudges`, written in
 the same transaction as the mails, sends each region at most one nudge per period, also when
 two runs overlap.
@@ -28,7 +29,7 @@ from ..mail import services as mail
 from ..regions import quota
 from ..regions.models import ProgrammePeriod, Region
 from ..regions.services import current_period
-from .models import NudgeSetting, Request, SentNudge
+from .models import NudgeSetting, Request, RequestState, SentNudge
 
 UNITS = ("weeks", "months", "date")
 #: How far before the end a nudge may be planned, per unit.
@@ -139,6 +140,18 @@ class NudgeRow:
     locale: str | None
     nudged_at: datetime | None
     nudged: str | None
+    awaiting_decision: int | None = None  # a request of the region in the period not yet decided on
+
+    @property
+    def due(self) -> bool:
+        """A nudge may go: dagdelen left, someone to mail, none sent, and no request waiting
+        for a decision (the region has just asked; after the decision it hears what is left)."""
+        return self.remaining > 0 and bool(self.contact_email) and self.nudged_at is None \
+            and self.awaiting_decision is None
+
+
+#: A request in these states waits for a coordinator's decision.
+UNDECIDED = (RequestState.SUBMITTED, RequestState.IN_REVIEW)
 
 
 def overview(period: ProgrammePeriod) -> list[NudgeRow]:
@@ -146,9 +159,12 @@ def overview(period: ProgrammePeriod) -> list[NudgeRow]:
     status = quota.status_select(period).where(Region.active).subquery()
     contact = _contacts(period)
     remaining = status.c.quota - status.c.granted
+    undecided = (select(func.min(Request.id)).where(Request.region_id == status.c.id, Request.period_id == period.id,
+                                                    Request.state.in_(UNDECIDED))
+                 .correlate(status).scalar_subquery())
     rows = db.session.execute(
         select(status.c.id, status.c.name, remaining, contact.c.contact_name, contact.c.contact_email,
-               contact.c.locale, SentNudge.sent_at, SentNudge.recipient)
+               contact.c.locale, SentNudge.sent_at, SentNudge.recipient, undecided)
         .outerjoin(contact, contact.c.region_id == status.c.id)
         .outerjoin(SentNudge, and_(SentNudge.region_id == status.c.id, SentNudge.period_id == period.id))
         .where((remaining > 0) | SentNudge.id.is_not(None))
@@ -166,7 +182,7 @@ def send_due(today: date | None = None) -> int:
     current = plan(period)
     if not current.enabled or today < current.planned_on:
         return 0
-    due = [row for row in overview(period) if row.remaining > 0 and row.contact_email and row.nudged_at is None]
+    due = [row for row in overview(period) if row.due]
     if not due:
         return 0
     claimed = set(db.session.scalars(

@@ -66,7 +66,7 @@ def test_search_export_and_erase_a_person(page, live_server, axe_check):
     tab_to(page, "#sure")
     page.keyboard.press("Space")
     page.get_by_role("button", name="Gegevens verwijderen").click()
-    expect(page.locator(".ob-alert[role=status]")).to_contain_text("mensen die een plaats kregen: 1")
+    expect(page.locator(".ob-alert[role=status]")).to_contain_text("1 persoon van de wachtlijst kreeg de plaats en heeft een e-mail gekregen.")
     axe_check(page)
 
     with live_server.app.app_context():

@@ -118,3 +118,21 @@ def test_checking_codes_is_rate_limited(make_app):
              for _ in range(61)]
     assert codes[:60] == [200] * 60 and codes[60] == 429
     assert client.get("/deelnamebewijs/x", environ_base=ip).status_code == 429
+
+
+def test_saving_attendance_says_how_many_certificates_went_out_or_were_withdrawn(coordinator_client, plan,
+                                                                                make_training):
+    """The message after saving spoke of the evaluation only: that the save after the end had
+    issued (or withdrawn) certificates, and mailed them, went unsaid."""
+    from tests.meetings.test_lists import begin, fill, follow
+
+    lead = make_training(days_ahead=2)
+    first, second = fill(lead, 2)
+    begin(lead)
+    address = f"/bijeenkomsten/{lead.id}/aanwezigheid"
+    html = follow(coordinator_client, coordinator_client.post(
+        address, data={"attendance-present": [str(first.id), str(second.id)]}))
+    assert "2 deelnemers krijgen hun deelnamebewijs per e-mail." in html
+    html = follow(coordinator_client, coordinator_client.post(address, data={"attendance-present": str(first.id)}))
+    assert "1 deelnamebewijs is ingetrokken: die deelnemer staat niet meer als aanwezig genoteerd." in html
+    assert "deelnamebewijs per e-mail" not in html

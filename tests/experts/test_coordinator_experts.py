@@ -241,3 +241,14 @@ def test_an_expert_with_upcoming_meetings_stays_active(coordinator_client, exper
     response = coordinator_client.post(detail(expert) + "/deactiveren", follow_redirects=True)
     assert expert.active
     assert "nog bijeenkomsten" in response.get_data(as_text=True)
+
+
+def test_reactivating_an_invited_expert_says_a_new_invitation_is_needed(coordinator_client, coordinator, themes):
+    """Deactivating ends the invitation: "Noor is weer actief" promised an expert who could not
+    log in, without a word about the invitation."""
+    noor = services.invite("Noor Visser", "noor@example.org", [themes[0].id], [], True, coordinator)
+    db.session.commit()
+    coordinator_client.post(detail(noor) + "/deactiveren")
+    html = coordinator_client.post(detail(noor) + "/activeren", follow_redirects=True).get_data(as_text=True)
+    assert "Noor Visser is weer actief." in html
+    assert "Noor Visser heeft nog geen wachtwoord. Stuur een nieuwe uitnodiging, zodat de expert kan inloggen." in html

@@ -338,3 +338,42 @@ def test_the_kind_of_a_mail_is_a_dutch_word_not_a_code(coordinator_client, clean
         assert "Op de wachtlijst" in html and "registration_waiting" not in html
     assert "something_new" in coordinator_client.get(mail_url(unknown)).get_data(as_text=True)
 
+
+
+def test_every_kind_the_website_queues_has_a_dutch_word(coordinator_client, clean_outbox):
+    """The certificate mail, a coordinator's message to the participants and the notice about a
+    mail that could not be made showed their codes in the "Soort" column."""
+    from ontwikkelbijeenkomsten.accounts.hooks import NOTICE_KIND
+    from ontwikkelbijeenkomsten.mail.kinds import KIND_LABELS
+    from ontwikkelbijeenkomsten.meetings.mails import REGISTRATION_MAILS
+    from ontwikkelbijeenkomsten.meetings.messages import KIND as MESSAGE_KIND
+
+    queued = {f"registration_{kind}" for kind in REGISTRATION_MAILS} | {MESSAGE_KIND, NOTICE_KIND}
+    assert queued - set(KIND_LABELS) == set()
+    [certificate] = add_mails(1, SENT, kind="registration_certificate")
+    for html in (coordinator_client.get(OUTBOX).get_data(as_text=True),
+                 coordinator_client.get(mail_url(certificate)).get_data(as_text=True)):
+        assert "Deelnamebewijs" in html and "registration_certificate" not in html
+
+
+def test_a_failed_mail_whose_person_was_erased_is_not_sent_again(coordinator_client, plan, clean_outbox):
+    """After an erasure (or the purge) a failed mail has no address and no text left: it cannot
+    go out, so it no longer asks for attention and is never put back in the queue."""
+    from ontwikkelbijeenkomsten.privacy import person as people
+    from ontwikkelbijeenkomsten.reports.start import todo
+
+    [erased, other] = add_mails(2)
+    people.erase("p0@example.org", plan.coordinator)
+    db.session.commit()
+    assert row(erased).anonymised_at is not None and row(erased).state is FAILED
+    assert todo().failed_mails == 1
+    html = coordinator_client.get(OUTBOX).get_data(as_text=True)
+    failed_table = html.split('id="failed"')[1].split("</table>")[0]
+    assert f'href="{mail_url(other)}"' in failed_table and f'href="{mail_url(erased)}"' not in failed_table
+    page = coordinator_client.get(mail_url(erased)).get_data(as_text=True)
+    assert f'id="resend-{erased}"' not in page and 'id="erased-note"' in page
+    response = coordinator_client.post(mail_url(erased, "/opnieuw"), follow_redirects=True)
+    assert 'role="alert"' in response.get_data(as_text=True) and row(erased).state is FAILED
+    assert admin.resend_failed(plan.coordinator) == 1
+    db.session.flush()
+    assert (row(erased).state, row(other).state) == (FAILED, QUEUED)

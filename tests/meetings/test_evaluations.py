@@ -104,6 +104,24 @@ def test_a_part_of_a_series_shows_the_results_of_the_series(coordinator_client, 
     assert re.search(r'id="average">2.0 out of 5<', html)
 
 
+def test_a_series_whose_first_dagdeel_was_cancelled_is_in_the_overview(coordinator_client, plan, make_training):
+    """The training went on with its second dagdeel: its answers were missing from the overview."""
+    lead = make_training(parts=2, days_ahead=5)
+    second = lead.all_parts[1]
+    people = fill(lead, 2)
+    begin(*lead.all_parts)
+    lead.state = MeetingState.CANCELLED
+    db.session.commit()
+    with unit_of_work():
+        services.mark_attendance(second, {p.id for p in people}, plan.coordinator)
+    with unit_of_work():
+        services.evaluate(db.session.get(Registration, people[0].id), services.Answers(4))
+    html = html_of(coordinator_client.get(OVERVIEW))
+    assert row_of(html, lead)[1:] == ["2", "1", "4.0"]
+    label = html.split(f'id="evaluation-{lead.id}"')[1].split("</th>")[0]
+    assert second.date != lead.date and f" {second.date.day} " in label and f" {lead.date.day} " not in label
+
+
 def test_without_answers_the_page_says_so(coordinator_client, plan, training):
     html = html_of(coordinator_client.get(results_url(training)))
     assert 'id="response-rate">Nobody has been marked present yet.<' in html and 'id="scores"' not in html

@@ -88,3 +88,53 @@ def test_the_statement_names_everything_the_registration_form_asks(client):
     for word in ("naam", "e-mailadres", "organisatie", "sector", "functie", "beroepsregister", "registratienummer",
                  "wensen", "aanwezig"):
         assert word in said
+
+
+def test_the_summary_holds_the_register_number_and_an_experts_data(plan, training, coordinator_client):
+    """The readable summary left out the professional register and its number, and everything
+    about an expert but the account; the page did not lead to the expert's own page."""
+    from ontwikkelbijeenkomsten.meetings.registers import Register
+
+    services.register(training, applicant(1, email=ILSE, name="Ilse Claessens", register=Register.SKJ,
+                                          register_number="123456789"))
+    db.session.commit()
+    summary = coordinator_client.post("/coordinatie/privacy/export.txt", data={"email": ILSE}).get_data(as_text=True)
+    assert "SKJ" in summary and "123456789" in summary
+    expert = plan.expert.email
+    page = coordinator_client.post("/coordinatie/privacy", data={"email": expert}).get_data(as_text=True)
+    assert f'href="/coordinatie/experts/{plan.expert.id}"' in page and "1 opdracht" in page
+    summary = coordinator_client.post("/coordinatie/privacy/export.txt", data={"email": expert}).get_data(as_text=True)
+    assert "Opdrachten: 1" in summary and training.title in summary
+
+
+def test_after_erasing_the_message_says_whose_data_went_and_what_happened(plan, training, coordinator_client):
+    """It said "1 aanmeldingen, 0 aanvragen" without the address, and left out the log and the
+    account that stays."""
+    _ilse(training)
+    html = coordinator_client.post("/coordinatie/privacy/wissen", data={"email": ILSE, "sure": "y"},
+                                   follow_redirects=True).get_data(as_text=True)
+    assert "De persoonsgegevens van ilse@example.org zijn verwijderd: 1 aanmelding, " in html
+    assert "regel in het logboek" in html or "regels in het logboek" in html
+    assert "1 plaats of plek op de wachtlijst in een komende bijeenkomst is afgemeld." in html
+    assert "aanmeldingen" not in html.split('role="status"')[1].split("</div>")[0]
+    expert = coordinator_client.post("/coordinatie/privacy/wissen", data={"email": plan.expert.email, "sure": "y"},
+                                     follow_redirects=True).get_data(as_text=True)
+    assert "Het account blijft bestaan" in expert
+
+
+def test_before_erasing_a_contact_the_page_warns_about_requests_still_running(plan, coordinator_client):
+    """Erasing the contact of a granted request left the region without mail about it, and the
+    page did not say so or lead to the request."""
+    page = coordinator_client.post("/coordinatie/privacy", data={"email": ILSE}).get_data(as_text=True)
+    warning = page.split('id="running-requests"')[1].split("</div>")[0]
+    assert "1 aanvraag van deze persoon loopt nog" in " ".join(warning.split())
+    assert f'href="/coordinatie/aanvragen/{plan.request.id}"' in page
+
+
+def test_the_summary_says_in_words_what_the_log_holds(plan, training, coordinator_client):
+    """The log entries of the readable summary were codes: "request.submitted", "request.review"."""
+    _ilse(training)
+    summary = coordinator_client.post("/coordinatie/privacy/export.txt", data={"email": ILSE}).get_data(as_text=True)
+    log = summary.split("Regels in het logboek")[1]
+    assert "Aanvraag ingediend" in log and "In behandeling genomen" in log
+    assert "request.submitted" not in log and "request.review" not in log

@@ -118,3 +118,29 @@ def test_the_commands_export_and_erase(plan, training, app, coordinator):
     assert not person.find(ILSE).found
     done = select(AuditEvent.action).where(AuditEvent.action.like("privacy.%")).order_by(AuditEvent.id)
     assert db.session.scalars(done).all() == ["privacy.exported", "privacy.exported", "privacy.erased"]
+
+
+def test_an_experts_profile_availability_and_assignments_are_exported(plan, training):
+    """An expert asking what we hold got only the account's name and address: not the profile
+    they wrote, the themes and regions, their availability or the sessions they were given."""
+    from datetime import timedelta
+
+    from ontwikkelbijeenkomsten.core.time import Dagdeel
+    from ontwikkelbijeenkomsten.experts.models import Availability, ExpertProfile, WeeklyPattern
+
+    profile = db.session.get(ExpertProfile, plan.expert.id)
+    profile.bio, profile.organisation, profile.feed_token = "Orthopedagoog in Heerlen.", "Kennispunt", "geheim-feed"
+    day = training.date + timedelta(days=7)
+    db.session.add(Availability(expert_id=plan.expert.id, date=day, dagdeel=Dagdeel.AVOND))
+    db.session.add(WeeklyPattern(expert_id=plan.expert.id, weekdays=[1], dagdelen=["middag"], starts_on=day,
+                                 ends_on=day + timedelta(days=28)))
+    db.session.commit()
+    found = person.find(plan.expert.email)
+    exported = json.loads(json.dumps(person.export(found)))["expert"]
+    assert exported["profile"]["bio"] == "Orthopedagoog in Heerlen."
+    assert exported["profile"]["organisation"] == "Kennispunt" and "feed_token" not in exported["profile"]
+    assert exported["themes"] == [t.name for t in profile.themes]
+    assert {"date": day.isoformat(), "dagdeel": "avond"} in exported["availability"]
+    assert exported["weekly_patterns"][0]["weekdays"] == [1]
+    assert [a["session"]["title"] for a in exported["assignments"]] == [training.title]
+    assert exported["assignments"][0]["state"] == "assigned"

@@ -143,6 +143,21 @@ def test_attendance_and_scores_per_theme(world):
     assert round(total.attendance_percentage, 1) == 71.4
 
 
+def test_a_series_whose_first_dagdeel_was_cancelled_still_counts(period, regions, themes):
+    """A training of two dagdelen whose first was cancelled went on with the second: its
+    participants and their attendance count, on the date of that second dagdeel, once."""
+    first = _meeting(date(2024, 2, 6), MeetingState.CANCELLED, [themes[1]])
+    _meeting(date(2024, 2, 13), MeetingState.HELD, [themes[1]], series=first)
+    _people(first, [(J, PRESENT), (E, PRESENT), (E, PLACE)], scores=[5])
+    report = monitoring_report(START, END)
+    assert [(s.date, s.per_sector, s.joint) for s in report.reach.sessions] == [(date(2024, 2, 13), (2, 1, 0, 0), True)]
+    assert (report.reach.total, report.reach.qualifying, report.reach.joint) == (3, 1, 1)
+    total = report.quality[-1]
+    assert (total.sessions, total.places, total.present, total.answers) == (1, 3, 2, 1)
+    # a series counts in the range of its first dagdeel that is not cancelled, not in the one before
+    assert monitoring_report(START, date(2024, 2, 10)).reach.sessions == []
+
+
 def test_experts_and_their_spread_over_regions(world):
     (eva,) = monitoring_report(START, END).experts  # Omar declined
     assert (eva.expert, eva.dagdelen, eva.per_region, eva.regions) == (
@@ -184,6 +199,13 @@ def test_the_workbook_has_a_sheet_per_table(world, coordinator_client):
     assert sessions[1][0].date() == date(2024, 1, 20) and sessions[1][4:] == [2, 1, 1, 0, 4, "ja"]
     assert [list(row) for row in book["experts-per-regio"].iter_rows(values_only=True)][1:] == [
         ["Eva Jansen", "Open training", 2], ["Eva Jansen", "Zuid-Limburg", 2]]
+
+
+def test_the_dagdelen_chart_names_the_requested_dagdelen(world, coordinator_client):
+    """The legend said "hele balk: 6" for the dagdelen requested, a number without its meaning."""
+    page = coordinator_client.get(f"/coordinatie/rapportage?{RANGE}").get_data(as_text=True)
+    legend = page.split('id="dagdelen-chart-title"')[1].split("</figure>")[0]
+    assert "aangevraagd (hele balk): 6" in legend and "toegekend (omlijning): 2" in legend
 
 
 def test_a_period_is_its_dates(world, coordinator_client, period):

@@ -214,3 +214,23 @@ def test_the_cli_command_sends_the_due_nudges_once(app, world):
     assert first.exit_code == 0 and "1 nudges queued" in first.output
     assert "0 nudges queued" in runner.invoke(args=["regions", "nudge"]).output
     assert len(nudge_mails()) == 1
+
+
+def test_a_region_whose_request_awaits_a_decision_is_nudged_only_after_it(coordinator_client, world):
+    """A region that had just asked for its dagdelen was told it "can still request 4 dagdelen",
+    as if its request had been lost."""
+    from ontwikkelbijeenkomsten.requests import services as requests
+
+    with unit_of_work():
+        waiting = requests.submit(submission(world, dagdelen_wanted=3))
+    html = coordinator_client.get(page(world.period)).get_data(as_text=True)
+    assert "Nog niet: een aanvraag wacht op een besluit" in html
+    assert f'href="/coordinatie/aanvragen/{waiting.id}"' in html
+    assert send(due_day(world.period)) == 0 and nudge_mails() == []
+    with unit_of_work():
+        requests.take_into_review(waiting, world.coordinator)
+    assert send(due_day(world.period)) == 0
+    with unit_of_work():
+        requests.grant(waiting, 3, world.coordinator)
+    assert send(due_day(world.period) + timedelta(days=1)) == 1  # after the decision, with what is left
+    assert "nog 1 dagdeel" in nudge_mails()[0].text_body

@@ -101,4 +101,13 @@ def deactivate(expert_id: int):
 @bp.post(EXPERT_URL + "/activeren")
 @coordinator_required
 def reactivate(expert_id: int):
-    return _action(expert_id, services.reactivate, lambda expert: _("%(name)s is active again.", name=expert.name))
+    return _action(expert_id, services.reactivate, _reactivated)
+
+
+def _reactivated(expert) -> str:
+    """Active again; one who never set a password lost the invitation when deactivated."""
+    done = _("%(name)s is active again.", name=expert.name)
+    if services.status(expert) is services.ExpertStatus.ACTIVE:
+        return done
+    return " ".join([done, _("%(name)s has no password yet. Send a new invitation, so that the expert can log in.",
+                             name=expert.name)])

@@ -220,12 +220,24 @@ def attendance(meeting: Meeting):
         abort(400)
     try:
         with unit_of_work():
+            before = certificates.holders(meeting.lead)
             queued = services.mark_attendance(meeting, form.present_ids, acting_user())
+            after = certificates.holders(meeting.lead)
     except RuleViolation as exc:
         return _back(meeting, exc.message, "warning")
-    return _back(meeting, _("Attendance has been saved.") + " " + ngettext(
+    said = [_("Attendance has been saved."), ngettext(
         "%(num)d participant gets an e-mail with the evaluation.",
-        "%(num)d participants get an e-mail with the evaluation.", queued))
+        "%(num)d participants get an e-mail with the evaluation.", queued)]
+    if after - before:  # a save after the end issues the certificates at once
+        said.append(ngettext("%(num)d participant gets their certificate of attendance by e-mail.",
+                             "%(num)d participants get their certificate of attendance by e-mail.",
+                             len(after - before)))
+    if before - after:
+        said.append(ngettext(
+            "%(num)d certificate of attendance has been withdrawn: that participant is no longer marked present.",
+            "%(num)d certificates of attendance have been withdrawn: those participants are no longer marked present.",
+            len(before - after)))
+    return _back(meeting, " ".join(said))
 
 
 # ---- changes to the list (coordinators) --------------------------------------------------------

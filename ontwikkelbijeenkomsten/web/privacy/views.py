@@ -6,14 +6,14 @@ import json
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ontwikkelbijeenkomsten.core import retention
-from ontwikkelbijeenkomsten.core.db import utcnow
-from ontwikkelbijeenkomsten.core.sectors import sector_label
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import private_page
 from ontwikkelbijeenkomsten.privacy import person as people
 from ontwikkelbijeenkomsten.privacy.register import PROCESSINGS
+from ontwikkelbijeenkomsten.privacy.summary import summary_text
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.changes import REFUSED, apply, apply_and_redirect
 from ontwikkelbijeenkomsten.web.privacy.forms import EraseForm, ExportForm, PersonForm, RetentionForm
@@ -63,8 +63,7 @@ def export(kind: str):
     if kind == "json":
         return _download(json.dumps(people.export(found), ensure_ascii=False, indent=2),
                          "application/json; charset=utf-8", "persoonsgegevens.json")
-    summary = render_template("privacy/summary.txt", person=found, now=utcnow(), sector_label=sector_label)
-    return _download(summary, "text/plain; charset=utf-8", "persoonsgegevens.txt")
+    return _download(summary_text(found), "text/plain; charset=utf-8", "persoonsgegevens.txt")
 
 
 @bp.post(PAGE + "/wissen")
@@ -73,16 +72,39 @@ def erase():
     form = EraseForm()
 
     def run():
-        done = people.erase(form.email.data, acting_user())
-        return _("The personal data has been deleted: %(registrations)d registrations, %(requests)d requests, "
-                 "%(mails)d mails. Places given up in sessions to come: %(cancelled)d; people who got a place: "
-                 "%(promoted)d.", **done.__dict__), url_for(".person_page")
+        email = form.email.data.strip().lower()
+        account = people.find(email).account
+        return _erased_message(email, people.erase(email, acting_user()), account is not None), \
+            url_for(".person_page")
 
     done = apply_and_redirect(form, run)
     if done is not None:
         return done
     found = people.find(form.email.data or "")
     return _person_page(PersonForm(formdata=None, email=found.email), found, form)
+
+
+def _erased_message(email: str, done: people.Erased, has_account: bool) -> str:
+    """Whose data went, how many rows of each kind, the places given up and given to the
+    waiting list, and that an account stays."""
+    rows = ", ".join([
+        ngettext("%(num)d registration", "%(num)d registrations", done.registrations),
+        ngettext("%(num)d request", "%(num)d requests", done.requests),
+        ngettext("%(num)d mail", "%(num)d mails", done.mails + done.nudges),
+        ngettext("%(num)d entry in the log", "%(num)d entries in the log", done.audit_events),
+    ])
+    sentences = [_("The personal data of %(email)s have been deleted: %(rows)s.", email=email, rows=rows)]
+    if done.cancelled:
+        sentences.append(ngettext(
+            "%(num)d place or waiting-list spot in a session to come was given up.",
+            "%(num)d places or waiting-list spots in sessions to come were given up.", done.cancelled))
+    if done.promoted:
+        sentences.append(ngettext(
+            "%(num)d person from the waiting list got the place and has been mailed.",
+            "%(num)d people from the waiting list got a place and have been mailed.", done.promoted))
+    if has_account:
+        sentences.append(_("The account stays: a coordinator closes it on the account's own page."))
+    return " ".join(sentences)
 
 
 @bp.route(PAGE + "/bewaartermijnen", methods=["GET", "POST"])
