@@ -577,6 +577,38 @@ def test_withdrawing_after_a_session_took_place_promises_only_the_dagdelen_that_
     assert quota.remaining(plan.region, plan.period) == 3  # what the page promised
 
 
+def test_rejecting_a_granted_request_says_which_sessions_are_cancelled_and_what_goes_back(coordinator_client, plan):
+    """A granted request with a booked session can still be rejected: the page and the message
+    say that the session is cancelled (its people get a mail), before and after."""
+    meeting = booked_meeting(plan)
+    register(meeting, "deelnemer@example.org", RegistrationState.CONFIRMED)
+    detail = f"/coordinatie/aanvragen/{plan.request.id}"
+    html = html_of(coordinator_client.get(detail))
+    assert "De ingeplande bijeenkomst die nog niet is begonnen, wordt geannuleerd." in html
+    assert "De 2 toegekende dagdelen gaan terug naar het quotum van de regio." in html
+
+    since = last_mail_id()
+    response = coordinator_client.post(detail + "/afwijzen", data={"reason": "Dubbel ingediend."})
+    html = flashes(coordinator_client, response.headers["Location"])
+    assert "U hebt de aanvraag afgewezen." in html
+    assert "1 ingeplande bijeenkomst is geannuleerd. De expert en de aangemelde deelnemers krijgen daarover een e-mail." in html
+    assert meetings_of(plan.request)[0].state is MeetingState.CANCELLED
+    assert ("deelnemer@example.org", "CANCEL") in [(m.recipient, m.calendar_method) for m in meeting_mails(since)]
+
+
+def test_rejecting_after_a_session_took_place_promises_only_the_dagdelen_that_go_back(coordinator_client, plan,
+                                                                                     monkeypatch):
+    m1, _m2 = plan.moments
+    book(plan, m1)
+    monkeypatch.setattr(services, "has_started", lambda moment, now=None: moment == m1)  # it has been held
+    detail = f"/coordinatie/aanvragen/{plan.request.id}"
+    html = html_of(coordinator_client.get(detail))
+    assert "1 toegekend dagdeel gaat terug naar het quotum van de regio." in html
+    assert "De 2 toegekende dagdelen gaan terug" not in html and "wordt geannuleerd" not in html
+    coordinator_client.post(detail + "/afwijzen", data={"reason": "De regio heeft genoeg gehad."})
+    assert quota.remaining(plan.region, plan.period) == 3  # what the page promised
+
+
 # ---- query counts ------------------------------------------------------------------------------
 def _queries(client, url: str) -> int:
     db.session.expire_all()
