@@ -33,6 +33,7 @@ from ontwikkelbijeenkomsten.web.meetings.held_places import held_places
 from ontwikkelbijeenkomsten.web.requests.coordinator_views import REQUEST_URL
 from ontwikkelbijeenkomsten.web.scheduling import free_dagdelen
 from ontwikkelbijeenkomsten.web.scheduling.blueprint import bp
+from ontwikkelbijeenkomsten.web.scheduling.expert_needed import expert_needed
 from ontwikkelbijeenkomsten.web.scheduling.forms import (
     CancelForm,
     DetailsForm,
@@ -222,6 +223,7 @@ def _meeting_page(meeting: Meeting, *, warnings=(), **submitted):
     return render_template("scheduling/meeting.html", meeting=meeting, forms=forms, closed=closed,
                            pick=pick, free=free, custom_times=changes.has_custom_times(meeting),
                            warnings=warnings, waiting=waiting_count(meeting.lead), sent_messages=messages.sent(meeting),
+                           needing=expert_needed([meeting]),
                            **held_places(meeting.lead))
 
 
