@@ -420,6 +420,20 @@ def test_move_to_a_full_training_goes_to_its_waiting_list(coordinator_client, tr
     assert moved.state is WAITING
 
 
+def test_moving_someone_from_the_waiting_list_does_not_promise_their_place_to_the_waiting_list(
+        coordinator_client, make_training):
+    """Someone on the waiting list has no place here: the hint says they leave the waiting list,
+    not that "the place here goes to the waiting list"."""
+    training = make_training(capacity=1)
+    make_training(title="Tweede ronde", days_ahead=40)
+    seated, waiting = fill(training, 2)
+    hint = "The place here goes to the waiting list."
+    seated_page = html_of(coordinator_client.get(registration_url(seated)))
+    waiting_page = html_of(coordinator_client.get(registration_url(waiting)))
+    assert hint in seated_page
+    assert hint not in waiting_page and "The person leaves the waiting list here." in waiting_page
+
+
 @pytest.mark.parametrize("value", ["", "abc", "999999", "self"])
 def test_a_forged_move_target_is_an_error_at_the_field(coordinator_client, training, make_training, value):
     make_training(title="Tweede ronde", days_ahead=40)
