@@ -479,11 +479,26 @@ def test_raising_the_capacity_gives_places_to_the_waiting_list(coordinator_clien
     assert "1 person from the waiting list got a place: Deelnemer 1." in html
     assert [state_of(p) for p in people] == [CONFIRMED, CONFIRMED, WAITING]
     html = follow(coordinator_client, coordinator_client.post(url(training, "plaatsen"), data={"capacity-capacity": ""}))
-    assert "The session now has no limit on places. When it is full, nobody can register any more." in html
+    assert "The session now has no limit on places. 1 person from the waiting list got a place: Deelnemer 2." in html
+    assert "When it is full" not in html  # without a limit it cannot be full
     db.session.expire_all()
     changed = db.session.get(Meeting, training.id)
     assert changed.capacity is None and not changed.waiting_list_enabled and state_of(people[2]) is CONFIRMED
     assert audit_actions().count("session.capacity") == 2
+
+
+def test_turning_the_waiting_list_off_says_who_is_still_on_it(coordinator_client, make_training):
+    """The people already waiting stay there (a freed place still goes to them): the message
+    says so, so the coordinator does not think they were taken off the list."""
+    training = make_training(capacity=1)
+    people = fill(training, 3)
+    html = follow(coordinator_client, coordinator_client.post(url(training, "plaatsen"), data={"capacity-capacity": "1"}))
+    assert "The session now has 1 place. When it is full, nobody can register any more." in html
+    assert "2 people are still on the waiting list and get a place when one comes free." in html
+    assert [state_of(p) for p in people] == [CONFIRMED, WAITING, WAITING]
+    with unit_of_work():
+        services.cancel_registration(people[0])
+    assert state_of(people[1]) is CONFIRMED  # what the message promised
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "10001", "99999999999999", "3.5"])

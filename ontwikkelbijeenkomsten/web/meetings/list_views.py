@@ -340,11 +340,19 @@ def participants_capacity(meeting_id: int):
     def run(form: CapacityForm):
         capacity, waiting_list = form.capacity.data, form.waiting_list.data
         promoted = services.set_capacity(meeting.lead, capacity, waiting_list, acting_user())
-        message = _("The session now has no limit on places.") if capacity is None else ngettext(
-            "The session now has %(num)d place.", "The session now has %(num)d places.", capacity)
+        if capacity is None:  # it cannot be full: what happens when it is full does not apply
+            return _("The session now has no limit on places.") + _promoted_text(promoted)
+        message = ngettext("The session now has %(num)d place.", "The session now has %(num)d places.", capacity)
         message += " " + (_("When it is full, people go on the waiting list.") if waiting_list
                           else _("When it is full, nobody can register any more."))
-        return message + _promoted_text(promoted)
+        message += _promoted_text(promoted)
+        still_waiting = lists.waiting_count(meeting.lead)
+        if not waiting_list and still_waiting:
+            message += " " + ngettext(
+                "%(num)d person is still on the waiting list and gets a place when one comes free.",
+                "%(num)d people are still on the waiting list and get a place when one comes free.",
+                still_waiting)
+        return message
 
     return _action(meeting, "capacity", CapacityForm(prefix="capacity"), run)
 
