@@ -475,6 +475,26 @@ def test_rescheduling_through_the_page(coordinator_client, plan):
     assert sorted(sent(meeting_mails(since))) == sorted([("session_changed", CONTACT), ("session_changed", EXPERT)])
 
 
+def test_moving_a_session_with_two_experts_says_that_the_other_one_goes(coordinator_client, plan, make_training):
+    """A training can have more than one expert; a move keeps only the one chosen. The page says
+    so before, and the message after names who was taken off."""
+    training = make_training()
+    piet = add_expert(plan, "piet@example.org", "Piet Tweede")
+    training.experts.append(MeetingExpert(expert=piet, date=training.date, dagdeel=training.dagdeel))
+    db.session.commit()
+    html = html_of(coordinator_client.get(meeting_url(training)))
+    notice = re.search(r'<p [^>]*id="experts-notice"[^>]*>(.*?)</p>', html, re.DOTALL).group(1)
+    assert "2 experts: Eva Jansen en Piet Tweede" in notice and "De anderen krijgen een annulering" in notice
+
+    moment = (training.date + timedelta(days=7), training.dagdeel)
+    plan.available(plan.expert, *moment)
+    data = {"move-day": moment[0].isoformat(), "move-dagdeel": moment[1].value, "move-expert_id": str(plan.expert.id)}
+    response = coordinator_client.post(meeting_url(training) + "/verplaatsen", data=data)
+    html = flashes(coordinator_client, response.headers["Location"])
+    assert "Piet Tweede doet niet meer mee aan deze bijeenkomst en krijgt een annulering." in html
+    assert 'id="experts-notice"' not in html  # one expert left
+
+
 def test_rescheduling_outside_the_preferences_asks_to_confirm(coordinator_client, plan):
     meeting = booked_meeting(plan)
     moment = (future_day(42), AVOND)
