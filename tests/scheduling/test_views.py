@@ -555,6 +555,19 @@ def test_cancelling_through_the_page(coordinator_client, plan):
     assert len(meeting_mails(since)) == 3
 
 
+def test_the_request_history_names_the_states_of_its_sessions_in_words(coordinator_client, plan):
+    """A session's change of state is on its request's history: in the words of the session's
+    states, not the stored values ("planned", "cancelled")."""
+    meeting = booked_meeting(plan)
+    coordinator_client.post(meeting_url(meeting) + "/annuleren", data={"cancel-reason": "De spreker is ziek."})
+    html = html_of(coordinator_client.get(f"/coordinatie/aanvragen/{plan.request.id}"))
+    history = html.split('id="history-title"')[1]
+    entry = re.search(r"<strong>Bijeenkomst geannuleerd</strong>(.*?)</p>", history, re.DOTALL).group(1)
+    words = " ".join(re.sub(r"<[^>]+>", " ", entry).split())
+    assert words == ": Ingepland → naar Geannuleerd"
+    assert not re.search(r"\b(planned|cancelled|changed|expert_needed)\b", history)
+
+
 def test_a_meeting_that_has_begun_shows_no_forms(coordinator_client, plan, monkeypatch):
     meeting = booked_meeting(plan)
     monkeypatch.setattr(changes, "has_started", lambda moment: True)  # the rule the page and the service share
