@@ -21,7 +21,7 @@ from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.sectors import Sector
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-from ontwikkelbijeenkomsten.meetings import services
+from ontwikkelbijeenkomsten.meetings import changes, services
 from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
     Attendance,
@@ -519,6 +519,20 @@ def test_once_begun_the_list_can_no_longer_change(coordinator_client, make_train
     refused = follow(coordinator_client, coordinator_client.post(registration_url(first, "afmelden")))
     assert "has begun or taken place" in refused
     assert state_of(first) is CONFIRMED
+
+
+def test_a_cancelled_session_offers_no_evaluation_results_or_accreditation(coordinator_client, plan, make_training):
+    """Nobody attended a cancelled session: its list does not lead to evaluation results or to the
+    attendance for the registers, as the list of one that took place does."""
+    held, cancelled = make_training(), make_training(title="Gaat niet door", days_ahead=40)
+    begin(held)
+    with unit_of_work():
+        changes.cancel(cancelled, "De zaal is niet beschikbaar.", plan.coordinator)
+    held_page = html_of(coordinator_client.get(url(held)))
+    assert 'id="evaluation-link"' in held_page and 'id="accreditation-link"' in held_page
+    cancelled_page = html_of(coordinator_client.get(url(cancelled)))
+    assert 'id="closed"' in cancelled_page and "cancelled" in cancelled_page
+    assert "/coordinatie/evaluaties/" not in cancelled_page and 'id="accreditation-link"' not in cancelled_page
 
 
 # ---- CSV ---------------------------------------------------------------------------------------
