@@ -277,6 +277,23 @@ def test_adding_to_a_full_meeting_puts_someone_on_the_waiting_list(coordinator_c
     assert db.session.scalar(select(Registration.state).where(Registration.email == "fatima@example.org")) is WAITING
 
 
+def test_adding_to_a_full_meeting_without_waiting_list_says_what_to_do_first(coordinator_client, make_training):
+    """Full and no waiting list: the form says so before anything is typed, and a post keeps what
+    was typed and says how to make room, instead of only "this session is full"."""
+    training = make_training(capacity=1, waiting_list=False)
+    fill(training, 1)
+    advice = "First raise the number of places or turn the waiting list on"
+    page = html_of(coordinator_client.get(url(training)))
+    assert 'id="add-full"' in page and advice in page
+    response = coordinator_client.post(url(training, "deelnemers/toevoegen"), data=add_data())
+    html = html_of(response)
+    assert response.status_code == 200 and 'id="error-summary"' in html and advice in html.split('id="error-summary"')[1]
+    assert 'value="Fatima el Amrani"' in html
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+    room = make_training(capacity=5, waiting_list=False, title="Ruimte", days_ahead=40)
+    assert 'id="add-full"' not in html_of(coordinator_client.get(url(room)))
+
+
 def test_adding_the_same_address_twice_says_so_at_the_field(coordinator_client, training):
     [existing] = fill(training, 1)
     response = coordinator_client.post(url(training, "deelnemers/toevoegen"),
