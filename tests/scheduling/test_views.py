@@ -160,6 +160,24 @@ def test_the_request_page_shows_what_is_booked_and_links_to_scheduling(coordinat
     assert "2 van 2 dagdelen ingepland" in html and f'href="{schedule_url(plan.request)}"' not in html
 
 
+def test_the_queue_shows_how_many_granted_dagdelen_are_scheduled(coordinator_client, plan):
+    """The start page counts granted dagdelen not yet scheduled and leads to the queue: each row
+    there says how many of its granted dagdelen are scheduled, so the one still to do is found."""
+    def row() -> dict[str, str]:
+        html = html_of(coordinator_client.get("/coordinatie/aanvragen?state=granted"))
+        found = re.search(rf'<tr[^>]*>\s*<td[^>]*><a [^>]*href="/coordinatie/aanvragen/{plan.request.id}".*?</tr>',
+                          html, re.DOTALL).group(0)
+        return {label: " ".join(re.sub(r"<[^>]+>", " ", value).split())
+                for label, value in re.findall(r'data-label="([^"]+)">(.*?)</td>', found, re.DOTALL)}
+
+    assert (row()["Toegekende dagdelen"], row()["Ingeplande dagdelen"]) == ("2", "0")
+    meeting = booked_meeting(plan)
+    book(plan, plan.moments[1])
+    with unit_of_work():
+        services.cancel(meeting, "De spreker is ziek.", plan.coordinator)
+    assert (row()["Toegekende dagdelen"], row()["Ingeplande dagdelen"]) == ("2", "1")  # the cancelled one not
+
+
 def test_a_request_that_is_not_granted_has_no_scheduling(coordinator_client, plan):
     world = SimpleNamespace(region=plan.region, themes=plan.themes)
     with unit_of_work():

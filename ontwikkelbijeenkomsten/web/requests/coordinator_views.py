@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from ontwikkelbijeenkomsten.accounts import queries as accounts
 from ontwikkelbijeenkomsten.core.rules import StateError
 from ontwikkelbijeenkomsten.core.themes import theme_choices
-from ontwikkelbijeenkomsten.meetings.queries import requests_needing_expert
+from ontwikkelbijeenkomsten.meetings.queries import booked_counts, requests_needing_expert
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.regions.queries import region_choices
 from ontwikkelbijeenkomsten.regions.services import periods
@@ -64,6 +64,7 @@ def coordinator_queue():
         "requests/coordinator/queue.html", form=form, rows=rows, counts=counts, total=total,
         state=state, request_states=list(RequestState), chosen=chosen,
         needing_expert=requests_needing_expert([item.id for item, _name in rows]),
+        booked=booked_counts([item.id for item, _name in rows if item.dagdelen_granted]),
         other_filters={k: v for k, v in chosen.items() if k != "state"},
         page=page, pages=pages, page_numbers=_page_numbers(page, pages),
         first=(page - 1) * PER_PAGE + 1, last=(page - 1) * PER_PAGE + len(rows),
