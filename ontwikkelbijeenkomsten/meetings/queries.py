@@ -58,6 +58,17 @@ def requests_needing_expert(request_ids: list[int]) -> set[int]:
         .where(Meeting.request_id.in_(request_ids), Meeting.state == MeetingState.EXPERT_NEEDED)))
 
 
+def booked_counts(request_ids: list[int]) -> dict[int, int]:
+    """How many sessions (dagdelen) each of `request_ids` has that were not cancelled: what
+    counts against its granted dagdelen, as on the request's page and the start page."""
+    if not request_ids:
+        return {}
+    return dict(db.session.execute(
+        select(Meeting.request_id, func.count())
+        .where(Meeting.request_id.in_(request_ids), Meeting.state != MeetingState.CANCELLED)
+        .group_by(Meeting.request_id)).all())
+
+
 def find_registration(registration_id: int) -> Registration | None:
     return db.session.get(Registration, registration_id)
 

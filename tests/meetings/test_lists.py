@@ -21,7 +21,7 @@ from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.sectors import Sector
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-from ontwikkelbijeenkomsten.meetings import services
+from ontwikkelbijeenkomsten.meetings import changes, services
 from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
     Attendance,
@@ -277,6 +277,23 @@ def test_adding_to_a_full_meeting_puts_someone_on_the_waiting_list(coordinator_c
     assert db.session.scalar(select(Registration.state).where(Registration.email == "fatima@example.org")) is WAITING
 
 
+def test_adding_to_a_full_meeting_without_waiting_list_says_what_to_do_first(coordinator_client, make_training):
+    """Full and no waiting list: the form says so before anything is typed, and a post keeps what
+    was typed and says how to make room, instead of only "this session is full"."""
+    training = make_training(capacity=1, waiting_list=False)
+    fill(training, 1)
+    advice = "First raise the number of places or turn the waiting list on"
+    page = html_of(coordinator_client.get(url(training)))
+    assert 'id="add-full"' in page and advice in page
+    response = coordinator_client.post(url(training, "deelnemers/toevoegen"), data=add_data())
+    html = html_of(response)
+    assert response.status_code == 200 and 'id="error-summary"' in html and advice in html.split('id="error-summary"')[1]
+    assert 'value="Fatima el Amrani"' in html
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+    room = make_training(capacity=5, waiting_list=False, title="Ruimte", days_ahead=40)
+    assert 'id="add-full"' not in html_of(coordinator_client.get(url(room)))
+
+
 def test_adding_the_same_address_twice_says_so_at_the_field(coordinator_client, training):
     [existing] = fill(training, 1)
     response = coordinator_client.post(url(training, "deelnemers/toevoegen"),
@@ -420,6 +437,20 @@ def test_move_to_a_full_training_goes_to_its_waiting_list(coordinator_client, tr
     assert moved.state is WAITING
 
 
+def test_moving_someone_from_the_waiting_list_does_not_promise_their_place_to_the_waiting_list(
+        coordinator_client, make_training):
+    """Someone on the waiting list has no place here: the hint says they leave the waiting list,
+    not that "the place here goes to the waiting list"."""
+    training = make_training(capacity=1)
+    make_training(title="Tweede ronde", days_ahead=40)
+    seated, waiting = fill(training, 2)
+    hint = "The place here goes to the waiting list."
+    seated_page = html_of(coordinator_client.get(registration_url(seated)))
+    waiting_page = html_of(coordinator_client.get(registration_url(waiting)))
+    assert hint in seated_page
+    assert hint not in waiting_page and "The person leaves the waiting list here." in waiting_page
+
+
 @pytest.mark.parametrize("value", ["", "abc", "999999", "self"])
 def test_a_forged_move_target_is_an_error_at_the_field(coordinator_client, training, make_training, value):
     make_training(title="Tweede ronde", days_ahead=40)
@@ -465,11 +496,26 @@ def test_raising_the_capacity_gives_places_to_the_waiting_list(coordinator_clien
     assert "1 person from the waiting list got a place: Deelnemer 1." in html
     assert [state_of(p) for p in people] == [CONFIRMED, CONFIRMED, WAITING]
     html = follow(coordinator_client, coordinator_client.post(url(training, "plaatsen"), data={"capacity-capacity": ""}))
-    assert "The session now has no limit on places. When it is full, nobody can register any more." in html
+    assert "The session now has no limit on places. 1 person from the waiting list got a place: Deelnemer 2." in html
+    assert "When it is full" not in html  # without a limit it cannot be full
     db.session.expire_all()
     changed = db.session.get(Meeting, training.id)
     assert changed.capacity is None and not changed.waiting_list_enabled and state_of(people[2]) is CONFIRMED
     assert audit_actions().count("session.capacity") == 2
+
+
+def test_turning_the_waiting_list_off_says_who_is_still_on_it(coordinator_client, make_training):
+    """The people already waiting stay there (a freed place still goes to them): the message
+    says so, so the coordinator does not think they were taken off the list."""
+    training = make_training(capacity=1)
+    people = fill(training, 3)
+    html = follow(coordinator_client, coordinator_client.post(url(training, "plaatsen"), data={"capacity-capacity": "1"}))
+    assert "The session now has 1 place. When it is full, nobody can register any more." in html
+    assert "2 people are still on the waiting list and get a place when one comes free." in html
+    assert [state_of(p) for p in people] == [CONFIRMED, WAITING, WAITING]
+    with unit_of_work():
+        services.cancel_registration(people[0])
+    assert state_of(people[1]) is CONFIRMED  # what the message promised
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "10001", "99999999999999", "3.5"])
@@ -490,6 +536,20 @@ def test_once_begun_the_list_can_no_longer_change(coordinator_client, make_train
     refused = follow(coordinator_client, coordinator_client.post(registration_url(first, "afmelden")))
     assert "has begun or taken place" in refused
     assert state_of(first) is CONFIRMED
+
+
+def test_a_cancelled_session_offers_no_evaluation_results_or_accreditation(coordinator_client, plan, make_training):
+    """Nobody attended a cancelled session: its list does not lead to evaluation results or to the
+    attendance for the registers, as the list of one that took place does."""
+    held, cancelled = make_training(), make_training(title="Gaat niet door", days_ahead=40)
+    begin(held)
+    with unit_of_work():
+        changes.cancel(cancelled, "De zaal is niet beschikbaar.", plan.coordinator)
+    held_page = html_of(coordinator_client.get(url(held)))
+    assert 'id="evaluation-link"' in held_page and 'id="accreditation-link"' in held_page
+    cancelled_page = html_of(coordinator_client.get(url(cancelled)))
+    assert 'id="closed"' in cancelled_page and "cancelled" in cancelled_page
+    assert "/coordinatie/evaluaties/" not in cancelled_page and 'id="accreditation-link"' not in cancelled_page
 
 
 # ---- CSV ---------------------------------------------------------------------------------------

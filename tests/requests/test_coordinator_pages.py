@@ -392,6 +392,19 @@ def test_bad_input_gives_a_field_error_and_keeps_it(coordinator_client, submitte
     assert [e.action for e in events(submitted)] == ["request.submitted"]
 
 
+def test_the_reason_of_a_rejection_and_a_note_are_not_marked_optional(coordinator_client, submitted):
+    """Both are required (an empty one is refused), so their labels must not say "(niet verplicht)"."""
+    html = coordinator_client.get(detail(submitted.id)).get_data(as_text=True)
+    for field, label in (("reason", "Reden van de afwijzing"), ("text", "Interne notitie")):
+        shown = re.search(rf'<label [^>]*for="{field}"[^>]*>(.*?)</label>', html, re.DOTALL).group(1)
+        assert label in shown and "niet verplicht" not in shown
+        control = re.search(rf'<textarea[^>]*\bid="{field}"[^>]*>', html).group(0)
+        assert 'aria-required="true"' in control
+    # a field that is optional still says so
+    explanation = re.search(r'<label [^>]*for="explanation"[^>]*>(.*?)</label>', html, re.DOTALL).group(1)
+    assert "niet verplicht" in explanation
+
+
 @pytest.mark.parametrize("action, field", [("afwijzen", "reason"), ("notitie", "text")])
 def test_a_text_box_left_out_of_the_post_is_an_empty_one(coordinator_client, submitted, action, field):
     """A forged post without the box gave the service None instead of text: a 500 (found by tests/test_fuzz.py)."""

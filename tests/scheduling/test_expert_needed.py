@@ -83,6 +83,24 @@ def test_the_request_page_offers_a_replacement_and_one_click_books_it(plan, coor
     assert f'id="expert-needed-{meeting.id}"' not in page
 
 
+def test_the_session_page_offers_the_free_experts_too(plan, coordinator_client):
+    """The start page's list of declined sessions leads to the session's own page: it shows the
+    same banner, so the coordinator sees who is free in that dagdeel without going elsewhere."""
+    m1, _ = plan.moments
+    meeting = book(plan, m1).meeting
+    piet = add_expert(plan, "piet@example.org", "Piet Tweede", slots=[m1])
+    url = f"/coordinatie/bijeenkomsten/{meeting.id}"
+    assert f'id="expert-needed-{meeting.id}"' not in coordinator_client.get(url).get_data(as_text=True)
+    decline(meeting, plan.expert, "Ik ben die dag ziek.")
+
+    page = coordinator_client.get(url).get_data(as_text=True)
+    banner = page.split(f'id="expert-needed-{meeting.id}"')[1].split("</section>")[0]
+    assert "Ik ben die dag ziek." in banner and f'id="replace-{meeting.id}-{piet.id}"' in banner
+    assert f'action="{url}/verplaatsen"' in banner
+    assert f'href="{url}"' not in banner and 'href="#move-title"' in banner  # no link to the page itself
+    assert page.index(f'id="expert-needed-{meeting.id}"') < page.index('id="move-title"')
+
+
 def test_the_training_page_shows_the_banner_of_its_dagdeel_that_needs_an_expert(plan, make_training, coordinator_client):
     lead = make_training(parts=2)
     part = lead.all_parts[1]

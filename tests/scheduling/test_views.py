@@ -160,6 +160,24 @@ def test_the_request_page_shows_what_is_booked_and_links_to_scheduling(coordinat
     assert "2 van 2 dagdelen ingepland" in html and f'href="{schedule_url(plan.request)}"' not in html
 
 
+def test_the_queue_shows_how_many_granted_dagdelen_are_scheduled(coordinator_client, plan):
+    """The start page counts granted dagdelen not yet scheduled and leads to the queue: each row
+    there says how many of its granted dagdelen are scheduled, so the one still to do is found."""
+    def row() -> dict[str, str]:
+        html = html_of(coordinator_client.get("/coordinatie/aanvragen?state=granted"))
+        found = re.search(rf'<tr[^>]*>\s*<td[^>]*><a [^>]*href="/coordinatie/aanvragen/{plan.request.id}".*?</tr>',
+                          html, re.DOTALL).group(0)
+        return {label: " ".join(re.sub(r"<[^>]+>", " ", value).split())
+                for label, value in re.findall(r'data-label="([^"]+)">(.*?)</td>', found, re.DOTALL)}
+
+    assert (row()["Toegekende dagdelen"], row()["Ingeplande dagdelen"]) == ("2", "0")
+    meeting = booked_meeting(plan)
+    book(plan, plan.moments[1])
+    with unit_of_work():
+        services.cancel(meeting, "De spreker is ziek.", plan.coordinator)
+    assert (row()["Toegekende dagdelen"], row()["Ingeplande dagdelen"]) == ("2", "1")  # the cancelled one not
+
+
 def test_a_request_that_is_not_granted_has_no_scheduling(coordinator_client, plan):
     world = SimpleNamespace(region=plan.region, themes=plan.themes)
     with unit_of_work():
@@ -475,6 +493,26 @@ def test_rescheduling_through_the_page(coordinator_client, plan):
     assert sorted(sent(meeting_mails(since))) == sorted([("session_changed", CONTACT), ("session_changed", EXPERT)])
 
 
+def test_moving_a_session_with_two_experts_says_that_the_other_one_goes(coordinator_client, plan, make_training):
+    """A training can have more than one expert; a move keeps only the one chosen. The page says
+    so before, and the message after names who was taken off."""
+    training = make_training()
+    piet = add_expert(plan, "piet@example.org", "Piet Tweede")
+    training.experts.append(MeetingExpert(expert=piet, date=training.date, dagdeel=training.dagdeel))
+    db.session.commit()
+    html = html_of(coordinator_client.get(meeting_url(training)))
+    notice = re.search(r'<p [^>]*id="experts-notice"[^>]*>(.*?)</p>', html, re.DOTALL).group(1)
+    assert "2 experts: Eva Jansen en Piet Tweede" in notice and "De anderen krijgen een annulering" in notice
+
+    moment = (training.date + timedelta(days=7), training.dagdeel)
+    plan.available(plan.expert, *moment)
+    data = {"move-day": moment[0].isoformat(), "move-dagdeel": moment[1].value, "move-expert_id": str(plan.expert.id)}
+    response = coordinator_client.post(meeting_url(training) + "/verplaatsen", data=data)
+    html = flashes(coordinator_client, response.headers["Location"])
+    assert "Piet Tweede doet niet meer mee aan deze bijeenkomst en krijgt een annulering." in html
+    assert 'id="experts-notice"' not in html  # one expert left
+
+
 def test_rescheduling_outside_the_preferences_asks_to_confirm(coordinator_client, plan):
     meeting = booked_meeting(plan)
     moment = (future_day(42), AVOND)
@@ -535,6 +573,19 @@ def test_cancelling_through_the_page(coordinator_client, plan):
     assert len(meeting_mails(since)) == 3
 
 
+def test_the_request_history_names_the_states_of_its_sessions_in_words(coordinator_client, plan):
+    """A session's change of state is on its request's history: in the words of the session's
+    states, not the stored values ("planned", "cancelled")."""
+    meeting = booked_meeting(plan)
+    coordinator_client.post(meeting_url(meeting) + "/annuleren", data={"cancel-reason": "De spreker is ziek."})
+    html = html_of(coordinator_client.get(f"/coordinatie/aanvragen/{plan.request.id}"))
+    history = html.split('id="history-title"')[1]
+    entry = re.search(r"<strong>Bijeenkomst geannuleerd</strong>(.*?)</p>", history, re.DOTALL).group(1)
+    words = " ".join(re.sub(r"<[^>]+>", " ", entry).split())
+    assert words == ": Ingepland → naar Geannuleerd"
+    assert not re.search(r"\b(planned|cancelled|changed|expert_needed)\b", history)
+
+
 def test_a_meeting_that_has_begun_shows_no_forms(coordinator_client, plan, monkeypatch):
     meeting = booked_meeting(plan)
     monkeypatch.setattr(changes, "has_started", lambda moment: True)  # the rule the page and the service share
@@ -574,6 +625,38 @@ def test_withdrawing_after_a_session_took_place_promises_only_the_dagdelen_that_
     assert "wordt de ingeplande bijeenkomst geannuleerd" in withdraw
 
     client.post(f"/aanvraag/{token}/intrekken")
+    assert quota.remaining(plan.region, plan.period) == 3  # what the page promised
+
+
+def test_rejecting_a_granted_request_says_which_sessions_are_cancelled_and_what_goes_back(coordinator_client, plan):
+    """A granted request with a booked session can still be rejected: the page and the message
+    say that the session is cancelled (its people get a mail), before and after."""
+    meeting = booked_meeting(plan)
+    register(meeting, "deelnemer@example.org", RegistrationState.CONFIRMED)
+    detail = f"/coordinatie/aanvragen/{plan.request.id}"
+    html = html_of(coordinator_client.get(detail))
+    assert "De ingeplande bijeenkomst die nog niet is begonnen, wordt geannuleerd." in html
+    assert "De 2 toegekende dagdelen gaan terug naar het quotum van de regio." in html
+
+    since = last_mail_id()
+    response = coordinator_client.post(detail + "/afwijzen", data={"reason": "Dubbel ingediend."})
+    html = flashes(coordinator_client, response.headers["Location"])
+    assert "U hebt de aanvraag afgewezen." in html
+    assert "1 ingeplande bijeenkomst is geannuleerd. De expert en de aangemelde deelnemers krijgen daarover een e-mail." in html
+    assert meetings_of(plan.request)[0].state is MeetingState.CANCELLED
+    assert ("deelnemer@example.org", "CANCEL") in [(m.recipient, m.calendar_method) for m in meeting_mails(since)]
+
+
+def test_rejecting_after_a_session_took_place_promises_only_the_dagdelen_that_go_back(coordinator_client, plan,
+                                                                                     monkeypatch):
+    m1, _m2 = plan.moments
+    book(plan, m1)
+    monkeypatch.setattr(services, "has_started", lambda moment, now=None: moment == m1)  # it has been held
+    detail = f"/coordinatie/aanvragen/{plan.request.id}"
+    html = html_of(coordinator_client.get(detail))
+    assert "1 toegekend dagdeel gaat terug naar het quotum van de regio." in html
+    assert "De 2 toegekende dagdelen gaan terug" not in html and "wordt geannuleerd" not in html
+    coordinator_client.post(detail + "/afwijzen", data={"reason": "De regio heeft genoeg gehad."})
     assert quota.remaining(plan.region, plan.period) == 3  # what the page promised
 
 

@@ -108,10 +108,21 @@ def _page(meeting: Meeting, *, failed=None, key: str | None = None):
         forms[key] = failed
     return render_template(
         "meetings/lists/participants.html", found=found, lead=lead, forms=forms, failed=failed, closed=closed,
+        full_without_waiting_list=_full_message() if _full_without_waiting_list(lead) else None,
         sectors=[(sector_label(s), n) for s, n in found.sectors.items()],
         **held_places(lead),
         state_labels={s: REGISTRATION_STATES.label(s) for s in RegistrationState},
     )
+
+
+def _full_message() -> str:
+    """Why nobody can be added by hand, and what to do first."""
+    return _("The session is full and keeps no waiting list, so nobody can be added. First raise the number "
+             "of places or turn the waiting list on, under “Places and waiting list”.")
+
+
+def _full_without_waiting_list(lead: Meeting) -> bool:
+    return services.is_full(lead) and not lead.waiting_list_enabled
 
 
 def _sector_places_form(lead: Meeting) -> SectorPlacesForm:
@@ -260,6 +271,10 @@ def add_participant(meeting_id: int):
             raise RuleViolation("email", _(
                 "%(email)s is already on the list of this session (%(state)s).", email=exc.registration.email,
                 state=REGISTRATION_STATES.label(exc.registration.state).lower())) from None
+        except RuleViolation as exc:
+            if exc.field == "meeting" and _full_without_waiting_list(meeting.lead):
+                raise RuleViolation("meeting", _full_message()) from None
+            raise
         if added.state is RegistrationState.CONFIRMED:
             return _("%(name)s has been added and has a place. They get a confirmation by e-mail.", name=added.name)
         return _("The session is full, so %(name)s is %(position)s. They get an e-mail about it.",
@@ -352,11 +367,19 @@ def participants_capacity(meeting_id: int):
     def run(form: CapacityForm):
         capacity, waiting_list = form.capacity.data, form.waiting_list.data
         promoted = services.set_capacity(meeting.lead, capacity, waiting_list, acting_user())
-        message = _("The session now has no limit on places.") if capacity is None else ngettext(
-            "The session now has %(num)d place.", "The session now has %(num)d places.", capacity)
+        if capacity is None:  # it cannot be full: what happens when it is full does not apply
+            return _("The session now has no limit on places.") + _promoted_text(promoted)
+        message = ngettext("The session now has %(num)d place.", "The session now has %(num)d places.", capacity)
         message += " " + (_("When it is full, people go on the waiting list.") if waiting_list
                           else _("When it is full, nobody can register any more."))
-        return message + _promoted_text(promoted)
+        message += _promoted_text(promoted)
+        still_waiting = lists.waiting_count(meeting.lead)
+        if not waiting_list and still_waiting:
+            message += " " + ngettext(
+                "%(num)d person is still on the waiting list and gets a place when one comes free.",
+                "%(num)d people are still on the waiting list and get a place when one comes free.",
+                still_waiting)
+        return message
 
     return _action(meeting, "capacity", CapacityForm(prefix="capacity"), run)
 

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import (
+    DataRequired,
     InputRequired,
     Length,
     StopValidation,
@@ -61,26 +62,29 @@ class GrantForm(FlaskForm):
 
 
 class RejectForm(FlaskForm):
-    """That a reason is given is checked by the rejection itself."""
+    """The reason is required, so the label does not say "(optional)"; the rejection checks it
+    again."""
 
     reason = TextAreaField(
         _l("Reason for the rejection"),
         description=_l("The contact person of the region receives this reason by e-mail."),
         filters=[strip_filter],
         validators=[
+            DataRequired(_l("Give the reason for the rejection; the region will read it.")),
             Length(max=REASON_MAX, message=_l("A reason has at most 2000 characters.")),
         ],
     )
 
 
 class NoteForm(FlaskForm):
-    """That the note has text is checked by add_note itself."""
+    """The text is required, so the label does not say "(optional)"; add_note checks it again."""
 
     text = TextAreaField(
         _l("Internal note"),
         description=_l("Only coordinators see notes. The region does not."),
         filters=[strip_filter],
         validators=[
+            DataRequired(_l("Write a note first.")),
             Length(max=NOTE_MAX, message=_l("A note has at most 5000 characters.")),
         ],
     )

@@ -10,13 +10,14 @@ from flask_babel import ngettext
 from ontwikkelbijeenkomsten.accounts import queries as accounts
 from ontwikkelbijeenkomsten.core.rules import StateError
 from ontwikkelbijeenkomsten.core.themes import theme_choices
-from ontwikkelbijeenkomsten.meetings.queries import requests_needing_expert
+from ontwikkelbijeenkomsten.meetings.queries import booked_counts, requests_needing_expert
 from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.regions.queries import region_choices
 from ontwikkelbijeenkomsten.regions.services import periods
 from ontwikkelbijeenkomsten.reports.requests import request_meetings
 from ontwikkelbijeenkomsten.requests import queries, services
 from ontwikkelbijeenkomsten.requests.models import OPEN_STATES, REQUEST_STATES, Request, RequestState
+from ontwikkelbijeenkomsten.scheduling.services import meetings_kept, upcoming_meetings
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.changes import REFUSED, apply, flash_done
 from ontwikkelbijeenkomsten.web.requests.blueprint import bp
@@ -63,6 +64,7 @@ def coordinator_queue():
         "requests/coordinator/queue.html", form=form, rows=rows, counts=counts, total=total,
         state=state, request_states=list(RequestState), chosen=chosen,
         needing_expert=requests_needing_expert([item.id for item, _name in rows]),
+        booked=booked_counts([item.id for item, _name in rows if item.dagdelen_granted]),
         other_filters={k: v for k, v in chosen.items() if k != "state"},
         page=page, pages=pages, page_numbers=_page_numbers(page, pages),
         first=(page - 1) * PER_PAGE + 1, last=(page - 1) * PER_PAGE + len(rows),
@@ -121,8 +123,18 @@ def _detail(item: Request, **submitted):
     found = request_meetings(item)
     return render_template(
         "requests/coordinator/detail.html", item=item, entry=entry, forms=forms, events=events,
-        people=people, actions=actions, needing=expert_needed(found["meetings"]), **found,
+        people=people, actions=actions, needing=expert_needed(found["meetings"]),
+        rejecting=_what_a_rejection_does(item) if "reject" in actions else None, **found,
     )
+
+
+def _what_a_rejection_does(item: Request) -> dict:
+    """What rejecting now would do, as the rejection itself counts it: the booked sessions that
+    have not begun are cancelled, and the granted dagdelen not used by the others go back."""
+    if not item.dagdelen_granted:
+        return {"cancelled": 0, "returned": 0}
+    upcoming = upcoming_meetings(item)
+    return {"cancelled": len(upcoming), "returned": max(item.dagdelen_granted - meetings_kept(item, upcoming), 0)}
 
 
 def _assign_form(item: Request, **kwargs) -> AssignForm:
@@ -197,8 +209,16 @@ def coordinator_reject(request_id: int):
     form = RejectForm()
 
     def run():
+        cancelled = len(upcoming_meetings(item)) if item.dagdelen_granted else 0
         services.reject(item, form.reason.data, acting_user())
-        return _("You have rejected the request. The region gets an e-mail with the reason.")
+        message = _("You have rejected the request. The region gets an e-mail with the reason.")
+        if cancelled:
+            message += " " + ngettext(
+                "%(num)s session that had been booked has been cancelled; the expert and the registered "
+                "participants get an e-mail about it.",
+                "%(num)s sessions that had been booked have been cancelled; the experts and the registered "
+                "participants get an e-mail about it.", cancelled)
+        return message
 
     return _act(item, "reject", form, run)
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from ontwikkelbijeenkomsten.core.i18n import clock, dagdeel_label, long_date
@@ -33,6 +34,7 @@ from ontwikkelbijeenkomsten.web.meetings.held_places import held_places
 from ontwikkelbijeenkomsten.web.requests.coordinator_views import REQUEST_URL
 from ontwikkelbijeenkomsten.web.scheduling import free_dagdelen
 from ontwikkelbijeenkomsten.web.scheduling.blueprint import bp
+from ontwikkelbijeenkomsten.web.scheduling.expert_needed import expert_needed
 from ontwikkelbijeenkomsten.web.scheduling.forms import (
     CancelForm,
     DetailsForm,
@@ -197,6 +199,13 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
     return found
 
 
+def _join_names(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s and %(last)s", first=", ".join(names[:-1]), last=names[-1])
+
+
 def _meeting_page(meeting: Meeting, *, warnings=(), **submitted):
     """The session's page; `submitted` holds the form that was sent (details, move or cancel)."""
 
@@ -219,9 +228,12 @@ def _meeting_page(meeting: Meeting, *, warnings=(), **submitted):
             "cancel": CancelForm(prefix="cancel", formdata=None),
             **submitted,
         }
+    active_experts = [a.expert.name for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
     return render_template("scheduling/meeting.html", meeting=meeting, forms=forms, closed=closed,
+                           active_experts=active_experts, all_active_experts=_join_names(active_experts),
                            pick=pick, free=free, custom_times=changes.has_custom_times(meeting),
                            warnings=warnings, waiting=waiting_count(meeting.lead), sent_messages=messages.sent(meeting),
+                           needing=expert_needed([meeting]),
                            **held_places(meeting.lead))
 
 
@@ -280,10 +292,17 @@ def meeting_move(meeting_id: int):
     def run(meeting: Meeting, form: MoveForm):
         day, dagdeel, expert_id = form.slot
         custom = changes.has_custom_times(meeting) and (day, dagdeel) != (meeting.date, meeting.dagdeel)
+        released = [a.expert.name for a in meeting.experts
+                    if a.state in ACTIVE_ASSIGNMENT_STATES and a.expert_id != expert_id]
         services.reschedule(meeting, day, dagdeel, expert_id, acting_user(), confirmed=form.confirmed_slot)
         expert = dict(form.expert_id.choices)[str(expert_id)]
         message = _("The session is now on %(date)s, %(dagdeel)s, with %(expert)s. Everyone involved gets an e-mail "
                     "about the change.", **_slot_text(day, dagdeel, expert))
+        if released:
+            message += " " + ngettext(
+                "%(names)s is no longer on this session and gets a cancellation.",
+                "%(names)s are no longer on this session and get a cancellation.",
+                len(released), names=_join_names(released))
         if custom:
             message += " " + _("Its own start and end times have been replaced by the standard times of the "
                                "dagdeel: %(start)s to %(end)s.", start=clock(meeting.starts_at), end=clock(meeting.ends_at))
