@@ -274,10 +274,23 @@ def move(meeting: Meeting, moment: Moment, expert: User, actor: User, *, outside
 def cancel(meeting: Meeting, reason, actor: User | None) -> None:
     """Cancel the meeting: free the experts' slots and tell everyone, with `reason` (a lazy
     text is put in each person's own language)."""
+    reason = checked_reason(reason)
+    for person in cancel_quietly(meeting, reason, actor):
+        mails.tell(meeting, person, "session_cancelled", _l("Cancelled: %(title)s", title=meeting.title),
+                   "scheduling/session_cancelled", "CANCEL", reason=reason)
+
+
+def checked_reason(reason):
+    """The reason for cancelling, stripped; everyone involved reads it, so it is required."""
     if isinstance(reason, str):
         reason = reason.strip()
     if not str(reason or "").strip():
         raise RuleViolation("reason", _l("Give the reason for cancelling; everyone involved reads it."))
+    return reason
+
+
+def cancel_quietly(meeting: Meeting, reason, actor: User | None) -> list[mails.Person]:
+    """`cancel` without the mails: returns whom they go to."""
     lock_meeting(meeting)
     check_open(meeting)
     audience = mails.people(meeting)
@@ -288,6 +301,4 @@ def cancel(meeting: Meeting, reason, actor: User | None) -> None:
     MEETING_STATES.move(meeting, MeetingState.CANCELLED, actor=actor, actor_label=None if actor else "system",
                         audit_subject=history_subject(meeting), meeting_id=meeting.id,
                         date=meeting.date.isoformat(), dagdeel=meeting.dagdeel.value, reason=str(reason))
-    for person in audience:
-        mails.tell(meeting, person, "session_cancelled", _l("Cancelled: %(title)s", title=meeting.title),
-                   "scheduling/session_cancelled", "CANCEL", reason=reason)
+    return audience

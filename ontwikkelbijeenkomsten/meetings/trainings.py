@@ -29,7 +29,7 @@ from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, local_to_utc
 from ..experts.models import Availability
 from ..regions.models import Region
-from . import changes, services
+from . import changes, mails, services
 from .bookings import live_assignment
 from .changes import Details, has_started, local_times
 from .models import (
@@ -265,6 +265,29 @@ def closed_reason(lead: Meeting, now: datetime | None = None):
     if any(has_started((p.date, p.dagdeel), now) for p in parts):
         return _l("This training has begun or taken place and can no longer be changed.")
     return None
+
+
+def cancel_training(lead: Meeting, reason, actor: User) -> list[Meeting]:
+    """Cancel every dagdeel of a training that has not begun, and return them.
+
+    Each dagdeel is cancelled as `changes.cancel` cancels one (slots freed, a higher SEQUENCE),
+    in the order of their ids, the order other changes lock them in. Everyone involved gets
+    one mail about the whole training, with the first dagdeel's CANCEL, and a short mail with
+    the CANCEL of each other dagdeel of theirs (`mails.series_mails`), instead of a full mail
+    per dagdeel."""
+    reason = changes.checked_reason(reason)
+    if (closed := closed_reason(lead)) is not None:
+        raise RuleViolation("meeting", closed)
+    parts = sorted(editable_parts(lead), key=lambda part: part.id)
+    people: dict[str, tuple[mails.Person, list[Meeting]]] = {}
+    for part in parts:
+        for person in changes.cancel_quietly(part, reason, actor):
+            people.setdefault(person.email.lower(), (person, []))[1].append(part)
+    for person, theirs in people.values():
+        theirs.sort(key=lambda part: part.starts_at)
+        mails.tell_series(theirs, person, "session_cancelled", _l("Cancelled: %(title)s", title=lead.title),
+                          "scheduling/session_cancelled", "CANCEL", reason=reason)
+    return sorted(parts, key=lambda part: part.starts_at)
 
 
 def update_training(lead: Meeting, draft: TrainingDraft, actor: User) -> bool:

@@ -349,7 +349,8 @@ def test_the_overview_splits_upcoming_and_past(plan, make_training):
 # ---- the pages: access -------------------------------------------------------------------------
 def _urls(plan) -> list[tuple[str, str]]:
     lead = create(plan)
-    return [("get", LIST), ("get", NEW), ("post", NEW), ("get", edit_url(lead)), ("post", edit_url(lead))]
+    return [("get", LIST), ("get", NEW), ("post", NEW), ("get", edit_url(lead)), ("post", edit_url(lead)),
+            ("post", edit_url(lead) + "/annuleren")]
 
 
 def test_anonymous_visitors_are_sent_to_log_in(app, plan):

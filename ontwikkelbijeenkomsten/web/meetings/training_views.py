@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.themes import theme_choices
@@ -23,6 +24,7 @@ from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
 from ontwikkelbijeenkomsten.web.meetings.training_forms import TrainingEditForm, TrainingForm
 from ontwikkelbijeenkomsten.web.scheduling import free_dagdelen
+from ontwikkelbijeenkomsten.web.scheduling.forms import CancelForm
 from ontwikkelbijeenkomsten.web.scheduling.expert_needed import expert_needed
 
 TRAINING_URL = "/coordinatie/trainingen/<int(max=2147483647):meeting_id>"
@@ -44,10 +46,16 @@ def _choices(lead: Meeting | None = None) -> dict:
     }
 
 
-def _form_page(form: TrainingForm, lead: Meeting | None = None, **context):
-    return render_template("meetings/trainings/form.html", form=form, lead=lead,
-                           needing=expert_needed(lead.all_parts) if lead else [],
-                           errors=form.error_list() if request.method == "POST" else [], **context)
+def _form_page(form: TrainingForm, lead: Meeting | None = None, *, cancel: CancelForm | None = None, **context):
+    """The training's form; for a training that exists also the form that cancels it (`cancel`,
+    when that was sent with an error, whose summary then leads the page)."""
+    errors = form.error_list() if request.method == "POST" else []
+    if cancel is not None:
+        errors = [(f.id, message) for f in cancel if f.type != "CSRFTokenField" for message in f.errors]
+    elif lead is not None:
+        cancel = CancelForm(prefix="cancel", formdata=None)
+    return render_template("meetings/trainings/form.html", form=form, lead=lead, cancel=cancel,
+                           needing=expert_needed(lead.all_parts) if lead else [], errors=errors, **context)
 
 
 def _free_picker(form: TrainingForm, experts: list[tuple[int, str]]) -> dict:
@@ -135,3 +143,33 @@ def edit_training(meeting_id: int):
                   else _("The changes have been saved."), "success")
             return redirect(url_for(".trainings"))
     return _form_page(form, lead, closed=None, parts=parts)
+
+
+@bp.post(TRAINING_URL + "/annuleren", endpoint="cancel_training")
+@coordinator_required
+def cancel_training(meeting_id: int):
+    """Cancel every dagdeel of the training at once, with one mail per person."""
+    lead = _training_or_404(meeting_id)
+    if lead.series_id is not None:
+        abort(404)
+    page = url_for(".edit_training", meeting_id=lead.id)
+    form = CancelForm(prefix="cancel")
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                cancelled = trainings.cancel_training(lead, form.reason.data, acting_user())
+        except RuleViolation as exc:
+            if exc.field == "meeting":
+                flash(exc.message, "warning")
+                return redirect(page)
+            field_error(form, exc)
+        else:
+            flash(ngettext("The training has been cancelled (%(num)s dagdeel). Everyone involved gets an e-mail "
+                           "about it.",
+                           "The training has been cancelled (%(num)s dagdelen). Everyone involved gets one e-mail "
+                           "about the whole training, and a short mail per other dagdeel for their calendar.",
+                           len(cancelled)), "success")
+            return redirect(page)
+    parts = trainings.editable_parts(lead)
+    return _form_page(_edit_form(lead, parts).configure(**_choices(lead)), lead, cancel=form,
+                      closed=trainings.closed_reason(lead), parts=parts)
