@@ -11,6 +11,7 @@ KIND_LABELS = {
     "request_question": _l("Question about a request"),
     "request_granted": _l("Request granted"),
     "request_rejected": _l("Request rejected"),
+    "request_grant_lowered": _l("Fewer dagdelen granted"),
     "request_withdrawn": _l("Request withdrawn (to the region)"),
     "request_withdrawn_notice": _l("Request withdrawn (to the coordinators)"),
     "nudge": _l("Reminder: dagdelen left"),

@@ -15,6 +15,7 @@ def action_label(action: str) -> str:
         "request.review": _("Taken into review"),
         "request.granted": _("Request granted"),
         "request.rejected": _("Request rejected"),
+        "request.grant_lowered": _("Fewer dagdelen granted"),
         "request.scheduled": _("Meeting scheduled"),
         "request.held": _("Meeting held"),
         "request.withdrawn": _("Withdrawn by the region"),

@@ -97,7 +97,7 @@ def submit(s: Submission, today: date | None = None) -> Request:
         return queries.submitted_before(s.submission_key)
     audit.record("request.submitted", request, actor_label=s.contact_email.lower(),
                  to_state=RequestState.SUBMITTED.value)
-    _mail_contact(request, "request_received", _l("We have received your request for dagdelen"))
+    mail_contact(request, "request_received", _l("We have received your request for dagdelen"))
     notify_coordinators(request, "request_new", _l("New request from %(region)s", region=region.name))
     return request
 
@@ -112,7 +112,7 @@ def notify_coordinators(request: Request, kind: str, subject, **context) -> None
         )
 
 
-def _mail_contact(request: Request, kind: str, subject, **context) -> None:
+def mail_contact(request: Request, kind: str, subject, **context) -> None:
     mail.enqueue(
         request.contact_email, kind, subject, f"requests/{kind}", locale=request.locale,
         request=request, status_link=absolute_url("requests.status", token=status_token(request)),
@@ -173,7 +173,7 @@ def grant(request: Request, dagdelen: int, actor: User, explanation: str = "") -
     request.dagdelen_granted = dagdelen
     request.decision_reason = explanation.strip()
     _move(request, RequestState.GRANTED, actor, "granted", dagdelen=dagdelen)
-    _mail_contact(request, "request_granted", _l("Your request has been granted"))
+    mail_contact(request, "request_granted", _l("Your request has been granted"))
     db.session.flush()
 
 
@@ -197,7 +197,7 @@ def reject(request: Request, reason: str, actor: User) -> None:
     _close(request, reason.strip(), actor)
     request.decision_reason = reason.strip()
     _move(request, RequestState.REJECTED, actor, "rejected")
-    _mail_contact(request, "request_rejected", _l("Decision on your request for dagdelen"), was_granted=was_granted)
+    mail_contact(request, "request_rejected", _l("Decision on your request for dagdelen"), was_granted=was_granted)
     db.session.flush()
 
 
@@ -208,7 +208,7 @@ def withdraw(request: Request) -> None:
     _refuse_unless(request, RequestState.WITHDRAWN)
     returned = _close(request, _l("The region has withdrawn its request."), None)
     _move(request, RequestState.WITHDRAWN, None, "withdrawn", dagdelen_returned=returned)
-    _mail_contact(request, "request_withdrawn", _l("Your request has been withdrawn"))
+    mail_contact(request, "request_withdrawn", _l("Your request has been withdrawn"))
     notify_coordinators(
         request, "request_withdrawn_notice",
         _l("%(region)s has withdrawn its request", region=request.region.name),

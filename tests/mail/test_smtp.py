@@ -36,6 +36,7 @@ from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
 from ontwikkelbijeenkomsten.requests import nudges, region_changes
 from ontwikkelbijeenkomsten.requests import services as requests
+from ontwikkelbijeenkomsten.scheduling import grants
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
 from tests.factories import applicant, submission
 from tests.scheduling.test_meeting_mails import life_of_a_meeting, parse
@@ -192,6 +193,8 @@ def every_message(plan, make_training) -> None:
     requests.reject(rejected, "Het thema past niet bij het programma.", coordinator)
     requests.withdraw(requests.submit(submission(plan, dagdelen_wanted=1, contact_email="ingetrokken@example.org")))
     region_changes.ask(rejected, "Kunnen we het thema aanpassen en opnieuw aanvragen?")
+    grants.lower_grant(plan.granted(2, contact_email="minder@example.org"), 1,
+                       "De regio heeft genoeg aan één bijeenkomst.", coordinator)
     experts.invite("Nadia Expert", "nadia@example.org", [plan.themes[0].id], [], True, coordinator)
     request_password_reset(coordinator.email)
     send_lost_links("ilse@example.org")  # "stuur mijn link opnieuw": the contact's requests

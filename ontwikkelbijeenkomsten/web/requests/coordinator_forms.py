@@ -61,6 +61,29 @@ class GrantForm(FlaskForm):
             raise StopValidation(_l("Enter the number of dagdelen to grant, like 2."))
 
 
+class LowerGrantForm(FlaskForm):
+    """The number is checked by the service (fewer than granted, at least what is booked)."""
+
+    dagdelen = WholeNumberField(
+        _l("Number of dagdelen the request keeps"),
+        validators=[InputRequired(_l("Enter the number of dagdelen the request keeps, like 2."))],
+    )
+    reason = TextAreaField(
+        _l("Reason for the region"),
+        description=_l("The contact person of the region receives this reason by e-mail."),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(_l("Give the reason; the region reads it in the e-mail.")),
+            Length(max=REASON_MAX, message=_l("A reason has at most 2000 characters.")),
+        ],
+    )
+
+    def validate_dagdelen(self, field):
+        if field.data is None:  # not a whole number: one clear message instead of WTForms' own
+            field.errors[:] = []
+            raise StopValidation(_l("Enter the number of dagdelen the request keeps, like 2."))
+
+
 class RejectForm(FlaskForm):
     """The reason is required, so the label does not say "(optional)"; the rejection checks it
     again."""

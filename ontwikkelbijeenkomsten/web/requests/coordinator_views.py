@@ -17,6 +17,7 @@ from ontwikkelbijeenkomsten.regions.services import periods
 from ontwikkelbijeenkomsten.reports.requests import request_meetings
 from ontwikkelbijeenkomsten.requests import queries, services
 from ontwikkelbijeenkomsten.requests.models import OPEN_STATES, REQUEST_STATES, Request, RequestState
+from ontwikkelbijeenkomsten.scheduling import grants
 from ontwikkelbijeenkomsten.scheduling.services import meetings_kept, upcoming_meetings
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.changes import REFUSED, apply, flash_done
@@ -24,6 +25,7 @@ from ontwikkelbijeenkomsten.web.requests.blueprint import bp
 from ontwikkelbijeenkomsten.web.requests.coordinator_forms import (
     AssignForm,
     GrantForm,
+    LowerGrantForm,
     NoteForm,
     QueueFilterForm,
     RejectForm,
@@ -39,6 +41,7 @@ ACTION_STATES = {
     "review": REQUEST_STATES.sources(RequestState.IN_REVIEW),
     "grant": OPEN_STATES,
     "reject": REQUEST_STATES.sources(RequestState.REJECTED),
+    "lower": {RequestState.GRANTED},
 }
 
 
@@ -111,6 +114,7 @@ def _detail(item: Request, **submitted):
         "review": ReviewForm(formdata=None),
         "grant": GrantForm(formdata=None, dagdelen=min(item.dagdelen_wanted, entry.remaining)),
         "reject": RejectForm(formdata=None),
+        "lower": LowerGrantForm(prefix="lower", formdata=None, dagdelen=max(grants.booked(item), 1)),
         "assign": _assign_form(item, formdata=None, coordinator_id=str(item.assigned_coordinator_id or "")),
         "note": NoteForm(formdata=None),
         **submitted,
@@ -221,6 +225,21 @@ def coordinator_reject(request_id: int):
         return message
 
     return _act(item, "reject", form, run)
+
+
+@bp.post(REQUEST_URL + "/minder-dagdelen")
+@coordinator_required
+def coordinator_lower(request_id: int):
+    item = _request_or_404(request_id)
+    form = LowerGrantForm(prefix="lower")
+
+    def run():
+        returned = grants.lower_grant(item, form.dagdelen.data, form.reason.data, acting_user())
+        return ngettext("%(num)s dagdeel went back to the region's quota.",
+                        "%(num)s dagdelen went back to the region's quota.", returned) + " " + _(
+            "The region gets an e-mail with the reason.")
+
+    return _act(item, "lower", form, run)
 
 
 @bp.post(REQUEST_URL + "/notitie")
