@@ -176,6 +176,26 @@ def test_a_series_is_one_registration_with_an_invite_per_part(make_training):
     assert cancelled[1].subject == "Agenda-afmelding 2 van 3: Samen signaleren"
 
 
+def test_the_mail_of_a_cancelled_place_says_afgemeld_and_not_that_the_registration_holds(make_training):
+    """The word list: a participant is afgemeld (not geannuleerd); a series' cancellation no
+    longer says "uw aanmelding geldt voor alle dagdelen", and speaks once of its calendar message."""
+    lead = make_training(parts=2)
+    with unit_of_work():
+        registration = services.register(lead, applicant(1))
+    with unit_of_work():
+        services.cancel_registration(registration)
+    cancelled = outbox(registration.email)[2]
+    assert cancelled.kind == "registration_cancelled"
+    assert cancelled.subject == "Afgemeld: Samen signaleren"
+    for body in (cancelled.text_body, cancelled.html_body):
+        assert "U bent afgemeld voor de bijeenkomst hieronder." in body
+        assert "geannuleerd" not in body
+        assert "Deze training bestaat uit 2 dagdelen; u bent voor alle dagdelen afgemeld:" in body
+        assert "uw aanmelding geldt" not in body
+        assert body.count("Het agendabericht bij deze e-mail") == 1
+        assert "Het agendabericht bij deze e-mail haalt het eerste dagdeel uit uw agenda." in body
+
+
 def test_cancelling_gives_the_place_to_the_first_waiting(training):
     training.capacity = 2
     db.session.commit()
