@@ -167,6 +167,10 @@ def test_a_series_is_one_registration_with_an_invite_per_part(make_training):
         ("session_invite", "Agenda-uitnodiging 2 van 3: Samen signaleren"),
         ("session_invite", "Agenda-uitnodiging 3 van 3: Samen signaleren")]
     assert all(len(r.text_body) < len(confirmation.text_body) / 2 for r in invites)
+    for body in (confirmation.text_body, confirmation.html_body):  # one sentence on the invites, not two that disagree
+        assert ("De agenda-uitnodiging bij deze e-mail is voor het eerste dagdeel: accepteer die om dat dagdeel in "
+                "uw agenda te zetten. Voor elk ander dagdeel krijgt u een korte e-mail met een eigen uitnodiging.") in body
+        assert "om de bijeenkomst in uw agenda te zetten" not in body
     assert {p.email for p in mails.people(second) if p.role == "participant"} == {registration.email}
     with unit_of_work():
         services.cancel_registration(registration)
