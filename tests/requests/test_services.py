@@ -157,6 +157,16 @@ def test_rejecting_a_grant_says_the_grant_is_withdrawn(world):
     services.grant(request, 1, world.coordinator)
     services.reject(request, "Dubbel.", world.coordinator)
     assert "We moeten de toegekende dagdelen" in _mails()[-1].text_body
+    assert _mails()[-1].subject == "Uw aanvraag is alsnog afgewezen"
+
+
+def test_the_subject_of_a_rejection_says_it_was_rejected(world):
+    """Before, it read "Besluit over uw aanvraag voor dagdelen", as if the mail could go either way."""
+    request = services.submit(submission(world, dagdelen_wanted=1))
+    services.reject(request, "Het thema past niet bij het programma.", world.coordinator)
+    rejected = _mails()[-1]
+    assert (rejected.kind, rejected.subject) == ("request_rejected", "Uw aanvraag is afgewezen")
+    assert "<title>Uw aanvraag is afgewezen</title>" in rejected.html_body
 
 
 def test_a_held_request_is_not_withdrawn(world):
