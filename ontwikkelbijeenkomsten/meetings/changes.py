@@ -279,9 +279,10 @@ def move(meeting: Meeting, moment: Moment, expert: User, actor: User, *, outside
 
 
 # ---- cancelling --------------------------------------------------------------------------------
-def cancel(meeting: Meeting, reason, actor: User | None) -> None:
+def cancel(meeting: Meeting, reason, actor: User | None, *, returned: bool = False) -> None:
     """Cancel the meeting: free the experts' slots and tell everyone, with `reason` (a lazy
-    text is put in each person's own language)."""
+    text is put in each person's own language). `returned`: its dagdeel goes back to the
+    request, which the contact's mail says."""
     if isinstance(reason, str):
         reason = reason.strip()
     if not str(reason or "").strip():
@@ -298,4 +299,5 @@ def cancel(meeting: Meeting, reason, actor: User | None) -> None:
                         date=meeting.date.isoformat(), dagdeel=meeting.dagdeel.value, reason=str(reason))
     for person in audience:
         mails.tell(meeting, person, "session_cancelled", _l("Cancelled: %(title)s", title=meeting.title),
-                   "scheduling/session_cancelled", "CANCEL", reason=reason)
+                   "scheduling/session_cancelled", "CANCEL", reason=reason,
+                   returned=returned and person.role == "contact")

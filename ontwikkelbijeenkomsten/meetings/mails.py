@@ -152,7 +152,8 @@ def tell(meeting: Meeting, person: Person, kind: str, subject, template: str, me
 def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: str, method: str | None, *,
                 expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None,
                 again: str | None = None, number: tuple[int, int] | None = None,
-                answer: str | None = None, share: str | None = None, was: dict | None = None) -> dict:
+                answer: str | None = None, share: str | None = None, was: dict | None = None,
+                returned: bool = False) -> dict:
     """The outbox row of `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
 
     `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
@@ -160,7 +161,8 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
     of a series this is, `answer` where an expert accepts or declines without logging in, `share`
     the registration link a region passes on to its participants, `was` what a changed session
     had before ("times": [start, end] in ISO, "place": {"location", "online_url"}, "expert": True
-    when another expert took it over). Subject and reason are put in the person's language now.
+    when another expert took it over), `returned` that a cancelled session's dagdeel goes back to
+    its request, to be scheduled again. Subject and reason are put in the person's language now.
     A session in a series also lists every part of it.
     """
     with force_locale(person.locale):
@@ -172,6 +174,7 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
         "moved_from": [moved_from[0].isoformat(), moved_from[1].value] if moved_from else None,
         "parts": [_part(p) for p in parts] if len(parts) > 1 else [], "again": again,
         "number": list(number) if number else None, "answer": answer, "share": share, "was": was,
+        "returned": returned,
     }
     invite = _with_invite(meeting, person, method)
     snapshot["person"]["invited"] = invite
@@ -249,7 +252,7 @@ def _context(row: OutboxMail, meeting: SimpleNamespace, person: Person) -> dict:
         moved_from=(date.fromisoformat(moved[0]), Dagdeel(moved[1])) if moved else None, parts=parts,
         again=data.get("again"), number=tuple(data["number"]) if data.get("number") else None,
         method=row.calendar_method, answer=data.get("answer"), share=data.get("share"),
-        was=_was(data.get("was")),
+        was=_was(data.get("was")), returned=data.get("returned", False),
     )
 
 

@@ -259,6 +259,28 @@ def test_a_changed_time_alone_does_not_speak_of_the_place(plan):
         assert "locatie is gewijzigd" not in mail.text_body and "locatie is gewijzigd" not in mail.html_body
 
 
+def test_the_contact_of_a_cancelled_meeting_reads_that_the_dagdeel_stays_granted(plan):
+    """Before, the contact read only that the session would not take place, and not whether
+    the region had lost one of its dagdelen."""
+    steps, _ = life_of_a_meeting(plan, "nl")
+    sentence = "Het dagdeel blijft toegekend aan uw aanvraag. Een coördinator kan er een nieuwe datum voor inplannen."
+    by_recipient = {m.recipient: m for m in steps["cancelled"][1]}
+    for body in (by_recipient[CONTACT].text_body, by_recipient[CONTACT].html_body):
+        assert sentence in body
+    assert sentence not in by_recipient[PIET].text_body  # the expert's dagdeel is not granted to anyone
+
+
+def test_a_meeting_cancelled_because_the_request_was_withdrawn_does_not_promise_the_dagdeel(plan):
+    from ontwikkelbijeenkomsten.requests import services as requests
+
+    book(plan, plan.moments[0])
+    since = last_mail_id()
+    with unit_of_work():
+        requests.withdraw(plan.request)
+    (cancelled,) = [m for m in meeting_mails(since) if m.recipient == CONTACT and m.kind == "session_cancelled"]
+    assert "blijft toegekend" not in cancelled.text_body and "blijft toegekend" not in cancelled.html_body
+
+
 def test_the_booked_mail_gives_the_contact_the_registration_link_to_share(plan):
     meeting = book(plan, plan.moments[0]).meeting
     (contact_mail,) = [m for m in meeting_mails() if m.recipient == CONTACT]
