@@ -297,7 +297,10 @@ def cancel(meeting: Meeting, reason, actor: User | None, *, returned: bool = Fal
     MEETING_STATES.move(meeting, MeetingState.CANCELLED, actor=actor, actor_label=None if actor else "system",
                         audit_subject=history_subject(meeting), meeting_id=meeting.id,
                         date=meeting.date.isoformat(), dagdeel=meeting.dagdeel.value, reason=str(reason))
+    others_go_ahead = any(part.state is not MeetingState.CANCELLED for part in meeting.all_parts)
+    subject = (_l("One dagdeel cancelled: %(title)s", title=meeting.title) if others_go_ahead
+               else _l("Cancelled: %(title)s", title=meeting.title))
     for person in audience:
-        mails.tell(meeting, person, "session_cancelled", _l("Cancelled: %(title)s", title=meeting.title),
+        mails.tell(meeting, person, "session_cancelled", subject,
                    "scheduling/session_cancelled", "CANCEL", reason=reason,
                    returned=returned and person.role == "contact")
