@@ -200,6 +200,18 @@ def test_the_mail_of_a_cancelled_place_says_afgemeld_and_not_that_the_registrati
         assert "Het agendabericht bij deze e-mail haalt het eerste dagdeel uit uw agenda." in body
 
 
+def test_a_confirmation_speaks_of_no_waiting_list_where_there_is_none(make_training):
+    """Before, every confirmation said "zodat iemand van de wachtlijst uw plaats krijgt", also
+    for a session without a limit or without a waiting list."""
+    for n, training in enumerate((make_training(capacity=None), make_training(waiting_list=False, days_ahead=40))):
+        with unit_of_work():
+            registration = services.register(training, applicant(n))
+        (confirmation,) = outbox(registration.email)
+        for body in (confirmation.text_body, confirmation.html_body):
+            assert "wachtlijst" not in body
+            assert "Kunt u toch niet komen? Meld u dan af via de link hieronder, zodat iemand anders uw plaats kan krijgen." in body
+
+
 def test_cancelling_gives_the_place_to_the_first_waiting(training):
     training.capacity = 2
     db.session.commit()
