@@ -101,10 +101,15 @@ def enqueue_snapshots(rows: list[dict]) -> None:
     insert_rows(OutboxMail.__table__, rows)
 
 
+#: Two or more empty lines in a row: the optional parts of a text template leave them behind.
+_EMPTY_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
 def render_bodies(template: str, locale: str, **context) -> tuple[str, str]:
+    """The text and HTML bodies; in the text, paragraphs are kept apart by one empty line."""
     with force_locale(locale):
-        return (render_template(f"mail/{template}.txt", **context),
-                render_template(f"mail/{template}.html", **context))
+        text = render_template(f"mail/{template}.txt", **context)
+        return (_EMPTY_LINES.sub("\n\n", text), render_template(f"mail/{template}.html", **context))
 
 
 def render_pending(rows, shared: dict | None = None) -> None:

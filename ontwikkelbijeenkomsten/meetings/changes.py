@@ -142,12 +142,14 @@ def _record(meeting: Meeting, action: str, actor: User | None, *, changed: bool,
         audit.record(f"{MEETING_STATES.action}.{action}", subject, actor=actor, meeting_id=meeting.id, **details)
 
 
-def tell_changed(meeting: Meeting, people: list[mails.Person], moved_from: Moment | None) -> None:
+def tell_changed(meeting: Meeting, people: list[mails.Person], moved_from: Moment | None,
+                 was: dict | None = None) -> None:
+    """Tell `people` of the change; `was` is what changed and how it was (see `mails.mail_values`)."""
     experts = [a.expert for a in active_assignments(meeting)]
     for person in people:
         mails.tell(meeting, person, "session_changed", _l("Change to your meeting: %(title)s", title=meeting.title),
                    "scheduling/session_changed", "REQUEST", moved_from=moved_from,
-                   expert=experts[0] if experts else None)
+                   expert=experts[0] if experts else None, was=was)
 
 
 def _assigned(title) -> tuple:
@@ -212,8 +214,12 @@ def change_details(meeting: Meeting, details: Details, actor: User) -> bool:
             dagdeel=dagdeel_label(dagdeel), start=dagdeel.start.strftime("%H:%M"), end=dagdeel.end.strftime("%H:%M"))))
     RuleViolation.raise_if(problems + online_url_problems(details.online_url))
     starts_at, ends_at = local_to_utc(meeting.date, details.starts), local_to_utc(meeting.date, details.ends)
-    noticeable = (starts_at, ends_at, details.location.strip(), details.online_url.strip()) != (
-        meeting.starts_at, meeting.ends_at, meeting.location, meeting.online_url)
+    was = {}
+    if (starts_at, ends_at) != (meeting.starts_at, meeting.ends_at):
+        was["times"] = [meeting.starts_at.isoformat(), meeting.ends_at.isoformat()]
+    if (details.location.strip(), details.online_url.strip()) != (meeting.location, meeting.online_url):
+        was["place"] = {"location": meeting.location, "online_url": meeting.online_url}
+    noticeable = bool(was)
     meeting.title, meeting.description = title, details.description.strip()
     meeting.location, meeting.online_url = details.location.strip(), details.online_url.strip()
     if starts_at != meeting.starts_at:
@@ -223,7 +229,7 @@ def change_details(meeting: Meeting, details: Details, actor: User) -> bool:
         meeting.raise_sequence()
     _record(meeting, "changed", actor, changed=noticeable, told=noticeable)
     if noticeable:
-        tell_changed(meeting, mails.people(meeting), moved_from=None)
+        tell_changed(meeting, mails.people(meeting), moved_from=None, was=was)
     return noticeable
 
 
@@ -263,21 +269,29 @@ def move(meeting: Meeting, moment: Moment, expert: User, actor: User, *, outside
 
     if new_assignment is not None:
         tell_assigned(new_assignment)
+    other_expert = {"expert": True} if new_assignment is not None else None
     if not same_moment:
         kept = [mails.expert_person(a) for a in current if a not in released]
-        tell_changed(meeting, audience + kept, moved_from=before)
+        tell_changed(meeting, audience, moved_from=before, was=other_expert)
+        tell_changed(meeting, kept, moved_from=before)
     else:  # another expert only: everyone whose mail named the expert hears who it is now
-        tell_changed(meeting, audience, moved_from=None)
+        tell_changed(meeting, audience, moved_from=None, was=other_expert)
 
 
 # ---- cancelling --------------------------------------------------------------------------------
-def cancel(meeting: Meeting, reason, actor: User | None) -> None:
+def cancel(meeting: Meeting, reason, actor: User | None, *, returned: bool = False) -> None:
     """Cancel the meeting: free the experts' slots and tell everyone, with `reason` (a lazy
-    text is put in each person's own language)."""
+    text is put in each person's own language). `returned`: its dagdeel goes back to the
+    request, which the contact's mail says."""
     reason = checked_reason(reason)
-    for person in cancel_quietly(meeting, reason, actor):
-        mails.tell(meeting, person, "session_cancelled", _l("Cancelled: %(title)s", title=meeting.title),
-                   "scheduling/session_cancelled", "CANCEL", reason=reason)
+    audience = cancel_quietly(meeting, reason, actor)
+    others_go_ahead = any(part.state is not MeetingState.CANCELLED for part in meeting.all_parts)
+    subject = (_l("One dagdeel cancelled: %(title)s", title=meeting.title) if others_go_ahead
+               else _l("Cancelled: %(title)s", title=meeting.title))
+    for person in audience:
+        mails.tell(meeting, person, "session_cancelled", subject,
+                   "scheduling/session_cancelled", "CANCEL", reason=reason,
+                   returned=returned and person.role == "contact")
 
 
 def checked_reason(reason):

@@ -152,14 +152,18 @@ def tell(meeting: Meeting, person: Person, kind: str, subject, template: str, me
 def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: str, method: str | None, *,
                 expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None,
                 again: str | None = None, number: tuple[int, int] | None = None,
-                answer: str | None = None, share: str | None = None) -> dict:
+                answer: str | None = None, share: str | None = None, was: dict | None = None,
+                returned: bool = False) -> dict:
     """The outbox row of `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
 
     `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
     why it was cancelled, `again` where to register again, `number` which invite of how many
     of a series this is, `answer` where an expert accepts or declines without logging in, `share`
-    the registration link a region passes on to its participants. Subject and reason are put in the person's language now. A session
-    in a series also lists every part of it.
+    the registration link a region passes on to its participants, `was` what a changed session
+    had before ("times": [start, end] in ISO, "place": {"location", "online_url"}, "expert": True
+    when another expert took it over), `returned` that a cancelled session's dagdeel goes back to
+    its request, to be scheduled again. Subject and reason are put in the person's language now.
+    A session in a series also lists every part of it.
     """
     with force_locale(person.locale):
         subject, reason = str(subject), str(reason) if reason is not None else None
@@ -169,7 +173,8 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
         "expert": expert.name if expert else None,
         "moved_from": [moved_from[0].isoformat(), moved_from[1].value] if moved_from else None,
         "parts": [_part(p) for p in parts] if len(parts) > 1 else [], "again": again,
-        "number": list(number) if number else None, "answer": answer, "share": share,
+        "number": list(number) if number else None, "answer": answer, "share": share, "was": was,
+        "returned": returned,
     }
     invite = _with_invite(meeting, person, method)
     snapshot["person"]["invited"] = invite
@@ -247,6 +252,20 @@ def _context(row: OutboxMail, meeting: SimpleNamespace, person: Person) -> dict:
         moved_from=(date.fromisoformat(moved[0]), Dagdeel(moved[1])) if moved else None, parts=parts,
         again=data.get("again"), number=tuple(data["number"]) if data.get("number") else None,
         method=row.calendar_method, answer=data.get("answer"), share=data.get("share"),
+        was=_was(data.get("was")), returned=data.get("returned", False),
+    )
+
+
+def _was(data: dict | None) -> SimpleNamespace | None:
+    """What a changed session had before, for the mail that says what changed."""
+    if not data:
+        return None
+    times = data.get("times")
+    place = data.get("place")
+    return SimpleNamespace(
+        times=[datetime.fromisoformat(t) for t in times] if times else None,
+        place=", ".join(p for p in (place["location"], place["online_url"]) if p) if place else None,
+        place_changed=place is not None, expert=bool(data.get("expert")),
     )
 
 

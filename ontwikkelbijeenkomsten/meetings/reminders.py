@@ -15,8 +15,17 @@ from sqlalchemy.orm import selectinload
 
 from ..core.db import utcnow
 from ..core.extensions import db
+from ..core.urls import absolute_url
 from . import mails
-from .models import ACTIVE_ASSIGNMENT_STATES, OPEN_MEETING_STATES, Meeting, Registration, RegistrationState
+from .links import answer_token
+from .models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    OPEN_MEETING_STATES,
+    AssignmentState,
+    Meeting,
+    Registration,
+    RegistrationState,
+)
 
 AHEAD = timedelta(days=2)
 
@@ -43,16 +52,21 @@ def send_reminders(now: datetime | None = None, progress: Callable[[int, int], N
     queued = 0
     for done, meeting in enumerate(meetings, start=1):
         meeting.reminded_at = now
-        for person in _audience(meeting):
+        active = [a for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
+        for person, answer in _audience(meeting, active):
             mails.tell(meeting, person, "session_reminder", _l("Reminder: %(title)s", title=meeting.title),
-                       "sessions/reminder", "REQUEST")
+                       "sessions/reminder", "REQUEST", answer=answer,
+                       expert=active[0].expert if active and person.role == "participant" else None)
             queued += 1
         if progress:
             progress(done, len(meetings))
     return queued
 
 
-def _audience(meeting: Meeting) -> list[mails.Person]:
-    experts = [mails.expert_person(a) for a in meeting.experts if a.state in ACTIVE_ASSIGNMENT_STATES]
+def _audience(meeting: Meeting, active: list) -> list[tuple[mails.Person, str | None]]:
+    """The experts with an active assignment and the confirmed participants, each with the
+    link where an expert who has not accepted yet can still accept or decline (None for others)."""
+    experts = [(mails.expert_person(a), absolute_url("experts.answer", token=answer_token([a]))
+                if a.state is AssignmentState.ASSIGNED else None) for a in active]
     confirmed: list[Registration] = [r for r in meeting.lead.registrations if r.state is RegistrationState.CONFIRMED]
-    return experts + [mails.participant(r) for r in confirmed]
+    return experts + [(mails.participant(r), None) for r in confirmed]

@@ -197,7 +197,8 @@ def reject(request: Request, reason: str, actor: User) -> None:
     _close(request, reason.strip(), actor)
     request.decision_reason = reason.strip()
     _move(request, RequestState.REJECTED, actor, "rejected")
-    mail_contact(request, "request_rejected", _l("Decision on your request for dagdelen"), was_granted=was_granted)
+    subject = _l("Your request has been rejected after all") if was_granted else _l("Your request has been rejected")
+    mail_contact(request, "request_rejected", subject, was_granted=was_granted)
     db.session.flush()
 
 

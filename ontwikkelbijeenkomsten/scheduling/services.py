@@ -308,7 +308,7 @@ def reschedule(meeting: Meeting, day: date, dagdeel: Dagdeel, expert_id: int | N
 # ---- cancelling --------------------------------------------------------------------------------
 def cancel(meeting: Meeting, reason: str, actor: User) -> None:
     """Cancel a session; its dagdeel goes back to the request, which can then be booked again."""
-    changes.cancel(meeting, reason, actor)
+    changes.cancel(meeting, reason, actor, returned=meeting.request is not None)
     request = meeting.request
     if request is not None and request.state is RequestState.SCHEDULED:
         set_state(request, RequestState.GRANTED, actor)

@@ -100,6 +100,7 @@ def check_mail(mail: Received, row: OutboxMail, app, client) -> None:
     for part in parts:
         assert part.get_content_charset() == "utf-8", where
     assert plain.get_content().replace("\r\n", "\n") == row.text_body, where
+    assert "\n\n\n" not in row.text_body, f"{where}: more than one empty line between paragraphs"
     assert html.get_content().replace("\r\n", "\n") == row.html_body, where
     markup = parse(html.get_content())
     assert markup.lang == row.locale, where

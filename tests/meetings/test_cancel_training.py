@@ -61,6 +61,8 @@ def test_every_dagdeel_is_cancelled_with_one_mail_per_person_and_a_cancel_per_da
         assert [(str(e["UID"]), str(e["STATUS"])) for e in events] == [(p.uid, "CANCELLED") for p in parts]
         assert all(m.calendar_method == "CANCEL" for m in theirs)
         assert "Te weinig aanmeldingen." in theirs[0].text_body
+        assert "De training hieronder is geannuleerd, met al haar dagdelen." in theirs[0].text_body
+        assert "haalt het eerste dagdeel uit uw agenda" in theirs[0].text_body
     assert len(sent) == 3 * len(people)
 
 

@@ -161,3 +161,46 @@ def test_a_reminder_names_the_day_of_a_session_that_begins_tomorrow(make_trainin
         for body in (row.text_body, row.html_body):
             assert text % day in body
             assert "twee dagen" not in body and "two days" not in body
+
+
+def test_a_participant_reminder_names_the_expert_and_labels_the_link_to_cancel(make_training, plan):
+    """Before, it asked the reader to cancel "through the link below" and labelled that link
+    "Meer informatie"; and the expert named in the confirmation was missing."""
+    meeting = make_training(days_ahead=1)
+    with unit_of_work():
+        registration = services.register(meeting, applicant(1))
+    with unit_of_work():
+        send_reminders()
+    (row,) = [r for r in reminders() if r.recipient == registration.email]
+    link = row.context["person"]["link"]
+    assert f"plaats kan krijgen.\n\nUw aanmelding bekijken of afmelden:\n{link}" in row.text_body
+    assert "Meer informatie" not in row.text_body and "Meer informatie" not in row.html_body
+    assert "Uw aanmelding bekijken of afmelden" in row.html_body
+    for body in (row.text_body, row.html_body):
+        assert plan.expert.name in body
+
+
+def test_an_expert_who_has_not_accepted_is_asked_again_in_the_reminder(make_training, plan):
+    from ontwikkelbijeenkomsten.meetings import assignments
+    from ontwikkelbijeenkomsten.meetings.links import assignments_for_answer_token
+
+    meeting = make_training(days_ahead=1)
+    later = make_training(days_ahead=5, title="Later")
+    with unit_of_work():
+        (accepted,) = [a for a in later.experts if a.expert_id == plan.expert.id]
+        assignments.accept(accepted, plan.expert)
+    with unit_of_work():
+        send_reminders()
+    (row,) = [r for r in reminders() if r.recipient == plan.expert.email]
+    sentence = "U hebt deze opdracht nog niet geaccepteerd. Accepteer of weiger haar meteen, zonder in te loggen:"
+    for body in (row.text_body, row.html_body):
+        assert sentence in body
+    answer = row.context["answer"]
+    assert answer in row.text_body and answer in row.html_body
+    assert [a.meeting_id for a in assignments_for_answer_token(answer.rsplit("/", 1)[1])] == [meeting.id]
+
+    with unit_of_work():
+        send_reminders(now=utcnow() + timedelta(days=4))  # the later one, accepted: not asked again
+    (row,) = [r for r in reminders() if r.recipient == plan.expert.email and r.context["session"]["title"] == "Later"]
+    assert sentence not in row.text_body and row.context["answer"] is None
+    assert "Uw opdrachten:" in row.text_body

@@ -167,6 +167,10 @@ def test_a_series_is_one_registration_with_an_invite_per_part(make_training):
         ("session_invite", "Agenda-uitnodiging 2 van 3: Samen signaleren"),
         ("session_invite", "Agenda-uitnodiging 3 van 3: Samen signaleren")]
     assert all(len(r.text_body) < len(confirmation.text_body) / 2 for r in invites)
+    for body in (confirmation.text_body, confirmation.html_body):  # one sentence on the invites, not two that disagree
+        assert ("De agenda-uitnodiging bij deze e-mail is voor het eerste dagdeel: accepteer die om dat dagdeel in "
+                "uw agenda te zetten. Voor elk ander dagdeel krijgt u een korte e-mail met een eigen uitnodiging.") in body
+        assert "om de bijeenkomst in uw agenda te zetten" not in body
     assert {p.email for p in mails.people(second) if p.role == "participant"} == {registration.email}
     with unit_of_work():
         services.cancel_registration(registration)
@@ -174,6 +178,38 @@ def test_a_series_is_one_registration_with_an_invite_per_part(make_training):
     assert [r.kind for r in cancelled] == ["registration_cancelled", "session_invite", "session_invite"]
     assert [r.calendar_method for r in cancelled] == ["CANCEL"] * 3
     assert cancelled[1].subject == "Agenda-afmelding 2 van 3: Samen signaleren"
+
+
+def test_the_mail_of_a_cancelled_place_says_afgemeld_and_not_that_the_registration_holds(make_training):
+    """The word list: a participant is afgemeld (not geannuleerd); a series' cancellation no
+    longer says "uw aanmelding geldt voor alle dagdelen", and speaks once of its calendar message."""
+    lead = make_training(parts=2)
+    with unit_of_work():
+        registration = services.register(lead, applicant(1))
+    with unit_of_work():
+        services.cancel_registration(registration)
+    cancelled = outbox(registration.email)[2]
+    assert cancelled.kind == "registration_cancelled"
+    assert cancelled.subject == "Afgemeld: Samen signaleren"
+    for body in (cancelled.text_body, cancelled.html_body):
+        assert "U bent afgemeld voor de bijeenkomst hieronder." in body
+        assert "geannuleerd" not in body
+        assert "Deze training bestaat uit 2 dagdelen; u bent voor alle dagdelen afgemeld:" in body
+        assert "uw aanmelding geldt" not in body
+        assert body.count("Het agendabericht bij deze e-mail") == 1
+        assert "Het agendabericht bij deze e-mail haalt het eerste dagdeel uit uw agenda." in body
+
+
+def test_a_confirmation_speaks_of_no_waiting_list_where_there_is_none(make_training):
+    """Before, every confirmation said "zodat iemand van de wachtlijst uw plaats krijgt", also
+    for a session without a limit or without a waiting list."""
+    for n, training in enumerate((make_training(capacity=None), make_training(waiting_list=False, days_ahead=40))):
+        with unit_of_work():
+            registration = services.register(training, applicant(n))
+        (confirmation,) = outbox(registration.email)
+        for body in (confirmation.text_body, confirmation.html_body):
+            assert "wachtlijst" not in body
+            assert "Kunt u toch niet komen? Meld u dan af via de link hieronder, zodat iemand anders uw plaats kan krijgen." in body
 
 
 def test_cancelling_gives_the_place_to_the_first_waiting(training):

@@ -633,3 +633,32 @@ def test_a_cancelled_meeting_has_no_registration_link(app, plan):
     html = html_of(app.test_client().get(f"/aanvraag/{requests.status_token(plan.request)}"))
     assert f'id="share-{meeting.id}"' not in html
 
+
+
+def test_cancelling_one_dagdeel_of_a_series_says_the_others_go_ahead(make_training, plan):
+    """Before, the mail said "Geannuleerd: Reeks … De bijeenkomst hieronder is geannuleerd. Ze
+    gaat niet door.", and a participant read that the whole training was off."""
+    from ontwikkelbijeenkomsten.mail.services import render_pending
+
+    lead = make_training(parts=2, title="Reeks")
+    with unit_of_work():
+        services.register(lead, applicant(1))
+    second = lead.all_parts[1]
+    with unit_of_work():
+        scheduling.cancel(second, "Te weinig aanmeldingen voor dit dagdeel.", plan.coordinator)
+    cancelled = mails_of("session_cancelled")
+    render_pending(cancelled)
+    assert sorted(m.recipient for m in cancelled) == sorted([applicant(1).email, plan.expert.email])
+    for mail in cancelled:
+        assert mail.subject == "Eén dagdeel geannuleerd: Reeks"
+        for body in (mail.text_body, mail.html_body):
+            assert ("Eén dagdeel van deze training is geannuleerd: het dagdeel hieronder. "
+                    "De andere dagdelen gaan door.") in body
+            assert "Ze gaat niet door" not in body
+
+    with unit_of_work():  # the last one left: now the training is off
+        scheduling.cancel(lead, "De trainer is ziek.", plan.coordinator)
+    last = mails_of("session_cancelled")[len(cancelled):]
+    render_pending(last)
+    assert last and all(m.subject == "Geannuleerd: Reeks" for m in last)
+    assert all("De bijeenkomst hieronder is geannuleerd. Ze gaat niet door." in m.text_body for m in last)

@@ -81,6 +81,22 @@ def test_a_partial_grant_needs_an_explanation(world):
     assert raised.value.field == "explanation"
 
 
+def test_a_partial_grant_mail_says_how_many_were_asked_for_and_gives_the_reason(world):
+    """Before, it said only "uw regio krijgt 1 dagdeel" and then the coordinator's explanation,
+    without saying that the region had asked for more."""
+    request = services.submit(submission(world, dagdelen_wanted=2))
+    services.grant(request, 1, world.coordinator, explanation="Eén dagdeel bewaren voor later.")
+    granted = _mails()[-1]
+    assert granted.kind == "request_granted"
+    for body in (granted.text_body, granted.html_body):
+        assert ("Goed nieuws: uw regio krijgt 1 van de 2 dagdelen ondersteuning door een expert die u hebt "
+                "aangevraagd. De reden:") in body
+        assert "Eén dagdeel bewaren voor later." in body
+    full = services.submit(submission(world, dagdelen_wanted=2, contact_email="vol@example.org"))
+    services.grant(full, 2, world.coordinator)
+    assert "Goed nieuws: uw regio krijgt 2 dagdelen ondersteuning door een expert." in _mails()[-1].text_body
+
+
 def test_rejection_after_grant_gives_the_dagdelen_back(world):
     request = services.submit(submission(world, dagdelen_wanted=2))
     services.grant(request, 2, world.coordinator)
@@ -141,6 +157,16 @@ def test_rejecting_a_grant_says_the_grant_is_withdrawn(world):
     services.grant(request, 1, world.coordinator)
     services.reject(request, "Dubbel.", world.coordinator)
     assert "We moeten de toegekende dagdelen" in _mails()[-1].text_body
+    assert _mails()[-1].subject == "Uw aanvraag is alsnog afgewezen"
+
+
+def test_the_subject_of_a_rejection_says_it_was_rejected(world):
+    """Before, it read "Besluit over uw aanvraag voor dagdelen", as if the mail could go either way."""
+    request = services.submit(submission(world, dagdelen_wanted=1))
+    services.reject(request, "Het thema past niet bij het programma.", world.coordinator)
+    rejected = _mails()[-1]
+    assert (rejected.kind, rejected.subject) == ("request_rejected", "Uw aanvraag is afgewezen")
+    assert "<title>Uw aanvraag is afgewezen</title>" in rejected.html_body
 
 
 def test_a_held_request_is_not_withdrawn(world):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email
 import re
+from datetime import time
 from html.parser import HTMLParser
 from typing import ClassVar
 
@@ -56,7 +57,7 @@ MESSAGES = {
                          ("You have been planned for the session below, in a dagdeel you gave as available. "
                           "Please accept the assignment, or decline it with a reason, on your assignments page.")),
     "session_changed": ("Change to your meeting: %(title)s",
-                        "The details of the session below have changed. This is how it looks now:"),
+                        "Another expert leads the session below now: %(name)s. The date, time and place stay the same."),
     "session_released": ("You are no longer needed for %(title)s",
                          ("The coordinator has given the session below to another expert. You are no longer "
                           "needed for it; the dagdeel is free again in your availability.")),
@@ -195,6 +196,8 @@ def test_english_mails_are_english(plan):
             assert mail.subject == subject % {"title": "Samen signaleren"}
             if mail.kind != "session_changed":  # the moved one opens with where it was
                 assert opening in mail.text_body
+            elif mail.recipient == CONTACT and "moved" not in mail.text_body:
+                assert opening % {"name": "Piet Tweede"} in mail.text_body
 
 
 @pytest.mark.parametrize("kind", list(MESSAGES))
@@ -205,7 +208,77 @@ def test_dutch_subjects_and_openings_are_translated(plan, kind):
     subject, opening = MESSAGES[kind]
     for mail in mails:
         assert mail.subject != subject % {"title": "Samen signaleren"}, f"English subject for a Dutch reader: {mail.subject}"
-        assert opening not in mail.text_body, f"English text for a Dutch reader in {kind}"
+        assert opening.split("%")[0] not in mail.text_body, f"English text for a Dutch reader in {kind}"
+
+
+def test_a_meeting_handed_to_another_expert_tells_the_contact_who_it_is_now(plan):
+    """Before, the contact read only "De gegevens ... zijn gewijzigd" and had to find the
+    difference in the table themselves."""
+    steps, _ = life_of_a_meeting(plan, "nl")
+    (contact_mail,) = [m for m in steps["handed over"][1] if m.recipient == CONTACT]
+    for body in (contact_mail.text_body, contact_mail.html_body):
+        assert ("De bijeenkomst hieronder heeft nu een andere expert: Piet Tweede. "
+                "De datum, de tijd en de locatie blijven hetzelfde.") in body
+
+
+def test_a_meeting_moved_to_another_expert_says_both(plan):
+    m1, m2 = plan.moments
+    meeting = book(plan, m1).meeting
+    piet = add_expert(plan, PIET, "Piet Tweede", slots=[m2])
+    since = last_mail_id()
+    with unit_of_work():
+        services.reschedule(meeting, *m2, piet.id, plan.coordinator)
+    (contact_mail,) = [m for m in meeting_mails(since) if m.recipient == CONTACT]
+    for body in (contact_mail.text_body, contact_mail.html_body):
+        assert "verplaatst" in body and "Er is ook een andere expert: Piet Tweede." in body
+
+
+def test_a_changed_time_or_place_says_what_it_was(plan):
+    meeting = book(plan).meeting
+    since = last_mail_id()
+    with unit_of_work():
+        changes.change_details(meeting, details(meeting, starts=time(9, 30), location="Bibliotheek Heerlen"),
+                               plan.coordinator)
+    mails = meeting_mails(since)
+    assert sorted(m.recipient for m in mails) == sorted([CONTACT, EXPERT])
+    for mail in mails:
+        for body in (mail.text_body, mail.html_body):
+            assert "De tijd is gewijzigd. Eerst was het 09:00–12:30." in body, mail.recipient
+            assert "De locatie is gewijzigd. Eerst was het: Stadhuis Maastricht." in body, mail.recipient
+            assert "09:30–12:30" in body and "Bibliotheek Heerlen" in body
+            assert "andere expert" not in body
+
+
+def test_a_changed_time_alone_does_not_speak_of_the_place(plan):
+    meeting = book(plan).meeting
+    since = last_mail_id()
+    with unit_of_work():
+        changes.change_details(meeting, details(meeting, ends=time(12, 0)), plan.coordinator)
+    for mail in meeting_mails(since):
+        assert "De tijd is gewijzigd. Eerst was het 09:00–12:30." in mail.text_body
+        assert "locatie is gewijzigd" not in mail.text_body and "locatie is gewijzigd" not in mail.html_body
+
+
+def test_the_contact_of_a_cancelled_meeting_reads_that_the_dagdeel_stays_granted(plan):
+    """Before, the contact read only that the session would not take place, and not whether
+    the region had lost one of its dagdelen."""
+    steps, _ = life_of_a_meeting(plan, "nl")
+    sentence = "Het dagdeel blijft toegekend aan uw aanvraag. Een coördinator kan er een nieuwe datum voor inplannen."
+    by_recipient = {m.recipient: m for m in steps["cancelled"][1]}
+    for body in (by_recipient[CONTACT].text_body, by_recipient[CONTACT].html_body):
+        assert sentence in body
+    assert sentence not in by_recipient[PIET].text_body  # the expert's dagdeel is not granted to anyone
+
+
+def test_a_meeting_cancelled_because_the_request_was_withdrawn_does_not_promise_the_dagdeel(plan):
+    from ontwikkelbijeenkomsten.requests import services as requests
+
+    book(plan, plan.moments[0])
+    since = last_mail_id()
+    with unit_of_work():
+        requests.withdraw(plan.request)
+    (cancelled,) = [m for m in meeting_mails(since) if m.recipient == CONTACT and m.kind == "session_cancelled"]
+    assert "blijft toegekend" not in cancelled.text_body and "blijft toegekend" not in cancelled.html_body
 
 
 def test_the_booked_mail_gives_the_contact_the_registration_link_to_share(plan):
