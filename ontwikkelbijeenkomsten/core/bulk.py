@@ -6,7 +6,7 @@ more than the rows. PostgreSQL gets the rows as one JSON document instead, which
 rows of the table itself (`INSERT … SELECT … FROM json_populate_recordset(NULL::table, :rows)`):
 one short statement, planned once, the values converted by the columns' own types. Other
 databases get SQLAlchemy's INSERT with a list (SQLite's executemany runs in C), and so does a
-single row: SQLAlchemy compiles that INSERT once, where the document's statement is built anew.
+single row.
 """
 from __future__ import annotations
 
@@ -28,13 +28,21 @@ def insert_rows(table: Table, rows: list[dict], returning: tuple = ()) -> list[R
     if dialect.name == "postgresql" and len(rows) > 1:  # one row (a participant's mail): the plain INSERT
         names = list(rows[0])
         document = json.dumps(_bound(table, rows, names, dialect), default=_iso, separators=(",", ":"))
-        record = literal_column(f"NULL::{dialect.identifier_preparer.format_table(table)}")
-        given = func.json_populate_recordset(record, cast(bindparam("rows", document, type_=Text), JSON))
-        statement = insert(table).from_select(names, select(given.table_valued(*names)))
-        result = db.session.execute(statement.returning(*returning) if returning else statement)
+        statement = _from_document(table, tuple(names), returning, dialect.identifier_preparer.format_table(table))
+        result = db.session.execute(statement, {"rows": document})
     else:
         result = db.session.connection().execute(_insert(table, returning), rows)
     return result.all() if returning else []
+
+
+@cache
+def _from_document(table: Table, names: tuple[str, ...], returning: tuple, record_type: str):
+    """The INSERT that takes its rows from the JSON document bound as `rows`, built once per
+    table and columns (building it took longer than a registration's own statements)."""
+    record = literal_column(f"NULL::{record_type}")
+    given = func.json_populate_recordset(record, cast(bindparam("rows", type_=Text), JSON))
+    statement = insert(table).from_select(list(names), select(given.table_valued(*names)))
+    return statement.returning(*returning) if returning else statement
 
 
 @cache
