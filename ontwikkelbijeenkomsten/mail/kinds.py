@@ -14,6 +14,8 @@ KIND_LABELS = {
     "request_grant_lowered": _l("Fewer dagdelen granted"),
     "request_withdrawn": _l("Request withdrawn (to the region)"),
     "request_withdrawn_notice": _l("Request withdrawn (to the coordinators)"),
+    "request_contact_welcome": _l("New contact person of a request"),
+    "request_contact_replaced": _l("Contact person replaced (to the previous one)"),
     "nudge": _l("Reminder: dagdelen left"),
     "session_booked": _l("Session scheduled"),
     "session_assigned": _l("New assignment (to the expert)"),

@@ -21,6 +21,7 @@ from ..experts.models import Availability, ExpertProfile, WeeklyPattern
 from ..mail.models import MailState, OutboxMail
 from ..meetings import services as meetings
 from ..meetings.models import MeetingExpert, Registration, RegistrationState
+from ..requests.contact_change import ACTION as CONTACT_CHANGED
 from ..requests.models import Request, RequestState, SentNudge
 from . import anonymise
 
@@ -118,6 +119,10 @@ def _audit_events(person: Person) -> list[AuditEvent]:
         subjects.append((AuditEvent.subject_type == "meetings") & AuditEvent.subject_id.in_(meetings_ids))
     if person.account:
         subjects.append(AuditEvent.actor_id == person.account.id)
+    # A request handed to another contact no longer holds the address; the event of the change
+    # keeps it in its details, so the previous contact still finds it.
+    subjects.append((AuditEvent.action == CONTACT_CHANGED)
+                    & (func.lower(AuditEvent.details["from_email"].as_string()) == person.email))
     events = db.session.scalars(select(AuditEvent).where(or_(func.lower(AuditEvent.actor_label) == person.email,
                                                              *subjects)).order_by(AuditEvent.id))
     return [event for event in events if _by(person, event) or event.subject_type != "meetings"

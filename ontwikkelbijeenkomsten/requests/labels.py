@@ -23,6 +23,7 @@ def action_label(action: str) -> str:
         "request.changed": _("Changed by the region"),
         "request.question": _("Question from the region"),
         "request.assigned": _("Coordinator assigned"),
+        "request.contact_changed": _("Contact person changed"),
         "request.unscheduled": _("No longer fully scheduled"),
         "session.booked": _("Session booked"),
         "session.rescheduled": _("Session moved"),

@@ -8,3 +8,8 @@ _signals = Namespace()
 #: rejected. A receiver cancels what it planned for the request that has not begun and returns
 #: how many dagdelen the request still uses (sessions that stay); the rest go back to the quota.
 request_closing = _signals.signal("request-closing")
+
+#: Sent with the request as sender, and `old` (the contact before: name, email, phone, function)
+#: and `actor`, when a coordinator gives the request another contact e-mail address. A receiver
+#: moves the calendar invites of the request's upcoming sessions to the new contact.
+contact_changed = _signals.signal("request-contact-changed")

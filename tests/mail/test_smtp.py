@@ -34,7 +34,7 @@ from ontwikkelbijeenkomsten.meetings import services as meetings
 from ontwikkelbijeenkomsten.meetings.lost_links import send_lost_links
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingExpert
 from ontwikkelbijeenkomsten.meetings.reminders import send_reminders
-from ontwikkelbijeenkomsten.requests import nudges, region_changes
+from ontwikkelbijeenkomsten.requests import contact_change, nudges, region_changes
 from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.scheduling import grants
 from ontwikkelbijeenkomsten.scheduling import services as scheduling
@@ -50,8 +50,8 @@ TITLE = "Coördinatie onderwijs–jeugd: één aanpak"
 #: The mails about a session that carry no invite: a waiting-list spot is no place in a
 #: calendar, and the evaluation comes after the session.
 WITHOUT_INVITE = {"registration_waiting", "registration_evaluation", "registration_certificate"}
-#: The only mail without a link: the request it is about is gone.
-WITHOUT_LINK = {"request_withdrawn"}
+#: The mails without a link: the request is gone, or no longer the reader's to follow.
+WITHOUT_LINK = {"request_withdrawn", "request_contact_replaced"}
 
 
 @pytest.fixture
@@ -191,6 +191,9 @@ def every_message(plan, make_training) -> None:
     # request received + new request (plan) and granted (plan); rejected; withdrawn
     rejected = requests.submit(submission(plan, dagdelen_wanted=1, contact_email="afgewezen@example.org"))
     requests.take_into_review(rejected, coordinator)
+    # a new contact person: a welcome to the new address, a short message to the previous one
+    contact_change.change_contact(rejected, contact_change.Contact("Joris Nieuw", "nieuw@example.org", "06 12345678"),
+                                  "Vorige contactpersoon heeft een andere baan.", coordinator)
     requests.reject(rejected, "Het thema past niet bij het programma.", coordinator)
     requests.withdraw(requests.submit(submission(plan, dagdelen_wanted=1, contact_email="ingetrokken@example.org")))
     region_changes.ask(rejected, "Kunnen we het thema aanpassen en opnieuw aanvragen?")

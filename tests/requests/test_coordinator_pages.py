@@ -24,7 +24,7 @@ from ..queries import queries_for
 
 PASSWORD = "een lang wachtwoord"
 QUEUE = "/coordinatie/aanvragen"
-ACTIONS = ["in-behandeling", "toekennen", "afwijzen", "notitie", "toewijzen"]
+ACTIONS = ["in-behandeling", "toekennen", "afwijzen", "notitie", "toewijzen", "contactpersoon"]
 
 
 def detail(request_id: int) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -11,7 +11,8 @@ from wtforms.validators import (
     StopValidation,
 )
 
-from ontwikkelbijeenkomsten.web.forms import WholeNumberField, in_choices, strip_filter
+from ontwikkelbijeenkomsten.web.forms import WholeNumberField, email_validators, in_choices, line_filter, strip_filter
+from ontwikkelbijeenkomsten.web.requests.forms import NAME_MAX, PHONE_MAX, _check_phone, _length
 
 REASON_MAX = 2000
 NOTE_MAX = 5000
@@ -119,4 +120,34 @@ class AssignForm(FlaskForm):
     coordinator_id = SelectField(
         _l("Assign to"), default="", validate_choice=False,
         validators=[in_choices(_l("Choose a coordinator from the list."))],
+    )
+
+
+class ContactForm(FlaskForm):
+    """The new contact person: the same checks as the contact fields of the public request
+    form; the service checks the rules again (requests/contact_change.py)."""
+
+    contact_name = StringField(
+        _l("Name"), filters=[line_filter],
+        validators=[DataRequired(_l("Enter the name of the new contact person.")), _length(NAME_MAX)],
+    )
+    contact_email = EmailField(
+        _l("E-mail address"), filters=[line_filter],
+        validators=[DataRequired(_l("Enter the e-mail address of the new contact person.")), *email_validators()],
+        description=_l("The new contact person receives the private link to the request at this address."),
+    )
+    contact_phone = TelField(
+        _l("Telephone number"), filters=[line_filter],
+        validators=[DataRequired(_l("Enter the telephone number of the new contact person.")),
+                    _length(PHONE_MAX), _check_phone],
+    )
+    contact_function = StringField(_l("Function"), filters=[line_filter], validators=[_length(NAME_MAX)])
+    note = TextAreaField(
+        _l("Note for the history"),
+        description=_l("Why does the contact person change? Only coordinators see this note."),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(_l("Write down why the contact person changes, for the history.")),
+            Length(max=REASON_MAX, message=_l("A note has at most 2000 characters.")),
+        ],
     )

@@ -15,7 +15,7 @@ from ontwikkelbijeenkomsten.regions import quota
 from ontwikkelbijeenkomsten.regions.queries import region_choices
 from ontwikkelbijeenkomsten.regions.services import periods
 from ontwikkelbijeenkomsten.reports.requests import request_meetings
-from ontwikkelbijeenkomsten.requests import queries, services
+from ontwikkelbijeenkomsten.requests import contact_change, queries, services
 from ontwikkelbijeenkomsten.requests.models import OPEN_STATES, REQUEST_STATES, Request, RequestState
 from ontwikkelbijeenkomsten.scheduling import grants
 from ontwikkelbijeenkomsten.scheduling.services import meetings_kept, upcoming_meetings
@@ -24,6 +24,7 @@ from ontwikkelbijeenkomsten.web.changes import REFUSED, apply, flash_done
 from ontwikkelbijeenkomsten.web.requests.blueprint import bp
 from ontwikkelbijeenkomsten.web.requests.coordinator_forms import (
     AssignForm,
+    ContactForm,
     GrantForm,
     LowerGrantForm,
     NoteForm,
@@ -42,6 +43,7 @@ ACTION_STATES = {
     "grant": OPEN_STATES,
     "reject": REQUEST_STATES.sources(RequestState.REJECTED),
     "lower": {RequestState.GRANTED},
+    "contact": set(RequestState) - set(contact_change.CLOSED_STATES),
 }
 
 
@@ -117,6 +119,7 @@ def _detail(item: Request, **submitted):
         "lower": LowerGrantForm(prefix="lower", formdata=None, dagdelen=max(grants.booked(item), 1)),
         "assign": _assign_form(item, formdata=None, coordinator_id=str(item.assigned_coordinator_id or "")),
         "note": NoteForm(formdata=None),
+        "contact": ContactForm(prefix="contact", formdata=None),
         **submitted,
     }
     events = queries.history(item)
@@ -269,3 +272,20 @@ def coordinator_assign(request_id: int):
         return _("The request is now assigned to %(name)s.", name=dict(form.coordinator_id.choices)[chosen])
 
     return _act(item, "assign", form, run)
+
+
+@bp.post(REQUEST_URL + "/contactpersoon")
+@coordinator_required
+def coordinator_contact(request_id: int):
+    item = _request_or_404(request_id)
+    form = ContactForm(prefix="contact")
+
+    def run():
+        new = contact_change.Contact(form.contact_name.data or "", form.contact_email.data or "",
+                                     form.contact_phone.data or "", form.contact_function.data or "")
+        if contact_change.change_contact(item, new, form.note.data or "", acting_user()):
+            return _("%(name)s is now the contact person. They get an e-mail with the private link to the request; "
+                     "the previous contact person gets a short message.", name=new.name.strip())
+        return _("The details of the contact person have been changed. They get an e-mail with the private link.")
+
+    return _act(item, "contact", form, run)
