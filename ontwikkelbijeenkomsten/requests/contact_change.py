@@ -2,8 +2,8 @@
 jobs): the new contact gets a welcome with the private status link, the old address a short
 note without it, and the timeline keeps who followed the request before.
 
-The status link names only the request (see `services.status_token`), so the link the old
-contact had keeps working; the new contact gets the same kind of link.
+A new address closes the status links made before it (`services.request_for_token`), so the
+contact who left no longer sees or withdraws the request; the new contact gets a new link.
 """
 from __future__ import annotations
 
@@ -100,6 +100,8 @@ def change_contact(request: Request, new: Contact, note: str, actor: User) -> bo
                  from_email=old.email.lower())
     request.contact_name, request.contact_email = new.name, new.email
     request.contact_phone, request.contact_function = new.phone, new.function
+    if address_changed:
+        request.contact_version += 1
     db.session.flush()
     mail_contact(request, "request_contact_welcome",
                  _l("You are now the contact person for a request for dagdelen"))

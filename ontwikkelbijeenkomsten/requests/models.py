@@ -131,6 +131,9 @@ class Request(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Set when the contact person was removed (privacy/): the request stays for the counts.
     anonymised_at: Mapped[datetime | None]
+    # Raised when a coordinator gives the request another contact address: the status link
+    # carries it, so the previous contact's links no longer open the request.
+    contact_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     region: Mapped[Region] = relationship()
     period: Mapped[ProgrammePeriod] = relationship()

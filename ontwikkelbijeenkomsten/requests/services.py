@@ -37,13 +37,20 @@ STATUS_PURPOSE = "request-status"
 
 
 def status_token(request: Request) -> str:
-    return make_token(STATUS_PURPOSE, request.id)
+    """The private link's token: the request, and from its first change of contact address on
+    also that change's number (so the links of a contact who left stop working)."""
+    return make_token(STATUS_PURPOSE, [request.id, request.contact_version] if request.contact_version else request.id)
 
 
 def request_for_token(token: str) -> Request | None:
-    """The request a status link points to; None for a tampered link or a deleted request."""
-    request_id = read_token(STATUS_PURPOSE, token)
-    return queries.find_request(request_id) if isinstance(request_id, int) else None
+    """The request a status link points to; None for a tampered link, a deleted request, or a
+    link of an earlier contact address."""
+    payload = read_token(STATUS_PURPOSE, token)
+    request_id, version = payload if isinstance(payload, list) and len(payload) == 2 else (payload, 0)
+    if not isinstance(request_id, int) or not isinstance(version, int):
+        return None
+    request = queries.find_request(request_id)
+    return request if request is not None and request.contact_version == version else None
 
 
 def open_period(today: date | None = None) -> ProgrammePeriod | None:

@@ -60,9 +60,10 @@ def test_the_new_contact_replaces_the_old_with_audit_and_mails(world, submitted)
     assert (replaced.recipient, replaced.kind) == ("ilse@example.org", "request_contact_replaced")
     assert "Joris Bakker" in welcome.text_body
     assert _link_token(replaced) is None and "/aanvraag/" not in replaced.html_body
-    # the status link names the request only: the new contact's link works, and so does the old one
+    # the new contact's link works; the link of the contact who left no longer opens the request
     assert services.request_for_token(_link_token(welcome)) == submitted
-    assert services.request_for_token(old_token) == submitted
+    assert services.request_for_token(old_token) is None, (
+        "BUG: the previous contact can still see and withdraw the request through their old link")
 
 
 def test_every_field_is_checked_at_once(world, submitted):
