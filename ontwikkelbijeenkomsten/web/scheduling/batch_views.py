@@ -1,7 +1,7 @@
 """The batch scheduler's page: preview a period's plan, then confirm it."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.regions.queries import find_period
 from ontwikkelbijeenkomsten.scheduling import batch as planner
+from ontwikkelbijeenkomsten.scheduling import batch_result
 from ontwikkelbijeenkomsten.scheduling import plan_cache
 from ontwikkelbijeenkomsten.scheduling.labels import (
     REASONS,
@@ -37,6 +38,8 @@ def batch():
             "preview": found, "rows": region_rows(found), "bookings": sorted_bookings(found),
             "unserved": sorted_unserved(found), "served": served_requests(found),
             "confirm": ConfirmForm(formdata=None, period_id=period.id, fingerprint=found.fingerprint),
+            # ?batch=ID after a confirmation: what that batch booked (see scheduling/batch_result.py)
+            "done": batch_result.find(request.args.get("batch", type=int), period),
         }
     return render_template(
         "scheduling/batch.html", form=form, period=period, reasons=REASONS, rank_label=rank_label, **context,
@@ -68,6 +71,7 @@ def batch_confirm():
         "%(num)s dagdeel has been booked; the contact persons and experts will receive an e-mail.",
         "%(num)s dagdelen have been booked; the contact persons and experts will receive an e-mail.",
         booked), "success")
+    target = url_for(".batch", period=period.id, batch=result.batch_id)
     if result.changed:
         flash(ngettext(
             "The data changed after you looked at the plan, so the plan was made again before booking: "
