@@ -90,10 +90,16 @@ def _preview(period: ProgrammePeriod, plan: Plan, requests: dict[int, Request]) 
     return Preview(period, plan, requests, experts, regions)
 
 
+#: The audit event of one confirmed batch, on its period, with the ids of the sessions it made
+#: (`details["meeting_ids"]`): what `batch_result.find` reads back to show the result.
+BATCH_ACTION = "schedule.batch_confirmed"
+
+
 @dataclass
 class Result:
     preview: Preview
     changed: bool  # the plan differs from the one the coordinator saw
+    batch_id: int | None = None  # the batch's audit event; None when nothing was booked
 
 
 def confirm(
@@ -116,18 +122,20 @@ def confirm(
             progress("write")
             try:
                 with db.session.begin_nested():
-                    _write(result, problem, actor, on_booking)
+                    batch_id = _write(result, problem, actor, on_booking)
             except IntegrityError:
                 if attempt == ATTEMPTS:
                     raise
                 continue
-            return Result(result, changed=seen is not None and seen != result.fingerprint)
+            return Result(result, changed=seen is not None and seen != result.fingerprint, batch_id=batch_id)
     raise AssertionError("unreachable")
 
 
-def _write(result: Preview, problem: Problem, actor: User | None, on_booking: Callable[[int, int], None]) -> None:
+def _write(result: Preview, problem: Problem, actor: User | None,
+           on_booking: Callable[[int, int], None]) -> int | None:
     """`on_booking(done, total)` follows the writing, for a progress bar. Every booking passes
-    the rules of a single booking (`services.check_booking`) before anything is written."""
+    the rules of a single booking (`services.check_booking`) before anything is written.
+    Returns the id of the batch's audit event (BATCH_ACTION), None when the plan books nothing."""
     plan, requests = result.plan, result.requests
     themes = {supply.expert_id: supply.themes for supply in problem.supplies}
     experts = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(result.experts))))}
@@ -136,7 +144,7 @@ def _write(result: Preview, problem: Problem, actor: User | None, on_booking: Ca
     for b in plan.bookings:
         services.check_booking(requests[b.request_id], taken[b.request_id], b.moment, experts.get(b.expert_id), started)
         taken[b.request_id].append(b.moment)
-    services.add_bookings([
+    meeting_ids = services.add_bookings([
         services.NewBooking(requests[b.request_id], experts[b.expert_id], b.moment, themes[b.expert_id])
         for b in plan.bookings], actor, on_booking)
     events: list[dict] = []
@@ -145,3 +153,8 @@ def _write(result: Preview, problem: Problem, actor: User | None, on_booking: Ca
         if len(taken[request_id]) >= request.dagdelen_granted:
             services.set_state(request, RequestState.SCHEDULED, actor, events)
     audit.record_all(events)
+    if not meeting_ids:
+        return None
+    event = audit.record(BATCH_ACTION, result.period, actor=actor, meeting_ids=meeting_ids)
+    db.session.flush()
+    return event.id

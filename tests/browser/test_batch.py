@@ -27,3 +27,21 @@ def test_plan_and_confirm_with_the_keyboard(page, demo, axe_check):
     expect(page.locator("#plan-summary")).to_contain_text("geen toegekende dagdelen meer in te plannen")
     expect(page.get_by_role("button", name="Alles inplannen")).to_have_count(0)
     axe_check(page)
+
+    # what the confirmation scheduled, with links to each session and request; also after a reload
+    expect(page.locator("#just-scheduled-title")).to_have_text("Zojuist ingepland")
+    rows = page.locator("#just-scheduled tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.locator('a[href^="/coordinatie/bijeenkomsten/"]')).to_have_count(2)
+    expect(rows.locator('a[href^="/coordinatie/aanvragen/"]')).to_have_count(2)
+    expect(rows.first).to_contain_text("Zuid-Limburg")
+    page.reload()
+    expect(page.locator("#just-scheduled tbody tr")).to_have_count(2)
+    expect(page.locator(".ob-alert")).to_have_count(0)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    axe_check(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    tab_to(page, '#just-scheduled a[href^="/coordinatie/bijeenkomsten/"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/coordinatie/bijeenkomsten/*")
