@@ -22,7 +22,7 @@ from ..mail.models import MailState, OutboxMail
 from ..meetings import services as meetings
 from ..meetings.models import MeetingExpert, Registration, RegistrationState
 from ..requests.contact_change import ACTION as CONTACT_CHANGED
-from ..requests.models import Request, RequestState, SentNudge
+from ..requests.models import CLOSED_STATES, Request, SentNudge
 from . import anonymise
 
 ADDRESS_COLUMNS = {
@@ -32,8 +32,6 @@ ADDRESS_COLUMNS = {
     "sent_nudges.recipient": SentNudge.recipient,
     "users.email": User.email,
 }
-#: A request in these states is over: nothing is mailed about it any more.
-CLOSED_REQUEST_STATES = (RequestState.HELD, RequestState.REJECTED, RequestState.WITHDRAWN)
 #: Fields of an account that are secrets of the app, not data about the person.
 SECRET_FIELDS = {"password_hash", "invitation_nonce", "reset_nonce", "session_version"}
 #: The secret address of an expert's calendar feed: a key, not data about the expert.
@@ -66,7 +64,7 @@ class Person:
     def running_requests(self) -> list[Request]:
         """Requests not yet held, rejected or withdrawn: after an erasure their mails to the
         contact go nowhere."""
-        return [r for r in self.requests if r.state not in CLOSED_REQUEST_STATES]
+        return [r for r in self.requests if r.state not in CLOSED_STATES]
 
     @property
     def found(self) -> bool:

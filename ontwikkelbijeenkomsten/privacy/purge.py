@@ -20,11 +20,10 @@ from ..core.models import AuditEvent
 from ..core.retention import RetentionKind, cutoff, months_in_force
 from ..mail.models import MailState, OutboxMail
 from ..meetings.models import Evaluation, Meeting, Registration
-from ..requests.models import Request, RequestState, SentNudge
-from . import anonymise, person
+from ..requests.models import CLOSED_STATES, Request, SentNudge
+from . import anonymise
 
 BATCH = 500
-CLOSED_REQUEST_STATES = person.CLOSED_REQUEST_STATES
 
 
 def _ended_before(before: datetime):
@@ -62,7 +61,7 @@ RULES: tuple[Rule, ...] = (
          lambda before: or_(Evaluation.went_well != "", Evaluation.to_improve != "") & (Evaluation.created_at < before),
          _clear_text),
     Rule("request_contacts", RetentionKind.REQUEST_CONTACTS, Request,
-         lambda before: Request.anonymised_at.is_(None) & Request.state.in_(CLOSED_REQUEST_STATES)
+         lambda before: Request.anonymised_at.is_(None) & Request.state.in_(CLOSED_STATES)
          & (Request.updated_at < before), anonymise.request_contact),
     Rule("nudge_recipients", RetentionKind.REQUEST_CONTACTS, SentNudge,
          lambda before: SentNudge.anonymised_at.is_(None) & (SentNudge.sent_at < before), anonymise.nudge),

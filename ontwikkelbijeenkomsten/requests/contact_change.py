@@ -17,13 +17,11 @@ from ..core.extensions import db
 from ..core.locking import lock
 from ..core.rules import RuleViolation, StateError
 from ..mail import services as mail
-from .models import Request, RequestState
+from .models import CLOSED_STATES, Request
 from .services import mail_contact
 from .signals import contact_changed
 
 ACTION = "request.contact_changed"
-#: A request in these states is over: nobody follows it any more, so its contact stays as it was.
-CLOSED_STATES = (RequestState.WITHDRAWN, RequestState.REJECTED, RequestState.HELD)
 NAME_MAX = 200
 PHONE_MAX = 40
 EMAIL_MAX = 254

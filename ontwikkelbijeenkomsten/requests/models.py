@@ -63,6 +63,8 @@ REQUEST_STATES = StateMachine(
 OPEN_STATES = REQUEST_STATES.sources(RequestState.GRANTED) & REQUEST_STATES.sources(RequestState.REJECTED)
 #: States that still hold or may still get dagdelen: the region may withdraw until the meetings are held.
 WITHDRAWABLE = REQUEST_STATES.sources(RequestState.WITHDRAWN)
+#: The others: the request is over (held, rejected, withdrawn), nothing is mailed about it any more.
+CLOSED_STATES = tuple(state for state in RequestState if state not in WITHDRAWABLE)
 
 
 class LocationKind(enum.Enum):

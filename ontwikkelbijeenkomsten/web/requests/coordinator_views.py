@@ -16,7 +16,7 @@ from ontwikkelbijeenkomsten.regions.queries import region_choices
 from ontwikkelbijeenkomsten.regions.services import periods
 from ontwikkelbijeenkomsten.reports.requests import request_meetings
 from ontwikkelbijeenkomsten.requests import contact_change, queries, services
-from ontwikkelbijeenkomsten.requests.models import OPEN_STATES, REQUEST_STATES, Request, RequestState
+from ontwikkelbijeenkomsten.requests.models import OPEN_STATES, REQUEST_STATES, WITHDRAWABLE, Request, RequestState
 from ontwikkelbijeenkomsten.scheduling import grants
 from ontwikkelbijeenkomsten.scheduling.services import meetings_kept, upcoming_meetings
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
@@ -43,7 +43,7 @@ ACTION_STATES = {
     "grant": OPEN_STATES,
     "reject": REQUEST_STATES.sources(RequestState.REJECTED),
     "lower": {RequestState.GRANTED},
-    "contact": set(RequestState) - set(contact_change.CLOSED_STATES),
+    "contact": WITHDRAWABLE,
 }
 
 
