@@ -132,7 +132,10 @@ class WholeNumberField(wtforms.IntegerField):
         if is_blank(valuelist):
             self.raw_data, self.data = [], None
             return
-        super().process_formdata([str(valuelist[0]).strip()])
+        try:
+            super().process_formdata([str(valuelist[0]).strip()])
+        except ValueError:  # not a whole number: the field's own message, when it has one
+            raise ValueError(self.invalid_value_message or self.gettext("Not a valid integer value.")) from None
         if abs(self.data) > INT_MAX:
             self.data = None
             raise ValueError(self.invalid_value_message or self.gettext("Not a valid integer value."))

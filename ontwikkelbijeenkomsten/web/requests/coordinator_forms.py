@@ -8,7 +8,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    StopValidation,
 )
 
 from ontwikkelbijeenkomsten.web.forms import WholeNumberField, email_validators, in_choices, line_filter, strip_filter
@@ -37,6 +36,11 @@ class QueueFilterForm(FlaskForm):
                           validators=[in_choices(_l("Choose a waiting time from the list."))])
 
 
+#: Asked for by an empty box and by text that is not a whole number alike.
+GRANT_NUMBER = _l("Enter the number of dagdelen to grant, like 2.")
+KEPT_NUMBER = _l("Enter the number of dagdelen the request keeps, like 2.")
+
+
 class ReviewForm(FlaskForm):
     """Take into review: no fields, only the CSRF token."""
 
@@ -46,7 +50,7 @@ class GrantForm(FlaskForm):
 
     dagdelen = WholeNumberField(
         _l("Number of dagdelen to grant"),
-        validators=[InputRequired(_l("Enter the number of dagdelen to grant, like 2."))],
+        validators=[InputRequired(GRANT_NUMBER)], invalid_value_message=GRANT_NUMBER,
     )
     explanation = TextAreaField(
         _l("Explanation for the region"),
@@ -56,18 +60,13 @@ class GrantForm(FlaskForm):
         validators=[Length(max=REASON_MAX, message=_l("An explanation has at most 2000 characters."))],
     )
 
-    def validate_dagdelen(self, field):
-        if field.data is None:  # not a whole number: one clear message instead of WTForms' own
-            field.errors[:] = []
-            raise StopValidation(_l("Enter the number of dagdelen to grant, like 2."))
-
 
 class LowerGrantForm(FlaskForm):
     """The number is checked by the service (fewer than granted, at least what is booked)."""
 
     dagdelen = WholeNumberField(
         _l("Number of dagdelen the request keeps"),
-        validators=[InputRequired(_l("Enter the number of dagdelen the request keeps, like 2."))],
+        validators=[InputRequired(KEPT_NUMBER)], invalid_value_message=KEPT_NUMBER,
     )
     reason = TextAreaField(
         _l("Reason for the region"),
@@ -78,11 +77,6 @@ class LowerGrantForm(FlaskForm):
             Length(max=REASON_MAX, message=_l("A reason has at most 2000 characters.")),
         ],
     )
-
-    def validate_dagdelen(self, field):
-        if field.data is None:  # not a whole number: one clear message instead of WTForms' own
-            field.errors[:] = []
-            raise StopValidation(_l("Enter the number of dagdelen the request keeps, like 2."))
 
 
 class RejectForm(FlaskForm):
