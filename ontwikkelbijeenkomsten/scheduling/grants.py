@@ -18,11 +18,6 @@ from . import services
 from .candidates import active_meetings
 
 
-def booked(request: Request) -> int:
-    """The request's sessions that are not cancelled: the fewest dagdelen its grant can keep."""
-    return len(active_meetings([request.id])[request.id])
-
-
 def lower_grant(request: Request, dagdelen: int, reason: str, actor: User) -> int:
     """Lower the request's grant to `dagdelen` (at least its booked sessions, and one), give the
     rest back to the region's quota and mail the contact `reason`; returns how many went back.
@@ -30,7 +25,7 @@ def lower_grant(request: Request, dagdelen: int, reason: str, actor: User) -> in
     lock(request)
     if request.state is not RequestState.GRANTED:
         raise RuleViolation("dagdelen", _l("Only a granted request with dagdelen still to book can be lowered."))
-    taken = booked(request)
+    taken = len(active_meetings([request.id])[request.id])  # sessions not cancelled: the fewest it keeps
     problems = []
     if dagdelen >= request.dagdelen_granted:
         problems.append(RuleViolation("dagdelen", lazy_ngettext(

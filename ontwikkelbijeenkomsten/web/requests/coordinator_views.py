@@ -112,11 +112,12 @@ def _request_or_404(request_id: int) -> Request:
 def _detail(item: Request, **submitted):
     """The detail page; `submitted` holds the form that failed (with its errors and input)."""
     entry = quota.status(item.region_id, item.period, active_only=False)
+    found = request_meetings(item)
     forms = {
         "review": ReviewForm(formdata=None),
         "grant": GrantForm(formdata=None, dagdelen=min(item.dagdelen_wanted, entry.remaining)),
         "reject": RejectForm(formdata=None),
-        "lower": LowerGrantForm(prefix="lower", formdata=None, dagdelen=max(grants.booked(item), 1)),
+        "lower": LowerGrantForm(prefix="lower", formdata=None, dagdelen=max(found["booked"], 1)),
         "assign": _assign_form(item, formdata=None, coordinator_id=str(item.assigned_coordinator_id or "")),
         "note": NoteForm(formdata=None),
         "contact": ContactForm(prefix="contact", formdata=None),
@@ -127,7 +128,6 @@ def _detail(item: Request, **submitted):
         e.details.get(key) for e in events for key in ("from_coordinator", "to_coordinator")
     })
     actions = {name for name, states in ACTION_STATES.items() if item.state in states}
-    found = request_meetings(item)
     return render_template(
         "requests/coordinator/detail.html", item=item, entry=entry, forms=forms, events=events,
         people=people, actions=actions, needing=expert_needed(found["meetings"]),
