@@ -219,6 +219,13 @@ class Meeting(db.Model):
         lead = self.lead
         return sorted([lead, *lead.parts], key=lambda s: s.starts_at)
 
+    @property
+    def cancelled_whole(self) -> bool:
+        """Every dagdeel of its training is cancelled (a cancelled first dagdeel alone leaves the
+        training going ahead). Reads the parts only when this session itself is cancelled."""
+        return self.state is MeetingState.CANCELLED and all(
+            part.state is MeetingState.CANCELLED for part in self.all_parts)
+
     def raise_sequence(self) -> None:
         """The one place the calendar SEQUENCE goes up: an invite about a change (or a CANCEL)
         must outrank the invites sent before it, or calendars ignore it."""

@@ -15,7 +15,7 @@ from ontwikkelbijeenkomsten.core.time import local_to_utc, today_local
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
-from ontwikkelbijeenkomsten.meetings import services, trainings
+from ontwikkelbijeenkomsten.meetings import changes, services, trainings
 from ontwikkelbijeenkomsten.meetings.models import AssignmentState, MeetingState
 from tests.factories import applicant
 from tests.meetings.test_trainings import create, edit_url, html_of, part
@@ -120,3 +120,17 @@ def test_a_part_of_a_series_or_an_unknown_training_is_not_found(coordinator_clie
                                    data={"cancel-reason": "x"}).status_code == 404
     assert coordinator_client.post("/coordinatie/trainingen/999999/annuleren",
                                    data={"cancel-reason": "x"}).status_code == 404
+
+
+def test_the_lists_say_a_cancelled_training_is_cancelled_not_how_full_it_is(coordinator_client, plan):
+    lead = training_with_two_people(plan)
+    with unit_of_work():
+        changes.cancel(lead, "Zaal niet beschikbaar.", plan.coordinator)  # the first dagdeel only
+    assert "2 van de 20 plaatsen bezet" in html_of(coordinator_client.get("/coordinatie/trainingen"))
+    with unit_of_work():
+        trainings.cancel_training(lead, "Te weinig aanmeldingen.", plan.coordinator)
+    for url in ("/coordinatie/trainingen", f"/bijeenkomsten/{lead.id}/deelnemers",
+                f"/coordinatie/bijeenkomsten/{lead.id}"):
+        page = html_of(coordinator_client.get(url))
+        assert "Geannuleerd; 2 deelnemers hadden een plaats" in page, url
+        assert "plaatsen bezet" not in page, f"BUG: {url} shows a cancelled training as filling up"
