@@ -25,6 +25,7 @@ KIND_LABELS = {
     "session_declined": _l("Assignment declined (to the expert)"),
     "assignment_declined": _l("Expert declined (to the coordinators)"),
     "session_released": _l("Expert no longer on the session"),
+    "session_contact_released": _l("Session out of the previous contact person's calendar"),
     "session_invite": _l("Calendar invite"),
     "session_reminder": _l("Reminder of a session"),
     "registration_confirmed": _l("Registration confirmed"),
