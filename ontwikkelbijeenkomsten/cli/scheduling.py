@@ -12,6 +12,7 @@ from flask_babel import force_locale
 
 from ontwikkelbijeenkomsten.core.i18n import dagdeel_label
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.core.urls import absolute_url
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
 from ontwikkelbijeenkomsten.regions.services import periods
 from ontwikkelbijeenkomsten.scheduling import batch, held
@@ -108,6 +109,8 @@ def auto(period_ref: str, dry_run: bool) -> None:
                    f"{_requests(served_requests(done))} in {period.name}.")
         _print_regions(done)
         _print_unserved(done)
+        click.echo("Every session booked, with its request and expert: "
+                   + absolute_url("scheduling.batch", period=period.id, batch=result.batch_id))
         click.echo(f"Total time: {progress.elapsed():.2f} s")
 
 

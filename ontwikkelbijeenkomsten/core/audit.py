@@ -1,9 +1,27 @@
 """Writing audit events in the caller's transaction."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from .bulk import insert_rows
 from .extensions import db
 from .models import AuditEvent
+
+#: What stands for a person whose data was removed (privacy/anonymise.py), also as an actor.
+REMOVED = "verwijderd"
+#: The actor labels of events that no person's account made, in words for the pages.
+ACTOR_WORDS = {
+    "system": _l("The system"),
+    "cli": _l("A command on the server"),
+    "participant": _l("The participant"),
+    REMOVED: _l("A removed account"),
+}
+
+
+def actor_words(label: str) -> str:
+    """An event's `actor_label` as the pages show it: a word for the system and the like, else
+    the label as stored (a coordinator's address)."""
+    return str(ACTOR_WORDS[label]) if label in ACTOR_WORDS else label
 
 
 def values(

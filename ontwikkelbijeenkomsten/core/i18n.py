@@ -8,6 +8,7 @@ from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
+from .audit import actor_words
 from .config import TIMEZONE
 from .time import Dagdeel
 
@@ -61,6 +62,7 @@ def dagdeel_label(value: Dagdeel) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(long_date=long_date, clock=clock, dagdeel=dagdeel_label, short_moment=short_moment)
+    app.jinja_env.filters.update(long_date=long_date, clock=clock, dagdeel=dagdeel_label, short_moment=short_moment,
+                                 actor=actor_words)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.globals["languages"] = app.config["LANGUAGES"]

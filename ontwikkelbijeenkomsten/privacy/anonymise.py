@@ -14,15 +14,18 @@ from datetime import datetime
 
 from flask import current_app
 
+from ..core.audit import ACTOR_WORDS, REMOVED
 from ..core.models import AuditEvent
 from ..mail.models import OutboxMail
 from ..meetings.models import Evaluation, Registration
 from ..requests.models import Request, SentNudge
+from ..scheduling.batch import BATCH_SESSIONS
 
-REMOVED = "verwijderd"
 HIDDEN_DOMAIN = "verwijderd.invalid"
 #: Actor labels that name no person.
-SYSTEM_ACTORS = ("system", "cli", "participant", REMOVED)
+SYSTEM_ACTORS = tuple(ACTOR_WORDS)
+#: Details of an audit event that name objects, not people: they stay when the details go.
+KEPT_DETAILS = (BATCH_SESSIONS,)
 
 
 def hidden_email(email: str) -> str:
@@ -67,11 +70,12 @@ def nudge(row: SentNudge, now: datetime) -> None:
 
 
 def audit_event(row: AuditEvent, now: datetime, *, actor_too: bool = True) -> None:
-    """The details go, and who did it (unless `actor_too` is false: a coordinator acting on the
-    person's data); what happened to which object, and when, stays."""
+    """The details go (except the ids in `KEPT_DETAILS`), and who did it (unless `actor_too` is
+    false: a coordinator acting on the person's data); what happened to which object, and when,
+    stays: a batch's list of sessions still opens."""
     if actor_too:
         row.actor_id = None
         if row.actor_label not in SYSTEM_ACTORS:
             row.actor_label = REMOVED
-    row.details = {}
+    row.details = {key: value for key, value in (row.details or {}).items() if key in KEPT_DETAILS}
     row.anonymised_at = now

@@ -91,8 +91,10 @@ def _preview(period: ProgrammePeriod, plan: Plan, requests: dict[int, Request]) 
 
 
 #: The audit event of one confirmed batch, on its period, with the ids of the sessions it made
-#: (`details["meeting_ids"]`): what `batch_result.find` reads back to show the result.
+#: (`details[BATCH_SESSIONS]`): what `batch_result.find` reads back to show the result. The ids
+#: name no person, so they outlive the masking of the event's details (privacy/anonymise.py).
 BATCH_ACTION = "schedule.batch_confirmed"
+BATCH_SESSIONS = "meeting_ids"
 
 
 @dataclass
@@ -155,6 +157,6 @@ def _write(result: Preview, problem: Problem, actor: User | None,
     audit.record_all(events)
     if not meeting_ids:
         return None
-    event = audit.record(BATCH_ACTION, result.period, actor=actor, meeting_ids=meeting_ids)
+    event = audit.record(BATCH_ACTION, result.period, actor=actor, **{BATCH_SESSIONS: meeting_ids})
     db.session.flush()
     return event.id

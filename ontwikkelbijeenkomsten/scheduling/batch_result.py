@@ -19,7 +19,7 @@ from ..core.time import Dagdeel
 from ..meetings.models import ACTIVE_ASSIGNMENT_STATES, Meeting, MeetingExpert, MeetingState
 from ..regions.models import ProgrammePeriod, Region
 from ..requests.models import Request
-from .batch import BATCH_ACTION
+from .batch import BATCH_ACTION, BATCH_SESSIONS
 
 #: The largest id a database integer column holds; a larger one in the address names nothing.
 _MAX_ID = 2**63 - 1
@@ -58,7 +58,7 @@ def find(batch_id: int | None, period: ProgrammePeriod) -> BatchResult | None:
     if found is None:
         return None
     event, actor_name = found
-    ids = [i for i in (event.details or {}).get("meeting_ids", []) if isinstance(i, int)]
+    ids = [i for i in (event.details or {}).get(BATCH_SESSIONS, []) if isinstance(i, int)]
     if not ids:
         return None
     return BatchResult(event.id, event.occurred_at, actor_name or event.actor_label, _sessions(ids))

@@ -4,15 +4,18 @@ same, and other batches never mix in)."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
+from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings.models import Meeting, MeetingState
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod, Region
+from ontwikkelbijeenkomsten.privacy import purge
 from ontwikkelbijeenkomsten.scheduling import batch
 from tests import factories
 from tests.factories import MIDDAG, future_day
@@ -150,3 +153,18 @@ def test_the_list_runs_as_many_queries_for_12_sessions_as_for_2(app, plan):
         assert len(listed(html)) == (2 if first == 0 else size)
         counts.append(queries_for(client, location))
     assert counts[0] == counts[1], counts
+
+
+def test_the_list_outlives_the_masking_of_the_log(coordinator_client, plan):
+    """The log's details are masked after the retention period; the session ids name nobody, so
+    the list still opens (the coordinator's name is gone)."""
+    location = confirm(coordinator_client, plan)
+    before = listed(coordinator_client.get(location).get_data(as_text=True))
+    with unit_of_work():
+        purge.purge_batch(now=utcnow() + timedelta(days=31 * 85))  # past the longest audit period
+    event = db.session.get(AuditEvent, int(batch_of(location)))
+    assert event.anonymised_at is not None and event.actor_id is None
+    assert set(event.details) == {batch.BATCH_SESSIONS}
+    html = coordinator_client.get(location).get_data(as_text=True)
+    assert before and listed(html) == before, "BUG: the batch's list is gone once the log is masked"
+    assert "Een verwijderd account heeft op" in html and "verwijderd heeft" not in html

@@ -1,6 +1,8 @@
 """`flask schedule auto --period P [--dry-run]`."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core.extensions import db
@@ -35,7 +37,7 @@ def test_a_dry_run_prints_the_plan_and_books_nothing(app, plan):
     assert meetings() == 0
 
 
-def test_a_run_books_and_shows_progress_and_a_summary(app, plan):
+def test_a_run_books_and_shows_progress_and_a_summary(app, plan, coordinator_client):
     result = run(app, "--period", str(plan.period.id))
     assert result.exit_code == 0, result.output
     for step in ("reading", "building the network", "solving", "reading the solution", "writing the bookings",
@@ -45,6 +47,11 @@ def test_a_run_books_and_shows_progress_and_a_summary(app, plan):
     assert "Zuid-Limburg: +2, 2 in total" in result.stdout
     assert "Total time:" in result.stdout
     assert meetings() == 2
+    link = result.stdout.split("Every session booked, with its request and expert: ")[1].split()[0]
+    assert link.startswith(app.config["BASE_URL"] + "/")
+    page = coordinator_client.get(urlsplit(link).path + "?" + urlsplit(link).query).get_data(as_text=True)
+    assert "Zojuist ingepland" in page and page.count('href="/coordinatie/bijeenkomsten/') >= 2
+    assert "Het systeem heeft op" in page, "BUG: the batch of the command names its maker 'system'"
     db.session.expire_all()
     assert plan.request.state is RequestState.SCHEDULED
 

@@ -70,6 +70,13 @@ def test_a_session_becomes_held_once_it_has_ended_and_the_request_once_all_are_h
     assert [e.details["meeting_id"] for e in events[:2]] == [first.id, second.id]
 
 
+def test_the_timeline_names_the_system_in_words(plan, coordinator_client):
+    first, second = book_all(plan)
+    mark_held(after(second))
+    page = coordinator_client.get(f"/coordinatie/aanvragen/{plan.request.id}").get_data(as_text=True)
+    assert "· Het systeem" in page and "· system" not in page, "BUG: the timeline shows the code 'system'"
+
+
 def test_running_again_changes_nothing_and_writes_no_second_audit_row(plan):
     first, second = book_all(plan)
     assert mark_held(after(second)) == held.Held(2, 1)
