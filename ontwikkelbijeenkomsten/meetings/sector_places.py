@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from babel.lists import format_list
-from flask_babel import get_locale
+from flask_babel import LazyString, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, literal, or_
 
@@ -150,10 +150,14 @@ def held_back(lead: Meeting, sector: Sector, first_start: datetime):
     holders = holding_back(lead, sector)
     if not holders:
         return None
-    until = release_moment(lead, first_start)
-    return _l("There is no place left for your sector: the other places are held for %(sectors)s until %(date)s, "
-              "%(time)s. Then they are open to everyone.",
-              sectors=sector_names(holders), date=long_date(until), time=clock(until))
+    # Lazy as a whole, sector names and moment too: a mail puts it in its reader's language.
+    return LazyString(_held_back_text, holders, release_moment(lead, first_start))
+
+
+def _held_back_text(holders: list[Sector], until: datetime) -> str:
+    return gettext("There is no place left for your sector: the other places are held for %(sectors)s until "
+                   "%(date)s, %(time)s. Then they are open to everyone.",
+                   sectors=sector_names(holders), date=long_date(until), time=clock(until))
 
 
 def no_place(lead: Meeting, sector: Sector, first_start: datetime):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.sectors import Sector
@@ -15,6 +16,7 @@ from ontwikkelbijeenkomsten.meetings import sector_places, services
 from ontwikkelbijeenkomsten.meetings.models import Meeting
 from tests.meetings.test_lists import fill, follow, html_of, url
 from tests.meetings.test_public_pages import FORM, in_english, post_form, register_url, signup_block, text
+from tests.factories import applicant
 from tests.meetings.test_services import outbox
 from tests.requests.test_coordinator_pages import has_field_error
 
@@ -180,3 +182,19 @@ def test_the_waiting_list_mail_says_why_another_sector_waits_not_that_it_is_full
                 f"{long_date(until)}, {clock(until)}. Then they are open to everyone. "
                 "You are on the waiting list.") in body
         assert "The session is full" not in body
+
+
+def test_the_waiting_reason_is_in_the_participants_language_whoever_registers_them(app, make_training, plan):
+    """A Dutch page (a coordinator adding someone) registers an English participant: the reason
+    in their mail, with the sector and the moment, is English."""
+    training = held_for_youth_care_only(make_training, plan, waiting_list=True)
+    until = services.first_start(training) - sector_places.RELEASE_BEFORE_START
+    with app.test_request_context("/", headers={"Accept-Language": "nl"}), force_locale("nl"):
+        with unit_of_work():
+            services.register(training, applicant(30, sector=Sector.ONDERWIJS, locale="en"))
+    [mail] = [m for m in outbox() if m.kind == "registration_waiting"]
+    with force_locale("en"):
+        english_date = long_date(until)
+    body = " ".join(mail.text_body.split())
+    assert (f"the other places are held for youth care until {english_date}, {clock(until)}. "
+            "Then they are open to everyone.") in body, "BUG: the reason is in the Dutch of the page"
