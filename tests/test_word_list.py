@@ -42,6 +42,8 @@ FORBIDDEN = [
     (r"\bgeheime link\b", "persoonlijke link (not geheime link)"),
     # "a participant's number in a professional register": registratienummer, as the form's field
     (r"\bregisternummers?\b", "registratienummer (not registernummer)"),
+    # "a session that took place" (state): uitgevoerd, not gehouden (vastgehouden is the sector's places)
+    (r"\bgehouden\b", "uitgevoerd (not gehouden)"),
     # "half a day of expert support": dagdeel, not dagdeeltje or sessie
     (r"\bdagdeeltje|\bsessies?\b", "dagdeel (not dagdeeltje/sessie)"),
     # Writing: plurals of words ending in a vowel take the typographic apostrophe
@@ -76,6 +78,7 @@ def test_no_dutch_text_uses_a_word_the_word_list_forbids():
 
 def test_the_guard_catches_the_forbidden_forms_and_lets_the_right_ones_pass():
     assert breaches("bijeenkomsten die de expert heeft afgewezen")
+    assert breaches("De bijeenkomst is gehouden") and not breaches("plaatsen vastgehouden voor jeugdhulp")
     assert breaches("Meteen accepteren of afzeggen, zonder in te loggen")
     assert breaches("Accepteer de opdracht, of wijs die af met een reden")
     assert breaches("Geboekt") and breaches("Gepland") and breaches("Bekijk alle geplande bijeenkomsten")
