@@ -18,7 +18,7 @@ from ..core.db import utcnow
 from ..core.extensions import db
 from ..core.models import Theme
 from ..core.sectors import Sector
-from ..core.themes import THEMES
+from ..core.themes import add_programme_themes, all_themes
 from ..core.time import Dagdeel, today_local
 from ..experts.models import Availability, ExpertProfile
 from ..meetings.models import (
@@ -86,8 +86,8 @@ def load_demo(force: bool = False, today: date | None = None) -> DemoCredentials
     today = today or today_local()
     csv_text = resources.files("ontwikkelbijeenkomsten.data").joinpath("jeugdregios-2025.csv").read_text("utf-8")
     import_regions(csv_text)
-    themes = {slug: Theme(slug=slug, name=name, position=i) for i, (slug, name) in enumerate(THEMES)}
-    db.session.add_all(themes.values())
+    add_programme_themes()
+    themes = {theme.slug: theme for theme in all_themes()}
     name, starts, ends = school_year_containing(today)
     period = ProgrammePeriod(name=name, starts_on=starts, ends_on=ends, default_quota=4)
     db.session.add(period)

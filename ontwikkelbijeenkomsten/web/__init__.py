@@ -25,7 +25,7 @@ def register(app: Flask) -> None:
         certificate_views, details_views, list_views, message_views, public_views, training_views,
     )
     from .meetings.blueprint import bp as meetings_bp
-    from .regions import nudge_views  # noqa: F401  (routes on regions_bp)
+    from .regions import nudge_views, theme_views  # noqa: F401  (routes on regions_bp)
     from .regions.views import bp as regions_bp
     from .requests import coordinator_views, public_views  # noqa: F401,F811  (routes on requests_bp)
     from .requests.blueprint import bp as requests_bp

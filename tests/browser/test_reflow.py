@@ -31,6 +31,8 @@ PAGES = [
     ("/coordinatie/regios", None),
     ("/coordinatie/regios", 'tbody a[href*="/coordinatie/regios/"]'),
     ("/coordinatie/periodes", None),
+    ("/coordinatie/themas", None),
+    ("/coordinatie/themas", 'tbody a[href*="/coordinatie/themas/"]'),
     ("/coordinatie/experts", None),
     ("/coordinatie/beschikbaarheid", None),
     ("/coordinatie/mail", None),

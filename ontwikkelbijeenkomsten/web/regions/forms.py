@@ -14,6 +14,7 @@ from wtforms.validators import (
     Regexp,
 )
 
+from ontwikkelbijeenkomsten.core.themes import NAME_MAX
 from ontwikkelbijeenkomsten.regions.labels import organisation_type_choices
 from ontwikkelbijeenkomsten.regions.models import DEFAULT_QUOTA, OrganisationType
 from ontwikkelbijeenkomsten.regions.services import CODE_PATTERN, QUOTA_MAX
@@ -118,4 +119,16 @@ class PeriodForm(FlaskForm):
         _l("Enter the quota per region."),
         description=_l("Usually 4."),
         default=DEFAULT_QUOTA,
+    )
+
+
+class ThemeForm(FlaskForm):
+    name = _name_field(_l("Name of the theme"), _l("Enter the name of the theme."), max_length=NAME_MAX)
+
+
+class ThemeEditForm(ThemeForm):
+    offered = BooleanField(
+        _l("Offer this theme"),
+        description=_l("Only offered themes can be chosen on new requests, expert profiles and trainings. What "
+                       "already has the theme keeps it."),
     )
