@@ -82,6 +82,8 @@ def set_coordinator_active(user: User, active: bool) -> None:
         raise AccountRefused(f"{user.email} is not a coordinator; experts are closed on their own page")
     if user.active == active:
         raise AccountRefused(f"{user.email} is already {'active' if active else 'deactivated'}")
+    if user.anonymised_at is not None:
+        raise AccountRefused(f"{user.email} has been erased and cannot be used again")
     others = select(User.id).where(User.role == Role.COORDINATOR, User.active, User.id != user.id).limit(1)
     if not active and db.session.scalar(others) is None:
         raise AccountRefused(f"{user.email} is the last active coordinator")

@@ -210,6 +210,9 @@ def deactivate(expert: User, actor: User) -> None:
 def reactivate(expert: User, actor: User) -> None:
     if expert.active:
         raise RuleViolation("active", _l("This expert is already active."))
+    if expert.anonymised_at is not None:
+        raise RuleViolation("active", _l("This account has been erased and cannot be used again. "
+                                         "Invite the expert anew."))
     expert.active, expert.deactivated_at = True, None
     audit.record("expert.reactivated", expert, actor=actor,
                  from_state=ExpertStatus.INACTIVE.value, to_state=status(expert).value)
