@@ -38,6 +38,10 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # A reset link carries this nonce; a newer reset request, a reset or a new password replaces it.
     reset_nonce: Mapped[str | None] = mapped_column(String(32))
+    # When the account was closed (deactivated); its retention period counts from here.
+    deactivated_at: Mapped[datetime | None]
+    # When the person was removed from the account (on request or by the purge).
+    anonymised_at: Mapped[datetime | None]
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

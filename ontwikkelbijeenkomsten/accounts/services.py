@@ -33,6 +33,10 @@ class AccountExists(Exception):
     pass
 
 
+class AccountRefused(Exception):
+    """A change to an account that its state does not allow (for the command line, in English)."""
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -68,6 +72,26 @@ def create_coordinator(email: str, name: str, password: str) -> User:
     user = create_user(email, name, Role.COORDINATOR, password)
     audit.record("user.created", user, actor_label="cli", to_state=user.role.value)
     return user
+
+
+def set_coordinator_active(user: User, active: bool) -> None:
+    """Close a coordinator's account, or open it again. A closed account cannot log in, and its
+    retention period (core/retention.py) counts from the moment it closed. The last active
+    coordinator stays: someone must be left to handle the requests."""
+    if not user.is_coordinator:
+        raise AccountRefused(f"{user.email} is not a coordinator; experts are closed on their own page")
+    if user.active == active:
+        raise AccountRefused(f"{user.email} is already {'active' if active else 'deactivated'}")
+    if user.anonymised_at is not None:
+        raise AccountRefused(f"{user.email} has been erased and cannot be used again")
+    others = select(User.id).where(User.role == Role.COORDINATOR, User.active, User.id != user.id).limit(1)
+    if not active and db.session.scalar(others) is None:
+        raise AccountRefused(f"{user.email} is the last active coordinator")
+    user.active, user.deactivated_at = active, None if active else utcnow()
+    if not active:
+        user.end_sessions()
+    audit.record("user.reactivated" if active else "user.deactivated", user, actor_label="cli")
+    db.session.flush()
 
 
 def authenticate(email: str, password: str) -> User | None:

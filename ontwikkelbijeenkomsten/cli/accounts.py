@@ -4,7 +4,13 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from ontwikkelbijeenkomsten.accounts.passwords import check_password
-from ontwikkelbijeenkomsten.accounts.services import AccountExists, create_coordinator
+from ontwikkelbijeenkomsten.accounts.services import (
+    AccountExists,
+    AccountRefused,
+    create_coordinator,
+    find_user,
+    set_coordinator_active,
+)
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 
@@ -48,3 +54,32 @@ def create_coordinator_command(email: str, name: str, password: str) -> None:
     except RuleViolation as exc:
         raise _bad_password(exc) from None
     click.echo(f"Coordinator {user.email} created; log in at /inloggen.")
+
+
+def _set_active(email: str, active: bool) -> None:
+    try:
+        with unit_of_work():
+            user = find_user(email)
+            if user is None:
+                raise AccountRefused(f"{email} has no account")
+            set_coordinator_active(user, active)
+    except AccountRefused as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@group.command("deactivate")
+@click.argument("email")
+@with_appcontext
+def deactivate_command(email: str) -> None:
+    """Close the coordinator account of EMAIL: it can no longer log in, and its retention period starts."""
+    _set_active(email, False)
+    click.echo(f"{email} is deactivated.")
+
+
+@group.command("reactivate")
+@click.argument("email")
+@with_appcontext
+def reactivate_command(email: str) -> None:
+    """Open the closed coordinator account of EMAIL again."""
+    _set_active(email, True)
+    click.echo(f"{email} is active again.")

@@ -7,9 +7,11 @@ import sys
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from ontwikkelbijeenkomsten.accounts.models import User
 from ontwikkelbijeenkomsten.accounts.services import find_user
+from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.privacy import person, purge
 from ontwikkelbijeenkomsten.privacy.summary import summary_text
@@ -69,9 +71,14 @@ def export_command(email: str, by: str, summary: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def erase_command(email: str, by: str, yes: bool) -> None:
-    """Delete the personal data of EMAIL; places in sessions to come go to the waiting list first."""
+    """Delete the personal data of EMAIL; places in sessions to come go to the waiting list first.
+    An account with this address is anonymised too, once it is closed and has no sessions to come."""
     if not yes:
         click.confirm(f"Delete the personal data of {email}? This cannot be undone", abort=True)
-    with unit_of_work():
-        done = person.erase(email, _coordinator(by))
+    try:
+        with unit_of_work():
+            done = person.erase(email, _coordinator(by))
+    except RuleViolation as exc:  # an account still in use: nothing was erased
+        with force_locale("en"):
+            raise click.ClickException(" ".join(str(p.message) for p in exc.problems)) from None
     click.echo("Erased:\n" + _lines(done.__dict__))

@@ -29,6 +29,7 @@ class RetentionKind(enum.Enum):
     REQUEST_CONTACTS = "request_contacts"
     MAIL_BODIES = "mail_bodies"
     AUDIT = "audit"
+    ACCOUNTS = "accounts"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ RULES: dict[RetentionKind, RetentionRule] = {rule.kind: rule for rule in (
     RetentionRule(RetentionKind.AUDIT, 24, 12, 84, _l("Log of changes"),
                   _l("after the change"),
                   _l("Who made the change and the details are masked. What changed, and when, stays.")),
+    RetentionRule(RetentionKind.ACCOUNTS, 12, 1, 36, _l("Closed accounts of coordinators and experts"),
+                  _l("after the account is closed"),
+                  _l("Name, e-mail address, profile, availability and password are deleted. The sessions the "
+                     "expert led stay, under \"Erased expert\".")),
 )}
 
 

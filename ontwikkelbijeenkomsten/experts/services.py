@@ -201,7 +201,7 @@ def deactivate(expert: User, actor: User) -> None:
         raise RuleViolation("active", _l("This expert is already deactivated."))
     raise_refusals(signals.deactivating, expert)
     before = status(expert)
-    expert.active = False
+    expert.active, expert.deactivated_at = False, utcnow()  # its retention period starts
     expert.invitation_nonce = None  # reactivating must not revive an old invitation link
     audit.record("expert.deactivated", expert, actor=actor,
                  from_state=before.value, to_state=ExpertStatus.INACTIVE.value)
@@ -210,7 +210,10 @@ def deactivate(expert: User, actor: User) -> None:
 def reactivate(expert: User, actor: User) -> None:
     if expert.active:
         raise RuleViolation("active", _l("This expert is already active."))
-    expert.active = True
+    if expert.anonymised_at is not None:
+        raise RuleViolation("active", _l("This account has been erased and cannot be used again. "
+                                         "Invite the expert anew."))
+    expert.active, expert.deactivated_at = True, None
     audit.record("expert.reactivated", expert, actor=actor,
                  from_state=ExpertStatus.INACTIVE.value, to_state=status(expert).value)
 

@@ -30,6 +30,8 @@ LABELS = {
     "expert.feed_renewed": _l("New calendar link made"),
     "expert.deactivated": _l("Account deactivated"),
     "expert.reactivated": _l("Account active again"),
+    "user.deactivated": _l("Account deactivated"),
+    "user.reactivated": _l("Account active again"),
     "user.password_reset_requested": _l("New password asked for"),
     "user.password_reset": _l("Password changed"),
 }

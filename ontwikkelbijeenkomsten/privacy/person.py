@@ -23,7 +23,7 @@ from ..meetings import services as meetings
 from ..meetings.models import MeetingExpert, Registration, RegistrationState
 from ..requests.contact_change import ACTION as CONTACT_CHANGED
 from ..requests.models import CLOSED_STATES, Request, SentNudge
-from . import anonymise
+from . import accounts, anonymise
 
 ADDRESS_COLUMNS = {
     "registrations.email": Registration.email,
@@ -188,15 +188,24 @@ class Erased:
     mails: int
     nudges: int
     audit_events: int
+    accounts: int = 0
+
+
+def account_refusals(person: Person, actor: User) -> list[RuleViolation]:
+    """Why the person's account (and so their data) cannot be erased yet; empty when it can."""
+    return accounts.refusals(person.account, actor) if person.account else []
 
 
 def erase(email: str, actor: User) -> Erased:
     """Remove the person behind `email` from every row, keeping the rows for the counts. A place
     or waiting-list spot in a session still to come is cancelled first, through the meetings
     service, so the next on the waiting list gets the place and is mailed. Mails still queued to
-    the person are dropped (the cancellation mail too); an account is left to its own page."""
+    the person are dropped (the cancellation mail too). An account is anonymised too, but only a
+    closed one without sessions to come: otherwise nothing is erased (RuleViolation)."""
+    found = find(email)
+    RuleViolation.raise_if(account_refusals(found, actor))
     promoted, cancelled = [], 0
-    for registration in find(email).registrations:
+    for registration in found.registrations:
         if registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING):
             try:
                 promoted += meetings.cancel_registration(registration, actor=actor)
@@ -215,8 +224,10 @@ def erase(email: str, actor: User) -> Erased:
             apply(row, now)
     for event in person.audit_events:  # who did something about their data stays known
         anonymise.audit_event(event, now, actor_too=_by(person, event))
+    if person.account is not None:
+        accounts.anonymise(person.account, now)
     done = Erased(cancelled, len(promoted), len(person.registrations), len(person.requests), len(person.mails),
-                  len(person.nudges), len(person.audit_events))
+                  len(person.nudges), len(person.audit_events), int(person.account is not None))
     db.session.add(AuditEvent(actor_id=actor.id, actor_label=actor.email, action="privacy.erased",
                               subject_type="privacy", subject_id=0, details=done.__dict__.copy()))
     db.session.flush()

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..accounts.models import User
 from ..core.db import utcnow
 from ..core.extensions import db
 from ..core.models import AuditEvent
@@ -21,7 +22,7 @@ from ..core.retention import RetentionKind, cutoff, months_in_force
 from ..mail.models import MailState, OutboxMail
 from ..meetings.models import Evaluation, Meeting, Registration
 from ..requests.models import CLOSED_STATES, Request, SentNudge
-from . import anonymise
+from . import accounts, anonymise
 
 BATCH = 500
 
@@ -71,6 +72,9 @@ RULES: tuple[Rule, ...] = (
     Rule("audit_events", RetentionKind.AUDIT, AuditEvent,
          lambda before: AuditEvent.anonymised_at.is_(None) & (AuditEvent.occurred_at < before),
          anonymise.audit_event),
+    Rule("accounts", RetentionKind.ACCOUNTS, User,
+         lambda before: User.anonymised_at.is_(None) & User.active.is_(False) & (User.deactivated_at < before)
+         & ~accounts.upcoming_sessions(User.id), accounts.anonymise),
 )
 
 

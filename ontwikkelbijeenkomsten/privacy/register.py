@@ -23,7 +23,6 @@ class Processing:
     recipients: str
     retention: tuple[RetentionKind, ...]
     security: str
-    retention_note: str = ""  # for data that no period covers
 
 
 _SMTP = _l("The coordinators; the hosting provider and the e-mail provider (SMTP), both under a processing agreement.")
@@ -65,7 +64,6 @@ PROCESSINGS: tuple[Processing, ...] = (
         _l("Coordinators and experts."),
         _l("Name, e-mail address, role; for experts themes, regions and availability."),
         _l("Task in the public interest (article 6(1)(e) GDPR)."),
-        _SMTP, (RetentionKind.AUDIT,), _SECURITY,
-        _l("An account stays as long as the person works for the programme; a coordinator closes it."),
+        _SMTP, (RetentionKind.ACCOUNTS, RetentionKind.AUDIT), _SECURITY,
     ),
 )

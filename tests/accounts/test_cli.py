@@ -23,3 +23,27 @@ def test_create_coordinator_refuses_bad_input(app):
     assert runner.invoke(args=ok).exit_code == 0
     again = runner.invoke(args=ok)
     assert again.exit_code == 1 and "already has an account" in again.output
+
+
+def test_a_coordinator_account_is_closed_and_opened_from_the_command_line(app, coordinator):
+    """Coordinator accounts could not be closed at all, so their retention period never began."""
+    from ontwikkelbijeenkomsten.accounts.services import create_user
+    from ontwikkelbijeenkomsten.core.extensions import db
+    from tests.factories import PASSWORD
+
+    runner = app.test_cli_runner()
+    last = runner.invoke(args=["users", "deactivate", coordinator.email])
+    assert last.exit_code == 1 and "last active coordinator" in last.output and coordinator.active
+    create_user("tweede@example.org", "Tweede", Role.COORDINATOR, "een lang wachtwoord")
+    expert = create_user("expert@example.org", "Eva", Role.EXPERT)
+    db.session.commit()
+    assert runner.invoke(args=["users", "deactivate", expert.email]).exit_code == 1
+
+    closed = runner.invoke(args=["users", "deactivate", coordinator.email.upper()])
+    assert closed.exit_code == 0, closed.output
+    assert not coordinator.active and coordinator.deactivated_at is not None
+    assert authenticate(coordinator.email, PASSWORD) is None
+    assert runner.invoke(args=["users", "deactivate", coordinator.email]).exit_code == 1
+    opened = runner.invoke(args=["users", "reactivate", coordinator.email])
+    assert opened.exit_code == 0, opened.output
+    assert coordinator.active and coordinator.deactivated_at is None

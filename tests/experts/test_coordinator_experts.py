@@ -190,7 +190,7 @@ def test_deactivating_stops_logging_in_and_keeps_past_meetings(app, coordinator_
     db.session.commit()
     response = coordinator_client.post(detail(expert) + "/deactiveren")
     assert response.status_code == 302
-    assert not expert.active
+    assert not expert.active and expert.deactivated_at is not None  # its retention period starts
     assert db.session.get(MeetingExpert, past.id).state is AssignmentState.ACCEPTED
     html = coordinator_client.get(detail(expert)).get_data(as_text=True)
     assert "Eva Jansen is gedeactiveerd en kan niet meer inloggen." in html
@@ -199,7 +199,7 @@ def test_deactivating_stops_logging_in_and_keeps_past_meetings(app, coordinator_
     assert refused.status_code == 200
 
     coordinator_client.post(detail(expert) + "/activeren")
-    assert expert.active
+    assert expert.active and expert.deactivated_at is None
     assert "Eva Jansen is weer actief." in coordinator_client.get(detail(expert)).get_data(as_text=True)
     login(app.test_client(), expert)
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()

@@ -27,7 +27,7 @@ def test_every_column_with_an_address_is_exported_and_purged(app):
     found = {f"{table.name}.{column.name}" for table in db.metadata.tables.values() for column in table.columns
              if any(word in column.name for word in ADDRESS_WORDS)}
     assert found == set(person.ADDRESS_COLUMNS)
-    purged = {rule.model.__tablename__ for rule in RULES} | {"users"}  # accounts: closed by a coordinator
+    purged = {rule.model.__tablename__ for rule in RULES}
     assert {name.split(".")[0] for name in found} <= purged
 
 

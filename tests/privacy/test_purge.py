@@ -88,6 +88,21 @@ def _audit_events(plan, training):
                                    and row.action == "request.submitted")
 
 
+def _accounts(plan, training):
+    """Omar's account was closed long ago; he kept a day of availability."""
+    from ontwikkelbijeenkomsten.experts.models import Availability
+    from tests.factories import available
+
+    row = plan.other_expert
+    available(row, training.date, training.dagdeel)
+    row.active, row.deactivated_at = False, LONG_AGO
+    db.session.commit()
+    return row, LONG_AGO, lambda: (row.name == "Gewiste expert" and row.email.endswith(HIDDEN_DOMAIN)
+                                   and row.password_hash is None and row.anonymised_at is not None
+                                   and not db.session.scalars(select(Availability)
+                                                              .where(Availability.expert_id == row.id)).all())
+
+
 SCENARIOS = {
     "needs": (RetentionKind.NEEDS, _needs),
     "registrations": (RetentionKind.REGISTRATIONS, _registrations),
@@ -96,6 +111,7 @@ SCENARIOS = {
     "nudge_recipients": (RetentionKind.REQUEST_CONTACTS, _nudge_recipients),
     "mails": (RetentionKind.MAIL_BODIES, _mails),
     "audit_events": (RetentionKind.AUDIT, _audit_events),
+    "accounts": (RetentionKind.ACCOUNTS, _accounts),
 }
 
 

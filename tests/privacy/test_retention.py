@@ -26,6 +26,7 @@ def test_the_defaults_of_the_issue_are_in_force_without_settings(app):
     assert months_in_force() == {
         RetentionKind.REGISTRATIONS: 12, RetentionKind.NEEDS: 1, RetentionKind.EVALUATION_TEXT: 12,
         RetentionKind.REQUEST_CONTACTS: 24, RetentionKind.MAIL_BODIES: 3, RetentionKind.AUDIT: 24,
+        RetentionKind.ACCOUNTS: 12,
     }
     assert expires_at(RetentionKind.REGISTRATIONS, SESSION_END) == datetime(2027, 3, 31, 16, 30, tzinfo=timezone.utc)
     assert expires_at(RetentionKind.NEEDS, SESSION_END) == datetime(2026, 4, 30, 16, 30, tzinfo=timezone.utc)

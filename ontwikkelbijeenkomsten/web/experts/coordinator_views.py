@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from ontwikkelbijeenkomsten.core import retention
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.themes import theme_choices
 from ontwikkelbijeenkomsten.core.time import today_local
@@ -57,10 +58,12 @@ def coordinator_detail(expert_id: int):
     if not rows:
         abort(404)
     row = rows[0]
+    closed_at = row.expert.deactivated_at if row.expert.anonymised_at is None else None
     return render_template(
         "experts/coordinator/detail.html", row=row, expert=row.expert, profile=row.profile,
         expires_at=services.invitation_expires_at(row.expert), weeks=bookings.OVERVIEW_WEEKS,
         Status=services.ExpertStatus,
+        erased_on=retention.expires_at(retention.RetentionKind.ACCOUNTS, closed_at) if closed_at else None,
     )
 
 

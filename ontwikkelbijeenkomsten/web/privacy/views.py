@@ -35,8 +35,10 @@ def person_page():
 
 
 def _person_page(form: PersonForm, found: people.Person | None, erase_form: EraseForm):
+    """`refusals`: why the person's account, and so their data, cannot be deleted yet."""
+    refusals = people.account_refusals(found, acting_user()) if found else []
     return private_page(make_response(render_template("privacy/person.html", form=form, person=found,
-                                                      erase_form=erase_form)))
+                                                      erase_form=erase_form, refusals=refusals)))
 
 
 def _download(body: str, mimetype: str, filename: str):
@@ -73,9 +75,7 @@ def erase():
 
     def run():
         email = form.email.data.strip().lower()
-        account = people.find(email).account
-        return _erased_message(email, people.erase(email, acting_user()), account is not None), \
-            url_for(".person_page")
+        return _erased_message(email, people.erase(email, acting_user())), url_for(".person_page")
 
     done = apply_and_redirect(form, run)
     if done is not None:
@@ -84,9 +84,9 @@ def erase():
     return _person_page(PersonForm(formdata=None, email=found.email), found, form)
 
 
-def _erased_message(email: str, done: people.Erased, has_account: bool) -> str:
+def _erased_message(email: str, done: people.Erased) -> str:
     """Whose data went, how many rows of each kind, the places given up and given to the
-    waiting list, and that an account stays."""
+    waiting list, and that the account is anonymised."""
     rows = ", ".join([
         ngettext("%(num)d registration", "%(num)d registrations", done.registrations),
         ngettext("%(num)d request", "%(num)d requests", done.requests),
@@ -102,8 +102,9 @@ def _erased_message(email: str, done: people.Erased, has_account: bool) -> str:
         sentences.append(ngettext(
             "%(num)d person from the waiting list got the place and has been mailed.",
             "%(num)d people from the waiting list got a place and have been mailed.", done.promoted))
-    if has_account:
-        sentences.append(_("The account stays: a coordinator closes it on the account's own page."))
+    if done.accounts:
+        sentences.append(_("The account has been anonymised: nobody can log in with it any more, and its past "
+                           "sessions stay under a neutral name."))
     return " ".join(sentences)
 
 
