@@ -198,3 +198,15 @@ def test_the_command_refuses_an_active_account_and_erases_a_closed_one(plan, mak
     erased = runner.invoke(args=["privacy", "erase", EVA, "--by", plan.coordinator.email, "--yes"])
     assert erased.exit_code == 0, erased.output
     assert "accounts: 1" in erased.output and plan.expert.name == "Gewiste expert"
+
+
+def test_an_erased_experts_profile_and_availability_are_gone_and_their_sessions_stay(
+        plan, make_training, coordinator_client):
+    expert, _past, _feed = _closed_expert_with_a_past_session(plan, make_training)
+    coordinator_client.post("/coordinatie/privacy/wissen", data={"email": EVA, "sure": "y"})
+    detail = coordinator_client.get(f"/coordinatie/experts/{expert.id}").get_data(as_text=True)
+    assert f"/experts/{expert.id}/profiel" not in detail and f"/experts/{expert.id}/opdrachten" in detail
+    for path in (f"/experts/{expert.id}/profiel", f"/experts/{expert.id}/beschikbaarheid"):
+        assert coordinator_client.get(path).status_code == 404, f"BUG: {path} lets an erased person be typed in again"
+    assert coordinator_client.post(f"/experts/{expert.id}/profiel", data={"bio": "Eva, weer terug"}).status_code == 404
+    assert coordinator_client.get(f"/experts/{expert.id}/opdrachten").status_code == 200

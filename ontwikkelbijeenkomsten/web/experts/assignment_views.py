@@ -69,7 +69,7 @@ def _back(expert: User):
 
 
 @bp.get(ASSIGNMENTS_URL)
-@expert_page
+@expert_page(erased_too=True)
 def assignments(expert: User):
     return _page(expert)
 
