@@ -100,3 +100,11 @@ def test_the_mail_link_shows_the_address_and_the_online_link(plan, client):
     create(plan, online_url=online)
     html = client.get(answer_path()).get_data(as_text=True)
     assert "Stadhuis, Markt 1, Maastricht" in html and f'href="{online}"' in html
+
+
+def test_the_mail_link_says_what_the_region_asks_and_whom_to_contact(plan, client):
+    book(plan)
+    html = client.get(answer_path()).get_data(as_text=True)
+    request = plan.request
+    assert "Vraag van de regio" in html and request.goal in html
+    assert request.contact_name in html and f'href="mailto:{request.contact_email}"' in html

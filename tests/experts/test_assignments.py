@@ -433,3 +433,32 @@ def test_a_session_with_an_address_and_an_online_link_shows_both(app, expert):
     html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
     card = section_of(html, "to-answer")
     assert "Jaarbeurs Utrecht" in card and f'href="{online}"' in card
+
+
+def test_the_card_says_what_the_region_asks_and_whom_to_contact(app, expert, regional_meeting):
+    """The "Nieuwe opdracht" mail gives the region's question and the contact person; the page
+    where the expert answers gives them too, so nobody has to search the mail to prepare."""
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    card = section_of(html, "to-answer")
+    assert "Vraag van de regio" in card and "Ondersteuningsteam en wijkteam" in card
+    assert "Contactpersoon" in card and "Linda Visser" in card
+    assert 'href="mailto:l.visser@example.org"' in card and 'href="tel:0612345678"' in card
+
+
+def test_a_scheduled_row_says_where_how_many_and_whom_to_contact(app, expert, regional_meeting):
+    regional_meeting.state = AssignmentState.ACCEPTED
+    regional_meeting.meeting.confirmed_count = 7
+    db.session.commit()
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    row = section_of(html, "scheduled")
+    assert "Stadhuis Utrecht, zaal 2" in row and "7 van de 20 plaatsen bezet" in row
+    assert "Linda Visser" in row and 'href="mailto:l.visser@example.org"' in row
+
+
+def test_a_past_or_closed_row_leaves_out_the_preparation(app, expert, regional_meeting):
+    regional_meeting.state = AssignmentState.DECLINED
+    regional_meeting.decline_reason = "Ziek."
+    db.session.commit()
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    row = section_of(html, "closed")
+    assert "Linda Visser" not in row and "plaatsen bezet" not in row
