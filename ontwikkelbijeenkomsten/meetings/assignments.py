@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from ..accounts.models import Role, User
@@ -68,6 +68,8 @@ class AssignmentRow:
     upcoming: bool
     can_accept: bool
     can_decline: bool
+    #: (number, count) of the dagdeel in its series ("dagdeel 2 van 3"); None for a single session.
+    part: tuple[int, int] | None = None
 
     @property
     def meeting(self) -> Meeting:
@@ -134,10 +136,27 @@ def assignments(expert: User) -> list[AssignmentRow]:
     now = utcnow()
     upcoming = [i for i in items if i.meeting.starts_at > now]
     past = [i for i in reversed(items) if i.meeting.starts_at <= now]
-    return [row(item, now) for item in upcoming + past]
+    parts = series_parts([i.meeting for i in items])
+    return [row(item, now, parts.get(item.meeting_id)) for item in upcoming + past]
 
 
-def row(item: MeetingExpert, now=None) -> AssignmentRow:
+def series_parts(meetings: list[Meeting]) -> dict[int, tuple[int, int]]:
+    """(number, count) of each of `meetings` that is a dagdeel of a series, in one query."""
+    leads = {m.series_id or m.id for m in meetings}
+    if not leads:
+        return {}
+    found: dict[int, list[int]] = {}
+    for meeting_id, lead_id in db.session.execute(
+        select(Meeting.id, func.coalesce(Meeting.series_id, Meeting.id))
+        .where(or_(Meeting.id.in_(leads), Meeting.series_id.in_(leads)))
+        .order_by(Meeting.starts_at, Meeting.id)
+    ):
+        found.setdefault(lead_id, []).append(meeting_id)
+    return {meeting_id: (number, len(ids)) for ids in found.values() if len(ids) > 1
+            for number, meeting_id in enumerate(ids, start=1)}
+
+
+def row(item: MeetingExpert, now=None, part: tuple[int, int] | None = None) -> AssignmentRow:
     """One assignment with what its expert can still do with it."""
     now = now or utcnow()
     return AssignmentRow(
@@ -145,6 +164,7 @@ def row(item: MeetingExpert, now=None) -> AssignmentRow:
         upcoming=item.meeting.starts_at > now,
         can_accept=item.state is AssignmentState.ASSIGNED and _open_meeting(item.meeting),
         can_decline=item.state in ACTIVE_ASSIGNMENT_STATES and _open_meeting(item.meeting),
+        part=part,
     )
 
 

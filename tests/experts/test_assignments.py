@@ -462,3 +462,20 @@ def test_a_past_or_closed_row_leaves_out_the_preparation(app, expert, regional_m
     html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
     row = section_of(html, "closed")
     assert "Linda Visser" not in row and "plaatsen bezet" not in row
+
+
+def test_each_dagdeel_of_a_series_says_which_of_how_many(app, expert):
+    """Three cards with one title looked like the same question three times."""
+    lead = add_meeting(in_days(10), title="Samen in de klas", capacity=12)
+    parts = [lead] + [add_meeting(in_days(10 + 7 * n), title="Samen in de klas", capacity=None, series=lead)
+                      for n in (1, 2)]
+    for part in parts[:2]:
+        assign(part, expert)
+    assign(parts[2], expert, AssignmentState.ACCEPTED)
+    single = assign(add_meeting(in_days(12), title="Los"), expert)
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    cards = section_of(html, "to-answer")
+    assert cards.index("(dagdeel 1 van 3)") < cards.index("(dagdeel 2 van 3)")
+    assert "(dagdeel 3 van 3)" in section_of(html, "scheduled")
+    card = html[html.index(f'id="assignment-{single.id}"'):]
+    assert "(dagdeel " not in card[:card.index("</article>")]
