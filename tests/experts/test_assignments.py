@@ -479,3 +479,14 @@ def test_each_dagdeel_of_a_series_says_which_of_how_many(app, expert):
     assert "(dagdeel 3 van 3)" in section_of(html, "scheduled")
     card = html[html.index(f'id="assignment-{single.id}"'):]
     assert "(dagdeel " not in card[:card.index("</article>")]
+
+
+def test_a_cancelled_session_says_why(app, expert, coordinator, training):
+    from ontwikkelbijeenkomsten.core.uow import unit_of_work
+    from ontwikkelbijeenkomsten.scheduling import services as scheduling
+
+    with unit_of_work():
+        scheduling.cancel(training.meeting, "De zaal is niet beschikbaar.", coordinator)
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    row = section_of(html, "closed")
+    assert "Geannuleerd" in row and "Reden van de annulering: " in row and "De zaal is niet beschikbaar." in row
