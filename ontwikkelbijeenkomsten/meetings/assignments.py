@@ -70,6 +70,8 @@ class AssignmentRow:
     can_decline: bool
     #: (number, count) of the dagdeel in its series ("dagdeel 2 van 3"); None for a single session.
     part: tuple[int, int] | None = None
+    #: The session has ended; one that has begun but not ended is still on (not "Gegeven" yet).
+    over: bool = False
 
     @property
     def meeting(self) -> Meeting:
@@ -85,13 +87,13 @@ class AssignmentRow:
         """The word on the row: the assignment's state, or for the past what happened."""
         if self.meeting.state is MeetingState.CANCELLED:
             return MEETING_STATES.label(MeetingState.CANCELLED)
-        if not self.upcoming and self.assignment.state in ACTIVE_ASSIGNMENT_STATES:
+        if self.over and self.assignment.state in ACTIVE_ASSIGNMENT_STATES:
             return str(_past_outcomes()[self.assignment.state])
         return ASSIGNMENT_STATES.label(self.assignment.state)
 
 
 def _past_outcomes() -> dict:
-    """Once a session has begun, an open question is no longer open: say what happened."""
+    """Once a session has ended, an open question is no longer open: say what happened."""
     return {AssignmentState.ACCEPTED: _l("Given"), AssignmentState.ASSIGNED: _l("Past without an answer")}
 
 
@@ -110,8 +112,10 @@ def overview(expert: User) -> AssignmentOverview:
     open_rows = [r for r in rows if not r.closed]
     return AssignmentOverview(
         to_answer=[r for r in open_rows if r.upcoming and r.assignment.state is AssignmentState.ASSIGNED],
-        scheduled=[r for r in open_rows if r.upcoming and r.assignment.state is AssignmentState.ACCEPTED],
-        past=[r for r in open_rows if not r.upcoming],
+        # until it ends, a session that is on stays with the ones to come (the list, the place)
+        scheduled=[r for r in open_rows if not r.over
+                   and not (r.upcoming and r.assignment.state is AssignmentState.ASSIGNED)],
+        past=[r for r in open_rows if r.over],
         closed=[r for r in rows if r.closed],
     )
 
@@ -121,7 +125,7 @@ def _open_meeting(meeting: Meeting) -> bool:
 
 
 def assignments(expert: User) -> list[AssignmentRow]:
-    """Every assignment of `expert`: upcoming ones soonest first, then past ones latest first."""
+    """Every assignment of `expert`: those not ended soonest first, then past ones latest first."""
     items = db.session.scalars(
         select(MeetingExpert)
         .join(MeetingExpert.meeting)
@@ -134,8 +138,8 @@ def assignments(expert: User) -> list[AssignmentRow]:
         .order_by(Meeting.starts_at, MeetingExpert.id)
     ).all()
     now = utcnow()
-    upcoming = [i for i in items if i.meeting.starts_at > now]
-    past = [i for i in reversed(items) if i.meeting.starts_at <= now]
+    upcoming = [i for i in items if i.meeting.ends_at > now]
+    past = [i for i in reversed(items) if i.meeting.ends_at <= now]
     parts = series_parts([i.meeting for i in items])
     return [row(item, now, parts.get(item.meeting_id)) for item in upcoming + past]
 
@@ -165,6 +169,7 @@ def row(item: MeetingExpert, now=None, part: tuple[int, int] | None = None) -> A
         can_accept=item.state is AssignmentState.ASSIGNED and _open_meeting(item.meeting),
         can_decline=item.state in ACTIVE_ASSIGNMENT_STATES and _open_meeting(item.meeting),
         part=part,
+        over=item.meeting.ends_at <= now,
     )
 
 

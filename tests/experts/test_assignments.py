@@ -490,3 +490,23 @@ def test_a_cancelled_session_says_why(app, expert, coordinator, training):
     html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
     row = section_of(html, "closed")
     assert "Geannuleerd" in row and "Reden van de annulering: " in row and "De zaal is niet beschikbaar." in row
+
+
+def test_a_session_that_is_on_stays_scheduled_until_it_ends(app, expert):
+    """During the session the expert opens the page to mark attendance: it is not 'Gegeven' under
+    'Geweest' yet, but still with the sessions to come, with its place and participant list."""
+    now = utcnow()
+    meeting = add_meeting(today_local(), title="Nu bezig")
+    meeting.starts_at, meeting.ends_at = now - timedelta(hours=1), now + timedelta(hours=2)
+    item = assign(meeting, expert, AssignmentState.ACCEPTED)
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    row = section_of(html, "scheduled")
+    assert "Nu bezig" in row and "Geaccepteerd</span>" in row and "Jaarbeurs Utrecht" in row
+    assert f"/bijeenkomsten/{meeting.id}/deelnemers" in row
+    assert 'id="past-title"' not in html and "Gegeven" not in html
+    assert action_url(item, "afwijzen") not in html  # begun: no longer to decline
+
+    meeting.starts_at, meeting.ends_at = now - timedelta(hours=3), now - timedelta(minutes=1)
+    db.session.commit()
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    assert "Gegeven</span>" in section_of(html, "past") and 'id="scheduled-title"' not in html
