@@ -510,3 +510,13 @@ def test_a_session_that_is_on_stays_scheduled_until_it_ends(app, expert):
     db.session.commit()
     html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
     assert "Gegeven</span>" in section_of(html, "past") and 'id="scheduled-title"' not in html
+
+
+def test_an_expert_taken_off_a_session_reads_niet_meer_nodig_as_in_the_mail(app, expert, training):
+    """The mail says 'U bent niet meer nodig'; the page said 'Ingetrokken door de coördinator',
+    the word for a region that takes back its request."""
+    training.state = AssignmentState.RELEASED
+    db.session.commit()
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    row = section_of(html, "closed")
+    assert "Niet meer nodig</span>" in row and "Ingetrokken" not in html
