@@ -24,6 +24,9 @@ FORBIDDEN = [
     (r"\bopdracht\b[^.]*\b(afwijzen|wijs die af|afgewezen|afzeggen|afgezegd)\b",
      "an expert weigert an opdracht (not afwijzen/afzeggen)"),
     (r"\baccepteren of (afwijzen|afzeggen)\b", "accepteren of weigeren"),
+    (r"\baccepteer\b[^.]*\b(wijs\b[^.]*\baf|zeg\b[^.]*\baf)\b", "accepteer ... of weiger (not wijs af/zeg af)"),
+    # "a coordinator takes an expert off a session": niet meer nodig; intrekken is the region's
+    (r"\bingetrokken door de co[öo]rdinator\b", "an expert is niet meer nodig (ingetrokken is the region's)"),
     # "a coordinator calls a session off": annuleren, not afzeggen
     (r"\bafzeg(gen|ging)\b|\bafgezegd\b", "annuleren (not afzeggen)"),
     # "a session gets a date, a dagdeel and an expert": inplannen, not geboekt, gepland, boeken
@@ -85,6 +88,9 @@ def test_the_guard_catches_the_forbidden_forms_and_lets_the_right_ones_pass():
     assert breaches("De expert krijgt een afzegging per e-mail")
     assert breaches("regio's")
     assert not breaches("bijeenkomsten die de expert heeft geweigerd")
+    assert breaches("Accepteer ze, of wijs ze af met een reden: de coördinator zoekt dan een andere expert.")
+    assert not breaches("Accepteer ze, of weiger ze met een reden: de coördinator zoekt dan een andere expert.")
+    assert breaches("Ingetrokken door de coördinator") and not breaches("Ingetrokken door de regio")
     assert not breaches("Meteen accepteren of weigeren, zonder in te loggen")
     assert not breaches("U hebt de aanvraag afgewezen. De regio krijgt een e-mail met de reden.")
     assert not breaches("Ingepland") and not breaches("Ingeplande bijeenkomsten") and not breaches("regio’s")

@@ -83,6 +83,9 @@ class WeeklyPattern(db.Model):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The dagdelen in its weeks that the expert had made available by hand before it was saved
+    #: ("2026-01-20.middag"): they are not the pattern's, so removing it leaves them.
+    kept: Mapped[list | None] = mapped_column(JSON, nullable=True)
 
     def covers(self, day: date, dagdeel: Dagdeel) -> bool:
         return (self.starts_on <= day <= self.ends_on and day.weekday() in self.weekdays

@@ -2,9 +2,9 @@
 rule (`availability.apply_rule`, with its checks: past days and today's dagdelen that are over
 skipped, booked slots left alone).
 
-Removing a pattern takes back its dagdelen from today on, except booked ones and those another
-of the expert's patterns still covers; days before today and today's dagdelen that are over
-stay as they were.
+Removing a pattern takes back its dagdelen from today on, except booked ones, those another
+of the expert's patterns still covers and those the expert had made available by hand before
+the pattern was saved; days before today and today's dagdelen that are over stay as they were.
 """
 from __future__ import annotations
 
@@ -22,11 +22,22 @@ from .models import Availability, WeeklyPattern
 
 def add(expert: User, start: date, end: date, weekdays: set[int], dagdelen: set[Dagdeel],
         actor: User) -> tuple[WeeklyPattern, int]:
-    """Save the pattern and make its slots available; returns it and how many slots were new."""
+    """Save the pattern and make its slots available; returns it and how many slots were new.
+
+    The slots in its weeks that the expert had already made available by hand (and no other
+    pattern covers) are noted as `kept`: removing the pattern leaves them."""
+    others = current(expert.id)
+    by_hand = sorted(
+        f"{day.isoformat()}.{dagdeel.value}" for day, dagdeel in db.session.execute(
+            select(Availability.date, Availability.dagdeel)
+            .where(Availability.expert_id == expert.id, Availability.date.between(start, end)))
+        if day.weekday() in weekdays and dagdeel in dagdelen
+        and not any(other.covers(day, dagdeel) for other in others)
+    )
     added = availability.apply_rule(expert, start, end, weekdays, dagdelen, actor)
     pattern = WeeklyPattern(expert_id=expert.id, weekdays=sorted(weekdays),
                             dagdelen=[d.value for d in Dagdeel if d in dagdelen],
-                            starts_on=availability.first_open_day(start), ends_on=end)
+                            starts_on=availability.first_open_day(start), ends_on=end, kept=by_hand)
     db.session.add(pattern)
     db.session.flush()
     return pattern, added
@@ -57,11 +68,13 @@ def remove(expert: User, pattern: WeeklyPattern, actor: User) -> tuple[int, int]
     mine = _slots(pattern, first) - availability.ended_slots(first) if first <= pattern.ends_on else set()
     held = availability.booked(expert.id, first, pattern.ends_on) & mine if mine else set()
     others = [p for p in current(expert.id) if p.id != pattern.id]
+    by_hand = set(pattern.kept or ())
     free = [
         slot_id for slot_id, day, dagdeel in db.session.execute(
             select(Availability.id, Availability.date, Availability.dagdeel)
             .where(Availability.expert_id == expert.id, Availability.date.between(first, pattern.ends_on)))
         if (day, dagdeel) in mine and (day, dagdeel) not in held
+        and f"{day.isoformat()}.{dagdeel.value}" not in by_hand
         and not any(other.covers(day, dagdeel) for other in others)
     ]
     removed = db.session.execute(

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from ..accounts.models import Role, User
@@ -68,6 +68,10 @@ class AssignmentRow:
     upcoming: bool
     can_accept: bool
     can_decline: bool
+    #: (number, count) of the dagdeel in its series ("dagdeel 2 van 3"); None for a single session.
+    part: tuple[int, int] | None = None
+    #: The session has ended; one that has begun but not ended is still on (not "Gegeven" yet).
+    over: bool = False
 
     @property
     def meeting(self) -> Meeting:
@@ -83,13 +87,13 @@ class AssignmentRow:
         """The word on the row: the assignment's state, or for the past what happened."""
         if self.meeting.state is MeetingState.CANCELLED:
             return MEETING_STATES.label(MeetingState.CANCELLED)
-        if not self.upcoming and self.assignment.state in ACTIVE_ASSIGNMENT_STATES:
+        if self.over and self.assignment.state in ACTIVE_ASSIGNMENT_STATES:
             return str(_past_outcomes()[self.assignment.state])
         return ASSIGNMENT_STATES.label(self.assignment.state)
 
 
 def _past_outcomes() -> dict:
-    """Once a session has begun, an open question is no longer open: say what happened."""
+    """Once a session has ended, an open question is no longer open: say what happened."""
     return {AssignmentState.ACCEPTED: _l("Given"), AssignmentState.ASSIGNED: _l("Past without an answer")}
 
 
@@ -108,8 +112,10 @@ def overview(expert: User) -> AssignmentOverview:
     open_rows = [r for r in rows if not r.closed]
     return AssignmentOverview(
         to_answer=[r for r in open_rows if r.upcoming and r.assignment.state is AssignmentState.ASSIGNED],
-        scheduled=[r for r in open_rows if r.upcoming and r.assignment.state is AssignmentState.ACCEPTED],
-        past=[r for r in open_rows if not r.upcoming],
+        # until it ends, a session that is on stays with the ones to come (the list, the place)
+        scheduled=[r for r in open_rows if not r.over
+                   and not (r.upcoming and r.assignment.state is AssignmentState.ASSIGNED)],
+        past=[r for r in open_rows if r.over],
         closed=[r for r in rows if r.closed],
     )
 
@@ -119,7 +125,7 @@ def _open_meeting(meeting: Meeting) -> bool:
 
 
 def assignments(expert: User) -> list[AssignmentRow]:
-    """Every assignment of `expert`: upcoming ones soonest first, then past ones latest first."""
+    """Every assignment of `expert`: those not ended soonest first, then past ones latest first."""
     items = db.session.scalars(
         select(MeetingExpert)
         .join(MeetingExpert.meeting)
@@ -132,12 +138,29 @@ def assignments(expert: User) -> list[AssignmentRow]:
         .order_by(Meeting.starts_at, MeetingExpert.id)
     ).all()
     now = utcnow()
-    upcoming = [i for i in items if i.meeting.starts_at > now]
-    past = [i for i in reversed(items) if i.meeting.starts_at <= now]
-    return [row(item, now) for item in upcoming + past]
+    upcoming = [i for i in items if i.meeting.ends_at > now]
+    past = [i for i in reversed(items) if i.meeting.ends_at <= now]
+    parts = series_parts([i.meeting for i in items])
+    return [row(item, now, parts.get(item.meeting_id)) for item in upcoming + past]
 
 
-def row(item: MeetingExpert, now=None) -> AssignmentRow:
+def series_parts(meetings: list[Meeting]) -> dict[int, tuple[int, int]]:
+    """(number, count) of each of `meetings` that is a dagdeel of a series, in one query."""
+    leads = {m.series_id or m.id for m in meetings}
+    if not leads:
+        return {}
+    found: dict[int, list[int]] = {}
+    for meeting_id, lead_id in db.session.execute(
+        select(Meeting.id, func.coalesce(Meeting.series_id, Meeting.id))
+        .where(or_(Meeting.id.in_(leads), Meeting.series_id.in_(leads)))
+        .order_by(Meeting.starts_at, Meeting.id)
+    ):
+        found.setdefault(lead_id, []).append(meeting_id)
+    return {meeting_id: (number, len(ids)) for ids in found.values() if len(ids) > 1
+            for number, meeting_id in enumerate(ids, start=1)}
+
+
+def row(item: MeetingExpert, now=None, part: tuple[int, int] | None = None) -> AssignmentRow:
     """One assignment with what its expert can still do with it."""
     now = now or utcnow()
     return AssignmentRow(
@@ -145,6 +168,8 @@ def row(item: MeetingExpert, now=None) -> AssignmentRow:
         upcoming=item.meeting.starts_at > now,
         can_accept=item.state is AssignmentState.ASSIGNED and _open_meeting(item.meeting),
         can_decline=item.state in ACTIVE_ASSIGNMENT_STATES and _open_meeting(item.meeting),
+        part=part,
+        over=item.meeting.ends_at <= now,
     )
 
 

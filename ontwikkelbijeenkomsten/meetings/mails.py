@@ -153,7 +153,7 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
                 expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None,
                 again: str | None = None, number: tuple[int, int] | None = None,
                 answer: str | None = None, share: str | None = None, was: dict | None = None,
-                returned: bool = False) -> dict:
+                returned: bool = False, participants: dict | None = None) -> dict:
     """The outbox row of `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
 
     `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
@@ -162,7 +162,9 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
     the registration link a region passes on to its participants, `was` what a changed session
     had before ("times": [start, end] in ISO, "place": {"location", "online_url"}, "expert": True
     when another expert took it over), `returned` that a cancelled session's dagdeel goes back to
-    its request, to be scheduled again. Subject and reason are put in the person's language now.
+    its request, to be scheduled again, `participants` what an expert reads of the people coming
+    ("confirmed", "capacity" and "list", the participant list's address). Subject and reason are
+    put in the person's language now.
     A session in a series also lists every part of it.
     """
     with force_locale(person.locale):
@@ -174,7 +176,7 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
         "moved_from": [moved_from[0].isoformat(), moved_from[1].value] if moved_from else None,
         "parts": [_part(p) for p in parts] if len(parts) > 1 else [], "again": again,
         "number": list(number) if number else None, "answer": answer, "share": share, "was": was,
-        "returned": returned,
+        "returned": returned, "participants": participants,
     }
     invite = _with_invite(meeting, person, method)
     snapshot["person"]["invited"] = invite
@@ -253,6 +255,7 @@ def _context(row: OutboxMail, meeting: SimpleNamespace, person: Person) -> dict:
         again=data.get("again"), number=tuple(data["number"]) if data.get("number") else None,
         method=row.calendar_method, answer=data.get("answer"), share=data.get("share"),
         was=_was(data.get("was")), returned=data.get("returned", False),
+        participants=SimpleNamespace(**data["participants"]) if data.get("participants") else None,
     )
 
 

@@ -83,7 +83,7 @@ MEETING_STATES = StateMachine(
 
 def _assignment_state_labels() -> dict:
     return {AssignmentState.ASSIGNED: _("Not answered yet"), AssignmentState.ACCEPTED: _("Accepted"),
-            AssignmentState.DECLINED: _("Declined"), AssignmentState.RELEASED: _("Withdrawn by the coordinator")}
+            AssignmentState.DECLINED: _("Declined"), AssignmentState.RELEASED: _("No longer needed")}
 
 
 ASSIGNMENT_STATES = StateMachine(

@@ -56,11 +56,19 @@ def send_reminders(now: datetime | None = None, progress: Callable[[int, int], N
         for person, answer in _audience(meeting, active):
             mails.tell(meeting, person, "session_reminder", _l("Reminder: %(title)s", title=meeting.title),
                        "sessions/reminder", "REQUEST", answer=answer,
-                       expert=active[0].expert if active and person.role == "participant" else None)
+                       expert=active[0].expert if active and person.role == "participant" else None,
+                       participants=_participants(meeting) if person.role == "expert" else None)
             queued += 1
         if progress:
             progress(done, len(meetings))
     return queued
+
+
+def _participants(meeting: Meeting) -> dict:
+    """How many people are coming, and where the expert sees who: to prepare the session."""
+    lead = meeting.lead
+    return {"confirmed": lead.confirmed_count, "capacity": lead.capacity,
+            "list": absolute_url("meetings.participants", meeting_id=meeting.id)}
 
 
 def _audience(meeting: Meeting, active: list) -> list[tuple[mails.Person, str | None]]:

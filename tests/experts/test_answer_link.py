@@ -4,16 +4,20 @@ buttons answer for the expert without a login, and a tampered link is a 404."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import icalendar
 
 from sqlalchemy import func, select
 
+from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.mail.services import render_pending
 from ontwikkelbijeenkomsten.meetings.models import AssignmentState, MeetingState
+from ontwikkelbijeenkomsten.scheduling import services as scheduling
 from tests.meetings.test_trainings import create, part
 from tests.scheduling.test_services import EXPERT, book
 
@@ -100,3 +104,31 @@ def test_the_mail_link_shows_the_address_and_the_online_link(plan, client):
     create(plan, online_url=online)
     html = client.get(answer_path()).get_data(as_text=True)
     assert "Stadhuis, Markt 1, Maastricht" in html and f'href="{online}"' in html
+
+
+def test_the_mail_link_says_what_the_region_asks_and_whom_to_contact(plan, client):
+    book(plan)
+    html = client.get(answer_path()).get_data(as_text=True)
+    request = plan.request
+    assert "Vraag van de regio" in html and request.goal in html
+    assert request.contact_name in html and f'href="mailto:{request.contact_email}"' in html
+
+
+def test_the_mail_link_of_a_cancelled_session_says_cancelled_and_why(plan, client):
+    """Not "Ingetrokken door de coördinator": the expert was not taken off, the session was called off."""
+    meeting = book(plan).meeting
+    path = answer_path()
+    with unit_of_work():
+        scheduling.cancel(meeting, "De zaal is niet beschikbaar.", plan.coordinator)
+    html = client.get(path).get_data(as_text=True)
+    assert "Bijeenkomst geannuleerd" in html and "De zaal is niet beschikbaar." in html
+    assert "Ingetrokken door de coördinator" not in html and 'id="closed"' in html
+
+
+def test_the_mail_link_of_a_session_that_is_over_says_what_happened(plan, client):
+    meeting = book(plan).meeting
+    path = answer_path()
+    meeting.starts_at, meeting.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=1)
+    db.session.commit()
+    html = client.get(path).get_data(as_text=True)
+    assert "Geweest zonder antwoord" in html and "Nog niet beantwoord" not in html

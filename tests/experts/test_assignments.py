@@ -433,3 +433,90 @@ def test_a_session_with_an_address_and_an_online_link_shows_both(app, expert):
     html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
     card = section_of(html, "to-answer")
     assert "Jaarbeurs Utrecht" in card and f'href="{online}"' in card
+
+
+def test_the_card_says_what_the_region_asks_and_whom_to_contact(app, expert, regional_meeting):
+    """The "Nieuwe opdracht" mail gives the region's question and the contact person; the page
+    where the expert answers gives them too, so nobody has to search the mail to prepare."""
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    card = section_of(html, "to-answer")
+    assert "Vraag van de regio" in card and "Ondersteuningsteam en wijkteam" in card
+    assert "Contactpersoon" in card and "Linda Visser" in card
+    assert 'href="mailto:l.visser@example.org"' in card and 'href="tel:0612345678"' in card
+
+
+def test_a_scheduled_row_says_where_how_many_and_whom_to_contact(app, expert, regional_meeting):
+    regional_meeting.state = AssignmentState.ACCEPTED
+    regional_meeting.meeting.confirmed_count = 7
+    db.session.commit()
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    row = section_of(html, "scheduled")
+    assert "Stadhuis Utrecht, zaal 2" in row and "7 van de 20 plaatsen bezet" in row
+    assert "Linda Visser" in row and 'href="mailto:l.visser@example.org"' in row
+
+
+def test_a_past_or_closed_row_leaves_out_the_preparation(app, expert, regional_meeting):
+    regional_meeting.state = AssignmentState.DECLINED
+    regional_meeting.decline_reason = "Ziek."
+    db.session.commit()
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    row = section_of(html, "closed")
+    assert "Linda Visser" not in row and "plaatsen bezet" not in row
+
+
+def test_each_dagdeel_of_a_series_says_which_of_how_many(app, expert):
+    """Three cards with one title looked like the same question three times."""
+    lead = add_meeting(in_days(10), title="Samen in de klas", capacity=12)
+    parts = [lead] + [add_meeting(in_days(10 + 7 * n), title="Samen in de klas", capacity=None, series=lead)
+                      for n in (1, 2)]
+    for part in parts[:2]:
+        assign(part, expert)
+    assign(parts[2], expert, AssignmentState.ACCEPTED)
+    single = assign(add_meeting(in_days(12), title="Los"), expert)
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    cards = section_of(html, "to-answer")
+    assert cards.index("(dagdeel 1 van 3)") < cards.index("(dagdeel 2 van 3)")
+    assert "(dagdeel 3 van 3)" in section_of(html, "scheduled")
+    card = html[html.index(f'id="assignment-{single.id}"'):]
+    assert "(dagdeel " not in card[:card.index("</article>")]
+
+
+def test_a_cancelled_session_says_why(app, expert, coordinator, training):
+    from ontwikkelbijeenkomsten.core.uow import unit_of_work
+    from ontwikkelbijeenkomsten.scheduling import services as scheduling
+
+    with unit_of_work():
+        scheduling.cancel(training.meeting, "De zaal is niet beschikbaar.", coordinator)
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    row = section_of(html, "closed")
+    assert "Geannuleerd" in row and "Reden van de annulering: " in row and "De zaal is niet beschikbaar." in row
+
+
+def test_a_session_that_is_on_stays_scheduled_until_it_ends(app, expert):
+    """During the session the expert opens the page to mark attendance: it is not 'Gegeven' under
+    'Geweest' yet, but still with the sessions to come, with its place and participant list."""
+    now = utcnow()
+    meeting = add_meeting(today_local(), title="Nu bezig")
+    meeting.starts_at, meeting.ends_at = now - timedelta(hours=1), now + timedelta(hours=2)
+    item = assign(meeting, expert, AssignmentState.ACCEPTED)
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    row = section_of(html, "scheduled")
+    assert "Nu bezig" in row and "Geaccepteerd</span>" in row and "Jaarbeurs Utrecht" in row
+    assert f"/bijeenkomsten/{meeting.id}/deelnemers" in row
+    assert 'id="past-title"' not in html and "Gegeven" not in html
+    assert action_url(item, "afwijzen") not in html  # begun: no longer to decline
+
+    meeting.starts_at, meeting.ends_at = now - timedelta(hours=3), now - timedelta(minutes=1)
+    db.session.commit()
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    assert "Gegeven</span>" in section_of(html, "past") and 'id="scheduled-title"' not in html
+
+
+def test_an_expert_taken_off_a_session_reads_niet_meer_nodig_as_in_the_mail(app, expert, training):
+    """The mail says 'U bent niet meer nodig'; the page said 'Ingetrokken door de coördinator',
+    the word for a region that takes back its request."""
+    training.state = AssignmentState.RELEASED
+    db.session.commit()
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    row = section_of(html, "closed")
+    assert "Niet meer nodig</span>" in row and "Ingetrokken" not in html

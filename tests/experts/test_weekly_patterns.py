@@ -89,6 +89,32 @@ def test_removing_takes_back_free_future_dagdelen_and_keeps_booked_and_shared_on
     assert audit_actions(expert)[-1] == "availability.pattern_removed"
 
 
+def test_removing_a_pattern_leaves_the_dagdelen_set_by_hand_before_it(expert, fixed_today):
+    """An expert who already had some Tuesday afternoons, saved a pattern for every Tuesday
+    afternoon and removed it again lost the ones they had set themselves."""
+    end = date(2026, 3, 31)
+    own = [date(2026, 1, 20), date(2026, 2, 10)]  # Tuesdays, available before the pattern
+    add_slots(expert, *[(day, MIDDAG) for day in own])
+    pattern, added = patterns.add(expert, TODAY, end, {TUESDAY}, {MIDDAG}, expert)
+    assert added == len(tuesdays(TODAY, end)) - 2
+    removed, _ = patterns.remove(expert, pattern, expert)
+    db.session.commit()
+    assert removed == added
+    assert slots(expert) == {(day, MIDDAG) for day in own}
+
+
+def test_a_later_pattern_over_an_earlier_one_takes_back_only_its_own(expert, fixed_today):
+    """Dagdelen of an earlier pattern are that pattern's, not 'set by hand': removing both
+    patterns leaves nothing."""
+    first, _ = patterns.add(expert, TODAY, date(2026, 2, 28), {TUESDAY}, {MIDDAG}, expert)
+    second, _ = patterns.add(expert, TODAY, date(2026, 3, 31), {TUESDAY}, {MIDDAG}, expert)
+    assert second.kept == []
+    patterns.remove(expert, first, expert)
+    patterns.remove(expert, second, expert)
+    db.session.commit()
+    assert slots(expert) == set()
+
+
 def test_an_ended_pattern_is_no_longer_listed(expert, fixed_today, monkeypatch):
     patterns.add(expert, TODAY, TODAY + timedelta(days=7), {TUESDAY}, {MIDDAG}, expert)
     monkeypatch.setattr(patterns, "today_local", lambda: TODAY + timedelta(days=8))

@@ -643,9 +643,12 @@ def test_attendance_after_the_meeting_marks_attended_and_asks_for_an_evaluation_
                                                      data={"attendance-present": [str(present.id), str(absent.id)]}))
     assert "1 participant gets an e-mail with the evaluation." in again
     assert state_of(absent) is ATTENDED
-    follow(coordinator_client, coordinator_client.post(url(training, "aanwezigheid"),
-                                                       data={"attendance-present": [str(present.id), str(absent.id)]}))
+    saved_again = follow(coordinator_client, coordinator_client.post(
+        url(training, "aanwezigheid"), data={"attendance-present": [str(present.id), str(absent.id)]}))
     assert sorted(m.recipient for m in mails("registration_evaluation")) == sorted([present.email, absent.email])
+    # everyone present has had the evaluation: the message does not say "0 participants get an e-mail"
+    assert "Attendance has been saved." in saved_again and "0 participants" not in saved_again
+    assert "After the last dagdeel" not in saved_again
 
 
 def test_attendance_per_part_of_a_series(coordinator_client, make_training):
@@ -655,7 +658,9 @@ def test_attendance_per_part_of_a_series(coordinator_client, make_training):
     begin(first)
     html = follow(coordinator_client, coordinator_client.post(url(first, "aanwezigheid"),
                                                               data={"attendance-present": str(person.id)}))
-    assert "0 participants get an e-mail with the evaluation." in html  # the series is not over yet
+    # the series is not over yet: not "0 participants get an e-mail", but when they will
+    assert "After the last dagdeel, everyone who was present gets an e-mail with the evaluation." in html
+    assert "0 participants" not in html
     assert state_of(person) is ATTENDED
     assert 'id="attendance-later"' in html_of(coordinator_client.get(url(second)))
     assert db.session.scalar(select(Attendance.meeting_id)) == first.id

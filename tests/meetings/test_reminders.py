@@ -204,3 +204,33 @@ def test_an_expert_who_has_not_accepted_is_asked_again_in_the_reminder(make_trai
     (row,) = [r for r in reminders() if r.recipient == plan.expert.email and r.context["session"]["title"] == "Later"]
     assert sentence not in row.text_body and row.context["answer"] is None
     assert "Uw opdrachten:" in row.text_body
+
+
+def test_the_expert_reminder_says_how_many_are_coming_and_links_the_list(make_training, plan):
+    """Two days before, the expert prepares: how many people, who they are. The participants'
+    reminder does not carry it."""
+    meeting = make_training(capacity=12, days_ahead=1)
+    with unit_of_work():
+        registration = services.register(meeting, applicant(1))
+    with unit_of_work():
+        send_reminders()
+    rows = {r.recipient: r for r in reminders()}
+    expert, participant = rows[plan.expert.email], rows[registration.email]
+    url = f"http://localhost/bijeenkomsten/{meeting.id}/deelnemers"
+    assert f"Deelnemers: 1 van de 12 plaatsen bezet\nDeelnemerslijst:\n{url}\n" in expert.text_body
+    assert "1 van de 12 plaatsen bezet" in expert.html_body and f'href="{url}"' in expert.html_body
+    assert "Deelnemerslijst" not in participant.text_body + participant.html_body
+
+
+def test_the_expert_reminder_of_a_regional_session_names_the_contact_and_the_question(plan):
+    from tests.scheduling.test_services import book
+
+    meeting = book(plan).meeting
+    with unit_of_work():
+        send_reminders(now=meeting.starts_at - timedelta(days=1))
+    (row,) = [r for r in reminders() if r.recipient == plan.expert.email]
+    request = plan.request
+    contact = f"Contactpersoon: {request.contact_name}, {request.contact_email}, {request.contact_phone}"
+    assert contact in row.text_body and f"Vraag van de regio: {request.goal}" in row.text_body
+    assert f'href="mailto:{request.contact_email}"' in row.html_body and "Vraag van de regio" in row.html_body
+    assert "Deelnemers: 0\nDeelnemerslijst:" in row.text_body  # no limit: the number alone

@@ -31,7 +31,9 @@ def _assignments_or_404(token: str) -> list[MeetingExpert]:
 
 
 def _page(items: list[MeetingExpert], token: str, form: DeclineForm | None = None):
-    rows = [services.row(item) for item in sorted(items, key=lambda a: a.meeting.starts_at)]
+    parts = services.series_parts([item.meeting for item in items])
+    rows = [services.row(item, part=parts.get(item.meeting_id))
+            for item in sorted(items, key=lambda a: a.meeting.starts_at)]
     return private_page(make_response(render_template(
         "experts/answer.html", rows=rows, expert=items[0].expert, token=token,
         can_accept=any(r.can_accept for r in rows), can_decline=any(r.can_decline for r in rows),

@@ -236,9 +236,12 @@ def attendance(meeting: Meeting):
             after = certificates.holders(meeting.lead)
     except RuleViolation as exc:
         return _back(meeting, exc.message, "warning")
-    said = [_("Attendance has been saved."), ngettext(
-        "%(num)d participant gets an e-mail with the evaluation.",
-        "%(num)d participants get an e-mail with the evaluation.", queued)]
+    said = [_("Attendance has been saved.")]
+    if queued:
+        said.append(ngettext("%(num)d participant gets an e-mail with the evaluation.",
+                             "%(num)d participants get an e-mail with the evaluation.", queued))
+    elif not services.series_over(meeting.lead):  # the evaluation waits for the last dagdeel
+        said.append(_("After the last dagdeel, everyone who was present gets an e-mail with the evaluation."))
     if after - before:  # a save after the end issues the certificates at once
         said.append(ngettext("%(num)d participant gets their certificate of attendance by e-mail.",
                              "%(num)d participants get their certificate of attendance by e-mail.",
