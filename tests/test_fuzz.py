@@ -141,6 +141,7 @@ def real(plan, training):
         "meeting_id": [training.id, booked.meeting.id], "request_id": [plan.request.id],
         "expert_id": [plan.expert.id, plan.other_expert.id, invited.id, plan.coordinator.id],
         "region_id": [r.id for r in plan.regions], "period_id": [plan.period.id], "mail_id": mails,
+        "theme_id": [theme.id for theme in plan.themes],
         "registration_id": [registration.id], "assignment_id": assignments, "organisation_id": [organisation.id],
         "token": tokens, "filename": ["css/app.css", "../../pyproject.toml", "nope.js"],
         "kind": [kind.value for kind in Attention], "key": list(monitoring_tables.KEYS),
