@@ -81,3 +81,12 @@ def test_the_404_and_403_pages_offer_a_way_on(make_app, client, expert_client):
             assert href in ways
     ways = re.search(r'<ul [^>]*id="ways-on".*?</ul>', app.test_client().get("/x").get_data(as_text=True), re.S)
     assert 'href="mailto:programma@example.org"' in ways.group(0)
+
+
+def test_a_logged_in_person_is_offered_the_way_back_to_their_own_work(expert_client, coordinator_client, expert):
+    html = expert_client.get("/coordinatie/aanvragen").get_data(as_text=True)
+    ways = re.search(r'<ul [^>]*id="ways-on".*?</ul>', html, re.S).group(0)
+    assert f'id="way-back" href="/experts/{expert.id}/opdrachten">Mijn opdrachten' in ways, "BUG: no way back"
+    html = coordinator_client.get("/coordinatie/aanvragen/999999").get_data(as_text=True)
+    ways = re.search(r'<ul [^>]*id="ways-on".*?</ul>', html, re.S).group(0)
+    assert 'id="way-back" href="/coordinatie">Uw startpagina' in ways
