@@ -126,7 +126,7 @@ def _snapshot(meeting: Meeting) -> dict:
     request = meeting.request
     return {
         "uid": meeting.uid, "sequence": meeting.sequence, "state": meeting.state.value,
-        "title": meeting.title, "description": meeting.description,
+        "title": meeting.title, "description": meeting.description, "target_groups": meeting.target_groups,
         "date": meeting.date.isoformat(), "dagdeel": meeting.dagdeel.value,
         "starts_at": meeting.starts_at.isoformat(), "ends_at": meeting.ends_at.isoformat(),
         "location": meeting.location, "online_url": meeting.online_url,
@@ -278,7 +278,7 @@ def _meeting_view(data: dict) -> SimpleNamespace:
         **data,
         "state": MeetingState(data["state"]), "date": date.fromisoformat(data["date"]),
         "dagdeel": Dagdeel(data["dagdeel"]), "starts_at": datetime.fromisoformat(data["starts_at"]),
-        "ends_at": datetime.fromisoformat(data["ends_at"]),
+        "ends_at": datetime.fromisoformat(data["ends_at"]), "target_groups": data.get("target_groups", ""),
         "region": SimpleNamespace(name=data["region"]) if data["region"] else None,
         "request": SimpleNamespace(**data["request"]) if data["request"] else None,
     })

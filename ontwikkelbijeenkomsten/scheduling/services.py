@@ -259,7 +259,7 @@ def _draft(booking: NewBooking) -> SimpleNamespace:
     draft = SimpleNamespace(
         kind=MeetingKind.REGIONAL, state=MeetingState.PLANNED, request=request, request_id=request.id,
         region=request.region, region_id=request.region_id,
-        title=(booking.title or "").strip() or default_title(request), description=request.goal,
+        title=(booking.title or "").strip() or default_title(request), description=request.goal, target_groups="",
         location=request.location if request.location_kind is LocationKind.ADDRESS else "", online_url="",
         theme_ids=[t.id for t in request.themes if t.id in booking.expert_themes] or [t.id for t in request.themes],
         capacity=request.expected_participants or None, uid=new_uid(), sequence=0,

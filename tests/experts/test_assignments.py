@@ -520,3 +520,21 @@ def test_an_expert_taken_off_a_session_reads_niet_meer_nodig_as_in_the_mail(app,
     html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
     row = section_of(html, "closed")
     assert "Niet meer nodig</span>" in row and "Ingetrokken" not in html
+
+
+def test_an_open_trainings_card_and_mail_say_for_whom_and_what_it_is_about(plan, expert_client):
+    """An open training has no region's question: the expert reads its target groups and
+    description instead, on the card and in the mail that asks them to accept."""
+    from ontwikkelbijeenkomsten.mail.services import render_pending
+    from tests.meetings.test_trainings import create
+
+    lead = create(plan, target_groups="Leerplichtambtenaren", description="Thuiszitters samen terug naar school.")
+    page = expert_client.get(f"/experts/{plan.expert.id}/opdrachten").get_data(as_text=True)
+    card = page[page.index(f'id="assignment-{lead.experts[0].id}"'):]
+    card = card[:card.index("</article>")]
+    assert "Leerplichtambtenaren" in card and "Thuiszitters samen terug naar school." in card, "BUG: nothing on the card"
+    mail = db.session.scalars(select(OutboxMail).where(OutboxMail.kind == "session_assigned")).one()
+    render_pending([mail])
+    for body in (mail.text_body, mail.html_body):
+        assert "Voor wie" in body and "Leerplichtambtenaren" in body
+        assert "Thuiszitters samen terug naar school." in body
