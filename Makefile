@@ -1,5 +1,6 @@
 # The two commands (see README.md):
 #   make run    set up, then serve on http://127.0.0.1:5000 and run the worker, mails printed to the console
+#               (another address: make run PORT=5077 [HOST=0.0.0.0]; the links in mails follow it)
 #   make test   the same set-up, then the whole test suite (extra pytest arguments: PYTEST_ARGS=...)
 # Every step is keyed on its inputs, so a second run only does what changed.
 
@@ -15,6 +16,8 @@ FLASK := $(BIN)/flask --app ontwikkelbijeenkomsten
 PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The links in mails and on the pages point to where `make run` serves, unless BASE_URL is given.
+RUN_BASE_URL := $(or $(BASE_URL),http://$(HOST):$(PORT))
 
 PO_FILES := $(wildcard ontwikkelbijeenkomsten/translations/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
@@ -27,9 +30,9 @@ ASSET_SOURCES := $(wildcard static/css/*.css static/js/*.js scripts/build-assets
 
 # The web server and, beside it, the worker (mail and reminders); Ctrl-C stops both.
 run: setup migrate demo
-	MAIL_BACKEND=console $(FLASK) worker & worker=$$!; \
+	MAIL_BACKEND=console BASE_URL=$(RUN_BASE_URL) $(FLASK) worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
-	MAIL_BACKEND=console $(FLASK) run --host $(HOST) --port $(PORT)
+	MAIL_BACKEND=console BASE_URL=$(RUN_BASE_URL) $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup migrate demo
 	$(BIN)/lint-imports --no-cache
