@@ -95,3 +95,17 @@ def test_the_demo_past_year_fills_every_table_of_the_report(app):
     total = report.quality[-1]
     assert total.theme is None and total.sessions == 15 and total.present < total.places and total.answers == 30
     assert sum(e.dagdelen for e in report.experts) == 15
+
+
+def test_the_worker_finds_no_old_mail_to_send_in_the_demo(app):
+    """The past year is told as it happened: everyone present got the evaluation link when the
+    session ended. So the worker's first run after `make run` does not mail dozens of people
+    about sessions of months ago."""
+    from ontwikkelbijeenkomsten.cli.worker import JOBS
+    from ontwikkelbijeenkomsten.mail.models import OutboxMail
+
+    load_demo()
+    before = _count(OutboxMail)
+    done = {job.name: job.run() for job in JOBS if job.name in ("evaluations", "held", "certificates")}
+    assert done == {"evaluations": 0, "held": 0, "certificates": 0}
+    assert _count(OutboxMail) == before

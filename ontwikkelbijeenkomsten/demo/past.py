@@ -99,7 +99,7 @@ def _weekday_on_or_after(day: date, weekday: int) -> date:
 
 def _held(meeting, expert, number: int) -> None:
     """Registrations of four or five people from mixed sectors; every fourth session has a
-    no-show; the first two present give an evaluation."""
+    no-show; everyone present got the evaluation link when it ended, the first two answered."""
     db.session.add(meeting)
     meeting.experts.append(MeetingExpert(expert=expert, date=meeting.date, dagdeel=meeting.dagdeel,
                                          state=AssignmentState.ACCEPTED))
@@ -112,7 +112,7 @@ def _held(meeting, expert, number: int) -> None:
     present: list[Registration] = [r for r in registrations if r.state is RegistrationState.ATTENDED]
     for registration in present:
         registration.attendances.append(Attendance(meeting_id=meeting.id))
+        registration.evaluation_requested_at = meeting.ends_at  # everyone present was asked, back then
     for registration, (score, went_well, to_improve) in zip(present, SCORES[number % 2:][:2]):
-        registration.evaluation_requested_at = meeting.ends_at
         registration.evaluation = Evaluation(meeting_id=meeting.id, score=score, went_well=went_well,
                                              to_improve=to_improve)
