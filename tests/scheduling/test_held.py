@@ -4,6 +4,7 @@ The bookings are made through the services at future moments; `mark_held(now)` i
 a moment after them."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from ontwikkelbijeenkomsten.cli.worker import JOBS
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.i18n import dagdeel_label, long_date
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
@@ -191,3 +193,18 @@ def test_the_job_runs_as_many_statements_for_10_as_for_100_sessions(plan):
         return len([s for s in run if not (sqlite and s.startswith("INSERT INTO audit_events"))])
 
     assert statements(10) == statements(100)
+
+
+def test_the_coordinators_timeline_tells_each_session_and_the_request_apart(plan, coordinator_client):
+    """Booking two sessions and holding them reads, per line, which session and what happened to
+    the request, in Dutch."""
+    first, second = book_all(plan)
+    mark_held(after(second))
+    html = coordinator_client.get(f"/coordinatie/aanvragen/{plan.request.id}").get_data(as_text=True)
+    history = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.split('id="history', 1)[-1]))
+    for meeting in (first, second):
+        moment = f"{long_date(meeting.date)}, {dagdeel_label(meeting.dagdeel)}"
+        assert f"Bijeenkomst ingepland ({moment})" in history
+        assert f"Bijeenkomst uitgevoerd ({moment})" in history
+    assert "Alle dagdelen ingepland" in history and "Alle bijeenkomsten uitgevoerd" in history
+    assert "session.held" not in history
