@@ -38,10 +38,19 @@ STEPS = {
 
 
 def _find_period(ref: str) -> ProgrammePeriod:
-    """The period with id `ref`, else the one named exactly `ref`."""
+    """The period with id `ref`, else the one named exactly `ref`, else the one period whose
+    name holds `ref` (any case): `2026-2027` finds "Schooljaar 2026-2027"."""
     known = periods()
-    found = next((p for p in known if str(p.id) == ref.strip()), None) or next(
+    wanted = ref.strip()
+    found = next((p for p in known if str(p.id) == wanted), None) or next(
         (p for p in known if p.name == ref), None)
+    if found is None and wanted:
+        holding = [p for p in known if wanted.casefold() in p.name.casefold()]
+        if len(holding) > 1:
+            names = ", ".join(f"{p.name} (id {p.id})" for p in holding)
+            raise click.BadParameter(f"{ref!r} is part of the names of several periods: {names}; give its id "
+                                     "or its whole name", param_hint="--period")
+        found = holding[0] if holding else None
     if found is None:
         names = ", ".join(f"{p.name} (id {p.id})" for p in known) or "none yet"
         raise click.BadParameter(f"no programme period {ref!r}; known periods: {names}", param_hint="--period")
@@ -80,7 +89,8 @@ class Progress:
 
 @group.command("auto")
 @click.option("--period", "period_ref", required=True, metavar="P",
-              help='The programme period: its id or its exact name, such as "Schooljaar 2026-2027".')
+              help='The programme period: its id, its name ("Schooljaar 2026-2027") or a part of the name '
+                   'that only it has ("2026-2027").')
 @click.option("--dry-run", is_flag=True, help="Print the plan and book nothing.")
 @with_appcontext
 def auto(period_ref: str, dry_run: bool) -> None:

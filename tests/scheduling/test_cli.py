@@ -70,3 +70,21 @@ def test_an_unknown_period_is_refused_with_the_known_ones(app, plan):
 def test_the_period_is_required(app, plan):
     result = run(app, "--dry-run")
     assert result.exit_code == 2 and "--period" in result.output
+
+
+def test_a_part_of_the_name_finds_the_one_period_that_has_it(app, plan):
+    """The README's `schedule auto --period 2026-2027` for the period "Schooljaar 2026-2027"."""
+    from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
+
+    year = plan.period.name.rsplit(" ", 1)[-1]  # "2026-2027" of "Schooljaar 2026-2027"
+    assert year != plan.period.name
+    result = run(app, "--period", year, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert f"Plan for {plan.period.name}: 2 of 2 dagdelen" in result.stdout
+    assert run(app, "--period", "schooljaar " + year, "--dry-run").exit_code == 0  # any case
+
+    db.session.add(ProgrammePeriod(name=f"Verlengd {year}", starts_on=plan.period.ends_on,
+                                   ends_on=plan.period.ends_on, default_quota=4))
+    both = run(app, "--period", year, "--dry-run")
+    assert both.exit_code == 2 and "several periods" in both.output and plan.period.name in both.output
+    assert meetings() == 0
