@@ -307,7 +307,7 @@ def registration_page(lead: Meeting) -> str:
     return absolute_url("meetings.private_meeting", token=meeting_token(lead))
 
 
-def tell_registration(registration: Registration, kind: str, reason=None) -> None:
+def tell_registration(registration: Registration, kind: str, reason=None, *, register_again: bool = True) -> None:
     """Queue the participant's mail about their registration. With a place (or losing one):
     one mail about the series and an invite per part that is not cancelled (tell_series);
     otherwise one mail. A waiting-list mail says why when places are held for other sectors
@@ -317,7 +317,8 @@ def tell_registration(registration: Registration, kind: str, reason=None) -> Non
         reason = sector_places.held_back(lead, registration.sector, first_start(lead))
     person = registrant(registration.name, registration.email, registration.locale, kind,
                         registration.state is RegistrationState.CONFIRMED)
-    send_registration_mails(registration_mails(registration.meeting, person, kind, reason), registration, kind)
+    send_registration_mails(registration_mails(registration.meeting, person, kind, reason,
+                                               register_again=register_again), registration, kind)
 
 
 def registrant(name: str, email: str, locale: str, kind: str, has_place: bool) -> Person:
@@ -328,17 +329,19 @@ def registrant(name: str, email: str, locale: str, kind: str, has_place: bool) -
     return Person(name, email, locale, "participant", None, invited)
 
 
-def registration_mails(lead: Meeting, person: Person, kind: str, reason=None) -> list[dict]:
+def registration_mails(lead: Meeting, person: Person, kind: str, reason=None, *,
+                       register_again: bool = True) -> list[dict]:
     """The outbox rows of `person`'s mail of `kind` about their registration at `lead`, without
     the link to their page: `send_registration_mails` puts it in once the registration has an
-    id. So registering builds its confirmation before it takes the training's row lock."""
+    id. So registering builds its confirmation before it takes the training's row lock. A
+    cancellation points to where one registers again, unless `register_again` is False."""
     subject, method = REGISTRATION_MAILS[kind]
     about = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] if person.invited else []
     experts = [a.expert for a in (about or [lead])[0].experts if a.state in ACTIVE_ASSIGNMENT_STATES]
     return series_mails(about or [lead], person, f"registration_{kind}", subject(lead.title),
                         f"sessions/registration_{kind}", method, reason=reason,
                         expert=experts[0] if experts else None,
-                        again=registration_page(lead) if kind == "cancelled" else None)
+                        again=registration_page(lead) if kind == "cancelled" and register_again else None)
 
 
 def send_registration_mails(rows: list[dict], registration: Registration, kind: str) -> None:

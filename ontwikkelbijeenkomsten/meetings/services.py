@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from flask_babel import format_datetime, gettext
+from flask_babel import LazyString, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,7 @@ from ..accounts.models import User
 from ..core import audit
 from ..core.db import insert_or_skip, utcnow
 from ..core.extensions import db
+from ..core.i18n import long_date
 from ..core.locking import lock
 from ..core.rules import RuleViolation
 from ..core.sectors import Sector, sector_label
@@ -402,15 +403,16 @@ def _invite(registration: Registration, kind: str, returning: bool | None = None
     mails.tell_registration(registration, kind)
 
 
-def _cancel(registration: Registration, actor: User | None, action: str, reason=None,
-            **details) -> list[Registration]:
+def _cancel(registration: Registration, actor: User | None, action: str, reason=None, *,
+            register_again: bool = True, **details) -> list[Registration]:
     """Cancel (the lead is locked), audited as `registration.<action>`; returns who got the
-    freed place."""
+    freed place. The mail offers to register again unless `register_again` is False (a move:
+    the person has a registration elsewhere and cancelled nothing)."""
     lead = registration.meeting
     had_place = registration.state is RegistrationState.CONFIRMED
     if had_place:
         _raise_sequence(lead)
-    mails.tell_registration(registration, "cancelled", reason=reason)
+    mails.tell_registration(registration, "cancelled", reason=reason, register_again=register_again)
     REGISTRATION_STATES.move(registration, RegistrationState.CANCELLED, actor=actor, action=action,
                              audit_subject=lead, registration_id=registration.id, name=registration.name, **details)
     registration.cancelled_at = utcnow()
@@ -468,8 +470,11 @@ def move(registration: Registration, target: Meeting, actor: User) -> Registrati
         raise RuleViolation("target", reason)
     if _active_with_email(target, registration.email) is not None:
         raise RuleViolation("target", _l("This person is already registered for that session."))
-    _cancel(registration, actor, "moved", _l("You have been moved to %(title)s.", title=target.title),
-            to_meeting_id=target.id)
+    # The date, in the person's language when the mail is written: the two sessions of a
+    # region often share their title.
+    moved_to = _l("You have been moved to %(title)s on %(date)s.", title=target.title,
+                  date=LazyString(long_date, target.date))
+    _cancel(registration, actor, "moved", moved_to, register_again=False, to_meeting_id=target.id)
     moved = Applicant(registration.name, registration.email, registration.sector, registration.organisation,
                       registration.function, registration.needs, registration.locale,
                       register=registration.register, register_number=registration.register_number)

@@ -718,3 +718,31 @@ def test_the_pages_take_as_many_queries_for_40_registrations_as_for_5(coordinato
             services.mark_attendance(meeting, set(db.session.scalars(select(Registration.id).where(
                 Registration.meeting_id == meeting.id))), plan.coordinator)
     assert queries(coordinator_client, url(small)) == queries(coordinator_client, url(big))
+
+
+def test_the_mail_about_a_move_says_the_date_there_and_offers_no_registering_again(
+        coordinator, training, make_training):
+    """Two sessions of one region often share a title: the mail names the new date, in the
+    person's language. The person cancelled nothing, so it does not ask 'cancelled by mistake?'."""
+    from flask_babel import force_locale
+
+    from ontwikkelbijeenkomsten.core.i18n import long_date
+    from ontwikkelbijeenkomsten.mail.delivery import build
+
+    other = make_training(title=training.title, days_ahead=40)
+    dutch, english = fill(training, 1)[0], fill(training, 1, start=1, locale="en")[0]
+    with unit_of_work():
+        for person in (dutch, english):
+            services.move(db.session.get(Registration, person.id), db.session.get(Meeting, other.id), coordinator)
+    told = {m.recipient: build(m).body for m in mails("registration_cancelled")}
+    with force_locale("nl"):
+        assert f"U bent overgezet naar {training.title} op {long_date(other.date)}." in told[dutch.email]
+    with force_locale("en"):
+        assert f"You have been moved to {training.title} on {long_date(other.date)}." in told[english.email]
+    assert not any(f"/agenda/{training.id}" in text for text in told.values())
+    assert "Per ongeluk afgemeld" not in told[dutch.email] and "by mistake" not in told[english.email]
+
+    [stays] = fill(other, 1, start=5)
+    with unit_of_work():
+        services.cancel_registration(db.session.get(Registration, stays.id))
+    assert "Per ongeluk afgemeld" in build(mails("registration_cancelled")[-1]).body  # a cancel still offers it
