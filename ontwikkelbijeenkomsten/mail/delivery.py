@@ -299,8 +299,11 @@ def _print_all(rows: list[OutboxMail], report: DeliveryReport) -> None:
         except Exception as exc:
             record_unbuildable(row, exc, report)
             continue
+        # The invite is not printed; say it is there, and where the coordinators' Mail page shows it.
+        invite = (f"Attached: invite.ics (calendar {row.calendar_method}), shown at "
+                  f"{current_app.config['BASE_URL']}/coordinatie/mail/{row.id}\n" if row.calendar else "")
         print(
-            f"\n{rule}\nMail #{row.id} to {row.recipient}\nSubject: {row.subject}\n\n{row.text_body}\n{rule}",
+            f"\n{rule}\nMail #{row.id} to {row.recipient}\nSubject: {row.subject}\n{invite}\n{row.text_body}\n{rule}",
             file=sys.stdout,
             flush=True,
         )

@@ -101,6 +101,22 @@ def test_console_backend_prints_the_mail(make_app, capsys):
     out = capsys.readouterr().out
     assert "p0@example.org" in out
     assert "Onderwerp 0" in out and "Tekst" in out
+    assert "invite.ics" not in out  # this one has none
+
+
+def test_the_console_says_a_mail_carries_a_calendar_invite_and_where_to_read_it(make_app, capsys):
+    """make run prints the text only; the participant's invite is on the Mail page."""
+    app = make_app(MAIL_BACKEND="console", BASE_URL="http://127.0.0.1:5077")
+    with app.app_context():
+        (row,) = _queue()
+        row.calendar, row.calendar_method = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n", "REQUEST"
+        db.session.commit()
+        row_id = row.id
+        assert delivery.deliver_due().sent == 1
+    out = capsys.readouterr().out
+    assert (f"Attached: invite.ics (calendar REQUEST), shown at http://127.0.0.1:5077/coordinatie/mail/{row_id}"
+            in out)
+    assert "BEGIN:VCALENDAR" not in out
 
 
 def test_send_queued_command_reports_progress(app):
