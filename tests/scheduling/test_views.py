@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.i18n import dagdeel_label, long_date
 from ontwikkelbijeenkomsten.core.time import today_local
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import changes
@@ -582,7 +583,8 @@ def test_the_request_history_names_the_states_of_its_sessions_in_words(coordinat
     history = html.split('id="history-title"')[1]
     entry = re.search(r"<strong>Bijeenkomst geannuleerd</strong>(.*?)</p>", history, re.DOTALL).group(1)
     words = " ".join(re.sub(r"<[^>]+>", " ", entry).split())
-    assert words == ": Ingepland → naar Geannuleerd"
+    moment = f"{long_date(meeting.date)}, {dagdeel_label(meeting.dagdeel)}"  # which session
+    assert words == f"({moment}): Ingepland → naar Geannuleerd"
     assert not re.search(r"\b(planned|cancelled|changed|expert_needed)\b", history)
 
 
