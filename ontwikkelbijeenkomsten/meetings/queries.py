@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import Role, User
 from ..core.extensions import db
+from ..core.models import AuditEvent
 from .models import ACTIVE_ASSIGNMENT_STATES, Meeting, MeetingExpert, MeetingState, Registration, RegistrationState
 from .services import Earlier
 
@@ -108,3 +109,21 @@ def expert_choices() -> list[tuple[int, str]]:
     return list(db.session.execute(
         select(User.id, User.name).where(User.role == Role.EXPERT, User.active).order_by(User.name, User.id)
     ).tuples())
+
+
+def moved_to(registration: Registration) -> Registration | None:
+    """Where a coordinator moved this registration to: the person's registration at the other
+    session, found through the audit event of the move. None when it was not moved, or when the
+    event's details are gone (masked after the audit log's retention period)."""
+    if registration.state is not RegistrationState.CANCELLED:
+        return None
+    moves = db.session.scalars(select(AuditEvent.details).where(
+        AuditEvent.action == "registration.moved", AuditEvent.subject_type == "meetings",
+        AuditEvent.subject_id == registration.meeting_id))
+    target = next((d.get("to_meeting_id") for d in moves
+                   if isinstance(d, dict) and d.get("registration_id") == registration.id), None)
+    if target is None:
+        return None
+    return db.session.scalar(select(Registration).where(
+        Registration.meeting_id == target, Registration.email == registration.email,
+        Registration.id > registration.id).order_by(Registration.id).limit(1))

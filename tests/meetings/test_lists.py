@@ -746,3 +746,23 @@ def test_the_mail_about_a_move_says_the_date_there_and_offers_no_registering_aga
     with unit_of_work():
         services.cancel_registration(db.session.get(Registration, stays.id))
     assert "Per ongeluk afgemeld" in build(mails("registration_cancelled")[-1]).body  # a cancel still offers it
+
+
+def test_the_old_link_of_a_moved_person_leads_to_their_new_registration(
+        client, coordinator, training, make_training):
+    """The link in the first confirmation is the one people keep: after a move it says where
+    they went, not only that they were cancelled."""
+    from ontwikkelbijeenkomsten.core.i18n import long_date
+    from ontwikkelbijeenkomsten.meetings.links import registration_for_token, registration_token
+
+    other = make_training(title="Tweede ronde", days_ahead=40)
+    mover, stays = fill(training, 2)
+    with unit_of_work():
+        moved = services.move(db.session.get(Registration, mover.id), db.session.get(Meeting, other.id), coordinator)
+        services.cancel_registration(db.session.get(Registration, stays.id))
+    html = html_of(client.get(f"/aanmelding/{registration_token(mover)}"))
+    assert f"Een coördinator heeft u overgezet naar Tweede ronde op {long_date(other.date)}." in html
+    link = re.search(r'id="moved-to".*?href="/aanmelding/([^"]+)"', html, re.DOTALL).group(1)
+    assert registration_for_token(link).id == moved.id
+    cancelled = html_of(client.get(f"/aanmelding/{registration_token(stays)}"))
+    assert "overgezet" not in cancelled and "U bent op " in cancelled and " afgemeld." in cancelled

@@ -272,9 +272,11 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
     cancellable = registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING)
     begun = services.closed_reason(lead, by_hand=True) is not None
     position = services.waiting_position(registration)
+    moved = queries.moved_to(registration)
     return private_page(make_response(render_template(
         "meetings/public/registration.html", registration=registration, lead=lead, parts=lead.all_parts,
-        token=token, form=form, position=position, sector_label=sector_label,
+        token=token, form=form, position=position, sector_label=sector_label, moved_to=moved,
+        moved_token=links.registration_token(moved) if moved else None,
         held_until=sector_places.release_moment(lead, services.first_start(lead)) if position and position.sector
         else None,
         cancellable=cancellable and not begun, begun=begun, meeting_url=_meeting_url(lead), certificate=certificate,
