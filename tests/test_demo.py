@@ -109,3 +109,13 @@ def test_the_worker_finds_no_old_mail_to_send_in_the_demo(app):
     done = {job.name: job.run() for job in JOBS if job.name in ("evaluations", "held", "certificates")}
     assert done == {"evaluations": 0, "held": 0, "certificates": 0}
     assert _count(OutboxMail) == before
+
+
+def test_the_demo_training_that_was_given_had_its_expert_say_yes(app):
+    """'OOGO in de praktijk' three weeks ago was given, with certificates: on the expert's
+    Mijn opdrachten it is 'Gegeven', not 'Geweest zonder antwoord'."""
+    from ontwikkelbijeenkomsten.meetings.models import AssignmentState
+
+    load_demo()
+    held = db.session.scalar(select(Meeting).where(Meeting.title == "OOGO in de praktijk"))
+    assert [a.state for a in held.experts] == [AssignmentState.ACCEPTED]

@@ -22,6 +22,7 @@ from ..core.themes import add_programme_themes, all_themes
 from ..core.time import Dagdeel, today_local
 from ..experts.models import Availability, ExpertProfile
 from ..meetings.models import (
+    AssignmentState,
     Attendance,
     Evaluation,
     Meeting,
@@ -278,6 +279,7 @@ def _add_past_training(experts, themes, regions, today, people) -> None:
         title="OOGO in de praktijk", description="Hoe voert u het op overeenstemming gericht overleg samen?",
         location="Provinciehuis Maastricht", capacity=20, region=regions.get("JZ41"), themes=[themes["oogo"]],
     ), experts[0])
+    held.experts[0].state = AssignmentState.ACCEPTED  # it was given: the expert had said yes
     db.session.flush()
     answers = [(5, "Concrete voorbeelden uit de regio.", ""), (4, "Samen met de gemeente aan tafel.",
                                                                "Meer tijd voor de casussen.")]
