@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.i18n import dagdeel_label, long_date
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
@@ -63,6 +64,12 @@ def choose(page, selector: str, text: str, value: str) -> None:
     tab_to(page, selector)
     page.keyboard.type(text)
     expect(page.locator(selector)).to_have_value(value)
+
+
+def moment_text(live_server, day, dagdeel) -> str:
+    """'dinsdag 3 maart 2026, ochtend', as the pages write a session's moment."""
+    with live_server.app.test_request_context():
+        return f"{long_date(day)}, {dagdeel_label(dagdeel)}"
 
 
 def only_meeting(live_server) -> Meeting:
@@ -133,7 +140,8 @@ def test_grant_book_follow_reschedule_and_cancel(page, live_server, axe_check):
     page.goto(f"/aanvraag/{data.token}")
     expect(page.locator("#status-title")).to_contain_text("Ingepland")
     expect(page.get_by_role("heading", name="Samen signaleren in Zuid-Limburg")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("Er is een bijeenkomst ingepland.")
+    expect(page.locator("main")).to_contain_text(
+        f"Er is een bijeenkomst ingepland op {moment_text(live_server, *PREFERRED[0])}.")
     axe_check(page)
 
     # the expert sees it among the assignments
@@ -185,7 +193,7 @@ def test_grant_book_follow_reschedule_and_cancel(page, live_server, axe_check):
 
     page.goto(f"/aanvraag/{data.token}")
     expect(page.locator("main")).to_contain_text("De regio stelt de bijeenkomst uit tot na de zomer.")
-    expect(page.locator("main")).to_contain_text("Er is een bijeenkomst geannuleerd.")
+    expect(page.locator("main")).to_contain_text(f"De bijeenkomst op {moment_text(live_server, *ELSEWHERE)} is geannuleerd.")
 
     with live_server.app.app_context():
         methods = db.session.execute(

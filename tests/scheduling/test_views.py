@@ -605,13 +605,15 @@ def test_the_status_page_shows_the_booking_and_a_cancellation_with_its_reason(cl
     book(plan, plan.moments[1])
     token = requests.status_token(plan.request)
     html = html_of(client.get(f"/aanvraag/{token}"))
-    assert "Er is een bijeenkomst ingepland." in html and "Alle dagdelen zijn ingepland." in html
+    for day, dagdeel in plan.moments:  # which session: both have the request's title
+        assert f"Er is een bijeenkomst ingepland op {long_date(day)}, {dagdeel_label(dagdeel)}." in html
+    assert "Alle dagdelen zijn ingepland." in html
     assert f'href="/aanvraag/{token}/intrekken"' in html and "tot de bijeenkomsten hebben plaatsgevonden" in html
     with unit_of_work():
         services.cancel(meeting, "De spreker is ziek.", plan.coordinator)
     html = html_of(client.get(f"/aanvraag/{token}"))
     assert "(Geannuleerd)" in html and "De spreker is ziek." in html
-    assert "Er is een bijeenkomst geannuleerd." in html
+    assert f"De bijeenkomst op {long_date(meeting.date)}, {dagdeel_label(meeting.dagdeel)} is geannuleerd." in html
     withdraw = html_of(client.get(f"/aanvraag/{token}/intrekken"))
     assert "wordt de ingeplande bijeenkomst geannuleerd" in withdraw
 
