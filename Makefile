@@ -16,7 +16,8 @@ FLASK := $(BIN)/flask --app ontwikkelbijeenkomsten
 PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# The links in mails and on the pages point to where `make run` serves, unless BASE_URL is given.
+# The links in mails (also those the demo queues) and on the pages point to where `make run`
+# serves, unless BASE_URL is given.
 RUN_BASE_URL := $(or $(BASE_URL),http://$(HOST):$(PORT))
 
 PO_FILES := $(wildcard ontwikkelbijeenkomsten/translations/*/LC_MESSAGES/*.po)
@@ -71,7 +72,7 @@ migrate: venv
 	$(FLASK) db upgrade
 
 demo: migrate
-	$(FLASK) demo load --if-empty
+	BASE_URL=$(RUN_BASE_URL) $(FLASK) demo load --if-empty
 
 clean:
 	rm -rf $(VENV) node_modules static/dist .pytest_cache $(MO_FILES)

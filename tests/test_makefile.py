@@ -1,7 +1,7 @@
 """`make run` on another port: the links in mails and on the pages follow it.
 
 Runs make with -n (print, do not run) on a copy of the Makefile in a temporary folder, with the
-set-up steps taken as done (-o), so nothing is built or started.
+set-up and migration taken as done (-o), so nothing is built or started.
 """
 import os
 import re
@@ -14,12 +14,12 @@ import pytest
 MAKEFILE = Path(__file__).resolve().parent.parent / "Makefile"
 
 
-def _run_commands(tmp_path, *args, env=None) -> list[str]:
+def _run_commands(tmp_path, *args, env=None, target="run") -> list[str]:
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
     shutil.copy(MAKEFILE, tmp_path / "Makefile")
     environ = {k: v for k, v in os.environ.items() if k != "BASE_URL"} | (env or {})
-    done = subprocess.run(["make", "-s", "-n", "run", "-o", "setup", "-o", "migrate", "-o", "demo", *args],
+    done = subprocess.run(["make", "-s", "-n", target, "-o", "setup", "-o", "migrate", *args],
                           cwd=tmp_path, env=environ, capture_output=True, text=True, check=True)
     return [line for line in done.stdout.splitlines() if " flask " in f" {line} " or "/flask " in line]
 
@@ -28,9 +28,11 @@ def _base_urls(lines: list[str]) -> set[str]:
     return {m.group(1) for line in lines for m in re.finditer(r"BASE_URL=(\S+)", line)}
 
 
-def test_the_web_server_and_the_worker_link_to_the_port_make_run_serves(tmp_path):
+def test_the_web_server_the_worker_and_the_demo_link_to_the_port_make_run_serves(tmp_path):
+    """The demo queues mails too (certificates of attendance): their links are written then."""
     lines = _run_commands(tmp_path, "PORT=5077")
     assert any("worker" in line for line in lines) and any("--port 5077" in line for line in lines)
+    assert any("demo load" in line for line in lines)
     assert _base_urls(lines) == {"http://127.0.0.1:5077"} and all("BASE_URL=" in line for line in lines)
 
 
