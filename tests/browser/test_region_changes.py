@@ -59,7 +59,7 @@ def test_a_region_changes_its_request_and_asks_a_question_by_keyboard(page, axe_
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/aanvraag/{token}")
     expect(page.locator(".ob-alert").first).to_contain_text("Uw aanvraag is gewijzigd.")
-    expect(page.locator(".ob-history")).to_contain_text("U heeft de aanvraag gewijzigd.")
+    expect(page.locator(".ob-history")).to_contain_text("U hebt de aanvraag gewijzigd.")
 
     tab_to(page, "#question")
     page.keyboard.press("Shift+Tab")

@@ -163,7 +163,7 @@ def test_the_change_page_is_filled_in_and_saves(client, world, request_, token):
     response = client.post(f"/aanvraag/{token}/wijzigen", data=_change_data(world))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/aanvraag/{token}")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Uw aanvraag is gewijzigd." in page and "U heeft de aanvraag gewijzigd." in page
+    assert "Uw aanvraag is gewijzigd." in page and "U hebt de aanvraag gewijzigd." in page
     assert [(m.date, m.dagdeel) for m in request_.preferred_moments] == [(future_day(30), AVOND)]
 
 
