@@ -409,12 +409,15 @@ def test_cancelling_through_the_link_gives_the_place_to_the_first_waiting(en, ma
     token = links.registration_token(first)
     page = en.get(f"/aanmelding/{token}").get_data(as_text=True)
     assert "Deelnemer 0" in page and 'id="cancel-button"' in page
+    assert "anyone with the link can see and cancel your registration." in page
     response = en.post(f"/aanmelding/{token}/afmelden", data={"sure": "y"})
     assert response.status_code == 302 and response.location.endswith(f"/aanmelding/{token}")
     assert [r.state for r in registrations(lead)] == [
         RegistrationState.CANCELLED, RegistrationState.CONFIRMED, RegistrationState.WAITING]
     after = text(en.get(response.location).get_data(as_text=True))
     assert "Your place goes to the next person on the waiting list." in after and "Status: Cancelled" in after
+    assert "anyone with the link can see your registration." in after and "see and cancel" not in after, (
+        "BUG: a cancelled registration's page still warns that the link can cancel it")
     again = en.post(f"/aanmelding/{token}/afmelden", data={"sure": "y"})
     assert again.status_code == 302
     assert "Your registration had already been cancelled." in text(en.get(again.location).get_data(as_text=True))
