@@ -66,3 +66,14 @@ def unfold(page, details: str) -> None:
     tab_to(page, f"{details} > summary")
     page.keyboard.press("Enter")
     expect(page.locator(details)).to_have_attribute("open", "")
+
+
+def submit_refused(page, button: str, field: str) -> None:
+    """Press Enter on `button` of a form that will be refused: the error summary gets the focus,
+    and its link to `field` (a selector like "#name") moves the focus to that field."""
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+    expect(page.locator("#error-summary")).to_be_focused()
+    tab_to(page, f"#error-summary a[href='{field}']")
+    page.keyboard.press("Enter")
+    expect(page.locator(field)).to_be_focused()
