@@ -1,6 +1,7 @@
 """Driving pages the way keyboard users do: Tab to a control, type, press Enter."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -66,3 +67,16 @@ def unfold(page, details: str) -> None:
     tab_to(page, f"{details} > summary")
     page.keyboard.press("Enter")
     expect(page.locator(details)).to_have_attribute("open", "")
+
+
+def submit_refused(page, button: str, field: str) -> None:
+    """Press Enter on `button` of a form that will be refused: the page's title starts with
+    "Fout:", the error summary gets the focus, and its link to `field` (a selector like "#name")
+    moves the focus to that field."""
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Fout: "))
+    tab_to(page, f"#error-summary a[href='{field}']")
+    page.keyboard.press("Enter")
+    expect(page.locator(field)).to_be_focused()

@@ -1,5 +1,8 @@
-"""The planning page in a real browser: reach it by keyboard, check it with axe, confirm the plan."""
+"""The planning page in a real browser: reach it by keyboard, check it with axe, confirm the plan;
+what was just scheduled, at 1280 px and as stacked rows at 390 px."""
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import expect
 
@@ -41,6 +44,16 @@ def test_plan_and_confirm_with_the_keyboard(page, demo, axe_check):
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     axe_check(page)
+    # at 390 px the table is stacked rows, each value after its column's name, nothing cut off
+    expect(page.locator("#just-scheduled")).to_have_class(re.compile(r"\bob-cards\b"))
+    expect(rows.first).to_have_css("display", "block")
+    expect(rows.first.locator("td").first).to_have_attribute("data-label", "Datum")
+    assert page.evaluate("""() => [...document.querySelectorAll('#just-scheduled, #just-scheduled *')]
+        .filter(el => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'hidden')
+        .map(el => el.outerHTML.slice(0, 80))""") == []
+    tab_to(page, '#just-scheduled a[href^="/coordinatie/aanvragen/"]')
+    link = page.locator('#just-scheduled a[href^="/coordinatie/aanvragen/"]').first.bounding_box()
+    assert link["x"] >= 0 and link["x"] + link["width"] <= 390
     page.set_viewport_size({"width": 1280, "height": 900})
     tab_to(page, '#just-scheduled a[href^="/coordinatie/bijeenkomsten/"]')
     page.keyboard.press("Enter")
