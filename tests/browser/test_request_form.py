@@ -164,7 +164,7 @@ def test_the_status_page_of_a_scheduled_request_has_no_wcag_violations(page, axe
         token = services.status_token(scheduled)
         db.session.remove()
     page.goto(f"/aanvraag/{token}")
-    expect(page.get_by_role("heading", name="Ingeplande bijeenkomsten")).to_be_visible()
+    expect(page.get_by_role("heading", name="Uw bijeenkomsten")).to_be_visible()
     axe_check(page)
 
 

@@ -8,7 +8,12 @@ import re
 from html import unescape
 from pathlib import Path
 
+from ontwikkelbijeenkomsten.core.extensions import db
+from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.requests import services as requests
 from ontwikkelbijeenkomsten.requests.services import status_token
+from ontwikkelbijeenkomsten.scheduling import grants
+from tests.factories import submission
 from .test_expert_needed import decline
 from .test_services import book
 
@@ -19,13 +24,13 @@ def said(html: str) -> str:
 
 def test_one_of_two_dagdelen_booked_shows_the_step_and_withdraw_comes_last(client, plan):
     page = client.get(f"/aanvraag/{status_token(plan.request)}").get_data(as_text=True)
-    assert "Een coördinator plant de bijeenkomst met u en een expert." in said(page)
+    assert "Een coördinator plant de bijeenkomsten met u en een expert in." in said(page)
 
     book(plan)
     page = client.get(f"/aanvraag/{status_token(plan.request)}").get_data(as_text=True)
     text = said(page)
     assert "1 van 2 dagdelen ingepland." in text
-    assert "Een coördinator plant de bijeenkomst met u en een expert." not in text
+    assert "Een coördinator plant de bijeenkomsten met u en een expert in." not in text
     assert page.index('id="withdraw-title"') > page.index('id="history-title"')
 
 
@@ -105,3 +110,52 @@ def test_a_session_names_its_expert_and_not_one_who_declined(app, client, plan):
     decline(meeting, plan.expert)
     text = said(client.get(f"/aanvraag/{token}").get_data(as_text=True))
     assert plan.expert.name not in text
+
+
+def status_text(client, request) -> str:
+    return said(client.get(f"/aanvraag/{status_token(request)}").get_data(as_text=True))
+
+
+def test_one_dagdeel_granted_speaks_of_one_meeting_and_two_of_meetings(client, plan):
+    one = plan.granted(1, region=plan.regions[1])
+    assert "Een coördinator plant de bijeenkomst met u en een expert in. U krijgt de datum" in status_text(client, one)
+    assert "plant de bijeenkomst met u" not in status_text(client, plan.request), (
+        "BUG: two dagdelen granted, and the page speaks of one meeting")
+
+
+def test_before_the_decision_the_tracker_counts_nothing(client, plan):
+    submitted = requests.submit(submission(plan, dagdelen_wanted=1))
+    db.session.commit()
+    text = status_text(client, submitted)
+    assert "Aangevraagd Toegekend Ingepland Uitgevoerd" in text
+    assert "(0 van 0)" not in text, "BUG: 'Ingepland (0 van 0)' before anything was granted"
+
+
+def test_a_session_whose_expert_declined_tells_the_region_what_happens(client, plan):
+    meeting = book(plan).meeting
+    decline(meeting, plan.expert)
+    text = status_text(client, plan.request)
+    assert "(Expert nodig)" in text
+    assert "De expert kan niet meer komen. Een coördinator zoekt een andere expert." in text, (
+        "BUG: the region sees 'Expert nodig' and no expert, without a word on what happens")
+
+
+def test_a_cancelled_session_is_not_listed_under_planned_meetings(client, plan):
+    meeting = book(plan).meeting
+    from ontwikkelbijeenkomsten.scheduling import services
+    with unit_of_work():
+        services.cancel(meeting, "De zaal is niet beschikbaar.", plan.coordinator)
+    text = status_text(client, plan.request)
+    assert "Uw bijeenkomsten" in text and "(Geannuleerd)" in text
+    assert "Ingeplande bijeenkomsten" not in text
+
+
+def test_a_lowered_grant_stands_in_the_history_with_its_reason(client, plan):
+    with unit_of_work():
+        grants.lower_grant(plan.request, 1, "De regio heeft genoeg aan één bijeenkomst.", plan.coordinator)
+    text = status_text(client, plan.request)
+    assert "Toegekende dagdelen 1" in text
+    assert ("Een coördinator heeft het aantal toegekende dagdelen verlaagd van 2 naar 1. Reden: "
+            "De regio heeft genoeg aan één bijeenkomst.") in text, (
+        "BUG: the history says 2 dagdelen were granted, the details 1, and nothing in between")
+    assert "request.grant_lowered" not in text

@@ -44,6 +44,7 @@ PUBLIC_ACTIONS = (
     "request.submitted",
     "request.review",
     "request.granted",
+    "request.grant_lowered",
     "request.rejected",
     "request.scheduled",
     "request.unscheduled",
