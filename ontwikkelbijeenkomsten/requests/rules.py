@@ -11,6 +11,7 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ..core.extensions import db
 from ..core.rules import RuleViolation
@@ -99,8 +100,9 @@ def _check_dagdelen(wanted: int | None, region: Region | None, period: Programme
         return
     left = quota.remaining(region, period) if region is not None else wanted
     if wanted > left:
-        fail("dagdelen_wanted", _l(
-            "Your region has %(left)s dagdelen left in this period. Ask for at most %(left)s.", left=left,
+        fail("dagdelen_wanted", lazy_ngettext(
+            "Your region has %(num)s dagdeel left in this period. Ask for at most %(num)s.",
+            "Your region has %(num)s dagdelen left in this period. Ask for at most %(num)s.", left,
         ) if left else _l("Your region has no dagdelen left in this period."))
 
 

@@ -71,6 +71,15 @@ def test_a_region_with_dagdelen_left_is_nudged_once_with_the_number_left(world):
     assert (sent.region_id, sent.period_id, sent.remaining) == (world.region.id, world.period.id, 3)
 
 
+def test_one_dagdeel_left_is_it_not_them(world):
+    grant(world, 3)
+    assert send(due_day(world.period)) == 1
+    (mail,) = nudge_mails()
+    assert "nog 1 dagdeel gratis" in mail.text_body
+    for body in (mail.text_body, mail.html_body):
+        assert "Wilt u het gebruiken?" in body and "Wilt u ze gebruiken?" not in body, "BUG: 'ze' for one dagdeel"
+
+
 def test_the_worker_job_sends_it_once_however_often_it_runs(world):
     grant(world, 2)
     with unit_of_work():

@@ -396,6 +396,14 @@ def test_more_dagdelen_than_the_region_has_left(client, world):
     assert db.session.scalars(select(QuotaLedger)).one().granted == 3
 
 
+def test_one_dagdeel_left_is_said_in_the_singular(client, world):
+    db.session.add(QuotaLedger(region_id=world.region.id, period_id=world.period.id, quota=4, granted=3))
+    db.session.commit()
+    html = client.post("/aanvragen", data=form_data(world, dagdelen_wanted="2")).get_data(as_text=True)
+    assert "Uw regio heeft in deze periode nog 1 dagdeel over. Vraag er maximaal 1 aan." in field_error(
+        html, "dagdelen_wanted"), "BUG: 'nog 1 dagdelen over'"
+
+
 def test_a_rule_the_service_finds_is_shown_at_its_field(client, world, monkeypatch):
     def refuse(submission, today=None):
         db.session.add(QuotaLedger(region_id=world.region.id, period_id=world.period.id, quota=4, granted=0))
