@@ -52,6 +52,17 @@ def test_the_links_of_an_address_go_to_that_address_and_the_page_says_the_same_a
         assert training.title in body and "SWV Zuid-Limburg" in body
 
 
+def test_each_request_names_its_region_and_where_it_stands(client, plan):
+    """A contact of two regions, or of two requests of one organisation, tells the links apart."""
+    plan.granted(1, region=plan.regions[1])
+    client.post(URL, data={"email": ADDRESS})
+    (sent,) = lost_link_mails()
+    for body in (sent.text_body, sent.html_body):
+        assert "Zuid-Limburg, SWV Zuid-Limburg, verstuurd op" in body and "(Toegekend)" in body, (
+            "BUG: only the organisation and a date; the region and the state are missing")
+        assert "Groningen, SWV Zuid-Limburg, verstuurd op" in body
+
+
 def test_bad_input_is_answered_at_the_field_and_mails_nothing(client, world):
     response = client.post(URL, data={"email": "geen adres"})
     html = response.get_data(as_text=True)
