@@ -66,6 +66,21 @@ def test_the_new_contact_replaces_the_old_with_audit_and_mails(world, submitted)
         "BUG: the previous contact can still see and withdraw the request through their old link")
 
 
+def test_the_new_contact_of_a_granted_request_reads_where_it_stands(world, submitted):
+    with unit_of_work():
+        services.take_into_review(submitted, world.coordinator)
+        services.grant(submitted, 1, world.coordinator, "Eén dagdeel past beter.")
+    since = _last_mail_id()
+    with unit_of_work():
+        contact_change.change_contact(submitted, NEW, NOTE, world.coordinator)
+    welcome = _mails(since)[0]
+    assert welcome.kind == "request_contact_welcome"
+    for body in (welcome.text_body, re.sub(r"<[^>]+>", " ", welcome.html_body)):
+        said = " ".join(body.split())
+        assert "Status: Toegekend" in said, "BUG: the new contact is not told the request was granted"
+        assert "Toegekende dagdelen: 1" in said or "Toegekende dagdelen 1" in said
+
+
 def test_every_field_is_checked_at_once(world, submitted):
     with pytest.raises(RuleViolation) as raised:
         contact_change.change_contact(submitted, Contact(" ", "geen-adres", "", "x" * 201), "  ", world.coordinator)
