@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..accounts.models import User
 from ..core.extensions import db
 from ..core.models import AuditEvent, Theme
-from .models import WITHDRAWABLE, PreferredMoment, Request, RequestState, request_themes
+from .models import OPEN_STATES, WITHDRAWABLE, PreferredMoment, Request, RequestState, request_themes
 from .waiting import waiting_too_long
 
 
@@ -28,6 +28,15 @@ def has_open_requests(region_id: int) -> bool:
     return db.session.scalar(
         select(Request.id).where(Request.region_id == region_id, Request.state.in_(WITHDRAWABLE)).limit(1)
     ) is not None
+
+
+def awaiting_decision(region_id: int, period_id: int) -> int:
+    """The dagdelen the region's requests in the period ask for that wait for a decision: not
+    counted as granted yet, but they will be when a coordinator grants them."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Request.dagdelen_wanted), 0)).where(
+            Request.region_id == region_id, Request.period_id == period_id, Request.state.in_(OPEN_STATES))
+    ) or 0
 
 
 def open_requests_outside(period_id: int, starts_on: date, ends_on: date) -> bool:

@@ -160,6 +160,19 @@ def test_a_chosen_region_shows_what_it_has_left(client, world):
     assert re.search(rf'<option selected value="{world.region.id}">', html)
 
 
+def test_a_request_of_the_region_that_waits_for_a_decision_is_mentioned(client, world):
+    """A colleague in the region asked already: the form says so, or two people each ask for
+    all four dagdelen and one of them is rejected for a quota the form said was free."""
+    from ontwikkelbijeenkomsten.requests import services
+    services.submit(submission(world, dagdelen_wanted=3))
+    db.session.commit()
+    html = client.get(f"/aanvragen?regio={world.region.id}").get_data(as_text=True)
+    expected = ("Uw regio heeft in deze periode nog 4 van de 4 dagdelen over. "
+                "Daarnaast wachten nog 3 aangevraagde dagdelen van uw regio op een besluit.")
+    assert expected in " ".join(html.split()), "BUG: the form says all 4 are free while 3 are asked for"
+    assert client.get(f"/aanvragen/resterend?region_id={world.region.id}").get_json()["text"] == expected
+
+
 def test_the_remaining_endpoint(client, world):
     db.session.add(QuotaLedger(region_id=world.region.id, period_id=world.period.id, quota=4, granted=1))
     inactive = Region(code="TT99", name="Opgeheven regio", active=False)

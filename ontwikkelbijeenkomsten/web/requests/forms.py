@@ -12,6 +12,7 @@ import re
 import uuid
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -77,12 +78,18 @@ def location_choices() -> list[tuple[str, str]]:
     ]
 
 
-def remaining_text(count: QuotaStatus) -> str:
-    """'Your region has 3 of the 4 dagdelen left in this period.'"""
-    return _(
+def remaining_text(count: QuotaStatus, awaiting: int = 0) -> str:
+    """'Your region has 3 of the 4 dagdelen left in this period.', and when requests of the region
+    wait for a decision, how many dagdelen they ask for (a colleague may have asked already)."""
+    text = _(
         "Your region has %(remaining)s of the %(quota)s dagdelen left in this period.",
         remaining=count.remaining, quota=count.quota,
     )
+    if awaiting:
+        text += " " + ngettext(
+            "Besides, %(num)s dagdeel your region asked for is waiting for a decision.",
+            "Besides, %(num)s dagdelen your region asked for are waiting for a decision.", awaiting)
+    return text
 
 
 def region_label(count: QuotaStatus) -> str:

@@ -81,7 +81,8 @@ def _form_page(form: RequestForm | None, period, **context) -> str:
         return render_template("requests/new.html", form=None, period=None)
     return render_template(
         "requests/new.html", form=form, period=period,
-        remaining=remaining_text(form.chosen_region) if form.chosen_region else None, **context,
+        remaining=remaining_text(form.chosen_region, queries.awaiting_decision(form.chosen_region.id, period.id))
+        if form.chosen_region else None, **context,
     )
 
 
@@ -148,7 +149,8 @@ def remaining():
     if not found:
         abort(404)
     count = found[0]
-    return jsonify(remaining=count.remaining, quota=count.quota, text=remaining_text(count))
+    return jsonify(remaining=count.remaining, quota=count.quota,
+                   text=remaining_text(count, queries.awaiting_decision(region_id, period.id)))
 
 
 def _request_or_404(token: str) -> Request:
