@@ -173,6 +173,24 @@ def test_a_request_of_the_region_that_waits_for_a_decision_is_mentioned(client, 
     assert client.get(f"/aanvragen/resterend?region_id={world.region.id}").get_json()["text"] == expected
 
 
+def test_a_period_that_ends_soon_says_so_before_the_form_is_filled_in(client, world):
+    from datetime import timedelta
+
+    from ontwikkelbijeenkomsten.core.time import today_local
+    today = today_local()
+    for days, expected in ((60, None), (10, "Deze programmaperiode eindigt op"),
+                           (0, "Deze programmaperiode eindigt vandaag.")):
+        world.period.ends_on = today + timedelta(days=days)
+        db.session.commit()
+        html = " ".join(client.get("/aanvragen").get_data(as_text=True).split())
+        if expected is None:
+            assert 'id="period-ends-soon"' not in html
+        else:
+            assert 'id="period-ends-soon"' in html and expected in html, (
+                f"BUG: {days} days before the period ends, nothing warns that the moments must come before it")
+            assert html.index('id="period-ends-soon"') < html.index("ob-request-form")
+
+
 def test_the_remaining_endpoint(client, world):
     db.session.add(QuotaLedger(region_id=world.region.id, period_id=world.period.id, quota=4, granted=1))
     inactive = Region(code="TT99", name="Opgeheven regio", active=False)

@@ -76,11 +76,17 @@ def _form(today: date):
     return period, form
 
 
+#: Within this many days of the period's end the form warns that the moments must come before it.
+ENDS_SOON_DAYS = 28
+
+
 def _form_page(form: RequestForm | None, period, **context) -> str:
     if form is None:
         return render_template("requests/new.html", form=None, period=None)
+    days_left = (period.ends_on - today_local()).days
     return render_template(
         "requests/new.html", form=form, period=period,
+        days_left=days_left if days_left <= ENDS_SOON_DAYS else None,
         remaining=remaining_text(form.chosen_region, queries.awaiting_decision(form.chosen_region.id, period.id))
         if form.chosen_region else None, **context,
     )
