@@ -196,6 +196,23 @@ def test_the_change_page_once_decided_says_so(client, world, request_, token):
     assert [t.id for t in request_.themes] == [world.themes[0].id]
 
 
+def test_once_decided_the_status_page_itself_says_why_there_is_no_change_button(client, world, request_, token):
+    """Not only after following an old 'wijzigen' link: a region that opens its page looks for the
+    button it used before."""
+    services.grant(request_, 2, world.coordinator)
+    db.session.commit()
+    html = client.get(f"/aanvraag/{token}").get_data(as_text=True)
+    assert 'id="no-change"' in html and "Daarom kunt u de aanvraag niet meer wijzigen." in html, (
+        "BUG: the change button is gone without a word")
+    assert html.index('id="no-change"') > html.index('id="question-title"')
+
+
+def test_a_withdrawn_request_does_not_speak_of_a_decision(client, request_, token):
+    services.withdraw(request_)
+    db.session.commit()
+    assert 'id="no-change"' not in client.get(f"/aanvraag/{token}").get_data(as_text=True)
+
+
 def test_asking_through_the_page(client, coordinator_client, world, request_, token):
     response = client.post(f"/aanvraag/{token}/vraag", data={"question": "Mag de <b>wethouder</b> erbij?"})
     assert response.status_code == 302 and response.headers["Location"].endswith("#history-title")
