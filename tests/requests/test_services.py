@@ -97,6 +97,17 @@ def test_a_partial_grant_mail_says_how_many_were_asked_for_and_gives_the_reason(
     assert "Goed nieuws: uw regio krijgt 2 dagdelen ondersteuning door een expert." in _mails()[-1].text_body
 
 
+def test_the_grant_mail_of_one_dagdeel_speaks_of_one_meeting(world):
+    one = services.submit(submission(world, dagdelen_wanted=1))
+    services.grant(one, 1, world.coordinator)
+    for body in (_mails()[-1].text_body, _mails()[-1].html_body):
+        assert "Als de bijeenkomst is ingepland, krijgt u de datum en een aanmeldlink" in body, (
+            "BUG: 'de bijeenkomsten ... de data' for one dagdeel")
+    two = services.submit(submission(world, dagdelen_wanted=2, contact_email="twee@example.org"))
+    services.grant(two, 2, world.coordinator)
+    assert "Als de bijeenkomsten zijn ingepland, krijgt u de data" in _mails()[-1].text_body
+
+
 def test_rejection_after_grant_gives_the_dagdelen_back(world):
     request = services.submit(submission(world, dagdelen_wanted=2))
     services.grant(request, 2, world.coordinator)
