@@ -81,7 +81,7 @@ class _OutboxMessage(Message):
         if self._bytes is None:
             self._bytes = mime.write(subject=self.subject, sender=self.sender, recipient=self.recipients[0],
                                      date=self.date, message_id=self.msgId, text=self.body, html=self.html,
-                                     calendar=self.calendar, method=self.method)
+                                     calendar=self.calendar, method=self.method, reply_to=self.reply_to)
         return self._bytes
 
     def _message(self):
@@ -92,6 +92,14 @@ class _OutboxMessage(Message):
 def message_id(row: OutboxMail) -> str:
     """The same Message-ID every time this row is sent, unique per row and database."""
     return f"<outbox.{row.id}.{row.created_at:%Y%m%d%H%M%S%f}@{_domain(current_app.config['MAIL_DEFAULT_SENDER'])}>"
+
+
+def _reply_to(contact: str | None, sender: str) -> str | None:
+    """Answers go to the programme's contact address ("Beantwoord deze e-mail"), when it is set
+    and is not the sender's own address."""
+    if not contact or contact.strip().lower() == parseaddr(sender)[1].lower():
+        return None
+    return contact.strip()
 
 
 @lru_cache(maxsize=16)
@@ -109,6 +117,7 @@ def message_for(row: OutboxMail) -> Message:
         body=row.text_body,
         html=row.html_body,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        reply_to=_reply_to(current_app.config["CONTACT_EMAIL"], current_app.config["MAIL_DEFAULT_SENDER"]),
     )
     message.msgId = message_id(row)
     message.date = time.time()

@@ -39,9 +39,10 @@ _WORD_ROOM = min(75, _FOLD_AT - 1) - len(_EMPTY_WORD)
 
 
 def write(*, subject: str, sender: str, recipient: str, date: float, message_id: str, text: str, html: str,
-          calendar: str | None = None, method: str | None = None) -> bytes:
+          calendar: str | None = None, method: str | None = None, reply_to: str | None = None) -> bytes:
     """The mail as it goes over SMTP (CRLF line ends). `calendar` is the invite's text, sent
-    both as the last alternative and as the attachment invite.ics, each with `method`."""
+    both as the last alternative and as the attachment invite.ics, each with `method`;
+    `reply_to`: where an answer goes (the programme's contact address), when not the sender."""
     parts = [_text_part("plain", text), _text_part("html", html)]
     if calendar is not None:
         parts.append(_text_part("calendar", calendar, f'; method="{method}"'))
@@ -53,6 +54,7 @@ def write(*, subject: str, sender: str, recipient: str, date: float, message_id:
         *([("Subject", header_text(subject, len("Subject: ")))] if subject else []),
         ("From", address_header(sender, len("From: "))),
         ("To", address_header(recipient, len("To: "))),
+        *([("Reply-To", address_header(reply_to, len("Reply-To: ")))] if reply_to else []),
         ("Date", formatdate(date, localtime=True)),
         ("Message-ID", message_id),
     ]

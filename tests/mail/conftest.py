@@ -59,9 +59,14 @@ def smtp(smtp_server) -> SmtpServer:
     smtp_server.start()  # a test that stopped it and failed leaves it running for the next
 
 
+#: The programme's contact address, where answers to the mails go (Reply-To).
+CONTACT = "programma@example.org"
+
+
 @pytest.fixture
 def smtp_config(smtp) -> dict:
-    return {"MAIL_BACKEND": "smtp", "MAIL_SERVER": smtp.host, "MAIL_PORT": smtp.port, "MAIL_SUPPRESS_SEND": False}
+    return {"MAIL_BACKEND": "smtp", "MAIL_SERVER": smtp.host, "MAIL_PORT": smtp.port, "MAIL_SUPPRESS_SEND": False,
+            "CONTACT_EMAIL": CONTACT}
 
 
 @pytest.fixture

@@ -185,3 +185,9 @@ def test_a_body_holding_the_boundary_gets_another_boundary(monkeypatch):
     assert message.get_boundary() != "=_aaaa"
     (alternative,) = message.iter_parts()
     assert next(alternative.iter_parts()).get_content().replace("\r\n", "\n") == text
+
+
+def test_a_reply_to_is_written_only_when_given():
+    assert "Reply-To" not in parse(write())
+    message = parse(write(reply_to="programma@example.org"))
+    assert [a.addr_spec for a in message["Reply-To"].addresses] == ["programma@example.org"]

@@ -95,6 +95,8 @@ def check_mail(mail: Received, row: OutboxMail, app, client) -> None:
     (sender,) = message["From"].addresses
     assert (sender.display_name, sender.addr_spec) == (name, address), where
     assert [a.addr_spec for a in message["To"].addresses] == [row.recipient], where
+    # "Beantwoord deze e-mail": an answer reaches the programme's contact address
+    assert [a.addr_spec for a in message["Reply-To"].addresses] == [app.config["CONTACT_EMAIL"]], where
     assert message["Subject"] == row.subject and row.subject.strip(), where
     assert message["Message-ID"] and message["Date"], where
 
