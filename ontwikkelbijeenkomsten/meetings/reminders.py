@@ -1,4 +1,5 @@
-"""Reminders shortly before a session, to its confirmed participants and its experts.
+"""Reminders shortly before a session, to its confirmed participants, its experts and, for a
+region's session, the contact person who hosts it.
 
 Run from cron (`flask mail reminders`). A session is reminded once: the run claims it with a
 row lock (SKIP LOCKED, so parallel runs share the work) and marks it in the transaction that
@@ -56,25 +57,37 @@ def send_reminders(now: datetime | None = None, progress: Callable[[int, int], N
         for person, answer in _audience(meeting, active):
             mails.tell(meeting, person, "session_reminder", _l("Reminder: %(title)s", title=meeting.title),
                        "sessions/reminder", "REQUEST", answer=answer,
-                       expert=active[0].expert if active and person.role == "participant" else None,
-                       participants=_participants(meeting) if person.role == "expert" else None)
+                       expert=active[0].expert if active and person.role != "expert" else None,
+                       participants=_participants(meeting, person.role),
+                       share=mails.registration_page(meeting) if person.role == "contact" else None)
             queued += 1
         if progress:
             progress(done, len(meetings))
     return queued
 
 
-def _participants(meeting: Meeting) -> dict:
-    """How many people are coming, and where the expert sees who: to prepare the session."""
+def _participants(meeting: Meeting, role: str) -> dict | None:
+    """How many people are coming, to prepare the session: for the expert with where they see
+    who, for the hosting contact the number only; None for a participant."""
+    if role == "participant":
+        return None
     lead = meeting.lead
-    return {"confirmed": lead.confirmed_count, "capacity": lead.capacity,
-            "list": absolute_url("meetings.participants", meeting_id=meeting.id)}
+    found = {"confirmed": lead.confirmed_count, "capacity": lead.capacity}
+    if role == "expert":
+        found["list"] = absolute_url("meetings.participants", meeting_id=meeting.id)
+    return found
 
 
 def _audience(meeting: Meeting, active: list) -> list[tuple[mails.Person, str | None]]:
-    """The experts with an active assignment and the confirmed participants, each with the
-    link where an expert who has not accepted yet can still accept or decline (None for others)."""
+    """The experts with an active assignment, the contact of a region's session and the
+    confirmed participants, each with the link where an expert who has not accepted yet can
+    still accept or decline (None for others). One reminder per address: a contact who is also
+    an expert or participant gets theirs in that role."""
     experts = [(mails.expert_person(a), absolute_url("experts.answer", token=answer_token([a]))
                 if a.state is AssignmentState.ASSIGNED else None) for a in active]
     confirmed: list[Registration] = [r for r in meeting.lead.registrations if r.state is RegistrationState.CONFIRMED]
-    return experts + [(mails.participant(r), None) for r in confirmed]
+    audience = experts + [(mails.participant(r), None) for r in confirmed]
+    contact = mails.contact_of(meeting)
+    if contact is not None and contact.email.lower() not in {p.email.lower() for p, _answer in audience}:
+        audience.insert(len(experts), (contact, None))
+    return audience

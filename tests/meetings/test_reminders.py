@@ -234,3 +234,34 @@ def test_the_expert_reminder_of_a_regional_session_names_the_contact_and_the_que
     assert contact in row.text_body and f"Vraag van de regio: {request.goal}" in row.text_body
     assert f'href="mailto:{request.contact_email}"' in row.html_body and "Vraag van de regio" in row.html_body
     assert "Deelnemers: 0\nDeelnemerslijst:" in row.text_body  # no limit: the number alone
+
+
+def test_the_contact_who_hosts_a_regional_session_is_reminded_with_the_number_and_the_link(plan):
+    """The region hosts its session: its contact hears how many registered, who the expert is,
+    and gets the registration link to pass on (not the participant list, which is not theirs)."""
+    from ontwikkelbijeenkomsten.meetings.mails import registration_page
+    from tests.scheduling.test_services import book
+
+    meeting = book(plan).meeting
+    with unit_of_work():
+        services.register(meeting, applicant(1))
+    with unit_of_work():
+        assert send_reminders(now=meeting.starts_at - timedelta(days=1)) == 3  # expert, contact, participant
+    (row,) = [r for r in reminders() if r.recipient == plan.request.contact_email]
+    assert row.calendar_method == "REQUEST", "the contact's calendar gets the latest details too"
+    share = registration_page(meeting)
+    assert "Deelnemers: 1" in row.text_body and f"Geef de aanmeldlink door:\n{share}" in row.text_body
+    assert f"Expert: {plan.expert.name}" in row.text_body and f'href="{share}"' in row.html_body
+    assert "Deelnemerslijst" not in row.text_body + row.html_body and "/aanvraag/" in row.text_body
+
+
+def test_a_contact_who_also_registered_gets_one_reminder(plan):
+    from tests.scheduling.test_services import book
+
+    meeting = book(plan).meeting
+    with unit_of_work():
+        services.register(meeting, applicant(1, email=plan.request.contact_email))
+    with unit_of_work():
+        assert send_reminders(now=meeting.starts_at - timedelta(days=1)) == 2
+    (row,) = [r for r in reminders() if r.recipient == plan.request.contact_email]
+    assert "aanmelding" in row.text_body.lower()  # as a participant, who can cancel
