@@ -173,3 +173,12 @@ def test_success_changes_the_contact_and_shows_it_in_the_history(coordinator_cli
     assert "Contactpersoon gewijzigd" in html and NOTE in html
     db.session.expire_all()
     assert submitted.contact_email == "joris@example.org"
+
+
+def test_the_new_contact_sees_in_the_history_when_they_took_over_but_not_the_note(client, world, submitted):
+    with unit_of_work():
+        contact_change.change_contact(submitted, NEW, "Vorige contactpersoon is met ziekteverlof.", world.coordinator)
+    page = client.get(f"/aanvraag/{services.status_token(submitted)}").get_data(as_text=True)
+    history = page[page.index('id="history-title"'):]
+    assert "Joris Bakker is nu de contactpersoon van deze aanvraag." in history, "BUG: the takeover is not in it"
+    assert "ziekteverlof" not in page and submission(world).contact_name not in history

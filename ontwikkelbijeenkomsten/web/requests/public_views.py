@@ -55,6 +55,7 @@ PUBLIC_ACTIONS = (
     "session.cancelled",
     "request.changed",
     "request.question",
+    "request.contact_changed",  # shown with the new contact's name only: not the note, not who left
 )
 
 
