@@ -103,7 +103,8 @@ def _check_dagdelen(wanted: int | None, region: Region | None, period: Programme
         fail("dagdelen_wanted", lazy_ngettext(
             "Your region has %(num)s dagdeel left in this period. Ask for at most %(num)s.",
             "Your region has %(num)s dagdelen left in this period. Ask for at most %(num)s.", left,
-        ) if left else _l("Your region has no dagdelen left in this period."))
+        ) if left else _l("Your region has no dagdelen left in this period. Do you need more? Ask the "
+                          "coordinators: they can raise your region's quota."))
 
 
 def _day_problem(day: date, period: ProgrammePeriod, today: date):

@@ -435,6 +435,15 @@ def test_one_dagdeel_left_is_said_in_the_singular(client, world):
         html, "dagdelen_wanted"), "BUG: 'nog 1 dagdelen over'"
 
 
+def test_a_region_with_nothing_left_is_told_where_to_get_more(client, world):
+    db.session.add(QuotaLedger(region_id=world.region.id, period_id=world.period.id, quota=4, granted=4))
+    db.session.commit()
+    html = client.post("/aanvragen", data=form_data(world, dagdelen_wanted="1")).get_data(as_text=True)
+    message = field_error(html, "dagdelen_wanted")
+    assert "Uw regio heeft in deze periode geen dagdelen meer over." in message
+    assert "Vraag het de coördinatoren: zij kunnen het quotum van uw regio verhogen." in message, "BUG: a dead end"
+
+
 def test_a_rule_the_service_finds_is_shown_at_its_field(client, world, monkeypatch):
     def refuse(submission, today=None):
         db.session.add(QuotaLedger(region_id=world.region.id, period_id=world.period.id, quota=4, granted=0))
