@@ -52,13 +52,14 @@ def short_moment(value: datetime) -> str:
     return f"{local.day}-{local.month}-{local.year} {local.hour:02d}:{local.minute:02d}"
 
 
-def dagdeel_label(value: Dagdeel) -> str:
+def dagdeel_label(value: Dagdeel | str) -> str:
+    """'ochtend', for a Dagdeel or its stored value (a request's preferred dagdelen are values)."""
     labels = {
         Dagdeel.OCHTEND: gettext("morning"),
         Dagdeel.MIDDAG: gettext("afternoon"),
         Dagdeel.AVOND: gettext("evening"),
     }
-    return labels[value]
+    return labels[Dagdeel(value)]
 
 
 def init_app(app: Flask) -> None:

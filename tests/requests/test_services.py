@@ -206,3 +206,18 @@ def test_a_region_with_open_requests_stays_active(world):
     with pytest.raises(services.RuleViolation) as raised:
         regions.update_region(world.region, world.region.name, False, world.coordinator)
     assert raised.value.field == "active"
+
+
+def test_the_receipt_repeats_both_the_moments_and_the_period_the_region_gave(world):
+    """The form asks for moments, a period, or both; the receipt dropped the period when there
+    were moments too."""
+    start, end = future_day(30), future_day(60)
+    with unit_of_work():
+        services.submit(submission(world, period_start=start, period_end=end,
+                                   period_dagdelen=[Dagdeel.OCHTEND, Dagdeel.AVOND]))
+    mail = db.session.scalars(select(OutboxMail).where(OutboxMail.kind == "request_received")).one()
+    for body in (mail.text_body, re.sub(r"<[^>]+>", " ", mail.html_body)):
+        body = " ".join(body.split())
+        assert "Voorkeursmomenten" in body
+        assert "Voorkeursperiode" in body, "BUG: the period is left out"
+        assert "(ochtend, avond)" in body
