@@ -757,3 +757,11 @@ def test_withdrawing_twice_at_once_is_a_message_not_an_error(client, world, monk
     response = client.post(f"/aanvraag/{token}/intrekken")
     assert response.status_code == 302
     assert "kan niet meer worden ingetrokken" in client.get(f"/aanvraag/{token}").get_data(as_text=True)
+
+
+def test_the_forms_first_line_does_not_promise_every_region_the_same_number(client, world):
+    """A coordinator can give a region another quota: the opening line says so, and the number
+    left shows once the region is chosen."""
+    html = client.get("/aanvragen").get_data(as_text=True)
+    assert "tenzij de coördinatoren voor die regio een ander aantal hebben ingesteld" in html
+    assert "maximaal 4" not in html
