@@ -28,7 +28,7 @@ def add(expert: User, start: date, end: date, weekdays: set[int], dagdelen: set[
     pattern covers) are noted as `kept`: removing the pattern leaves them."""
     others = current(expert.id)
     by_hand = sorted(
-        f"{day.isoformat()}.{dagdeel.value}" for day, dagdeel in db.session.execute(
+        _kept_key(day, dagdeel) for day, dagdeel in db.session.execute(
             select(Availability.date, Availability.dagdeel)
             .where(Availability.expert_id == expert.id, Availability.date.between(start, end)))
         if day.weekday() in weekdays and dagdeel in dagdelen
@@ -56,6 +56,11 @@ def find(expert_id: int, pattern_id: int) -> WeeklyPattern | None:
         WeeklyPattern.id == pattern_id, WeeklyPattern.expert_id == expert_id))
 
 
+def _kept_key(day: date, dagdeel: Dagdeel) -> str:
+    """How a slot the expert had set by hand is noted in `WeeklyPattern.kept` ('2027-01-12.ochtend')."""
+    return f"{day.isoformat()}.{dagdeel.value}"
+
+
 def _slots(pattern: WeeklyPattern, first: date) -> set[tuple[date, Dagdeel]]:
     days = (first + timedelta(days=n) for n in range((pattern.ends_on - first).days + 1))
     return {(day, Dagdeel(value)) for day in days if day.weekday() in pattern.weekdays
@@ -74,7 +79,7 @@ def remove(expert: User, pattern: WeeklyPattern, actor: User) -> tuple[int, int]
             select(Availability.id, Availability.date, Availability.dagdeel)
             .where(Availability.expert_id == expert.id, Availability.date.between(first, pattern.ends_on)))
         if (day, dagdeel) in mine and (day, dagdeel) not in held
-        and f"{day.isoformat()}.{dagdeel.value}" not in by_hand
+        and _kept_key(day, dagdeel) not in by_hand
         and not any(other.covers(day, dagdeel) for other in others)
     ]
     removed = db.session.execute(

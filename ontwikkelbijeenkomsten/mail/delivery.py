@@ -94,6 +94,7 @@ def message_id(row: OutboxMail) -> str:
     return f"<outbox.{row.id}.{row.created_at:%Y%m%d%H%M%S%f}@{_domain(current_app.config['MAIL_DEFAULT_SENDER'])}>"
 
 
+@lru_cache(maxsize=16)
 def _reply_to(contact: str | None, sender: str) -> str | None:
     """Answers go to the programme's contact address ("Beantwoord deze e-mail"), when it is set
     and is not the sender's own address."""

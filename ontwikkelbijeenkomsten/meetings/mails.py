@@ -162,8 +162,8 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
     the registration link a region passes on to its participants, `was` what a changed session
     had before ("times": [start, end] in ISO, "place": {"location", "online_url"}, "expert": True
     when another expert took it over), `returned` that a cancelled session's dagdeel goes back to
-    its request, to be scheduled again, `participants` what an expert reads of the people coming
-    ("confirmed", "capacity" and "list", the participant list's address). Subject and reason are
+    its request, to be scheduled again, `participants` how many people are coming ("confirmed",
+    "capacity", and for an expert "list", the participant list's address). Subject and reason are
     put in the person's language now.
     A session in a series also lists every part of it.
     """

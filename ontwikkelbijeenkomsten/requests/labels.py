@@ -10,7 +10,6 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ..core.i18n import dagdeel_label, long_date
-from ..core.time import Dagdeel
 
 
 def action_label(action: str) -> str:
@@ -48,6 +47,6 @@ def session_moment(details: dict) -> str | None:
     except (KeyError, TypeError, ValueError):
         return None
     try:
-        return f"{long_date(day)}, {dagdeel_label(Dagdeel(details.get('dagdeel')))}"
+        return f"{long_date(day)}, {dagdeel_label(details.get('dagdeel'))}"
     except ValueError:
         return long_date(day)
