@@ -30,6 +30,7 @@ from ..experts import signals
 from ..experts.models import ExpertProfile
 from ..mail import calendar
 from ..mail import services as mail
+from ..requests.models import Request
 from . import changes, mails
 from .bookings import live_assignment
 from .models import (
@@ -132,7 +133,8 @@ def assignments(expert: User) -> list[AssignmentRow]:
         .where(MeetingExpert.expert_id == expert.id)
         .options(
             contains_eager(MeetingExpert.meeting).joinedload(Meeting.region),
-            contains_eager(MeetingExpert.meeting).joinedload(Meeting.request),
+            contains_eager(MeetingExpert.meeting).joinedload(Meeting.request)
+            .joinedload(Request.assigned_coordinator).load_only(User.name, User.email, User.active),
             contains_eager(MeetingExpert.meeting).joinedload(Meeting.series),
         )
         .order_by(Meeting.starts_at, MeetingExpert.id)

@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..accounts.models import User
 from ..core.db import enum_type, utcnow
 from ..core.extensions import db
 from ..core.models import Theme
@@ -139,6 +140,8 @@ class Request(db.Model):
 
     region: Mapped[Region] = relationship()
     period: Mapped[ProgrammePeriod] = relationship()
+    # Whom the experts on its sessions ask their questions (read only: the id is what is set).
+    assigned_coordinator: Mapped[User | None] = relationship(viewonly=True)
     themes: Mapped[list[Theme]] = relationship(secondary=request_themes, order_by=Theme.position)
     preferred_moments: Mapped[list[PreferredMoment]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="PreferredMoment.rank"

@@ -17,6 +17,7 @@ from ontwikkelbijeenkomsten.core.time import Dagdeel, today_local
 from ontwikkelbijeenkomsten.experts.models import ExpertProfile
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.meetings import assignments as services
+from ontwikkelbijeenkomsten.meetings.links import answer_token
 from ontwikkelbijeenkomsten.meetings.models import (
     AssignmentState,
     Meeting,
@@ -443,6 +444,33 @@ def test_the_card_says_what_the_region_asks_and_whom_to_contact(app, expert, reg
     assert "Vraag van de regio" in card and "Ondersteuningsteam en wijkteam" in card
     assert "Contactpersoon" in card and "Linda Visser" in card
     assert 'href="mailto:l.visser@example.org"' in card and 'href="tel:0612345678"' in card
+
+
+def test_the_card_names_the_coordinator_to_ask(app, coordinator, expert, regional_meeting):
+    """An expert with a question about an assignment writes to the coordinator who handles the
+    region's request, not to a general address."""
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    card = section_of(html, "to-answer")
+    assert "Vragen over deze opdracht" in card
+    assert f"{coordinator.name} (coördinator)" in card and f'href="mailto:{coordinator.email}"' in card
+
+
+def test_without_a_coordinator_the_card_gives_the_programme_address(app, coordinator, expert, regional_meeting,
+                                                                     training, monkeypatch):
+    """An open training has no request, and a closed account answers nobody: the programme's
+    address instead."""
+    monkeypatch.setitem(app.config, "CONTACT_EMAIL", "werkagenda@example.org")
+    coordinator.active = False
+    db.session.commit()
+    html = login(app.test_client(), expert).get(page_url(expert.id)).get_data(as_text=True)
+    cards = section_of(html, "to-answer")
+    assert cards.count("Vragen over deze opdracht") == 2 and coordinator.name not in cards
+    assert cards.count('href="mailto:werkagenda@example.org"') == 2
+
+
+def test_the_answer_link_names_the_coordinator_to_ask(app, coordinator, expert, regional_meeting):
+    html = app.test_client().get(f"/opdracht/{answer_token([regional_meeting])}").get_data(as_text=True)
+    assert "Vragen over deze opdracht" in html and f'href="mailto:{coordinator.email}"' in html
 
 
 def test_a_scheduled_row_says_where_how_many_and_whom_to_contact(app, expert, regional_meeting):
