@@ -107,6 +107,13 @@ def current_period(day: date) -> ProgrammePeriod | None:
     )
 
 
+def requestable_periods(day: date) -> list[ProgrammePeriod]:
+    """The periods a region can ask dagdelen for on `day`, the soonest first: the current one and
+    those still to come (late in a school year, regions plan the next)."""
+    return list(db.session.scalars(
+        select(ProgrammePeriod).where(ProgrammePeriod.ends_on >= day).order_by(ProgrammePeriod.starts_on)))
+
+
 def default_period(day: date) -> ProgrammePeriod | None:
     """The period that contains `day`, else the one that starts last (None when there is none)."""
     return current_period(day) or db.session.scalar(

@@ -30,7 +30,8 @@ MAX_PARTICIPANTS = 500
 @dataclass
 class Submission:
     """What a region sends. `moments` are (date, dagdeel) pairs in the order of the form's rows;
-    a row left empty is (None, None)."""
+    a row left empty is (None, None). `period_id` is the programme period asked for: None for
+    the current one."""
 
     region_id: int | None
     organisation_name: str
@@ -54,6 +55,7 @@ class Submission:
     location: str = ""
     locale: str = "nl"
     submission_key: str | None = None
+    period_id: int | None = None
 
     @property
     def filled_moments(self) -> list[tuple[date, Dagdeel]]:

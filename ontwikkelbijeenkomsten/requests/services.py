@@ -25,7 +25,7 @@ from ..core.urls import absolute_url
 from ..mail import services as mail
 from ..regions import quota
 from ..regions.models import ProgrammePeriod, Region
-from ..regions.services import current_period
+from ..regions.services import requestable_periods
 from . import queries, rules
 from .models import OPEN_STATES, REQUEST_STATES, PreferredMoment, Request, RequestState
 from .rules import Submission
@@ -53,14 +53,20 @@ def request_for_token(token: str) -> Request | None:
     return request if request is not None and request.contact_version == version else None
 
 
-def open_period(today: date | None = None) -> ProgrammePeriod | None:
-    return current_period(today or today_local())
+def open_period(today: date | None = None, period_id: int | None = None) -> ProgrammePeriod | None:
+    """The period a request is for: `period_id` while a region can still ask for it (the current
+    period or one to come), else None; without it the current period, or between two periods
+    the next one."""
+    periods = requestable_periods(today or today_local())
+    if period_id is None:
+        return periods[0] if periods else None
+    return next((period for period in periods if period.id == period_id), None)
 
 
 def check_submission(s: Submission, today: date | None = None) -> list[RuleViolation]:
     """Every rule `s` breaks, without saving anything (for a form that has errors of its own)."""
     today = today or today_local()
-    period = open_period(today)
+    period = open_period(today, s.period_id)
     if period is None:
         return [_no_period()]
     return rules.problems(s, period, today)
@@ -76,7 +82,7 @@ def submit(s: Submission, today: date | None = None) -> Request:
     earlier = queries.submitted_before(s.submission_key)
     if earlier is not None:
         return earlier
-    period = open_period(today)
+    period = open_period(today, s.period_id)
     if period is None:
         raise _no_period()
     RuleViolation.raise_if(rules.problems(s, period, today))

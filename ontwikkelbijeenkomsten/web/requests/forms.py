@@ -295,8 +295,9 @@ class RequestForm(_MeetingAnswers, FlaskForm):
     def chosen_region(self) -> QuotaStatus | None:
         return self.regions.get(self.region_id.data) if isinstance(self.region_id.data, int) else None
 
-    def submission(self, locale: str) -> Submission:
-        """What the person sent, for the service's rules; an answer that could not be read is None."""
+    def submission(self, locale: str, period_id: int | None = None) -> Submission:
+        """What the person sent for `period_id` (None: the current period), for the service's
+        rules; an answer that could not be read is None."""
         period_given = self.uses_period
 
         def choice(field, kind):
@@ -325,6 +326,7 @@ class RequestForm(_MeetingAnswers, FlaskForm):
             consent=bool(self.consent.data),
             locale=locale,
             submission_key=self.key,
+            period_id=period_id,
         )
 
 

@@ -29,6 +29,7 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import absolute_url, private_page
 from ontwikkelbijeenkomsten.meetings.links import meeting_token
 from ontwikkelbijeenkomsten.regions import quota
+from ontwikkelbijeenkomsten.regions.services import requestable_periods
 from ontwikkelbijeenkomsten.reports.requests import status_meetings
 from ontwikkelbijeenkomsten.requests import queries, region_changes, services
 from ontwikkelbijeenkomsten.requests.models import WITHDRAWABLE, Request
@@ -67,10 +68,23 @@ def _contact_key() -> str:
     return "request-contact:" + request.form.get("contact_email", "").strip().lower()[:254]
 
 
+def _chosen_period_id() -> int | None:
+    """The period of ?periode=<id> (a region asking for one to come), None without it; 404 for
+    a value that is no period id."""
+    chosen = request.args.get("periode")
+    if chosen is None:
+        return None
+    return optional_int(chosen) or abort(404)
+
+
 def _form(today: date):
-    """The open period and the form for it (filled in from a POST), or (None, None)."""
-    period = services.open_period(today)
+    """The period asked for and the form for it (filled in from a POST), or (None, None) when no
+    period is open. A period that was chosen but is not open (any more) gives 404."""
+    chosen = _chosen_period_id()
+    period = services.open_period(today, chosen)
     if period is None:
+        if chosen is not None:
+            abort(404)
         return None, None
     form = RequestForm()
     form.configure(quota.statuses(period), theme_choices())
@@ -84,9 +98,14 @@ ENDS_SOON_DAYS = 28
 def _form_page(form: RequestForm | None, period, **context) -> str:
     if form is None:
         return render_template("requests/new.html", form=None, period=None)
-    days_left = (period.ends_on - today_local()).days
+    today = today_local()
+    days_left = (period.ends_on - today).days
+    periods = requestable_periods(today)
+    # The first period open is the form's own address; a later one carries ?periode=<id>.
+    chosen = None if period.id == periods[0].id else period.id
     return render_template(
-        "requests/new.html", form=form, period=period,
+        "requests/new.html", form=form, period=period, chosen=chosen,
+        other_periods=[(p, None if i == 0 else p.id) for i, p in enumerate(periods) if p.id != period.id],
         days_left=days_left if days_left <= ENDS_SOON_DAYS else None,
         remaining=remaining_text(form.chosen_region, queries.awaiting_decision(form.chosen_region.id, period.id))
         if form.chosen_region else None, **context,
@@ -131,7 +150,7 @@ def _submit(form: RequestForm, today: date) -> Request | None:
     When the form already found problems, the rules are checked too (nothing is saved), so the
     person sees all there is to correct at once; a field keeps the form's own message."""
     valid = form.validate_on_submit()
-    submission = form.submission(locale=str(get_locale() or "nl"))
+    submission = form.submission(locale=str(get_locale() or "nl"), period_id=_chosen_period_id())
     if not valid:
         problems = [p for p in services.check_submission(submission, today) if not form.has_error_at(p.field)]
         if problems:
@@ -146,10 +165,12 @@ def _submit(form: RequestForm, today: date) -> Request | None:
 
 
 @bp.get("/aanvragen/resterend")
-def remaining():
-    """What a region has left, for the form's script: {"remaining": 3, "quota": 4, "text": "..."}."""
+@bp.get("/aanvragen/resterend/<int:period_id>")
+def remaining(period_id: int | None = None):
+    """What a region has left in the period, for the form's script: {"remaining": 3, "quota": 4,
+    "text": "..."}. The period is in the path: the script adds ?region_id=N."""
     region_id = optional_int(request.args.get("region_id"))
-    period = services.open_period()
+    period = services.open_period(period_id=period_id)
     if region_id is None or period is None:
         abort(404)
     found = quota.statuses(period, region_id)
