@@ -300,6 +300,16 @@ def test_create_and_edit_a_period(coordinator_client):
     assert (period.ends_on.isoformat(), period.default_quota) == ("2031-08-31", 5)
 
 
+def test_the_list_of_periods_says_regions_can_already_request_for_one_to_come(coordinator_client, period):
+    coordinator_client.post("/coordinatie/periodes", data={
+        "name": "Schooljaar 2030-2031", "starts_on": "2030-08-01", "ends_on": "2031-07-31", "default_quota": "4",
+    })
+    page = " ".join(coordinator_client.get("/coordinatie/periodes").get_data(as_text=True).split())
+    assert f"{period.name} <span class=\"ob-meta\">(huidige)</span>" in page
+    assert "Schooljaar 2030-2031 <span class=\"ob-meta\">(begint nog; regio’s kunnen al aanvragen)</span>" in page
+    assert "Als periodes elkaar overlappen" not in page
+
+
 @pytest.mark.parametrize("data, field", [
     ({"ends_on": "2030-07-31"}, "ends_on"),
     ({"ends_on": "31-07-2031"}, "ends_on"),

@@ -194,7 +194,7 @@ def periods():
 
     return apply_and_redirect(form, run) or render_template(
         "regions/periods.html", form=form, periods=services.periods(),
-        current=services.current_period(today_local()),
+        current=services.current_period(today_local()), today=today_local(),
     )
 
 
