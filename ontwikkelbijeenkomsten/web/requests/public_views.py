@@ -165,7 +165,7 @@ def _submit(form: RequestForm, today: date) -> Request | None:
 
 
 @bp.get("/aanvragen/resterend")
-@bp.get("/aanvragen/resterend/<int:period_id>")
+@bp.get("/aanvragen/resterend/<int(max=2147483647):period_id>")
 def remaining(period_id: int | None = None):
     """What a region has left in the period, for the form's script: {"remaining": 3, "quota": 4,
     "text": "..."}. The period is in the path: the script adds ?region_id=N."""
