@@ -1,7 +1,8 @@
 """The structure the README draws: layers that point down only, one commit point, no queries
-in the web layer. These read the code; they run no app."""
+in the web layer, choice fields given SelectChoice options. These read the code; they run no app."""
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -65,3 +66,34 @@ def test_the_web_layer_runs_no_queries():
     query = re.compile(r"\bselect\(|db\.session\.(execute|scalars?)\(")
     found = [name for name, text in _sources("web") if query.search(text)]
     assert found == [], "queries belong beside the services"
+
+
+def _choices_given_otherwise(tree: ast.AST) -> list[int]:
+    """Lines where a form's `choices` is set (`x.choices = …` or `choices=…`) other than through
+    `web.forms.options(…)`."""
+    def through_options(value: ast.expr) -> bool:
+        return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "options"
+
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            if any(isinstance(t, ast.Attribute) and t.attr == "choices" for t in node.targets) \
+                    and not through_options(node.value):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.keyword) and node.arg == "choices" and not through_options(node.value):
+            lines.append(node.value.lineno)
+    return lines
+
+
+def test_choice_fields_get_selectchoice_options():
+    """WTForms 3.3 deprecates (value, label) tuples as choices and 3.4 drops them; a field built
+    with tuples warns (and pyproject.toml makes that warning an error), one given them later
+    does not, so this reads the code for both."""
+    found = [f"{name}:{line}" for name, text in _sources() for line in _choices_given_otherwise(ast.parse(text))]
+    assert found == [], "set choices with web.forms.options(...)"
+
+
+def test_the_choices_check_finds_tuples():
+    tree = ast.parse('form.x.choices = [("a", "A")]\nSelectField(choices=[("a", "A")])\n'
+                     'form.y.choices = options([("a", "A")])\n')
+    assert _choices_given_otherwise(tree) == [1, 2]

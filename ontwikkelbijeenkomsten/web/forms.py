@@ -5,6 +5,7 @@ import wtforms
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectMultipleField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -75,6 +76,17 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def options(pairs) -> list[SelectChoice]:
+    """A choice field's options from (value, label) pairs. Every `choices` of a form is set
+    through here: WTForms 3.4 takes SelectChoice only, no tuples (tests/test_architecture.py)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def choice_labels(field) -> dict:
+    """{value: label} of a choice field's options, to name what was chosen."""
+    return {choice.value: choice.label for choice in field.choices}
 
 
 def dagdeel_choices() -> list[tuple[str, str]]:
@@ -159,7 +171,7 @@ def in_choices(message):
 
     def check(form, field):
         chosen = field.data if isinstance(field.data, list) else [field.data]
-        if not set(chosen) <= {value for value, _label in field.choices}:
+        if not set(chosen) <= {choice.value for choice in field.choices}:
             raise ValidationError(message)
 
     return check

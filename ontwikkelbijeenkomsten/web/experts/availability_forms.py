@@ -28,6 +28,7 @@ from ontwikkelbijeenkomsten.web.forms import (
     dagdeel_choices,
     in_choices,
     optional_int,
+    options,
 )
 
 def _day_field(label, missing, **kwargs) -> DayField:
@@ -93,8 +94,8 @@ class RuleForm(BlockForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.weekdays.choices = [(number, name.capitalize()) for number, name in enumerate(weekday_names())]
-        self.dagdelen.choices = dagdeel_choices()
+        self.weekdays.choices = options((number, name.capitalize()) for number, name in enumerate(weekday_names()))
+        self.dagdelen.choices = options(dagdeel_choices())
 
     def validate_weekdays(self, field):
         in_choices(_l("Choose days of the week from the list."))(self, field)

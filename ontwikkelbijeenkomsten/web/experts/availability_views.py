@@ -31,7 +31,7 @@ from ontwikkelbijeenkomsten.web.experts.availability_forms import (
     weekday_names,
 )
 from ontwikkelbijeenkomsten.web.experts.blueprint import bp
-from ontwikkelbijeenkomsten.web.forms import field_error
+from ontwikkelbijeenkomsten.web.forms import field_error, options
 
 #: Larger ids overflow the database's integer column; the converter answers 404 for them.
 AVAILABILITY_URL = "/experts/<int(max=2147483647):expert_id>/beschikbaarheid"
@@ -178,8 +178,8 @@ def availability_grid():
     args.setdefault("van", today.isoformat())
     args.setdefault("tot", (today + timedelta(days=GRID_DEFAULT_DAYS - 1)).isoformat())
     form = GridFilterForm(formdata=args)
-    form.theme.choices = [("", _("All themes"))] + [(str(id_), name) for id_, name in theme_choices()]
-    form.region.choices = [("", _("All regions"))] + [(str(region.id), region.name) for region in region_choices()]
+    form.theme.choices = options([("", _("All themes"))] + [(str(id_), name) for id_, name in theme_choices()])
+    form.region.choices = options([("", _("All regions"))] + [(str(r.id), r.name) for r in region_choices()])
     grid = None
     if form.validate():
         try:

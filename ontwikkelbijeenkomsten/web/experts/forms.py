@@ -25,6 +25,7 @@ from ontwikkelbijeenkomsten.web.forms import (
     email_validators,
     line_filter,
     optional_int,
+    options,
     strip_filter,
 )
 
@@ -69,8 +70,8 @@ def _region_fields(description) -> tuple[BooleanField, MultiCheckboxField]:
 class _Choices:
     def set_choices(self, themes: list[tuple[int, str]], regions) -> None:
         """`themes` as `core.themes.theme_choices()` gives them; `regions` as Region rows."""
-        self.theme_ids.choices = [(theme_id, name) for theme_id, name in themes]
-        self.region_ids.choices = [(r.id, r.name) for r in regions]
+        self.theme_ids.choices = options(themes)
+        self.region_ids.choices = options((r.id, r.name) for r in regions)
 
 
 class InviteForm(_Choices, FlaskForm):

@@ -6,7 +6,7 @@ from wtforms import HiddenField, SearchField, SelectField
 from wtforms.validators import Length
 
 from ontwikkelbijeenkomsten.mail.models import MailState, mail_state_label
-from ontwikkelbijeenkomsten.web.forms import in_choices, strip_filter
+from ontwikkelbijeenkomsten.web.forms import in_choices, options, strip_filter
 
 
 class MailFilterForm(FlaskForm):
@@ -22,7 +22,7 @@ class MailFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.state.choices = [("", _("All states"))] + [(s.value, mail_state_label(s)) for s in MailState]
+        self.state.choices = options([("", _("All states"))] + [(s.value, mail_state_label(s)) for s in MailState])
 
     def chosen(self) -> tuple[MailState | None, str | None]:
         """The state and address part to filter on; what does not validate is left out."""

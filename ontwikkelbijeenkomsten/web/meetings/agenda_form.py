@@ -10,7 +10,7 @@ from wtforms import SelectField
 
 from ontwikkelbijeenkomsten.core.themes import theme_choices
 from ontwikkelbijeenkomsten.meetings.agenda import Filters, month_label, region_choices
-from ontwikkelbijeenkomsten.web.forms import in_choices
+from ontwikkelbijeenkomsten.web.forms import in_choices, options
 
 
 class AgendaForm(FlaskForm):
@@ -31,9 +31,9 @@ class AgendaForm(FlaskForm):
                         validators=[in_choices(_l("Choose a month from the list."))])
 
     def configure(self, months: list[date]) -> AgendaForm:
-        self.theme.choices = [("", _("All themes"))] + [(str(id_), name) for id_, name in theme_choices()]
-        self.region.choices = [("", _("All regions"))] + [(str(id_), name) for id_, name in region_choices()]
-        self.month.choices = [("", _("All months"))] + [(m.strftime("%Y-%m"), month_label(m)) for m in months]
+        self.theme.choices = options([("", _("All themes"))] + [(str(id_), name) for id_, name in theme_choices()])
+        self.region.choices = options([("", _("All regions"))] + [(str(id_), name) for id_, name in region_choices()])
+        self.month.choices = options([("", _("All months"))] + [(m.strftime("%Y-%m"), month_label(m)) for m in months])
         return self
 
     def filters(self) -> Filters:

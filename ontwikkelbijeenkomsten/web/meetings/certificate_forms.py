@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from ontwikkelbijeenkomsten.certificates.models import CreditUnit
 from ontwikkelbijeenkomsten.meetings.registers import register_choices
-from ontwikkelbijeenkomsten.web.forms import MultiCheckboxField, in_choices, line_filter
+from ontwikkelbijeenkomsten.web.forms import MultiCheckboxField, in_choices, line_filter, options
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -45,8 +45,8 @@ class AccreditationForm(FlaskForm):
                       validators=[in_choices(_l("Choose hours or points."))])
 
     def configure(self) -> AccreditationForm:
-        self.registers.choices = register_choices()
-        self.unit.choices = [(CreditUnit.POINTS.value, _l("points")), (CreditUnit.HOURS.value, _l("hours"))]
+        self.registers.choices = options(register_choices())
+        self.unit.choices = options([(CreditUnit.POINTS.value, _l("points")), (CreditUnit.HOURS.value, _l("hours"))])
         return self
 
     @property

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from ontwikkelbijeenkomsten.core.sectors import Sector, sector_choices
 from ontwikkelbijeenkomsten.meetings.registers import NUMBER_MAX, Register, register_choices
 from ontwikkelbijeenkomsten.meetings.services import Applicant
-from ontwikkelbijeenkomsten.web.forms import email_validators, in_choices, line_filter, strip_filter
+from ontwikkelbijeenkomsten.web.forms import email_validators, in_choices, line_filter, options, strip_filter
 
 NAME_MAX = 200  # the columns' lengths
 NEEDS_MAX = 2000
@@ -50,7 +50,7 @@ class RegisterFields(FlaskForm):
                    register_number=registration.register_number).configure_register()
 
     def configure_register(self):
-        self.professional_register.choices = [("", _l("No register"))] + register_choices()
+        self.professional_register.choices = options([("", _l("No register"))] + register_choices())
         return self
 
     @property
@@ -86,7 +86,7 @@ class RegistrationForm(RegisterFields):
     )
 
     def configure(self) -> RegistrationForm:
-        self.sector.choices = sector_choices()
+        self.sector.choices = options(sector_choices())
         self.configure_register()
         return self
 

@@ -36,7 +36,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
 from ontwikkelbijeenkomsten.meetings.registers import register_label
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.downloads import csv_download
-from ontwikkelbijeenkomsten.web.forms import field_error
+from ontwikkelbijeenkomsten.web.forms import field_error, options
 from ontwikkelbijeenkomsten.web.meetings.access import list_page, series_or_404
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
 from ontwikkelbijeenkomsten.web.meetings.forms import RegisterFields
@@ -102,7 +102,7 @@ def _page(meeting: Meeting, *, failed=None, key: str | None = None):
     if _attendance_open(meeting):
         attendance = AttendanceForm(prefix="attendance", formdata=None,
                                     present=[str(rid) for rid in found.present_here()])
-        attendance.present.choices = [(str(r.id), r.name) for r in found.confirmed]
+        attendance.present.choices = options((str(r.id), r.name) for r in found.confirmed)
         forms["attendance"] = attendance
     if failed is not None:
         forms[key] = failed
@@ -146,7 +146,7 @@ def _person_page(meeting: Meeting, registration: Registration, *, failed=None, k
     if closed is None and registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING):
         forms["cancel"] = CancelForm(prefix=f"cancel-{registration.id}", formdata=None)
         forms["move"] = MoveForm(prefix=f"move-{registration.id}", formdata=None)
-        forms["move"].target.choices = _move_choices(lead)
+        forms["move"].target.choices = options(_move_choices(lead))
     if key in forms:
         forms[key] = failed
     elif key != "register":  # the registration can no longer be changed: the page says so, not the form
@@ -326,7 +326,7 @@ def move_participant(meeting_id: int, registration_id: int):
     meeting = series_or_404(meeting_id)
     registration = _registration_or_404(meeting, registration_id)
     form = MoveForm(prefix=f"move-{registration.id}")
-    form.target.choices = _move_choices(meeting.lead)
+    form.target.choices = options(_move_choices(meeting.lead))
 
     def run(form: MoveForm):
         target = queries.find_meeting(form.target_id) or abort(404)

@@ -46,7 +46,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
     calendar_entry,
 )
 from ontwikkelbijeenkomsten.web.experts.availability_forms import weekday_names
-from ontwikkelbijeenkomsten.web.forms import field_error, in_choices, strip_filter
+from ontwikkelbijeenkomsten.web.forms import field_error, in_choices, options, strip_filter
 from ontwikkelbijeenkomsten.web.meetings.agenda_form import AgendaForm
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
 from ontwikkelbijeenkomsten.web.meetings.forms import RegisterFields, RegistrationForm
@@ -360,8 +360,8 @@ class EvaluationForm(FlaskForm):
     to_improve = _answer(_l("What could be better?"))
 
     def configure(self) -> EvaluationForm:
-        self.score.choices = [("1", _("1 – poor")), ("2", _("2 – moderate")), ("3", _("3 – fair")),
-                              ("4", _("4 – good")), ("5", _("5 – very good"))]
+        self.score.choices = options([("1", _("1 – poor")), ("2", _("2 – moderate")), ("3", _("3 – fair")),
+                                      ("4", _("4 – good")), ("5", _("5 – very good"))])
         return self
 
 

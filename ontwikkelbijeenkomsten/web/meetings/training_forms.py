@@ -34,6 +34,7 @@ from ontwikkelbijeenkomsten.web.forms import (
     in_choices,
     line_filter,
     optional_int,
+    options,
     strip_filter,
 )
 from ontwikkelbijeenkomsten.web.scheduling.forms import (
@@ -67,7 +68,7 @@ class PartForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.dagdeel.choices = [("", _("Choose a dagdeel")), *dagdeel_choices()]
+        self.dagdeel.choices = options([("", _("Choose a dagdeel")), *dagdeel_choices()])
         self.date.flags.required = self.dagdeel.flags.required = True  # within a row that is used
 
     @property
@@ -141,10 +142,11 @@ class TrainingForm(FlaskForm):
 
     def configure(self, themes, regions, experts) -> TrainingForm:
         """`themes`, `regions`, `experts`: (id, name) pairs to choose from."""
-        self.theme_ids.choices = [(id_, name) for id_, name in themes]
-        self.region_id.choices = [("", _("The whole country or online"))] + [(str(id_), n) for id_, n in regions]
+        self.theme_ids.choices = options(themes)
+        self.region_id.choices = options([("", _("The whole country or online")),
+                                          *((str(id_), n) for id_, n in regions)])
         if self.expert_ids is not None:
-            self.expert_ids.choices = [(id_, name) for id_, name in experts]
+            self.expert_ids.choices = options(experts)
         self.parts_errors: list[str] = []
         return self
 

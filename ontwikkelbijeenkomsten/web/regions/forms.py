@@ -18,7 +18,7 @@ from ontwikkelbijeenkomsten.core.themes import NAME_MAX
 from ontwikkelbijeenkomsten.regions.labels import organisation_type_choices
 from ontwikkelbijeenkomsten.regions.models import DEFAULT_QUOTA, OrganisationType
 from ontwikkelbijeenkomsten.regions.services import CODE_PATTERN, QUOTA_MAX
-from ontwikkelbijeenkomsten.web.forms import IntegerField, line_filter, strip_filter
+from ontwikkelbijeenkomsten.web.forms import IntegerField, line_filter, options, strip_filter
 
 
 def _upper(value):
@@ -82,7 +82,7 @@ class OrganisationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.type.choices = [("", _("Choose…")), *organisation_type_choices()]
+        self.type.choices = options([("", _("Choose…")), *organisation_type_choices()])
 
 
 class OverviewForm(FlaskForm):

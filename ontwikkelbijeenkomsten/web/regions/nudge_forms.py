@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField
 from wtforms.validators import InputRequired, Optional
 
-from ontwikkelbijeenkomsten.web.forms import DayField, IntegerField, in_choices
+from ontwikkelbijeenkomsten.web.forms import DayField, IntegerField, in_choices, options
 
 
 class NudgeForm(FlaskForm):
@@ -21,8 +21,8 @@ class NudgeForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.unit.choices = [
+        self.unit.choices = options([
             ("months", _("Months before the last day of the period")),
             ("weeks", _("Weeks before the last day of the period")),
             ("date", _("On a day of your choice")),
-        ]
+        ])

@@ -21,6 +21,7 @@ from ontwikkelbijeenkomsten.regions.models import OrganisationType, ProgrammePer
 from ontwikkelbijeenkomsten.reports import regions as report
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.changes import apply_and_redirect
+from ontwikkelbijeenkomsten.web.forms import options
 from ontwikkelbijeenkomsten.web.regions.forms import (
     OrganisationForm,
     OverviewForm,
@@ -45,7 +46,7 @@ def period_choice() -> tuple[OverviewForm, ProgrammePeriod | None]:
     404 for an unknown one."""
     periods = services.periods()
     form = OverviewForm(formdata=request.args)
-    form.period.choices = [(p.id, p.name) for p in periods]
+    form.period.choices = options((p.id, p.name) for p in periods)
     if "period" in request.args:
         if not form.validate():
             abort(404)
@@ -159,7 +160,7 @@ def set_quota(region_id: int):
 
 def _quota_form(periods: list[ProgrammePeriod], **kwargs) -> QuotaForm:
     form = QuotaForm(prefix="quota", **kwargs)
-    form.period.choices = [(p.id, p.name) for p in periods]
+    form.period.choices = options((p.id, p.name) for p in periods)
     return form
 
 

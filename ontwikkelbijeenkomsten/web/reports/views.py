@@ -12,7 +12,7 @@ from ontwikkelbijeenkomsten.regions import services
 from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
 from ontwikkelbijeenkomsten.reports import monitoring, monitoring_tables
 from ontwikkelbijeenkomsten.web.access import coordinator_required
-from ontwikkelbijeenkomsten.web.forms import field_error
+from ontwikkelbijeenkomsten.web.forms import field_error, options
 from ontwikkelbijeenkomsten.web.reports.forms import ReportForm
 
 bp = Blueprint("reports", __name__)
@@ -26,7 +26,7 @@ def _choice() -> tuple[ReportForm, ProgrammePeriod | None, tuple[date, date] | N
     range when what was typed is wrong (the form then holds the errors) or there is no period."""
     periods = services.periods()
     form = ReportForm(formdata=request.args)
-    form.period.choices = [(p.id, p.name) for p in periods]
+    form.period.choices = options((p.id, p.name) for p in periods)
     if not form.validate():
         if form.range_given:
             return form, None, None

@@ -10,7 +10,14 @@ from wtforms.validators import (
     Length,
 )
 
-from ontwikkelbijeenkomsten.web.forms import WholeNumberField, email_validators, in_choices, line_filter, strip_filter
+from ontwikkelbijeenkomsten.web.forms import (
+    WholeNumberField,
+    email_validators,
+    in_choices,
+    line_filter,
+    options,
+    strip_filter,
+)
 from ontwikkelbijeenkomsten.web.requests.forms import NAME_MAX, PHONE_MAX, _check_phone, _length
 
 REASON_MAX = 2000
@@ -32,7 +39,7 @@ class QueueFilterForm(FlaskForm):
     period = SelectField(_l("Period"), default="", validate_choice=False,
                          validators=[in_choices(_l("Choose a period from the list."))])
     waiting = SelectField(_l("Waiting time"), default="", validate_choice=False,
-                          choices=[("", _l("Any waiting time")), ("long", _l("Longer than 10 working days"))],
+                          choices=options([("", _l("Any waiting time")), ("long", _l("Longer than 10 working days"))]),
                           validators=[in_choices(_l("Choose a waiting time from the list."))])
 
 

@@ -21,6 +21,7 @@ from ontwikkelbijeenkomsten.scheduling import grants
 from ontwikkelbijeenkomsten.scheduling.services import meetings_kept, upcoming_meetings
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.changes import REFUSED, apply, flash_done
+from ontwikkelbijeenkomsten.web.forms import choice_labels, options
 from ontwikkelbijeenkomsten.web.requests.blueprint import bp
 from ontwikkelbijeenkomsten.web.requests.coordinator_forms import (
     AssignForm,
@@ -80,11 +81,11 @@ def _set_filter_choices(form: QueueFilterForm) -> None:
     def choices(all_label: str, pairs) -> list[tuple[str, str]]:
         return [("", all_label)] + [(str(id_), name) for id_, name in pairs]
 
-    form.state.choices = [("", _("All states")), *REQUEST_STATES.choices()]
-    form.region.choices = choices(_("All regions"), region_choices())
+    form.state.choices = options([("", _("All states")), *REQUEST_STATES.choices()])
+    form.region.choices = options(choices(_("All regions"), region_choices()))
     # Retired themes stay in the list while requests are about them.
-    form.theme.choices = choices(_("All themes"), theme_choices(keep=queries.requested_theme_ids()))
-    form.period.choices = choices(_("All periods"), ((p.id, p.name) for p in periods()))
+    form.theme.choices = options(choices(_("All themes"), theme_choices(keep=queries.requested_theme_ids())))
+    form.period.choices = options(choices(_("All periods"), ((p.id, p.name) for p in periods())))
 
 
 def _page_numbers(page: int, pages: int) -> list[int | None]:
@@ -148,7 +149,7 @@ def _assign_form(item: Request, **kwargs) -> AssignForm:
     """Choices: nobody, the active coordinators and whoever holds the request now."""
     form = AssignForm(**kwargs)
     coordinators = accounts.coordinator_choices(keep_id=item.assigned_coordinator_id)
-    form.coordinator_id.choices = [("", _("Nobody"))] + [(str(id_), name) for id_, name in coordinators]
+    form.coordinator_id.choices = options([("", _("Nobody"))] + [(str(id_), name) for id_, name in coordinators])
     return form
 
 
@@ -269,7 +270,7 @@ def coordinator_assign(request_id: int):
         services.assign(item, int(chosen) if chosen else None, acting_user())
         if not chosen:
             return _("The request is no longer assigned to a coordinator.")
-        return _("The request is now assigned to %(name)s.", name=dict(form.coordinator_id.choices)[chosen])
+        return _("The request is now assigned to %(name)s.", name=choice_labels(form.coordinator_id)[chosen])
 
     return _act(item, "assign", form, run)
 

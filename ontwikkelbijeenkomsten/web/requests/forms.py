@@ -48,6 +48,7 @@ from ontwikkelbijeenkomsten.web.forms import (
     in_choices,
     line_filter,
     optional_int,
+    options,
     strip_filter,
 )
 
@@ -109,7 +110,7 @@ class MomentForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.dagdeel.choices = [("", _("Choose a dagdeel")), *dagdeel_choices()]
+        self.dagdeel.choices = options([("", _("Choose a dagdeel")), *dagdeel_choices()])
 
     @property
     def is_empty(self) -> bool:
@@ -151,9 +152,9 @@ class _MeetingAnswers:
         return [error for error in self.moments.errors if not isinstance(error, dict)]
 
     def configure_meeting(self, themes: list[tuple[int, str]]) -> None:
-        self.theme_ids.choices = [(theme_id, name) for theme_id, name in themes]
-        self.period_dagdelen.choices = dagdeel_choices()
-        self.sectors.choices = sector_choices()
+        self.theme_ids.choices = options(themes)
+        self.period_dagdelen.choices = options(dagdeel_choices())
+        self.sectors.choices = options(sector_choices())
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -169,7 +170,7 @@ class _MeetingAnswers:
 
     def period_dagdelen_given(self) -> list[Dagdeel]:
         return [Dagdeel(value) for value in dict.fromkeys(self.period_dagdelen.data or [])
-                if value in {v for v, _label in self.period_dagdelen.choices}]
+                if value in {choice.value for choice in self.period_dagdelen.choices}]
 
     def error_list(self) -> list[tuple[str, str]]:
         """(anchor id, message) for every error, in the order of the page."""
@@ -284,10 +285,10 @@ class RequestForm(_MeetingAnswers, FlaskForm):
 
     def configure(self, regions: list[QuotaStatus], themes: list[tuple[int, str]]) -> None:
         self.regions = {r.id: r for r in regions}
-        self.region_id.choices = [("", _("Choose your region"))] + [(r.id, region_label(r)) for r in regions]
-        self.organisation_type.choices = organisation_type_choices()
-        self.dagdelen_wanted.choices = [(n, str(n)) for n in range(1, MAX_DAGDELEN + 1)]
-        self.location_kind.choices = location_choices()
+        self.region_id.choices = options([("", _("Choose your region"))] + [(r.id, region_label(r)) for r in regions])
+        self.organisation_type.choices = options(organisation_type_choices())
+        self.dagdelen_wanted.choices = options((n, str(n)) for n in range(1, MAX_DAGDELEN + 1))
+        self.location_kind.choices = options(location_choices())
         self.configure_meeting(themes)
 
     # -- context ---------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from ontwikkelbijeenkomsten.web.forms import (
     dagdeel_choices,
     in_choices,
     line_filter,
+    options,
     strip_filter,
 )
 
@@ -115,8 +116,8 @@ class _SlotForm(FlaskForm):
 
     def __init__(self, *args, experts: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.dagdeel.choices = [("", _("Choose a dagdeel")), *dagdeel_choices()]
-        self.expert_id.choices = [("", _("Choose an expert"))] + [(str(id_), name) for id_, name in experts]
+        self.dagdeel.choices = options([("", _("Choose a dagdeel")), *dagdeel_choices()])
+        self.expert_id.choices = options([("", _("Choose an expert"))] + [(str(id_), name) for id_, name in experts])
 
     @property
     def slot(self) -> Slot:

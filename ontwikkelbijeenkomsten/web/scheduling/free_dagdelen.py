@@ -19,6 +19,7 @@ from wtforms import SelectField
 
 from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.meetings.bookings import free_dagdelen
+from ontwikkelbijeenkomsten.web.forms import choice_labels, options
 
 FREE_WEEKS = 6  # how far ahead the list looks
 
@@ -42,12 +43,12 @@ class FreeDagdelen:
 
 def pick_form(experts: list[tuple[int, str]], default: int | None = None) -> ExpertPickForm:
     form = ExpertPickForm(formdata=request.args or None, data={"expert": str(default or "")})
-    form.expert.choices = [(str(id_), name) for id_, name in experts]
+    form.expert.choices = options((str(id_), name) for id_, name in experts)
     return form
 
 
 def chosen_expert(form: ExpertPickForm) -> int | None:
-    names = dict(form.expert.choices)
+    names = choice_labels(form.expert)
     return int(form.expert.data) if form.expert.data in names else None
 
 
@@ -59,7 +60,7 @@ def free_for(form: ExpertPickForm, start: date) -> FreeDagdelen | None:
     end = start + timedelta(weeks=FREE_WEEKS) - timedelta(days=1)
     slots = free_dagdelen(expert_id, start, end)
     days = [(day, [dagdeel for _day, dagdeel in group]) for day, group in groupby(slots, key=lambda s: s[0])]
-    return FreeDagdelen(dict(form.expert.choices)[str(expert_id)], start, end, days)
+    return FreeDagdelen(choice_labels(form.expert)[str(expert_id)], start, end, days)
 
 
 def picked_moment() -> dict:

@@ -29,7 +29,7 @@ from ontwikkelbijeenkomsten.scheduling import services
 from ontwikkelbijeenkomsten.scheduling.candidates import request_moments
 from ontwikkelbijeenkomsten.scheduling.proposals import Proposal, proposals
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
-from ontwikkelbijeenkomsten.web.forms import field_error
+from ontwikkelbijeenkomsten.web.forms import choice_labels, field_error, options
 from ontwikkelbijeenkomsten.web.meetings.held_places import held_places
 from ontwikkelbijeenkomsten.web.requests.coordinator_views import REQUEST_URL
 from ontwikkelbijeenkomsten.web.scheduling import free_dagdelen
@@ -83,9 +83,9 @@ def _request_page(item: Request, *, proposal: ProposalForm | None = None, manual
     if bookable:
         title = services.default_title(item)
         forms["proposal"] = proposal or ProposalForm(prefix="proposal", formdata=None, title=title)
-        forms["proposal"].proposal.choices = [
+        forms["proposal"].proposal.choices = options(
             (slot_value(*p.moment, p.expert_id), _proposal_label(p)) for p in found.items
-        ]
+        )
         experts = expert_choices()
         pick = free_dagdelen.pick_form(experts, default=manual and manual.expert_id.data)
         chosen = free_dagdelen.chosen_expert(pick)
@@ -295,7 +295,7 @@ def meeting_move(meeting_id: int):
         released = [a.expert.name for a in meeting.experts
                     if a.state in ACTIVE_ASSIGNMENT_STATES and a.expert_id != expert_id]
         services.reschedule(meeting, day, dagdeel, expert_id, acting_user(), confirmed=form.confirmed_slot)
-        expert = dict(form.expert_id.choices)[str(expert_id)]
+        expert = choice_labels(form.expert_id)[str(expert_id)]
         message = _("The session is now on %(date)s, %(dagdeel)s, with %(expert)s. Everyone involved gets an e-mail "
                     "about the change.", **_slot_text(day, dagdeel, expert))
         if released:
