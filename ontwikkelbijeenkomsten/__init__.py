@@ -1,6 +1,7 @@
 """Ontwikkelbijeenkomsten: requests, scheduling and registration for the onderwijs-jeugd dagdelen."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
@@ -39,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     protect(default_handler)  # no addresses or tokens in the app's log lines
+    protect(logging.getLogger("werkzeug"))  # nor in `flask run`'s request lines
     return app
 
 

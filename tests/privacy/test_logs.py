@@ -1,18 +1,22 @@
-"""No e-mail addresses or private-link tokens in the logs: gunicorn's access log and the app's own
-log lines."""
+"""No e-mail addresses or private-link tokens in the logs: gunicorn's access log, the development
+server's request lines, the app's own log lines, and the nginx map the README gives."""
 from __future__ import annotations
 
 import logging
+import re
 import runpy
 import sys
+import threading
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 from flask.logging import default_handler
 from gunicorn.config import Config
+from werkzeug.serving import make_server
 
-from ontwikkelbijeenkomsten.core.redact import redact
+from ontwikkelbijeenkomsten.core.redact import PRIVATE_PATHS, RedactFilter, redact
 from ontwikkelbijeenkomsten.core.tokens import make_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,3 +72,52 @@ def test_the_apps_log_lines_hold_no_addresses_or_tokens(app, capsys):
     written = capsys.readouterr().err
     assert "delivery to [e-mail] failed" in written and "550 no mailbox [e-mail]" in written
     assert "ilse" not in written
+
+
+def test_the_development_servers_request_lines_hold_no_tokens_or_addresses(make_app):
+    """`flask run` (make run) logs each request line through werkzeug's logger: the app masks it
+    the same way as gunicorn's access log."""
+    werkzeug_log = logging.getLogger("werkzeug")
+    for installed in [f for f in werkzeug_log.filters if isinstance(f, RedactFilter)]:
+        werkzeug_log.removeFilter(installed)
+    app = make_app(SQLALCHEMY_DATABASE_URI="sqlite://")  # a new app puts the filter back
+    with app.app_context():
+        token = make_token("registration", 7)
+    records = []
+    capture = logging.Handler()
+    capture.emit = records.append
+    werkzeug_log.addHandler(capture)
+    def blank(environ, start_response):
+        start_response("200 OK", [])
+        return [b""]
+
+    server = make_server("127.0.0.1", 0, blank)
+    try:
+        serving = threading.Thread(target=server.handle_request)
+        serving.start()
+        urllib.request.urlopen(f"http://127.0.0.1:{server.port}/aanmelding/{token}/afmelden?email=ilse%40example.org",
+                               timeout=10).read()
+        serving.join(10)
+    finally:
+        server.server_close()
+        werkzeug_log.removeHandler(capture)
+    (line,) = [r.getMessage() for r in records if "GET" in r.getMessage()]
+    assert token not in line and "ilse" not in line
+    assert "GET /aanmelding/[token]/afmelden?email=[e-mail] HTTP/1.1" in line
+
+
+def test_every_route_with_a_token_is_masked(app):
+    """A new route with a private token or code in its path must be added to `PRIVATE_PATHS`."""
+    for rule in app.url_map.iter_rules():
+        secret = {"token", "code"} & rule.arguments
+        if not secret:
+            continue
+        (name,) = secret
+        path = rule.rule.replace(f"<{name}>", "Xk3_9aQ-secret")
+        assert redact(f"GET {path} HTTP/1.1") == f"GET {path.replace('Xk3_9aQ-secret', '[token]')} HTTP/1.1", rule.rule
+
+
+def test_the_readmes_nginx_map_masks_the_same_paths():
+    readme = (ROOT / "README.md").read_text()
+    (paths,) = re.findall(r'"~\^\(\?<head>/\(([^)]+)\)/\)', readme)
+    assert paths.split("|") == list(PRIVATE_PATHS)
