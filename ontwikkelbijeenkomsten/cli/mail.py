@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import click
 from flask.cli import with_appcontext
 
-from ontwikkelbijeenkomsten.core.redact import protect
+from ontwikkelbijeenkomsten.core.redact import protect, redact
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.worker import PeriodicJob, run_worker, stop_on_signals
 from ontwikkelbijeenkomsten.mail import delivery
@@ -23,11 +23,19 @@ def _with_timeout() -> None:
     socket.setdefaulttimeout(SMTP_TIMEOUT)
 
 
+def reasons(report: delivery.DeliveryReport) -> str:
+    """Why mails were not sent ("; ConnectionRefusedError: … (3 mails)"), or ""."""
+    return "".join(f"; {reason} ({count} mail{'s' if count > 1 else ''})"
+                   for reason, count in report.reasons.most_common())
+
+
 def deliver_batch() -> int:
-    """Deliver one batch of due mails and log what happened; returns how many were handled."""
+    """Deliver one batch of due mails and log what happened, with the reason when a mail was not
+    sent (an SMTP server that is down or refuses the login); returns how many were handled."""
     report = delivery.deliver_due()
     if report.handled:
-        log.info("mail: sent %d, retrying later %d, failed %d", report.sent, report.retrying, report.failed)
+        log.log(logging.WARNING if report.reasons else logging.INFO, "mail: sent %d, retrying later %d, failed %d%s",
+                report.sent, report.retrying, report.failed, reasons(report))
     return report.handled
 
 
@@ -55,10 +63,13 @@ def send_queued() -> None:
         total.sent += report.sent
         total.retrying += report.retrying
         total.failed += report.failed
+        total.reasons.update(report.reasons)
         click.echo(f"sent {total.sent}, retrying later {total.retrying}, failed {total.failed}")
         if report.sent == 0:
             break
     click.echo(f"Done: {total.sent} sent, {total.retrying} to retry, {total.failed} failed.")
+    for reason, count in total.reasons.most_common():
+        click.echo(redact(f"Not sent ({count}): {reason}"), err=True)
 
 
 @group.command("work")

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.utils import parseaddr
@@ -62,6 +63,8 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    #: Why mails were not sent: reason -> how many (what the worker's log says beside the counts).
+    reasons: Counter = field(default_factory=Counter)
 
     @property
     def handled(self) -> int:
@@ -187,6 +190,7 @@ def record_unbuildable(row: OutboxMail, error: Exception, report: DeliveryReport
     row.locked_at = None
     row.state = MailState.FAILED
     report.failed += 1
+    report.reasons[row.last_error[:300]] += 1
     db.session.flush()
     signals.unbuildable.send(row)
 
@@ -204,6 +208,7 @@ def record_failure(mail: Outgoing, error: Exception, now: datetime, report: Deli
         report.failed += 1
     else:
         report.retrying += 1
+    report.reasons[_reason(error)[:300]] += 1
 
 
 def mark_sent(ids: list[int], report: DeliveryReport) -> None:

@@ -8,6 +8,7 @@ its outbox row through the Message-ID (fixture `outbox_ids`).
 """
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from datetime import UTC, datetime, time, timedelta
@@ -18,10 +19,12 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from click.testing import CliRunner
 from icalendar import Calendar
 from sqlalchemy import select
 
 from ontwikkelbijeenkomsten.accounts.services import request_password_reset
+from ontwikkelbijeenkomsten.cli.mail import deliver_batch, send_queued
 from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.experts import services as experts
@@ -365,6 +368,23 @@ def test_mail_waits_while_the_server_is_down_and_arrives_once(plan, make_trainin
     for row in rows:
         db.session.refresh(row)
         assert (row.state, row.attempts) == (MailState.SENT, 2)
+
+
+def test_the_worker_logs_why_mail_waits(plan, make_training, smtp, caplog):
+    """An operator reading the worker's log (or `mail send-queued`) sees the reason, not only a count."""
+    smtp.stop()
+    training = make_training()
+    meetings.register(training, applicant(1))
+    with caplog.at_level(logging.INFO, logger="ontwikkelbijeenkomsten.worker"):
+        deliver_batch()
+    (record,) = [r for r in caplog.records if r.getMessage().startswith("mail:")]
+    assert record.levelno == logging.WARNING
+    assert re.fullmatch(r"mail: sent 0, retrying later [1-9][0-9]*, failed 0; ConnectionRefusedError: .+ "
+                        r"\([1-9][0-9]* mails?\)", record.getMessage())
+
+    meetings.register(training, applicant(2))
+    result = CliRunner().invoke(send_queued, catch_exceptions=False)  # the first mails are not due yet
+    assert re.search(r"Not sent \([1-9][0-9]*\): ConnectionRefusedError", result.stderr)
 
 
 def test_a_refused_recipient_waits_and_the_others_go_out(plan, make_training, smtp, outbox_ids):
