@@ -44,7 +44,9 @@ from . import mime, signals
 from .models import MailState, OutboxMail
 from .services import render_pending
 
-MAX_ATTEMPTS = 8
+#: With the backoff below the last attempt is 26.5 hours after the first: a mail server that is
+#: away for a night or a day only delays mail (8 attempts gave up after 2 hours).
+MAX_ATTEMPTS = 13
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
 SENDING_TIMEOUT = timedelta(minutes=10)

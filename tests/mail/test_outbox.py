@@ -71,6 +71,25 @@ def test_a_failing_smtp_server_delays_mail_and_never_loses_it(app, monkeypatch):
 
 
 
+def test_a_mail_server_down_for_a_night_only_delays_mail(app, monkeypatch):
+    """The README promises that a failing mail server only delays mail: one that is away from
+    Friday evening to Saturday morning (or a whole day) must not fail the mails queued meanwhile."""
+    (row,) = _queue()
+    monkeypatch.setattr(mailer, "connect", lambda: _BrokenConnection())
+    down = utcnow()
+    delivery.deliver_due(now=down)
+    db.session.refresh(row)
+    while row.next_attempt_at < down + timedelta(hours=24):
+        delivery.deliver_due(now=row.next_attempt_at)
+        db.session.refresh(row)
+        assert row.state is MailState.QUEUED, f"failed after {row.attempts} attempts"
+    monkeypatch.undo()
+    with mailer.record_messages() as outbox:
+        delivery.deliver_due(now=row.next_attempt_at)
+    db.session.refresh(row)
+    assert row.state is MailState.SENT and len(outbox) == 1
+
+
 def test_backoff_doubles_and_is_capped():
     assert delivery.retry_delay(1) == timedelta(minutes=1)
     assert delivery.retry_delay(3) == timedelta(minutes=4)

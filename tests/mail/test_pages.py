@@ -243,7 +243,7 @@ def test_a_failed_mail_is_put_back_in_the_queue_and_audited(coordinator_client, 
     assert row(other).state is FAILED
     [event] = resent_events()
     assert (event.subject_type, event.subject_id, event.actor_id) == ("outbox_mails", mail_id, plan.coordinator.id)
-    assert (event.from_state, event.to_state, event.details) == ("failed", "queued", {"attempts": 8})
+    assert (event.from_state, event.to_state, event.details) == ("failed", "queued", {"attempts": delivery.MAX_ATTEMPTS})
     assert delivery.deliver_due().sent == 1  # the worker delivers it
     assert row(mail_id).state is SENT
 
