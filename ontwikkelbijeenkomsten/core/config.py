@@ -27,9 +27,31 @@ class ConfigError(RuntimeError):
     """The environment does not describe a runnable configuration."""
 
 
+def _whole_number(env: dict[str, str], name: str, default: int) -> int:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.")
+    return int(value)
+
+
+def _mail_port(env: dict[str, str]) -> int:
+    """MAIL_PORT, else the port of the connection asked for: 465 for SMTPS, 587 for STARTTLS."""
+    if _bool(env.get("MAIL_USE_SSL")) and _bool(env.get("MAIL_USE_TLS")):
+        raise ConfigError("Set MAIL_USE_TLS (STARTTLS, port 587) or MAIL_USE_SSL (SMTPS, port 465), not both.")
+    default = 465 if _bool(env.get("MAIL_USE_SSL")) else 587 if _bool(env.get("MAIL_USE_TLS")) else 25
+    return _whole_number(env, "MAIL_PORT", default)
+
+
 def from_environment(instance_path: str, env: dict[str, str] | None = None) -> dict:
     env = dict(os.environ if env is None else env)
-    production = env.get("APP_ENV", "development") == "production"
+    app_env = env.get("APP_ENV") or "development"
+    if app_env not in ("development", "production"):
+        # A typo ("prod") would run a production server as development: mails printed to the
+        # console instead of sent, cookies without Secure.
+        raise ConfigError(f"APP_ENV must be production or development, not {app_env!r}.")
+    production = app_env == "production"
     secret = env.get("SECRET_KEY")
     if not secret:
         if production:
@@ -57,7 +79,7 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         # hide_parameters: an error names the statement, not its values (no addresses in logs).
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
-        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_PORT": _mail_port(env),
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
@@ -74,7 +96,7 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
-        "TRUST_PROXY_HOPS": int(env.get("TRUST_PROXY_HOPS", "1" if production else "0")),
+        "TRUST_PROXY_HOPS": _whole_number(env, "TRUST_PROXY_HOPS", 1 if production else 0),
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": TIMEZONE,
         "LANGUAGES": ("nl", "en"),

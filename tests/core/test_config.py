@@ -49,6 +49,30 @@ def test_environment_settings(tmp_path):
     assert from_environment(str(tmp_path), {})["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
 
 
+@pytest.mark.parametrize("value", ["prod", "Production", "staging"])
+def test_an_unknown_app_env_is_refused_rather_than_run_as_development(tmp_path, value):
+    """APP_ENV=prod would otherwise print every mail to the console instead of sending it."""
+    with pytest.raises(ConfigError, match="APP_ENV must be production or development"):
+        from_environment(str(tmp_path), {"APP_ENV": value, "SECRET_KEY": "s" * 48})
+    assert from_environment(str(tmp_path), {"APP_ENV": ""})["APP_ENV"] == "development"
+
+
+def test_the_mail_port_follows_the_connection_asked_for(tmp_path):
+    def port(**env) -> int:
+        return from_environment(str(tmp_path), env)["MAIL_PORT"]
+
+    assert port() == 25
+    assert port(MAIL_USE_TLS="true") == 587
+    assert port(MAIL_USE_SSL="true") == 465
+    assert port(MAIL_USE_TLS="true", MAIL_PORT="2525") == 2525
+    with pytest.raises(ConfigError, match="not both"):
+        port(MAIL_USE_TLS="true", MAIL_USE_SSL="true")
+    with pytest.raises(ConfigError, match="MAIL_PORT must be a whole number"):
+        port(MAIL_PORT="smtp")
+    with pytest.raises(ConfigError, match="TRUST_PROXY_HOPS must be a whole number"):
+        from_environment(str(tmp_path), {"TRUST_PROXY_HOPS": "-1"})
+
+
 def test_dagdelen_are_amsterdam_wall_clock_in_winter_and_summer():
     assert Dagdeel.OCHTEND.bounds(date(2026, 1, 13))[0] == datetime(2026, 1, 13, 8, 0, tzinfo=timezone.utc)
     assert Dagdeel.OCHTEND.bounds(date(2026, 7, 14))[0] == datetime(2026, 7, 14, 7, 0, tzinfo=timezone.utc)
