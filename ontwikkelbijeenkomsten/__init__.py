@@ -21,10 +21,20 @@ from ontwikkelbijeenkomsten.core.extensions import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+#: What the app reads from the checkout beside the package; a copy of the package alone (pip
+#: install without -e, run from elsewhere) has none of them.
+BESIDE_THE_PACKAGE = ("templates", "static", "migrations")
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; `config` overrides what the environment says (tests use it)."""
+    missing = [name for name in BESIDE_THE_PACKAGE if not (ROOT / name).is_dir()]
+    if missing:
+        # Else every page and every mail fails later, one by one, with TemplateNotFound.
+        raise config_module.ConfigError(
+            f"{', '.join(missing)} not found in {ROOT}: the package was imported from {Path(__file__).parent}, "
+            "outside its checkout. Install it with `pip install -e .` in the checkout (README, Deploying)."
+        )
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),

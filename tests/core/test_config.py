@@ -84,3 +84,13 @@ def test_wsgi_module_exposes_the_app(monkeypatch, tmp_path):
     import wsgi
 
     assert wsgi.app.name == create_app().name
+
+
+def test_a_copy_of_the_package_without_its_checkout_refuses_to_start(monkeypatch, tmp_path):
+    """`pip install .` puts the package alone in site-packages: a worker started from another
+    directory imports that copy, which has no templates, and would fail every mail."""
+    import ontwikkelbijeenkomsten
+
+    monkeypatch.setattr(ontwikkelbijeenkomsten, "ROOT", tmp_path)
+    with pytest.raises(ConfigError, match=r"templates, static, migrations not found .* `pip install -e \.`"):
+        create_app({"TESTING": True, "SECRET_KEY": "s" * 48})
