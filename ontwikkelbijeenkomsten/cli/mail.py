@@ -54,6 +54,11 @@ def run_until_stopped(jobs: Sequence[PeriodicJob], interval: float) -> None:
 @with_appcontext
 def send_queued() -> None:
     """Deliver every mail that is due, once."""
+    deliver_all_due()
+
+
+def deliver_all_due() -> None:
+    """Deliver batches until no mail is due (or a batch sends nothing), printing the counts."""
     _with_timeout()
     total = delivery.DeliveryReport()
     while True:

@@ -156,3 +156,36 @@ def test_the_worker_command_is_registered_with_the_jobs(app):
     assert "periodic jobs" in result.output
     assert [job.name for job in JOBS] == ["reminders", "evaluations", "held", "certificates", "sector-places",
                                           "nudges", "purge"]
+
+
+def test_worker_once_runs_every_job_and_delivers_the_mail_for_cron(app, make_training, monkeypatch):
+    """Without a running worker, `worker --once` from cron does what the worker does, also the
+    jobs that have no command of their own (certificates, places held per sector); a job that
+    fails is reported, the others still run, and the exit code says so."""
+    ran = []
+
+    def job(name: str) -> PeriodicJob:
+        def run() -> int:
+            ran.append(name)
+            if name == "broken":
+                raise RuntimeError("kapot")
+            return 2
+        return PeriodicJob(name, timedelta(minutes=5), run)
+
+    monkeypatch.setattr("ontwikkelbijeenkomsten.cli.worker.JOBS", (job("first"), job("broken"), job("last")))
+    with unit_of_work():
+        services.register(make_training(days_ahead=1), applicant(1))
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+
+    assert ran == ["first", "broken", "last"]
+    assert "first: 2" in result.stdout and "last: 2" in result.stdout
+    assert "broken: failed: RuntimeError: kapot" in result.stderr
+    assert "Done: 1 sent" in result.stdout
+    assert db.session.scalars(select(OutboxMail.state)).all() == [MailState.SENT]
+    assert result.exit_code == 1
+
+
+def test_worker_once_runs_the_real_jobs(app):
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert [line.split(":")[0] for line in result.stdout.splitlines()[:len(JOBS)]] == [job.name for job in JOBS]
