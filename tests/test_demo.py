@@ -81,6 +81,16 @@ def test_demo_refuses_a_full_database_unless_forced(app):
     assert _count(Region) == 42
 
 
+def test_production_refuses_the_demo(make_app):
+    """Its coordinator's password is in the README; --force would wipe the programme's data."""
+    production = make_app(APP_ENV="production")
+    with production.app_context():
+        for args in (["demo", "load"], ["demo", "load", "--if-empty"], ["demo", "load", "--force"]):
+            result = production.test_cli_runner().invoke(args=args)
+            assert result.exit_code == 1 and "APP_ENV=production" in result.output, args
+        assert _count(Region) == 0
+
+
 def test_the_demo_past_year_fills_every_table_of_the_report(app):
     """`make run` shows a full report of the past school year from the first minute."""
     from ontwikkelbijeenkomsten.reports.monitoring import Dagdelen, monitoring_report

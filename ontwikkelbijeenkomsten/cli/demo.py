@@ -1,4 +1,5 @@
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
@@ -13,6 +14,12 @@ group = click.Group("demo", help="Demo data for trying the application.")
 @with_appcontext
 def load(force: bool, if_empty: bool) -> None:
     """Fill the database with a demo programme period, regions, experts, requests and sessions."""
+    if current_app.config["APP_ENV"] == "production":
+        # The demo's accounts share a password printed here and in the README, and --force
+        # wipes every table: neither belongs on the programme's server.
+        raise click.ClickException(
+            "APP_ENV=production: the demo is not loaded here (its accounts have a published password, "
+            "and --force would wipe the data). Load it on a development or demo server.")
     if if_empty and not is_empty():
         click.echo("The database already holds data; demo not loaded.")
         return
