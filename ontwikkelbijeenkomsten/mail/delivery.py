@@ -54,6 +54,20 @@ SENDING_TIMEOUT = timedelta(minutes=10)
 SENT_GROUP = 10
 #: How long a batch sends on one claim before it renews the claim (well within SENDING_TIMEOUT).
 RENEW_AFTER = timedelta(minutes=1)
+#: A mail due this long and not taken up means that no worker runs (or it hangs): /healthz says
+#: "mail": "late". A running worker takes a due mail within seconds.
+LATE_AFTER = timedelta(minutes=15)
+
+
+def delivery_state(now: datetime | None = None) -> str:
+    """'late' when a mail has been due for longer than LATE_AFTER (also one left in SENDING by a
+    worker that stopped), else 'ok'. A mail waiting for its next attempt is not late."""
+    now = now or utcnow()
+    late = or_(
+        and_(OutboxMail.state == MailState.QUEUED, OutboxMail.next_attempt_at <= now - LATE_AFTER),
+        and_(OutboxMail.state == MailState.SENDING, OutboxMail.locked_at <= now - SENDING_TIMEOUT - LATE_AFTER),
+    )
+    return "late" if db.session.scalar(select(OutboxMail.id).where(late).limit(1)) is not None else "ok"
 
 
 def retry_delay(attempts: int) -> timedelta:

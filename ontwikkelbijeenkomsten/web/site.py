@@ -22,6 +22,7 @@ from ontwikkelbijeenkomsten.core import retention
 from ontwikkelbijeenkomsten.core.health import database_state
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.core.urls import is_safe_local_path
+from ontwikkelbijeenkomsten.mail.delivery import delivery_state
 
 bp = Blueprint("core", __name__)
 
@@ -80,4 +81,10 @@ def healthz():
     if state["database"] != "ok":
         current_app.logger.warning("Health check: the database does not answer")
         return jsonify(status="error", **state), 503
-    return jsonify(status="ok", **state)
+    # The site works without the worker: "late" is for the operator's monitoring, not a 503.
+    try:
+        with unit_of_work():
+            mail = delivery_state()
+    except Exception:  # no outbox table yet (schema "unknown" or "outdated")
+        mail = "unknown"
+    return jsonify(status="ok", **state, mail=mail)

@@ -31,7 +31,7 @@ def test_unknown_page_is_a_dutch_404(client):
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "schema": "unknown"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "schema": "unknown", "mail": "ok"}
 
 
 def test_healthz_says_whether_the_schema_is_at_the_newest_migration(make_app, tmp_path):

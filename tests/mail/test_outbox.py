@@ -90,6 +90,33 @@ def test_a_mail_server_down_for_a_night_only_delays_mail(app, monkeypatch):
     assert row.state is MailState.SENT and len(outbox) == 1
 
 
+def test_healthz_says_when_no_worker_takes_up_the_mail(app):
+    """A stopped worker sends nothing and tells nobody: /healthz says "mail": "late" once a mail
+    has been due for 15 minutes, not for a mail that waits for its next attempt."""
+    def mail_state() -> str:
+        response = app.test_client().get("/healthz")
+        assert response.status_code == 200  # the site itself works
+        return response.get_json()["mail"]
+
+    (row,) = _queue()
+    now = utcnow()
+    row.next_attempt_at = now - timedelta(minutes=14)
+    db.session.commit()
+    assert mail_state() == "ok"
+    row.next_attempt_at = now - timedelta(minutes=16)
+    db.session.commit()
+    assert mail_state() == "late"
+    row.state, row.locked_at = MailState.SENDING, now - timedelta(minutes=20)  # a batch in progress
+    db.session.commit()
+    assert mail_state() == "ok"
+    row.locked_at = now - delivery.SENDING_TIMEOUT - timedelta(minutes=16)  # its worker stopped
+    db.session.commit()
+    assert mail_state() == "late"
+    row.state, row.attempts, row.next_attempt_at = MailState.QUEUED, 3, now + timedelta(minutes=4)
+    db.session.commit()
+    assert mail_state() == "ok"  # waits for its next attempt
+
+
 def test_backoff_doubles_and_is_capped():
     assert delivery.retry_delay(1) == timedelta(minutes=1)
     assert delivery.retry_delay(3) == timedelta(minutes=4)
