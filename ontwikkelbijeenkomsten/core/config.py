@@ -91,6 +91,8 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
         "CONTACT_EMAIL": env.get("CONTACT_EMAIL") or None,
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis away: count in each process's memory until it answers again, rather than 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
