@@ -69,6 +69,10 @@ def from_environment(instance_path: str, env: dict[str, str] | None = None) -> d
             "RATELIMIT_STORAGE_URI must be set when APP_ENV=production: redis://host:6379 "
             "(memory:// only when one single-process server serves the app)."
         )
+    if production and not env.get("BASE_URL"):
+        # Else every link in every mail points to http://127.0.0.1:5000.
+        raise ConfigError("BASE_URL must be set when APP_ENV=production: the site's public address, "
+                          "e.g. https://ontwikkelbijeenkomsten.example.nl, for the links in the mails.")
     database_url = env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'ontwikkelbijeenkomsten.db'}"
     mail_backend = env.get("MAIL_BACKEND", "smtp" if production else "console")
     return {

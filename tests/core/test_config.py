@@ -13,7 +13,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_production_refuses_to_count_limits_in_memory_unless_told_so(tmp_path):
-    given = {"APP_ENV": "production", "SECRET_KEY": "s" * 48}
+    given = {"APP_ENV": "production", "SECRET_KEY": "s" * 48, "BASE_URL": "https://ob.example.nl"}
     with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
         from_environment(str(tmp_path), given)
     explicit = from_environment(str(tmp_path), {**given, "RATELIMIT_STORAGE_URI": "memory://"})
@@ -21,8 +21,19 @@ def test_production_refuses_to_count_limits_in_memory_unless_told_so(tmp_path):
     assert from_environment(str(tmp_path), {})["RATELIMIT_STORAGE_URI"] == "memory://"  # development
 
 
+def test_production_refuses_to_start_without_base_url(tmp_path):
+    """Without it every link in every mail would point to http://127.0.0.1:5000."""
+    given = {"APP_ENV": "production", "SECRET_KEY": "s" * 48, "RATELIMIT_STORAGE_URI": "redis://cache:6379"}
+    with pytest.raises(ConfigError, match="BASE_URL must be set"):
+        from_environment(str(tmp_path), given)
+    assert from_environment(str(tmp_path), {**given, "BASE_URL": "https://ob.example.nl"})["BASE_URL"] == \
+        "https://ob.example.nl"
+    assert from_environment(str(tmp_path), {})["BASE_URL"] == "http://127.0.0.1:5000"  # development
+
+
 def test_production_refuses_a_short_secret_key(tmp_path):
-    given = {"APP_ENV": "production", "RATELIMIT_STORAGE_URI": "redis://cache:6379"}
+    given = {"APP_ENV": "production", "RATELIMIT_STORAGE_URI": "redis://cache:6379",
+             "BASE_URL": "https://ob.example.nl"}
     with pytest.raises(ConfigError, match="at least 32 bytes"):
         from_environment(str(tmp_path), {**given, "SECRET_KEY": "s" * 31})
     assert from_environment(str(tmp_path), {**given, "SECRET_KEY": "s" * 32})["SECRET_KEY"] == "s" * 32
