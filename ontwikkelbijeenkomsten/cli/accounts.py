@@ -13,6 +13,7 @@ from ontwikkelbijeenkomsten.accounts.services import (
 )
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
+from ontwikkelbijeenkomsten.core.urls import absolute_url
 
 group = click.Group("users", help="Manage accounts.")
 
@@ -53,7 +54,7 @@ def create_coordinator_command(email: str, name: str, password: str) -> None:
         raise click.ClickException(f"{email} already has an account.") from None
     except RuleViolation as exc:
         raise _bad_password(exc) from None
-    click.echo(f"Coordinator {user.email} created; log in at /inloggen.")
+    click.echo(f"Coordinator {user.email} created; log in at {absolute_url('accounts.login')}")
 
 
 def _set_active(email: str, active: bool) -> None:

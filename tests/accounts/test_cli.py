@@ -11,6 +11,7 @@ def test_create_coordinator(app):
     user = find_user("nieuw@example.org")
     assert user.role is Role.COORDINATOR and user.name == "Nina Nieuw"
     assert authenticate("nieuw@example.org", "een lang wachtwoord") == user
+    assert "log in at http://localhost/inloggen" in result.output  # BASE_URL, not a bare path
 
 
 def test_create_coordinator_refuses_bad_input(app):
