@@ -21,7 +21,7 @@ from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.tokens import make_token
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-from ontwikkelbijeenkomsten.meetings import links, services
+from ontwikkelbijeenkomsten.meetings import links, services, trainings
 from ontwikkelbijeenkomsten.meetings.models import (
     Evaluation,
     Meeting,
@@ -449,6 +449,27 @@ def test_after_the_start_cancelling_is_no_longer_possible(en, training):
     response = en.post(f"/aanmelding/{token}/afmelden", data={"sure": "y"})
     assert "can no longer change" in text(en.get(response.location).get_data(as_text=True))
     assert registrations(training)[0].state is RegistrationState.CONFIRMED
+
+
+@pytest.mark.parametrize("waiting", [False, True])
+def test_a_cancelled_training_says_so_on_the_participants_page_not_that_they_have_a_place(en, make_training,
+                                                                                          coordinator, waiting):
+    """The registration keeps its state when the training is called off; the page must not go on
+    promising a place (or a waiting-list spot), a certificate, or say that the session has begun."""
+    lead = make_training(capacity=1, parts=2)
+    with unit_of_work():
+        first = services.register(lead, applicant(1))
+        second = services.register(lead, applicant(2))
+    with unit_of_work():
+        trainings.cancel_training(lead, "De expert is ziek.", coordinator)
+    token = links.registration_token(second if waiting else first)
+    html = en.get(f"/aanmelding/{token}").get_data(as_text=True)
+    page = text(html)
+    assert "Status: Session cancelled" in page and "Reason: De expert is ziek." in page
+    assert "This session has been cancelled. It will not take place, so your registration has lapsed" in page and 'id="other-trainings"' in html
+    assert "You have a place" not in page and "waiting list" not in page
+    assert 'id="cannot-cancel"' not in html and 'id="cancel-button"' not in html
+    assert 'id="register-number-title"' not in html and 'id="add-to-calendar"' not in html
 
 
 def test_tampered_registration_links_are_404(en, training):

@@ -270,6 +270,8 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
     lead = registration.meeting
     certificate = certificates.certificate_of(registration)
     cancellable = registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING)
+    # Every dagdeel called off: the registration lapses with it (no place, no certificate).
+    called_off = all(part.state is MeetingState.CANCELLED for part in lead.all_parts)
     begun = services.closed_reason(lead, by_hand=True) is not None
     position = services.waiting_position(registration)
     moved = queries.moved_to(registration)
@@ -279,9 +281,10 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
         moved_token=links.registration_token(moved) if moved else None,
         held_until=sector_places.release_moment(lead, services.first_start(lead)) if position and position.sector
         else None,
-        cancellable=cancellable and not begun, begun=begun, meeting_url=_meeting_url(lead), certificate=certificate,
-        register_label=register_label, evaluable=_evaluable(registration), over=services.series_over(lead),
-        register_form=None if certificate or registration.state is RegistrationState.CANCELLED
+        cancellable=cancellable and not begun, begun=begun, called_off=called_off, meeting_url=_meeting_url(lead),
+        certificate=certificate, register_label=register_label, evaluable=_evaluable(registration),
+        over=services.series_over(lead),
+        register_form=None if certificate or called_off or registration.state is RegistrationState.CANCELLED
         else register_form or RegisterFields.of(registration),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
                            absolute_url("meetings.registration", token=token))
