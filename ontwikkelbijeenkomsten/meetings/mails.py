@@ -153,7 +153,7 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
                 expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None,
                 again: str | None = None, number: tuple[int, int] | None = None,
                 answer: str | None = None, share: str | None = None, was: dict | None = None,
-                returned: bool = False, participants: dict | None = None) -> dict:
+                returned: bool = False, participants: dict | None = None, begun: bool = False) -> dict:
     """The outbox row of `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
 
     `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
@@ -163,7 +163,8 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
     had before ("times": [start, end] in ISO, "place": {"location", "online_url"}, "expert": True
     when another expert took it over), `returned` that a cancelled session's dagdeel goes back to
     its request, to be scheduled again, `participants` how many people are coming ("confirmed",
-    "capacity", and for an expert "list", the participant list's address). Subject and reason are
+    "capacity", and for an expert "list", the participant list's address), `begun` that the series
+    has begun, so a participant can no longer cancel through their page. Subject and reason are
     put in the person's language now.
     A session in a series also lists every part of it.
     """
@@ -176,7 +177,7 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
         "moved_from": [moved_from[0].isoformat(), moved_from[1].value] if moved_from else None,
         "parts": [_part(p) for p in parts] if len(parts) > 1 else [], "again": again,
         "number": list(number) if number else None, "answer": answer, "share": share, "was": was,
-        "returned": returned, "participants": participants,
+        "returned": returned, "participants": participants, "begun": begun,
     }
     invite = _with_invite(meeting, person, method)
     snapshot["person"]["invited"] = invite
@@ -256,6 +257,7 @@ def _context(row: OutboxMail, meeting: SimpleNamespace, person: Person) -> dict:
         method=row.calendar_method, answer=data.get("answer"), share=data.get("share"),
         was=_was(data.get("was")), returned=data.get("returned", False),
         participants=SimpleNamespace(**data["participants"]) if data.get("participants") else None,
+        begun=data.get("begun", False),
     )
 
 
