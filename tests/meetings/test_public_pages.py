@@ -472,6 +472,23 @@ def test_a_cancelled_training_says_so_on_the_participants_page_not_that_they_hav
     assert 'id="register-number-title"' not in html and 'id="add-to-calendar"' not in html
 
 
+def test_once_the_session_is_over_the_page_no_longer_promises_a_place_from_the_waiting_list(en, make_training):
+    """A waiting person whose session went ahead without them was still told their position and
+    "We will let you know by e-mail", and offered the register number for a certificate."""
+    lead = make_training(capacity=1)
+    with unit_of_work():
+        confirmed, waiting = services.register(lead, applicant(1)), services.register(lead, applicant(2))
+    lead.starts_at, lead.ends_at = utcnow() - timedelta(hours=4), utcnow() - timedelta(hours=1)
+    db.session.commit()
+    html = en.get(f"/aanmelding/{links.registration_token(waiting)}").get_data(as_text=True)
+    page = text(html)
+    assert "The session has begun, and no place came free for you. You do not need to do anything." in page
+    assert "on the waiting list" not in page and "We will let you know by e-mail" not in page
+    assert 'id="register-number-title"' not in html and 'id="cannot-cancel"' not in html
+    page = text(en.get(f"/aanmelding/{links.registration_token(confirmed)}").get_data(as_text=True))
+    assert "This session has taken place." in page and "You have a place" not in page
+
+
 def test_tampered_registration_links_are_404(en, training):
     with unit_of_work():
         registration = services.register(training, applicant(1))

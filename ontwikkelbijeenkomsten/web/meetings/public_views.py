@@ -285,6 +285,7 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
         certificate=certificate, register_label=register_label, evaluable=_evaluable(registration),
         over=services.series_over(lead),
         register_form=None if certificate or called_off or registration.state is RegistrationState.CANCELLED
+        or (begun and registration.state is RegistrationState.WAITING)  # no place came free: no certificate
         else register_form or RegisterFields.of(registration),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
                            absolute_url("meetings.registration", token=token))
