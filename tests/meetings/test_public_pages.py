@@ -472,6 +472,15 @@ def test_a_cancelled_training_says_so_on_the_participants_page_not_that_they_hav
     assert 'id="register-number-title"' not in html and 'id="add-to-calendar"' not in html
 
 
+def test_a_cancelled_trainings_page_does_not_say_its_expert_follows_later(en, make_training, coordinator):
+    """Cancelling releases the experts; the page then said "Expert: Follows later"."""
+    lead = make_training()
+    with unit_of_work():
+        trainings.cancel_training(lead, "Te weinig aanmeldingen.", coordinator)
+    page = text(en.get(f"/agenda/{lead.id}").get_data(as_text=True))
+    assert "This session has been cancelled." in page and "Follows later" not in page
+
+
 def test_once_the_session_is_over_the_page_no_longer_promises_a_place_from_the_waiting_list(en, make_training):
     """A waiting person whose session went ahead without them was still told their position and
     "We will let you know by e-mail", and offered the register number for a certificate."""

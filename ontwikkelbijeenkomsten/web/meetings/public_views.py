@@ -112,6 +112,7 @@ def _meeting_page(lead: Meeting, form: RegistrationForm, action: str, already: R
         mix=mix, mix_total=sum(count for _label, count in mix), status=status, closed=closed,
         places_left=services.places_left(lead), closes_at=services.closes_at(lead),
         form=form, action=action, accreditation=accreditation_text(accreditation) if accreditation else "",
+        called_off=all(part.state is MeetingState.CANCELLED for part in lead.all_parts),
         resend_token=make_token(RESEND_PURPOSE, already.id) if already else None, page_url=_meeting_url(lead),
         **_held_places(lead, status),
     )
