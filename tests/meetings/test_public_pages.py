@@ -304,6 +304,20 @@ def test_the_same_address_twice_offers_to_resend_the_confirmation(en, training):
     assert len(registrations(training)) == 1
 
 
+def test_resending_after_the_button_expired_leads_to_the_lost_link_form(en, training, monkeypatch):
+    """A phone left on the page for more than an hour got "page not found" for the button."""
+    from ontwikkelbijeenkomsten.web.meetings import public_views
+
+    post_form(en, register_url(training))
+    html = post_form(en, register_url(training)).get_data(as_text=True)
+    token = re.search(r'name="registration" value="([^"]+)"', html).group(1)
+    monkeypatch.setattr(public_views, "RESEND_MAX_AGE", -1)
+    response = en.post("/aanmelden/bevestiging-opnieuw", data={"registration": token})
+    assert response.status_code == 302 and response.location.endswith("/link-kwijt")
+    assert "That button works for an hour" in text(en.get(response.location).get_data(as_text=True))
+    assert mails_to("fatima@example.org", "registration_confirmed") == 1
+
+
 @pytest.mark.parametrize("token", ["", "nonsense", "registration"])
 def test_resending_with_a_forged_token_is_404(en, training, token):
     with unit_of_work():

@@ -205,8 +205,13 @@ def resend_confirmation():
     carries a short-lived signed id, so nobody learns anything about that registration."""
     try:
         found = read_token(RESEND_PURPOSE, request.form.get("registration", ""), max_age=RESEND_MAX_AGE)
-    except InvalidToken:
-        abort(404)
+    except InvalidToken as exc:
+        if not exc.expired:
+            abort(404)
+        # The page stood open for more than an hour: the form for lost links does the same.
+        flash(_("That button works for an hour after you filled in the form. Fill in your e-mail address here "
+                "and we send your link again."), "info")
+        return redirect(url_for("core.lost_link"))
     registration = queries.find_registration(found) if isinstance(found, int) else None
     if registration is None:
         abort(404)
