@@ -525,6 +525,32 @@ def test_tampered_registration_links_are_404(en, training):
     assert registrations(training)[0].state is RegistrationState.CONFIRMED
 
 
+def test_the_waiting_list_mail_does_not_give_away_the_online_link(make_training):
+    """The page promises the link with a place; the waiting-list mail printed it as the location,
+    so someone without a place could join the online session anyway."""
+    from ontwikkelbijeenkomsten.mail.services import render_pending
+
+    url = "https://meet.example.org/training-42"
+    lead = make_training(capacity=1, online_url=url)
+    lead.location = ""
+    db.session.commit()
+    with unit_of_work():
+        services.register(lead, applicant(1))
+        waiting = services.register(lead, applicant(2))
+    rows = list(db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)))
+    render_pending(rows)
+    [waiting_mail] = [row for row in rows if row.kind == "registration_waiting"]
+    assert url not in waiting_mail.text_body and url not in waiting_mail.html_body
+    assert "Locatie: Online" in waiting_mail.text_body
+    [confirmed] = [row for row in rows if row.kind == "registration_confirmed"]
+    assert url in confirmed.text_body and url in confirmed.html_body
+    with unit_of_work():
+        services.cancel_registration(registrations(lead)[0])
+    rows = list(db.session.scalars(select(OutboxMail).where(OutboxMail.kind == "registration_promoted")))
+    render_pending(rows)
+    assert [row.recipient for row in rows] == [waiting.email] and url in rows[0].text_body
+
+
 def test_the_online_link_is_only_on_the_participants_page(en, make_training):
     lead = make_training(online_url="https://meet.example.org/training-42")
     assert "https://meet.example.org/training-42" not in en.get(f"/agenda/{lead.id}").get_data(as_text=True)
