@@ -1,5 +1,5 @@
-"""What a participant reads when their session changes: whether they can still cancel when the
-change does not suit them."""
+"""What a participant reads when their session changes (whether they can still cancel when the
+change does not suit them), and in the mails after the session."""
 from __future__ import annotations
 
 from datetime import time, timedelta
@@ -55,3 +55,28 @@ def test_once_the_series_has_begun_a_change_asks_to_reply_instead(make_training,
     for body in (row.text_body, row.html_body):
         assert "Komt de wijziging u niet uit? Laat het ons weten: beantwoord deze e-mail." in body
         assert "afmelden" not in body and "Uw aanmelding bekijken" in body
+
+
+def test_the_evaluation_and_certificate_mails_do_not_say_the_registration_is_for_every_dagdeel(
+        make_training, coordinator):
+    """After the series they said "uw aanmelding geldt voor alle dagdelen", also to someone whose
+    certificate counts one of the two."""
+    lead = make_training(parts=2)
+    with unit_of_work():
+        registration = services.register(lead, applicant(1))
+    now = utcnow()
+    for days, part in ((8, lead), (1, lead.parts[0])):
+        part.starts_at, part.ends_at = now - timedelta(days=days, hours=3), now - timedelta(days=days)
+        part.date = part.starts_at.date()
+    db.session.commit()
+    with unit_of_work():
+        services.mark_attendance(lead, {registration.id}, coordinator)
+        services.mark_attendance(lead.parts[0], set(), coordinator)
+    rows = list(db.session.scalars(select(OutboxMail).where(
+        OutboxMail.recipient == registration.email,
+        OutboxMail.kind.in_(["registration_evaluation", "registration_certificate"]))))
+    render_pending(rows)
+    assert sorted(row.kind for row in rows) == ["registration_certificate", "registration_evaluation"]
+    for row in rows:
+        for body in (row.text_body, row.html_body):
+            assert "Deze training bestaat uit 2 dagdelen:" in body and "geldt voor alle dagdelen" not in body
