@@ -318,6 +318,20 @@ def test_resending_after_the_button_expired_leads_to_the_lost_link_form(en, trai
     assert mails_to("fatima@example.org", "registration_confirmed") == 1
 
 
+def test_resending_after_the_training_was_cancelled_sends_no_confirmation(en, training, coordinator):
+    """The button's hour can outlast the training: it then confirmed a place in a cancelled
+    training, with an invite."""
+    post_form(en, register_url(training))
+    html = post_form(en, register_url(training)).get_data(as_text=True)
+    token = re.search(r'name="registration" value="([^"]+)"', html).group(1)
+    with unit_of_work():
+        trainings.cancel_training(training, "De expert is ziek.", coordinator)
+    response = en.post("/aanmelden/bevestiging-opnieuw", data={"registration": token})
+    assert response.status_code == 302
+    assert "This session has been cancelled." in text(en.get(response.location).get_data(as_text=True))
+    assert mails_to("fatima@example.org", "registration_confirmed") == 1
+
+
 @pytest.mark.parametrize("token", ["", "nonsense", "registration"])
 def test_resending_with_a_forged_token_is_404(en, training, token):
     with unit_of_work():

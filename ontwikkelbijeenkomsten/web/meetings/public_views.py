@@ -215,7 +215,9 @@ def resend_confirmation():
     registration = queries.find_registration(found) if isinstance(found, int) else None
     if registration is None:
         abort(404)
-    if registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING):
+    if (closed := services.closed_reason(registration.meeting, by_hand=True)) is not None:
+        flash(str(closed), "warning")  # cancelled or begun since the form: no confirmation to send
+    elif registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING):
         with unit_of_work():
             services.resend_confirmation(registration)
         flash(_("We have sent your confirmation again to %(email)s.", email=registration.email), "success")
