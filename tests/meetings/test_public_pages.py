@@ -526,6 +526,17 @@ def test_once_the_session_is_over_the_page_no_longer_promises_a_place_from_the_w
     assert "This session has taken place." in page and "You have a place" not in page
 
 
+def test_the_participants_page_shows_the_sector_function_and_needs_they_gave(en, training):
+    """The sector decides a held place and cannot be changed by the participant, yet no page
+    showed it to them; function and needs were only in the change form."""
+    with unit_of_work():
+        registration = services.register(training, applicant(1, sector=Sector.JEUGDHULP, function="Jeugdconsulent",
+                                                            needs="Een rolstoeltoegankelijke zaal"))
+    page = text(en.get(f"/aanmelding/{links.registration_token(registration)}").get_data(as_text=True))
+    assert "Sector Youth care" in page and "Function Jeugdconsulent" in page
+    assert "Accessibility or dietary needs Een rolstoeltoegankelijke zaal" in page
+
+
 def test_tampered_registration_links_are_404(en, training):
     with unit_of_work():
         registration = services.register(training, applicant(1))
