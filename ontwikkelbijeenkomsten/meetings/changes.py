@@ -36,6 +36,7 @@ from .models import (
     Meeting,
     MeetingExpert,
     MeetingState,
+    first_start,
 )
 
 Moment = tuple[date, Dagdeel]
@@ -144,12 +145,15 @@ def _record(meeting: Meeting, action: str, actor: User | None, *, changed: bool,
 
 def tell_changed(meeting: Meeting, people: list[mails.Person], moved_from: Moment | None,
                  was: dict | None = None) -> None:
-    """Tell `people` of the change; `was` is what changed and how it was (see `mails.mail_values`)."""
+    """Tell `people` of the change; `was` is what changed and how it was (see `mails.mail_values`).
+    A participant with a place reads whether they can still cancel if the change does not suit
+    them (not once the series has begun)."""
     experts = [a.expert for a in active_assignments(meeting)]
+    begun = first_start(meeting.lead) <= utcnow()
     for person in people:
         mails.tell(meeting, person, "session_changed", _l("Change to your meeting: %(title)s", title=meeting.title),
                    "scheduling/session_changed", "REQUEST", moved_from=moved_from,
-                   expert=experts[0] if experts else None, was=was)
+                   expert=experts[0] if experts else None, was=was, begun=begun)
 
 
 def _assigned(title) -> tuple:

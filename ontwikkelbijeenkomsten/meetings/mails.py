@@ -153,7 +153,8 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
                 expert=None, moved_from: tuple[date, Dagdeel] | None = None, reason=None,
                 again: str | None = None, number: tuple[int, int] | None = None,
                 answer: str | None = None, share: str | None = None, was: dict | None = None,
-                returned: bool = False, participants: dict | None = None) -> dict:
+                returned: bool = False, participants: dict | None = None, begun: bool = False,
+                by_coordinator: bool = False) -> dict:
     """The outbox row of `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
 
     `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
@@ -163,7 +164,9 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
     had before ("times": [start, end] in ISO, "place": {"location", "online_url"}, "expert": True
     when another expert took it over), `returned` that a cancelled session's dagdeel goes back to
     its request, to be scheduled again, `participants` how many people are coming ("confirmed",
-    "capacity", and for an expert "list", the participant list's address). Subject and reason are
+    "capacity", and for an expert "list", the participant list's address), `begun` that the series
+    has begun, so a participant can no longer cancel through their page, `by_coordinator` that a
+    coordinator cancelled a registration (not the person). Subject and reason are
     put in the person's language now.
     A session in a series also lists every part of it.
     """
@@ -176,7 +179,7 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
         "moved_from": [moved_from[0].isoformat(), moved_from[1].value] if moved_from else None,
         "parts": [_part(p) for p in parts] if len(parts) > 1 else [], "again": again,
         "number": list(number) if number else None, "answer": answer, "share": share, "was": was,
-        "returned": returned, "participants": participants,
+        "returned": returned, "participants": participants, "begun": begun, "by_coordinator": by_coordinator,
     }
     invite = _with_invite(meeting, person, method)
     snapshot["person"]["invited"] = invite
@@ -256,6 +259,7 @@ def _context(row: OutboxMail, meeting: SimpleNamespace, person: Person) -> dict:
         method=row.calendar_method, answer=data.get("answer"), share=data.get("share"),
         was=_was(data.get("was")), returned=data.get("returned", False),
         participants=SimpleNamespace(**data["participants"]) if data.get("participants") else None,
+        begun=data.get("begun", False), by_coordinator=data.get("by_coordinator", False),
     )
 
 
@@ -307,7 +311,8 @@ def registration_page(lead: Meeting) -> str:
     return absolute_url("meetings.private_meeting", token=meeting_token(lead))
 
 
-def tell_registration(registration: Registration, kind: str, reason=None, *, register_again: bool = True) -> None:
+def tell_registration(registration: Registration, kind: str, reason=None, *, register_again: bool = True,
+                      by_coordinator: bool = False) -> None:
     """Queue the participant's mail about their registration. With a place (or losing one):
     one mail about the series and an invite per part that is not cancelled (tell_series);
     otherwise one mail. A waiting-list mail says why when places are held for other sectors
@@ -318,7 +323,8 @@ def tell_registration(registration: Registration, kind: str, reason=None, *, reg
     person = registrant(registration.name, registration.email, registration.locale, kind,
                         registration.state is RegistrationState.CONFIRMED)
     send_registration_mails(registration_mails(registration.meeting, person, kind, reason,
-                                               register_again=register_again), registration, kind)
+                                               register_again=register_again, by_coordinator=by_coordinator),
+                            registration, kind)
 
 
 def registrant(name: str, email: str, locale: str, kind: str, has_place: bool) -> Person:
@@ -330,18 +336,20 @@ def registrant(name: str, email: str, locale: str, kind: str, has_place: bool) -
 
 
 def registration_mails(lead: Meeting, person: Person, kind: str, reason=None, *,
-                       register_again: bool = True) -> list[dict]:
+                       register_again: bool = True, by_coordinator: bool = False) -> list[dict]:
     """The outbox rows of `person`'s mail of `kind` about their registration at `lead`, without
     the link to their page: `send_registration_mails` puts it in once the registration has an
     id. So registering builds its confirmation before it takes the training's row lock. A
-    cancellation points to where one registers again, unless `register_again` is False."""
+    cancellation points to where one registers again, unless `register_again` is False, and
+    says so when a coordinator cancelled it (`by_coordinator`)."""
     subject, method = REGISTRATION_MAILS[kind]
     about = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] if person.invited else []
     experts = [a.expert for a in (about or [lead])[0].experts if a.state in ACTIVE_ASSIGNMENT_STATES]
     return series_mails(about or [lead], person, f"registration_{kind}", subject(lead.title),
                         f"sessions/registration_{kind}", method, reason=reason,
                         expert=experts[0] if experts else None,
-                        again=registration_page(lead) if kind == "cancelled" and register_again else None)
+                        again=registration_page(lead) if kind == "cancelled" and register_again else None,
+                        by_coordinator=by_coordinator)
 
 
 def send_registration_mails(rows: list[dict], registration: Registration, kind: str) -> None:

@@ -26,6 +26,7 @@ from .models import (
     Meeting,
     Registration,
     RegistrationState,
+    first_start,
 )
 
 AHEAD = timedelta(days=2)
@@ -59,7 +60,8 @@ def send_reminders(now: datetime | None = None, progress: Callable[[int, int], N
                        "sessions/reminder", "REQUEST", answer=answer,
                        expert=active[0].expert if active and person.role != "expert" else None,
                        participants=_participants(meeting, person.role),
-                       share=mails.registration_page(meeting) if person.role == "contact" else None)
+                       share=mails.registration_page(meeting) if person.role == "contact" else None,
+                       begun=person.role == "participant" and first_start(meeting.lead) <= now)
             queued += 1
         if progress:
             progress(done, len(meetings))

@@ -404,15 +404,17 @@ def _invite(registration: Registration, kind: str, returning: bool | None = None
 
 
 def _cancel(registration: Registration, actor: User | None, action: str, reason=None, *,
-            register_again: bool = True, **details) -> list[Registration]:
+            register_again: bool = True, by_coordinator: bool = False, **details) -> list[Registration]:
     """Cancel (the lead is locked), audited as `registration.<action>`; returns who got the
     freed place. The mail offers to register again unless `register_again` is False (a move:
-    the person has a registration elsewhere and cancelled nothing)."""
+    the person has a registration elsewhere and cancelled nothing); `by_coordinator`: it says
+    that a coordinator cancelled it, not the person."""
     lead = registration.meeting
     had_place = registration.state is RegistrationState.CONFIRMED
     if had_place:
         _raise_sequence(lead)
-    mails.tell_registration(registration, "cancelled", reason=reason, register_again=register_again)
+    mails.tell_registration(registration, "cancelled", reason=reason, register_again=register_again,
+                            by_coordinator=by_coordinator)
     REGISTRATION_STATES.move(registration, RegistrationState.CANCELLED, actor=actor, action=action,
                              audit_subject=lead, registration_id=registration.id, name=registration.name, **details)
     registration.cancelled_at = utcnow()
@@ -432,7 +434,8 @@ def cancel_registration(registration: Registration, *, actor: User | None = None
     if registration.state is RegistrationState.CANCELLED:
         return []
     _check_changeable(lead)
-    return _cancel(registration, actor, "cancelled", reason, actor_label=None if actor else "participant")
+    return _cancel(registration, actor, "cancelled", reason, register_again=actor is None,
+                   by_coordinator=actor is not None, actor_label=None if actor else "participant")
 
 
 def promote(registration: Registration, actor: User) -> bool:

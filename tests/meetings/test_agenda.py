@@ -165,6 +165,13 @@ def test_the_month_calendar(en, make_training, plan):
     assert f'<option selected value="{month_of(shown)}">' in html  # the month list shows the month
 
 
+def test_the_month_calendar_names_a_part_of_a_series_a_dagdeel(client, make_training):
+    """One word for one idea (docs/woordenlijst.md): it said "deel 1 van 2"."""
+    lead = make_training(days_ahead=20, parts=2)
+    html = client.get(f"/agenda?weergave=maand&maand={month_of(lead.date)}").get_data(as_text=True)
+    assert "(dagdeel 1 van 2)" in html and "(deel 1 van 2)" not in html
+
+
 def test_the_month_calendar_starts_this_month_and_stops_after_two_years(en, training):
     this_month = today_local().replace(day=1)
     html = en.get("/agenda?weergave=maand").get_data(as_text=True)

@@ -385,6 +385,25 @@ def test_cancel_gives_the_place_to_the_first_on_the_waiting_list(coordinator_cli
     assert len(mails("registration_cancelled")) == 1
 
 
+def test_the_mail_of_a_coordinators_cancellation_says_who_cancelled_and_why(coordinator_client, training):
+    """It read as if the participant had cancelled ("U bent afgemeld ... Per ongeluk afgemeld?"),
+    with the coordinator's reason as a bare line: someone who cancelled nothing could only wonder
+    who used their link."""
+    from ontwikkelbijeenkomsten.mail.delivery import build
+
+    first, second = fill(training, 2)
+    coordinator_client.post(registration_url(first, "afmelden"), data={f"cancel-{first.id}-reason": "Dubbel."})
+    coordinator_client.post(registration_url(second, "afmelden"))
+    with_reason, without = (build(m) for m in mails("registration_cancelled"))
+    for mail in (with_reason, without):
+        html = mail.html
+        for body in (mail.body, html):
+            assert "Een coördinator heeft u afgemeld voor de bijeenkomst hieronder." in body
+            assert "Per ongeluk afgemeld" not in body and f"/agenda/{training.id}" not in body
+            assert "Klopt dit niet? Beantwoord dan deze e-mail." in body
+    assert "Reden: Dubbel." in with_reason.body and "Reden:" not in without.body
+
+
 def test_a_too_long_reason_is_an_error_at_the_field(coordinator_client, training):
     [registration] = fill(training, 1)
     response = coordinator_client.post(registration_url(registration, "afmelden"),

@@ -21,7 +21,7 @@ from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.tokens import make_token
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
-from ontwikkelbijeenkomsten.meetings import links, services
+from ontwikkelbijeenkomsten.meetings import links, services, trainings
 from ontwikkelbijeenkomsten.meetings.models import (
     Evaluation,
     Meeting,
@@ -304,6 +304,34 @@ def test_the_same_address_twice_offers_to_resend_the_confirmation(en, training):
     assert len(registrations(training)) == 1
 
 
+def test_resending_after_the_button_expired_leads_to_the_lost_link_form(en, training, monkeypatch):
+    """A phone left on the page for more than an hour got "page not found" for the button."""
+    from ontwikkelbijeenkomsten.web.meetings import public_views
+
+    post_form(en, register_url(training))
+    html = post_form(en, register_url(training)).get_data(as_text=True)
+    token = re.search(r'name="registration" value="([^"]+)"', html).group(1)
+    monkeypatch.setattr(public_views, "RESEND_MAX_AGE", -1)
+    response = en.post("/aanmelden/bevestiging-opnieuw", data={"registration": token})
+    assert response.status_code == 302 and response.location.endswith("/link-kwijt")
+    assert "That button works for an hour" in text(en.get(response.location).get_data(as_text=True))
+    assert mails_to("fatima@example.org", "registration_confirmed") == 1
+
+
+def test_resending_after_the_training_was_cancelled_sends_no_confirmation(en, training, coordinator):
+    """The button's hour can outlast the training: it then confirmed a place in a cancelled
+    training, with an invite."""
+    post_form(en, register_url(training))
+    html = post_form(en, register_url(training)).get_data(as_text=True)
+    token = re.search(r'name="registration" value="([^"]+)"', html).group(1)
+    with unit_of_work():
+        trainings.cancel_training(training, "De expert is ziek.", coordinator)
+    response = en.post("/aanmelden/bevestiging-opnieuw", data={"registration": token})
+    assert response.status_code == 302
+    assert "This session has been cancelled." in text(en.get(response.location).get_data(as_text=True))
+    assert mails_to("fatima@example.org", "registration_confirmed") == 1
+
+
 @pytest.mark.parametrize("token", ["", "nonsense", "registration"])
 def test_resending_with_a_forged_token_is_404(en, training, token):
     with unit_of_work():
@@ -451,6 +479,64 @@ def test_after_the_start_cancelling_is_no_longer_possible(en, training):
     assert registrations(training)[0].state is RegistrationState.CONFIRMED
 
 
+@pytest.mark.parametrize("waiting", [False, True])
+def test_a_cancelled_training_says_so_on_the_participants_page_not_that_they_have_a_place(en, make_training,
+                                                                                          coordinator, waiting):
+    """The registration keeps its state when the training is called off; the page must not go on
+    promising a place (or a waiting-list spot), a certificate, or say that the session has begun."""
+    lead = make_training(capacity=1, parts=2)
+    with unit_of_work():
+        first = services.register(lead, applicant(1))
+        second = services.register(lead, applicant(2))
+    with unit_of_work():
+        trainings.cancel_training(lead, "De expert is ziek.", coordinator)
+    token = links.registration_token(second if waiting else first)
+    html = en.get(f"/aanmelding/{token}").get_data(as_text=True)
+    page = text(html)
+    assert "Status: Session cancelled" in page and "Reason: De expert is ziek." in page
+    assert "This session has been cancelled. It will not take place, so your registration has lapsed" in page and 'id="other-trainings"' in html
+    assert "You have a place" not in page and "waiting list" not in page
+    assert 'id="cannot-cancel"' not in html and 'id="cancel-button"' not in html
+    assert 'id="register-number-title"' not in html and 'id="add-to-calendar"' not in html
+
+
+def test_a_cancelled_trainings_page_does_not_say_its_expert_follows_later(en, make_training, coordinator):
+    """Cancelling releases the experts; the page then said "Expert: Follows later"."""
+    lead = make_training()
+    with unit_of_work():
+        trainings.cancel_training(lead, "Te weinig aanmeldingen.", coordinator)
+    page = text(en.get(f"/agenda/{lead.id}").get_data(as_text=True))
+    assert "This session has been cancelled." in page and "Follows later" not in page
+
+
+def test_once_the_session_is_over_the_page_no_longer_promises_a_place_from_the_waiting_list(en, make_training):
+    """A waiting person whose session went ahead without them was still told their position and
+    "We will let you know by e-mail", and offered the register number for a certificate."""
+    lead = make_training(capacity=1)
+    with unit_of_work():
+        confirmed, waiting = services.register(lead, applicant(1)), services.register(lead, applicant(2))
+    lead.starts_at, lead.ends_at = utcnow() - timedelta(hours=4), utcnow() - timedelta(hours=1)
+    db.session.commit()
+    html = en.get(f"/aanmelding/{links.registration_token(waiting)}").get_data(as_text=True)
+    page = text(html)
+    assert "The session has begun, and no place came free for you. You do not need to do anything." in page
+    assert "on the waiting list" not in page and "We will let you know by e-mail" not in page
+    assert 'id="register-number-title"' not in html and 'id="cannot-cancel"' not in html
+    page = text(en.get(f"/aanmelding/{links.registration_token(confirmed)}").get_data(as_text=True))
+    assert "This session has taken place." in page and "You have a place" not in page
+
+
+def test_the_participants_page_shows_the_sector_function_and_needs_they_gave(en, training):
+    """The sector decides a held place and cannot be changed by the participant, yet no page
+    showed it to them; function and needs were only in the change form."""
+    with unit_of_work():
+        registration = services.register(training, applicant(1, sector=Sector.JEUGDHULP, function="Jeugdconsulent",
+                                                            needs="Een rolstoeltoegankelijke zaal"))
+    page = text(en.get(f"/aanmelding/{links.registration_token(registration)}").get_data(as_text=True))
+    assert "Sector Youth care" in page and "Function Jeugdconsulent" in page
+    assert "Accessibility or dietary needs Een rolstoeltoegankelijke zaal" in page
+
+
 def test_tampered_registration_links_are_404(en, training):
     with unit_of_work():
         registration = services.register(training, applicant(1))
@@ -462,6 +548,32 @@ def test_tampered_registration_links_are_404(en, training):
         assert en.post(f"/aanmelding/{bad}/afmelden", data={"sure": "y"}).status_code == 404
         assert en.get(f"/aanmelding/{bad}/evaluatie").status_code == 404
     assert registrations(training)[0].state is RegistrationState.CONFIRMED
+
+
+def test_the_waiting_list_mail_does_not_give_away_the_online_link(make_training):
+    """The page promises the link with a place; the waiting-list mail printed it as the location,
+    so someone without a place could join the online session anyway."""
+    from ontwikkelbijeenkomsten.mail.services import render_pending
+
+    url = "https://meet.example.org/training-42"
+    lead = make_training(capacity=1, online_url=url)
+    lead.location = ""
+    db.session.commit()
+    with unit_of_work():
+        services.register(lead, applicant(1))
+        waiting = services.register(lead, applicant(2))
+    rows = list(db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)))
+    render_pending(rows)
+    [waiting_mail] = [row for row in rows if row.kind == "registration_waiting"]
+    assert url not in waiting_mail.text_body and url not in waiting_mail.html_body
+    assert "Locatie: Online" in waiting_mail.text_body
+    [confirmed] = [row for row in rows if row.kind == "registration_confirmed"]
+    assert url in confirmed.text_body and url in confirmed.html_body
+    with unit_of_work():
+        services.cancel_registration(registrations(lead)[0])
+    rows = list(db.session.scalars(select(OutboxMail).where(OutboxMail.kind == "registration_promoted")))
+    render_pending(rows)
+    assert [row.recipient for row in rows] == [waiting.email] and url in rows[0].text_body
 
 
 def test_the_online_link_is_only_on_the_participants_page(en, make_training):

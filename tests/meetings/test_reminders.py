@@ -163,6 +163,23 @@ def test_a_reminder_names_the_day_of_a_session_that_begins_tomorrow(make_trainin
             assert "twee dagen" not in body and "two days" not in body
 
 
+def test_the_reminder_of_a_later_dagdeel_does_not_ask_to_cancel_once_the_series_has_begun(make_training):
+    """After the first dagdeel the registration can no longer be cancelled (the page says so), so
+    the reminder of the next dagdeel must not send the participant there to cancel."""
+    lead = make_training(parts=2, days_ahead=1)
+    with unit_of_work():
+        registration = services.register(lead, applicant(1))
+    with unit_of_work():
+        send_reminders()
+    with unit_of_work():
+        send_reminders(now=utcnow() + timedelta(days=7))  # the first dagdeel is over
+    first, second = [r for r in reminders() if r.recipient == registration.email]
+    assert "Uw aanmelding bekijken of afmelden" in first.text_body
+    for body in (second.text_body, second.html_body):
+        assert "afmelden" not in body and "Kunt u niet komen bij dit dagdeel? Laat het ons weten" in body
+        assert "Uw aanmelding bekijken" in body
+
+
 def test_a_participant_reminder_names_the_expert_and_labels_the_link_to_cancel(make_training, plan):
     """Before, it asked the reader to cancel "through the link below" and labelled that link
     "Meer informatie"; and the expert named in the confirmation was missing."""

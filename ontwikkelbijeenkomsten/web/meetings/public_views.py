@@ -112,6 +112,7 @@ def _meeting_page(lead: Meeting, form: RegistrationForm, action: str, already: R
         mix=mix, mix_total=sum(count for _label, count in mix), status=status, closed=closed,
         places_left=services.places_left(lead), closes_at=services.closes_at(lead),
         form=form, action=action, accreditation=accreditation_text(accreditation) if accreditation else "",
+        called_off=all(part.state is MeetingState.CANCELLED for part in lead.all_parts),
         resend_token=make_token(RESEND_PURPOSE, already.id) if already else None, page_url=_meeting_url(lead),
         **_held_places(lead, status),
     )
@@ -204,12 +205,19 @@ def resend_confirmation():
     carries a short-lived signed id, so nobody learns anything about that registration."""
     try:
         found = read_token(RESEND_PURPOSE, request.form.get("registration", ""), max_age=RESEND_MAX_AGE)
-    except InvalidToken:
-        abort(404)
+    except InvalidToken as exc:
+        if not exc.expired:
+            abort(404)
+        # The page stood open for more than an hour: the form for lost links does the same.
+        flash(_("That button works for an hour after you filled in the form. Fill in your e-mail address here "
+                "and we send your link again."), "info")
+        return redirect(url_for("core.lost_link"))
     registration = queries.find_registration(found) if isinstance(found, int) else None
     if registration is None:
         abort(404)
-    if registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING):
+    if (closed := services.closed_reason(registration.meeting, by_hand=True)) is not None:
+        flash(str(closed), "warning")  # cancelled or begun since the form: no confirmation to send
+    elif registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING):
         with unit_of_work():
             services.resend_confirmation(registration)
         flash(_("We have sent your confirmation again to %(email)s.", email=registration.email), "success")
@@ -270,6 +278,8 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
     lead = registration.meeting
     certificate = certificates.certificate_of(registration)
     cancellable = registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING)
+    # Every dagdeel called off: the registration lapses with it (no place, no certificate).
+    called_off = all(part.state is MeetingState.CANCELLED for part in lead.all_parts)
     begun = services.closed_reason(lead, by_hand=True) is not None
     position = services.waiting_position(registration)
     moved = queries.moved_to(registration)
@@ -279,9 +289,11 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
         moved_token=links.registration_token(moved) if moved else None,
         held_until=sector_places.release_moment(lead, services.first_start(lead)) if position and position.sector
         else None,
-        cancellable=cancellable and not begun, begun=begun, meeting_url=_meeting_url(lead), certificate=certificate,
-        register_label=register_label, evaluable=_evaluable(registration), over=services.series_over(lead),
-        register_form=None if certificate or registration.state is RegistrationState.CANCELLED
+        cancellable=cancellable and not begun, begun=begun, called_off=called_off, meeting_url=_meeting_url(lead),
+        certificate=certificate, register_label=register_label, evaluable=_evaluable(registration),
+        over=services.series_over(lead),
+        register_form=None if certificate or called_off or registration.state is RegistrationState.CANCELLED
+        or (begun and registration.state is RegistrationState.WAITING)  # no place came free: no certificate
         else register_form or RegisterFields.of(registration),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
                            absolute_url("meetings.registration", token=token))
