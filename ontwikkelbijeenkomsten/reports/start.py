@@ -116,12 +116,14 @@ def todo(now: datetime | None = None) -> Todo:
 @dataclass(frozen=True)
 class National:
     """Dagdelen of all active regions in a period: available (the sum of their quota),
-    granted, booked (sessions not cancelled) and held."""
+    granted, booked (sessions not cancelled) and held; and how many active regions there are."""
 
     available: int
     granted: int
     booked: int
     held: int
+    regions: int = 0  # active regions
+
 
     @property
     def parts(self) -> dict[str, int]:
@@ -137,7 +139,7 @@ def national(period: ProgrammePeriod) -> National:
     """The national picture of `period`, in one query."""
     active = select(Region.id).where(Region.active.is_(True))
     ledger = (select(func.coalesce(func.sum(func.coalesce(QuotaLedger.quota, period.default_quota)), 0),
-                     func.coalesce(func.sum(QuotaLedger.granted), 0))
+                     func.coalesce(func.sum(QuotaLedger.granted), 0), func.count(Region.id))
               .select_from(Region)
               .outerjoin(QuotaLedger, and_(QuotaLedger.region_id == Region.id, QuotaLedger.period_id == period.id))
               .where(Region.active.is_(True)).subquery())
@@ -147,7 +149,8 @@ def national(period: ProgrammePeriod) -> National:
                        Meeting.state != MeetingState.CANCELLED).subquery())
     # two one-row aggregates side by side: the join on true says the product is meant
     row = db.session.execute(select(*ledger.c, *sessions.c).select_from(ledger.join(sessions, true()))).one()
-    return National(*(int(value) for value in row))
+    available, granted, regions, booked, held = (int(value) for value in row)
+    return National(available, granted, booked, held, regions)
 
 
 def regions_without_requests(period: ProgrammePeriod) -> list[Region]:

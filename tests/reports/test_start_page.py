@@ -27,7 +27,7 @@ from ontwikkelbijeenkomsten.reports import start
 from ontwikkelbijeenkomsten.requests.models import RequestState
 from ontwikkelbijeenkomsten.requests.waiting import working_days_before
 from tests.factories import future_day
-from tests.helpers import post_login
+from tests.helpers import login, post_login
 from tests.queries import queries_for
 from tests.regions.builders import add_request
 
@@ -142,6 +142,16 @@ def test_national_picture_and_regions_without_requests(seeded, plan):
     assert (national.available, national.granted, national.booked, national.held) == (12, 4, 3, 1)
     assert national.parts == {"held": 1, "booked": 2, "granted": 1, "free": 8}
     assert [r.name for r in start.regions_without_requests(plan.period)] == ["Twente"]
+    assert national.regions == 3
+
+
+def test_a_new_installation_without_regions_is_not_told_that_every_region_requested(app, coordinator, period):
+    client = login(app.test_client(), coordinator)
+    page = client.get("/coordinatie").get_data(as_text=True)
+    assert "Elke regio heeft in deze periode een aanvraag gedaan." not in page
+    assert "Elke regio met dagdelen over heeft een contactpersoon." not in page
+    assert "Er zijn nog geen actieve regio’s. Daarom kan nog geen regio dagdelen aanvragen." in page
+    assert 'href="/coordinatie/regios">Regio’s toevoegen</a>' in page
 
 
 def test_regions_with_dagdelen_left_that_no_nudge_reaches(seeded, plan):
