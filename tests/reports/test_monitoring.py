@@ -192,6 +192,9 @@ def test_the_workbook_has_a_sheet_per_table(world, coordinator_client):
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["rapportage", "regios", "themas", "maanden", "bereik", "bijeenkomsten",
                                "opkomst-en-scores", "experts", "experts-per-regio"]
+    about = [list(row) for row in book["rapportage"].iter_rows(values_only=True)]
+    # the range's end is "tot en met", as on the page; "Aan" is the word for a mail's recipient
+    assert [about[1][0], about[2][0]] == ["Van", "Tot en met"]
     regions = [list(row) for row in book["regios"].iter_rows(values_only=True)]
     assert regions[1] == [1, "JZ41", "Zuid-Limburg", 3, 2, 2, 1]
     assert regions[-1] == [None, None, "Totaal", 6, 2, 2, 1]
