@@ -211,6 +211,13 @@ def test_the_dagdelen_chart_names_the_requested_dagdelen(world, coordinator_clie
     assert "aangevraagd (hele balk): 6" in legend and "toegekend (omlijning): 2" in legend
 
 
+def test_a_range_without_requests_does_not_show_one_requested_dagdeel(coordinator_client, period):
+    """A period nothing was requested in: the legend said "aangevraagd (hele balk): 1"."""
+    page = coordinator_client.get("/coordinatie/rapportage?start=01-01-2030&end=31-12-2030").get_data(as_text=True)
+    legend = page.split('id="dagdelen-chart-title"')[1].split("</figure>")[0]
+    assert "aangevraagd (hele balk): 0" in legend and ": 1<" not in legend and ": 1\n" not in legend
+
+
 def test_a_period_is_its_dates(world, coordinator_client, period):
     quarter = ProgrammePeriod(name="Eerste kwartaal 2024", starts_on=START, ends_on=END)
     db.session.add(quarter)
