@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, exists, func, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.db import utcnow
 from ..core.extensions import db
@@ -73,10 +73,11 @@ def _attention_condition(kind: Attention, now: datetime):
 
 
 def attention_meetings(kind: Attention, now: datetime | None = None) -> list[Meeting]:
-    """The sessions behind one count, soonest first, with their region loaded."""
+    """The sessions behind one count, soonest first, with their region and their experts loaded."""
     return list(db.session.scalars(
         select(Meeting).where(_attention_condition(kind, now or utcnow()))
-        .options(joinedload(Meeting.region)).order_by(Meeting.starts_at, Meeting.id)))
+        .options(joinedload(Meeting.region), selectinload(Meeting.experts).joinedload(MeetingExpert.expert))
+        .order_by(Meeting.starts_at, Meeting.id)))
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,16 @@ def test_working_days_skip_the_weekend():
     assert working_days_before(date(2026, 3, 14), 1) == date(2026, 3, 13)  # Saturday: Friday
 
 
+def test_the_expert_lists_name_the_expert_to_ask_or_to_replace(seeded, plan, coordinator_client):
+    """Whom to chase: the list named the sessions only ("open the session to see who")."""
+    for kind in (start.Attention.UNACCEPTED, start.Attention.DECLINED):
+        page = coordinator_client.get(f"/coordinatie/aandacht/{kind.value}").get_data(as_text=True)
+        assert "<th scope=\"col\" class=\"utrecht-table__header-cell\">Expert</th>" in page
+        assert f'href="/coordinatie/experts/{plan.expert.id}">Eva Jansen</a>' in page
+    few = coordinator_client.get("/coordinatie/aandacht/weinig-aanmeldingen").get_data(as_text=True)
+    assert ">Expert</th>" not in few
+
+
 def test_a_coordinator_lands_on_the_start_page(client, coordinator):
     assert post_login(client, coordinator.email).headers["Location"] == "/coordinatie"
 
