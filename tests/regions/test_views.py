@@ -361,3 +361,14 @@ def test_only_coordinators_add_the_jeugdregios(app, expert_client, client):
     assert expert_client.post("/coordinatie/regios/jeugdregios").status_code == 403
     assert client.post("/coordinatie/regios/jeugdregios").status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Region)) == 0
+
+
+def test_a_regions_page_leads_to_its_requests(app, coordinator, region, period):
+    """A region calls about its requests: from its page one link opens the queue for that region."""
+    client = login(app.test_client(), coordinator)
+    page = client.get(f"/coordinatie/regios/{region.id}").get_data(as_text=True)
+    href = f'href="/coordinatie/aanvragen?region={region.id}">De aanvragen van deze regio</a>'
+    assert href in page
+    add_request(region, period)
+    queue = client.get(f"/coordinatie/aanvragen?region={region.id}").get_data(as_text=True)
+    assert queue.count('href="/coordinatie/aanvragen/') == 1
