@@ -29,7 +29,7 @@ from ..regions.services import current_period
 from . import queries, rules
 from .models import OPEN_STATES, REQUEST_STATES, PreferredMoment, Request, RequestState
 from .rules import Submission
-from .signals import request_closing
+from .signals import counting_upcoming, request_closing
 
 __all__ = ["RuleViolation", "StateError", "Submission"]  # what callers of these actions catch and pass
 
@@ -214,12 +214,13 @@ def withdraw(request: Request) -> None:
     are told), and the dagdelen not used go back to the region's quota."""
     lock(request)
     _refuse_unless(request, RequestState.WITHDRAWN)
+    cancelled = sum(answer or 0 for _receiver, answer in counting_upcoming.send(request))
     returned = _close(request, _l("The region has withdrawn its request."), None)
     _move(request, RequestState.WITHDRAWN, None, "withdrawn", dagdelen_returned=returned)
     mail_contact(request, "request_withdrawn", _l("Your request has been withdrawn"))
     notify_coordinators(
         request, "request_withdrawn_notice",
-        _l("%(region)s has withdrawn its request", region=request.region.name),
+        _l("%(region)s has withdrawn its request", region=request.region.name), cancelled=cancelled,
     )
     db.session.flush()
 
