@@ -141,9 +141,15 @@ def _refuse_unless(request: Request, to: RequestState) -> None:
 def take_into_review(request: Request, actor: User) -> None:
     lock(request)
     _move(request, RequestState.IN_REVIEW, actor, "review")
+    _take_on(request, actor)
+    db.session.flush()
+
+
+def _take_on(request: Request, actor: User) -> None:
+    """Whoever decides a request nobody has taken becomes its coordinator, as when taking it into
+    review: the region's questions and the mails about its sessions then go to them."""
     if request.assigned_coordinator_id is None:
         request.assigned_coordinator_id = actor.id
-    db.session.flush()
 
 
 def _left_message(left: int):
@@ -180,6 +186,7 @@ def grant(request: Request, dagdelen: int, actor: User, explanation: str = "") -
     request.dagdelen_granted = dagdelen
     request.decision_reason = explanation.strip()
     _move(request, RequestState.GRANTED, actor, "granted", dagdelen=dagdelen)
+    _take_on(request, actor)
     mail_contact(request, "request_granted", _l("Your request has been granted"))
     db.session.flush()
 
@@ -204,6 +211,7 @@ def reject(request: Request, reason: str, actor: User) -> None:
     _close(request, reason.strip(), actor)
     request.decision_reason = reason.strip()
     _move(request, RequestState.REJECTED, actor, "rejected")
+    _take_on(request, actor)
     subject = _l("Your request has been rejected after all") if was_granted else _l("Your request has been rejected")
     mail_contact(request, "request_rejected", subject, was_granted=was_granted)
     db.session.flush()

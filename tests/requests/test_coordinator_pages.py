@@ -270,6 +270,25 @@ def test_grant_all_that_was_asked(coordinator_client, world, submitted):
     assert "U hebt 2 dagdelen toegekend." in html
 
 
+@pytest.mark.parametrize("action, data", [("toekennen", {"dagdelen": "2"}), ("afwijzen", {"reason": "Buiten het programma."})])
+def test_deciding_a_request_nobody_took_makes_you_its_coordinator(coordinator_client, world, submitted, action, data):
+    """As taking it into review does: granted straight from the queue, it stayed "nog niemand", so
+    the region's questions and the expert's decline went to every coordinator."""
+    assert submitted.assigned_coordinator_id is None
+    assert act(coordinator_client, submitted, action, **data).status_code == 302
+    db.session.refresh(submitted)
+    assert submitted.assigned_coordinator_id == world.coordinator.id
+
+
+def test_deciding_keeps_the_coordinator_the_request_has(coordinator_client, world, submitted):
+    other = create_user("karim@example.org", "Karim", Role.COORDINATOR, PASSWORD)
+    services.assign(submitted, other.id, world.coordinator)
+    db.session.commit()
+    act(coordinator_client, submitted, "toekennen", dagdelen="2")
+    db.session.refresh(submitted)
+    assert submitted.assigned_coordinator_id == other.id
+
+
 def test_the_grant_message_links_to_the_next_step_scheduling(coordinator_client, submitted):
     html = act(coordinator_client, submitted, "toekennen", follow=True, dagdelen="2").get_data(as_text=True)
     message = html.split('class="ob-flashes"')[1].split("</main>")[0].split("<h1")[0]
