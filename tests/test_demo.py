@@ -1,5 +1,6 @@
 from sqlalchemy import func, select
 
+from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.time import today_local
 
@@ -129,3 +130,19 @@ def test_the_demo_training_that_was_given_had_its_expert_say_yes(app):
     load_demo()
     held = db.session.scalar(select(Meeting).where(Meeting.title == "OOGO in de praktijk"))
     assert [a.state for a in held.experts] == [AssignmentState.ACCEPTED]
+
+
+def test_every_demo_request_has_the_timeline_of_the_state_it_is_in(app):
+    """A granted or scheduled demo request said "Nothing has been recorded for this request yet"."""
+    load_demo()
+    for request in db.session.scalars(select(Request)):
+        actions = list(db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.subject_type == "requests", AuditEvent.subject_id == request.id)
+            .order_by(AuditEvent.occurred_at, AuditEvent.id)))
+        expected = {RequestState.SUBMITTED: [], RequestState.IN_REVIEW: ["request.review"],
+                    RequestState.GRANTED: ["request.review", "request.granted"]}.get(
+            request.state, ["request.review", "request.granted", "request.scheduled"])
+        assert actions[:len(expected) + 1] == ["request.submitted", *expected], (request.state, actions)
+    # the timeline ends today: nothing was sent or decided in the future
+    latest = db.session.scalar(select(func.max(AuditEvent.occurred_at)).where(AuditEvent.subject_type == "requests"))
+    assert latest.replace(tzinfo=None) <= utcnow().replace(tzinfo=None)

@@ -15,10 +15,12 @@ def names(user_ids: Iterable) -> dict[int, str]:
     return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples().all())
 
 
-def coordinator_choices(keep_id: int | None = None) -> list[tuple[int, str]]:
-    """(id, name) of the active coordinators and of `keep_id` (who holds something now), by name."""
+def coordinator_choices(keep_id: int | None = None, keep_ids: Iterable[int] = ()) -> list[tuple[int, str]]:
+    """(id, name) of the active coordinators and of `keep_id` and `keep_ids` (who hold something
+    now), by name."""
+    kept = {keep_id, *keep_ids} - {None}
     return list(db.session.execute(
         select(User.id, User.name)
-        .where(User.role == Role.COORDINATOR, or_(User.active, User.id == keep_id))
+        .where(User.role == Role.COORDINATOR, or_(User.active, User.id.in_(kept)))
         .order_by(User.name)
     ).tuples())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
+from ..accounts.models import User
 from ..core.extensions import db
 from ..core.models import Theme
 from ..core.sectors import Sector
@@ -26,7 +27,7 @@ from ..meetings.models import (
 from ..regions.models import OrganisationType, ProgrammePeriod, QuotaLedger, Region
 from ..regions.services import school_year_containing
 from ..requests.models import LocationKind, Request, RequestState
-from .rows import meeting_at, register
+from .rows import meeting_at, register, request_history
 
 #: region code, dagdelen granted, organisation, its type, theme slugs
 REQUESTS = [
@@ -74,6 +75,8 @@ def add_past_period(today: date, regions: dict[str, Region], themes: dict[str, T
         )
         ledgers[code].granted += granted
         db.session.add(request)
+        db.session.flush()
+        request_history(request, RequestState.SCHEDULED, db.session.get(User, coordinator_id), request.created_at)
         for part in range(granted):
             day = _weekday_on_or_after(starts + timedelta(weeks=8 + 5 * n + 3 * part), 1)  # a Tuesday
             _held(meeting_at(day, Dagdeel.OCHTEND, kind=MeetingKind.REGIONAL, request=request,

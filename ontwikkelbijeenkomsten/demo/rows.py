@@ -1,12 +1,15 @@
 """Sessions and registrations as the demo builds them, for the current and the past period."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from ..accounts.models import User
+from ..core import audit
 from ..core.db import utcnow
 from ..core.time import Dagdeel
 from ..meetings import sector_places
 from ..meetings.models import Meeting, Registration, RegistrationState
+from ..requests.models import Request, RequestState
 
 #: Every place counter of a new session, zero (the columns' defaults come only with the INSERT).
 NO_PLACES = {column: 0 for sector in sector_places.HOLDING_SECTORS
@@ -36,3 +39,26 @@ def register(meeting: Meeting, people, *, attended: bool = False) -> list[Regist
         if not full:
             sector_places.count(meeting, sector, 1)
     return added
+
+
+#: The steps a request went through to reach a state, with their audit actions, as the services write them.
+_STEPS = [(RequestState.IN_REVIEW, "request.review"), (RequestState.GRANTED, "request.granted"),
+          (RequestState.SCHEDULED, "request.scheduled")]
+
+
+def request_history(request: Request, reached: RequestState, coordinator: User, sent: datetime) -> None:
+    """The timeline of a demo request that was sent at `sent` and then taken into review,
+    granted and scheduled up to `reached`, a day apart, as the coordinator's actions write it; a
+    request made straight in its state would say that nothing was recorded."""
+    events = [audit.values("request.submitted", request, actor_label=request.contact_email,
+                           to_state=RequestState.SUBMITTED.value)]
+    before = RequestState.SUBMITTED
+    for state, action in _STEPS if reached is not RequestState.SUBMITTED else []:
+        details = {"dagdelen": request.dagdelen_granted} if state is RequestState.GRANTED else {}
+        events.append(audit.values(action, request, actor=coordinator, from_state=before.value,
+                                   to_state=state.value, **details))
+        before = state
+        if state is reached:
+            break
+    for days, event in enumerate(events):
+        audit.add(event).occurred_at = sent + timedelta(days=days)

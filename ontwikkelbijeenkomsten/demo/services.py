@@ -12,7 +12,7 @@ from importlib import resources
 
 from sqlalchemy import select
 
-from ..accounts.models import Role
+from ..accounts.models import Role, User
 from ..accounts.services import create_user
 from ..core.db import utcnow
 from ..core.extensions import db
@@ -41,7 +41,7 @@ from ..requests.models import LocationKind, PreferredMoment, Request, RequestSta
 from ..scheduling.held import mark_held
 from .certificates import add_certificates
 from .past import add_past_period
-from .rows import meeting_at, register
+from .rows import meeting_at, register, request_history
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"
 DEMO_COORDINATOR_EMAIL = "coordinator@example.org"
@@ -189,6 +189,10 @@ def _add_requests(regions, period, themes, ledgers, coordinator_id, today):
         db.session.add(request)
         created[state] = request
     db.session.flush()
+    coordinator = db.session.get(User, coordinator_id)
+    for steps, (state, request) in enumerate(created.items()):  # a day per step up to today
+        request.created_at = consent - timedelta(days=steps)
+        request_history(request, state, coordinator, request.created_at)
     return created
 
 

@@ -250,7 +250,10 @@ def decline(assignment: MeetingExpert, reason: str, actor: User) -> None:
 
 
 def _notify_coordinators(assignment: MeetingExpert) -> None:
+    """Mail the coordinators the reason; a session that another expert still leads goes ahead,
+    and the mail says so instead of asking for another expert."""
     meeting, expert = assignment.meeting, assignment.expert
+    still_on = [a.expert.name for a in changes.active_assignments(meeting)]
     link = absolute_url("requests.coordinator_detail", request_id=meeting.request_id) if meeting.request_id \
         else absolute_url("meetings.edit_training", meeting_id=meeting.lead.id)
     for coordinator in coordinators_for(meeting.request.assigned_coordinator_id if meeting.request else None):
@@ -259,7 +262,7 @@ def _notify_coordinators(assignment: MeetingExpert) -> None:
             _l("%(name)s has declined a session", name=expert.name),
             "experts/assignment_declined", locale=coordinator.locale,
             coordinator=coordinator, expert=expert, meeting=meeting,
-            reason=assignment.decline_reason, link=link,
+            reason=assignment.decline_reason, link=link, still_on=still_on,
         )
 
 

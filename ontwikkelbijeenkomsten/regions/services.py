@@ -13,6 +13,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
@@ -69,6 +70,29 @@ def import_regions(text: str, progress: Callable[[int], None] | None = None) -> 
         report.rejected.append((reader.reader.line_num, f"the file is not valid CSV from here on ({exc})"))
     db.session.flush()
     return report
+
+
+def jeugdregios() -> list[tuple[str, str]]:
+    """(code, name) of the jeugdregio's of CBS that ship with the app (`data/`), by code."""
+    text = resources.files("ontwikkelbijeenkomsten.data").joinpath("jeugdregios-2025.csv").read_text("utf-8")
+    return [(row["code"], row["name"]) for row in csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))]
+
+
+def missing_jeugdregios() -> list[tuple[str, str]]:
+    """The jeugdregio's of CBS whose code no region has yet (a new installation has none)."""
+    present = set(db.session.scalars(select(Region.code)))
+    return [(code, name) for code, name in jeugdregios() if code not in present]
+
+
+def add_jeugdregios(actor: User) -> int:
+    """Add the jeugdregio's of CBS that are missing, each active and audited like a region added
+    by hand; regions already there keep their name. Returns how many were added."""
+    added = [Region(code=code, name=name, active=True) for code, name in missing_jeugdregios()]
+    db.session.add_all(added)
+    db.session.flush()
+    for region in added:
+        audit.record("region.created", region, actor=actor, to_state="active", code=region.code, name=region.name)
+    return len(added)
 
 
 def _import_row(row: dict, line: int, existing: dict[str, Region], seen: set[str], report: ImportReport) -> None:

@@ -123,6 +123,6 @@ def workbook(report: MonitoringReport) -> bytes:
     """Every table on its own sheet (named by its key, as Excel allows no ':' and at most 31
     characters), after a sheet with the range and what each sheet holds."""
     every = tables(report)
-    about = Sheet("rapportage", [[_("Monitoring report"), ""], [_("From"), report.start], [_("To"), report.end],
+    about = Sheet("rapportage", [[_("Monitoring report"), ""], [_("From"), report.start], [_("To and including"), report.end],
                                  *([t.key, t.title] for t in every)])
     return xlsx_bytes([about, *(Sheet(t.key, [t.header, *t.rows]) for t in every)])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, exists, func, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.db import utcnow
 from ..core.extensions import db
@@ -73,10 +73,11 @@ def _attention_condition(kind: Attention, now: datetime):
 
 
 def attention_meetings(kind: Attention, now: datetime | None = None) -> list[Meeting]:
-    """The sessions behind one count, soonest first, with their region loaded."""
+    """The sessions behind one count, soonest first, with their region and their experts loaded."""
     return list(db.session.scalars(
         select(Meeting).where(_attention_condition(kind, now or utcnow()))
-        .options(joinedload(Meeting.region)).order_by(Meeting.starts_at, Meeting.id)))
+        .options(joinedload(Meeting.region), selectinload(Meeting.experts).joinedload(MeetingExpert.expert))
+        .order_by(Meeting.starts_at, Meeting.id)))
 
 
 @dataclass(frozen=True)
@@ -116,12 +117,14 @@ def todo(now: datetime | None = None) -> Todo:
 @dataclass(frozen=True)
 class National:
     """Dagdelen of all active regions in a period: available (the sum of their quota),
-    granted, booked (sessions not cancelled) and held."""
+    granted, booked (sessions not cancelled) and held; and how many active regions there are."""
 
     available: int
     granted: int
     booked: int
     held: int
+    regions: int = 0  # active regions
+
 
     @property
     def parts(self) -> dict[str, int]:
@@ -137,7 +140,7 @@ def national(period: ProgrammePeriod) -> National:
     """The national picture of `period`, in one query."""
     active = select(Region.id).where(Region.active.is_(True))
     ledger = (select(func.coalesce(func.sum(func.coalesce(QuotaLedger.quota, period.default_quota)), 0),
-                     func.coalesce(func.sum(QuotaLedger.granted), 0))
+                     func.coalesce(func.sum(QuotaLedger.granted), 0), func.count(Region.id))
               .select_from(Region)
               .outerjoin(QuotaLedger, and_(QuotaLedger.region_id == Region.id, QuotaLedger.period_id == period.id))
               .where(Region.active.is_(True)).subquery())
@@ -147,7 +150,8 @@ def national(period: ProgrammePeriod) -> National:
                        Meeting.state != MeetingState.CANCELLED).subquery())
     # two one-row aggregates side by side: the join on true says the product is meant
     row = db.session.execute(select(*ledger.c, *sessions.c).select_from(ledger.join(sessions, true()))).one()
-    return National(*(int(value) for value in row))
+    available, granted, regions, booked, held = (int(value) for value in row)
+    return National(available, granted, booked, held, regions)
 
 
 def regions_without_requests(period: ProgrammePeriod) -> list[Region]:

@@ -83,9 +83,15 @@ class QueueFilter:
     theme_id: int | None = None
     period_id: int | None = None
     waiting_too_long: bool = False
+    coordinator_id: int | None = None
+    unassigned: bool = False  # only the requests no coordinator has taken
 
     def conditions(self) -> list:
         conditions = [waiting_too_long()] if self.waiting_too_long else []
+        if self.unassigned:
+            conditions.append(Request.assigned_coordinator_id.is_(None))
+        elif self.coordinator_id is not None:
+            conditions.append(Request.assigned_coordinator_id == self.coordinator_id)
         if self.region_id is not None:
             conditions.append(Request.region_id == self.region_id)
         if self.theme_id is not None:
@@ -95,6 +101,12 @@ class QueueFilter:
         return conditions
 
 
+def assigned_coordinator_ids() -> set[int]:
+    """The coordinators some request is assigned to."""
+    return set(db.session.scalars(
+        select(Request.assigned_coordinator_id).where(Request.assigned_coordinator_id.is_not(None)).distinct()))
+
+
 def queue_counts(filters: QueueFilter) -> dict[RequestState, int]:
     """How many requests each state has, within `filters`."""
     return dict(db.session.execute(
@@ -102,14 +114,18 @@ def queue_counts(filters: QueueFilter) -> dict[RequestState, int]:
     ).tuples().all())
 
 
-def queue_page(filters: QueueFilter, state: RequestState | None, limit: int, offset: int) -> list:
-    """(request, name of its coordinator or None), newest first, with region and themes loaded."""
+def queue_page(filters: QueueFilter, state: RequestState | None, limit: int, offset: int,
+               oldest_first: bool = False) -> list:
+    """(request, name of its coordinator or None), newest first (or oldest first), with region
+    and themes loaded."""
+    order = (Request.created_at.asc(), Request.id.asc()) if oldest_first else \
+        (Request.created_at.desc(), Request.id.desc())
     return db.session.execute(
         select(Request, User.name)
         .outerjoin(User, User.id == Request.assigned_coordinator_id)
         .options(joinedload(Request.region), selectinload(Request.themes))
         .where(*filters.conditions(), *([Request.state == state] if state else []))
-        .order_by(Request.created_at.desc(), Request.id.desc())
+        .order_by(*order)
         .limit(limit)
         .offset(offset)
     ).all()

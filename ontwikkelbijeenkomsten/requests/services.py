@@ -29,7 +29,7 @@ from ..regions.services import requestable_periods
 from . import queries, rules
 from .models import OPEN_STATES, REQUEST_STATES, PreferredMoment, Request, RequestState
 from .rules import Submission
-from .signals import request_closing
+from .signals import counting_upcoming, request_closing
 
 __all__ = ["RuleViolation", "StateError", "Submission"]  # what callers of these actions catch and pass
 
@@ -147,9 +147,15 @@ def _refuse_unless(request: Request, to: RequestState) -> None:
 def take_into_review(request: Request, actor: User) -> None:
     lock(request)
     _move(request, RequestState.IN_REVIEW, actor, "review")
+    _take_on(request, actor)
+    db.session.flush()
+
+
+def _take_on(request: Request, actor: User) -> None:
+    """Whoever decides a request nobody has taken becomes its coordinator, as when taking it into
+    review: the region's questions and the mails about its sessions then go to them."""
     if request.assigned_coordinator_id is None:
         request.assigned_coordinator_id = actor.id
-    db.session.flush()
 
 
 def _left_message(left: int):
@@ -186,6 +192,7 @@ def grant(request: Request, dagdelen: int, actor: User, explanation: str = "") -
     request.dagdelen_granted = dagdelen
     request.decision_reason = explanation.strip()
     _move(request, RequestState.GRANTED, actor, "granted", dagdelen=dagdelen)
+    _take_on(request, actor)
     mail_contact(request, "request_granted", _l("Your request has been granted"))
     db.session.flush()
 
@@ -210,6 +217,7 @@ def reject(request: Request, reason: str, actor: User) -> None:
     _close(request, reason.strip(), actor)
     request.decision_reason = reason.strip()
     _move(request, RequestState.REJECTED, actor, "rejected")
+    _take_on(request, actor)
     subject = _l("Your request has been rejected after all") if was_granted else _l("Your request has been rejected")
     mail_contact(request, "request_rejected", subject, was_granted=was_granted)
     db.session.flush()
@@ -220,12 +228,13 @@ def withdraw(request: Request) -> None:
     are told), and the dagdelen not used go back to the region's quota."""
     lock(request)
     _refuse_unless(request, RequestState.WITHDRAWN)
+    cancelled = sum(answer or 0 for _receiver, answer in counting_upcoming.send(request))
     returned = _close(request, _l("The region has withdrawn its request."), None)
     _move(request, RequestState.WITHDRAWN, None, "withdrawn", dagdelen_returned=returned)
     mail_contact(request, "request_withdrawn", _l("Your request has been withdrawn"))
     notify_coordinators(
         request, "request_withdrawn_notice",
-        _l("%(region)s has withdrawn its request", region=request.region.name),
+        _l("%(region)s has withdrawn its request", region=request.region.name), cancelled=cancelled,
     )
     db.session.flush()
 

@@ -9,6 +9,10 @@ _signals = Namespace()
 #: how many dagdelen the request still uses (sessions that stay); the rest go back to the quota.
 request_closing = _signals.signal("request-closing")
 
+#: Sent with the request as sender: a receiver returns how many of the request's sessions have
+#: not begun (what closing the request now would cancel).
+counting_upcoming = _signals.signal("request-counting-upcoming")
+
 #: Sent with the request as sender, and `old` (the contact before: name, email, phone, function)
 #: and `actor`, when a coordinator gives the request another contact e-mail address. A receiver
 #: moves the calendar invites of the request's upcoming sessions to the new contact.

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..meetings import mails
 from ..meetings.models import ACTIVE_ASSIGNMENT_STATES
-from ..requests.signals import contact_changed, request_closing
+from ..requests.signals import contact_changed, counting_upcoming, request_closing
 from .services import cancel_upcoming, meetings_kept, upcoming_meetings
 
 
@@ -14,6 +14,11 @@ def cancel_meetings_of_closed_request(request, reason, actor) -> int:
     """Cancel the sessions that have not begun; returns how many sessions (dagdelen) stay."""
     cancel_upcoming(request, reason, actor)
     return meetings_kept(request)
+
+
+@counting_upcoming.connect
+def count_upcoming_meetings(request) -> int:
+    return len(upcoming_meetings(request))
 
 
 @contact_changed.connect

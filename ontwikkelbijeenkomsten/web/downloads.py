@@ -1,6 +1,10 @@
 """Files to download: CSV for Excel with Dutch settings."""
 from __future__ import annotations
 
+import re
+import unicodedata
+from datetime import date
+
 from flask import make_response
 
 from ontwikkelbijeenkomsten.core.spreadsheets import csv_bytes
@@ -13,3 +17,11 @@ def csv_download(rows: list[list], filename: str):
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def session_filename(kind: str, day: date, title: str) -> str:
+    """`deelnemers-2026-12-31-samen-leren.csv`: the date and the start of the title, so that the
+    lists of two sessions on one day do not get the same name in the downloads folder."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    words = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:40].rstrip("-")
+    return f"{kind}-{day.isoformat()}{'-' + words if words else ''}.csv"

@@ -98,3 +98,28 @@ def test_the_queue_with_a_forged_filter_has_no_wcag_violations(page, demo, axe_c
     expect(page.get_by_role("heading", name="Er is een probleem")).to_be_visible()
     expect(page.locator("#region")).to_have_attribute("aria-invalid", "true")
     axe_check(page)
+
+
+def test_find_the_requests_nobody_took_oldest_first_with_the_keyboard(page, demo, axe_check):
+    """Many requests, several coordinators: the queue keeps the ones nobody has taken, oldest first."""
+    page.set_viewport_size(WIDE)
+    log_in_as_coordinator(page, demo)
+    page.goto(QUEUE)
+    tab_to(page, "#coordinator")
+    page.keyboard.press("ArrowDown")  # "Nog niemand"
+    assert page.locator("#coordinator").input_value() == "niemand"
+    tab_to(page, "#order")
+    page.keyboard.press("ArrowDown")  # "Oudste eerst"
+    assert page.locator("#order").input_value() == "oudste"
+    tab_to(page, 'form[method="get"] button[type="submit"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**coordinator=niemand**")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)  # the demo's submitted request; the others have Sanne de Vries
+    expect(rows.first).to_contain_text("nog niemand")
+    expect(page.locator("#coordinator")).to_have_value("niemand")
+    expect(page.locator("#order")).to_have_value("oudste")
+    axe_check(page)
+    page.set_viewport_size(NARROW)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= NARROW["width"]
+    axe_check(page)

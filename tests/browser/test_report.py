@@ -20,7 +20,7 @@ def test_from_the_start_page_to_the_report_and_its_downloads(page, demo, axe_che
     log_in_as_coordinator(page, demo)
     page.wait_for_url("**/coordinatie")
     page.locator(".ob-todo__item a", has_text="nieuwe aanvraag").click()
-    page.wait_for_url("**/coordinatie/aanvragen?state=submitted")
+    page.wait_for_url("**/coordinatie/aanvragen?state=submitted&order=oudste")
     expect(page.locator("tbody tr")).to_have_count(1)
 
     page.get_by_role("link", name="Rapportage", exact=True).click()

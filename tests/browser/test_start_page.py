@@ -26,7 +26,7 @@ def test_land_on_the_start_page_and_follow_a_count(page, demo, axe_check):
     new_requests = page.locator(".ob-todo__item a", has_text="nieuwe aanvraag")
     expect(new_requests).to_have_text("1 nieuwe aanvraag")  # the demo's submitted request
     new_requests.click()
-    page.wait_for_url("**/coordinatie/aanvragen?state=submitted")
+    page.wait_for_url("**/coordinatie/aanvragen?state=submitted&order=oudste")  # oldest first, to work them in order
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Amsterdam-Amstelland")

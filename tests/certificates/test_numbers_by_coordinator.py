@@ -61,6 +61,8 @@ def test_the_coordinator_enters_a_number_with_the_participant_forms_checks(coord
         noor = services.register(lead, applicant(1, name="Noor Zonder"))
     page = coordinator_client.get(page_url(noor)).get_data(as_text=True)
     assert 'id="register-title"' in page and "niet opgegeven" in text(page)
+    # the coordinator reads the hint: the participant's register, not "uw register"
+    assert "zoals het register van de deelnemer het geeft" in page and "uw register" not in page
     html = coordinator_client.post(page_url(noor, "/registernummer"),
                                    data={"professional_register": "skj", "register_number": "12-34"}
                                    ).get_data(as_text=True)

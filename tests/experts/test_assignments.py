@@ -301,6 +301,17 @@ def test_the_decline_mail_shows_the_address_and_the_online_link(coordinator, exp
     assert f'Jaarbeurs Utrecht<br>Online: <a href="{online}"' in mail.html_body
 
 
+def test_the_decline_mail_says_when_another_expert_still_leads_the_session(coordinator, expert, other_expert, training):
+    """With a second expert on it the session goes ahead: the mail asked for another expert anyway."""
+    assign(training.meeting, other_expert, AssignmentState.ACCEPTED)
+    services.decline(training, "Verhinderd", expert)
+    [mail] = [m for m in outbox() if m.kind == "assignment_declined"]
+    for body in (mail.text_body, mail.html_body):
+        assert f"De bijeenkomst gaat door met {other_expert.name}." in body
+        assert "Zoek een andere expert" not in body
+    assert db.session.get(Meeting, training.meeting_id).state is not MeetingState.EXPERT_NEEDED
+
+
 def test_decline_frees_the_slot(expert, training):
     other = add_meeting(training.meeting.date, training.dagdeel, title="Andere bijeenkomst")
     with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():

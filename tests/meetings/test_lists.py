@@ -19,6 +19,7 @@ from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.models import AuditEvent
 from ontwikkelbijeenkomsten.core.sectors import Sector
+from ontwikkelbijeenkomsten.core.time import Dagdeel
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.meetings import changes, services
@@ -572,6 +573,21 @@ def test_a_cancelled_session_offers_no_evaluation_results_or_accreditation(coord
 
 
 # ---- CSV ---------------------------------------------------------------------------------------
+def slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].rstrip("-")
+
+
+def test_two_lists_of_one_day_download_under_their_own_names(coordinator_client, make_training):
+    """Both files were called deelnemers-<date>.csv, so the second overwrote or renamed the first."""
+    afternoon = make_training(title="Samen leren: signaleren en arrangeren", days_ahead=12)
+    morning = make_training(title="Één route voor school & wijkteam", days_ahead=12, dagdeel=Dagdeel.OCHTEND)
+    names = [coordinator_client.get(url(t, "deelnemers.csv")).headers["Content-Disposition"]
+             for t in (afternoon, morning)]
+    day = morning.date.isoformat()
+    assert names == [f'attachment; filename="deelnemers-{day}-samen-leren-signaleren-en-arrangeren.csv"',
+                     f'attachment; filename="deelnemers-{day}-een-route-voor-school-wijkteam.csv"']
+
+
 def test_csv_for_dutch_excel_with_one_row_per_active_registration(coordinator_client, make_training):
     training = make_training(capacity=2)
     people = fill(training, 4)
@@ -580,7 +596,7 @@ def test_csv_for_dutch_excel_with_one_row_per_active_registration(coordinator_cl
     response = coordinator_client.get(url(training, "deelnemers.csv"))
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] ==\
-        f'attachment; filename="deelnemers-{training.date.isoformat()}.csv"'
+        f'attachment; filename="deelnemers-{training.date.isoformat()}-{slug(training.title)}.csv"'
     assert "no-store" in response.headers["Cache-Control"]
     assert b";" in response.get_data() and b"\r\n" in response.get_data()
     rows = csv_of(response)

@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ontwikkelbijeenkomsten.accounts.models import Role
 from ontwikkelbijeenkomsten.accounts.services import create_user
@@ -337,3 +337,48 @@ def test_period_errors(coordinator_client, coordinator, data, field):
         assert response.status_code == 302  # a period may change the case of its own name
     else:
         assert response.status_code == 200 and _field_error(response, field)
+
+
+def test_a_new_installation_adds_the_jeugdregios_of_cbs_from_the_overview(app, coordinator, period):
+    client = login(app.test_client(), coordinator)
+    page = client.get("/coordinatie/regios").get_data(as_text=True)
+    assert "42 jeugdregio’s van het CBS zijn er nog niet" in page
+    assert "Deze 42 regio’s toevoegen" in page and "flask regions import" not in page
+    assert client.post("/coordinatie/regios/jeugdregios").status_code == 302
+    page = client.get("/coordinatie/regios").get_data(as_text=True)
+    assert "42 jeugdregio’s zijn toegevoegd." in page and "jeugdregios-title" not in page
+    codes = set(db.session.scalars(select(Region.code).where(Region.active.is_(True))))
+    assert len(codes) == 42 and {"JZ01", "JZ41", "JZ43"} <= codes
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "region.created")) == 42
+    # a second press adds nothing
+    client.post("/coordinatie/regios/jeugdregios")
+    assert "Alle jeugdregio’s van het CBS zijn er al." in client.get("/coordinatie/regios").get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Region)) == 42
+
+
+def test_only_the_missing_jeugdregios_are_added_and_a_renamed_one_keeps_its_name(app, coordinator, period):
+    db.session.add(Region(code="JZ01", name="Groningen (Stad en Ommeland)", active=False))
+    db.session.commit()
+    client = login(app.test_client(), coordinator)
+    assert "41 jeugdregio’s van het CBS zijn er nog niet" in client.get("/coordinatie/regios").get_data(as_text=True)
+    client.post("/coordinatie/regios/jeugdregios")
+    db.session.expire_all()
+    assert db.session.scalar(select(Region.name).where(Region.code == "JZ01")) == "Groningen (Stad en Ommeland)"
+    assert db.session.scalar(select(func.count()).select_from(Region)) == 42
+
+
+def test_only_coordinators_add_the_jeugdregios(app, expert_client, client):
+    assert expert_client.post("/coordinatie/regios/jeugdregios").status_code == 403
+    assert client.post("/coordinatie/regios/jeugdregios").status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Region)) == 0
+
+
+def test_a_regions_page_leads_to_its_requests(app, coordinator, region, period):
+    """A region calls about its requests: from its page one link opens the queue for that region."""
+    client = login(app.test_client(), coordinator)
+    page = client.get(f"/coordinatie/regios/{region.id}").get_data(as_text=True)
+    href = f'href="/coordinatie/aanvragen?region={region.id}">De aanvragen van deze regio</a>'
+    assert href in page
+    add_request(region, period)
+    queue = client.get(f"/coordinatie/aanvragen?region={region.id}").get_data(as_text=True)
+    assert queue.count('href="/coordinatie/aanvragen/') == 1

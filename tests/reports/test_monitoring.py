@@ -192,6 +192,9 @@ def test_the_workbook_has_a_sheet_per_table(world, coordinator_client):
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["rapportage", "regios", "themas", "maanden", "bereik", "bijeenkomsten",
                                "opkomst-en-scores", "experts", "experts-per-regio"]
+    about = [list(row) for row in book["rapportage"].iter_rows(values_only=True)]
+    # the range's end is "tot en met", as on the page; "Aan" is the word for a mail's recipient
+    assert [about[1][0], about[2][0]] == ["Van", "Tot en met"]
     regions = [list(row) for row in book["regios"].iter_rows(values_only=True)]
     assert regions[1] == [1, "JZ41", "Zuid-Limburg", 3, 2, 2, 1]
     assert regions[-1] == [None, None, "Totaal", 6, 2, 2, 1]
@@ -206,6 +209,13 @@ def test_the_dagdelen_chart_names_the_requested_dagdelen(world, coordinator_clie
     page = coordinator_client.get(f"/coordinatie/rapportage?{RANGE}").get_data(as_text=True)
     legend = page.split('id="dagdelen-chart-title"')[1].split("</figure>")[0]
     assert "aangevraagd (hele balk): 6" in legend and "toegekend (omlijning): 2" in legend
+
+
+def test_a_range_without_requests_does_not_show_one_requested_dagdeel(coordinator_client, period):
+    """A period nothing was requested in: the legend said "aangevraagd (hele balk): 1"."""
+    page = coordinator_client.get("/coordinatie/rapportage?start=01-01-2030&end=31-12-2030").get_data(as_text=True)
+    legend = page.split('id="dagdelen-chart-title"')[1].split("</figure>")[0]
+    assert "aangevraagd (hele balk): 0" in legend and ": 1<" not in legend and ": 1\n" not in legend
 
 
 def test_a_period_is_its_dates(world, coordinator_client, period):

@@ -27,7 +27,7 @@ from ontwikkelbijeenkomsten.reports import start
 from ontwikkelbijeenkomsten.requests.models import RequestState
 from ontwikkelbijeenkomsten.requests.waiting import working_days_before
 from tests.factories import future_day
-from tests.helpers import post_login
+from tests.helpers import login, post_login
 from tests.queries import queries_for
 from tests.regions.builders import add_request
 
@@ -142,6 +142,16 @@ def test_national_picture_and_regions_without_requests(seeded, plan):
     assert (national.available, national.granted, national.booked, national.held) == (12, 4, 3, 1)
     assert national.parts == {"held": 1, "booked": 2, "granted": 1, "free": 8}
     assert [r.name for r in start.regions_without_requests(plan.period)] == ["Twente"]
+    assert national.regions == 3
+
+
+def test_a_new_installation_without_regions_is_not_told_that_every_region_requested(app, coordinator, period):
+    client = login(app.test_client(), coordinator)
+    page = client.get("/coordinatie").get_data(as_text=True)
+    assert "Elke regio heeft in deze periode een aanvraag gedaan." not in page
+    assert "Elke regio met dagdelen over heeft een contactpersoon." not in page
+    assert "Er zijn nog geen actieve regio’s. Daarom kan nog geen regio dagdelen aanvragen." in page
+    assert 'href="/coordinatie/regios">Regio’s toevoegen</a>' in page
 
 
 def test_regions_with_dagdelen_left_that_no_nudge_reaches(seeded, plan):
@@ -197,6 +207,16 @@ def test_the_chart_is_an_accessible_svg_with_its_numbers_in_a_table(seeded, coor
 def test_working_days_skip_the_weekend():
     assert working_days_before(date(2026, 3, 16), 10) == date(2026, 3, 2)  # Monday to Monday, two weeks
     assert working_days_before(date(2026, 3, 14), 1) == date(2026, 3, 13)  # Saturday: Friday
+
+
+def test_the_expert_lists_name_the_expert_to_ask_or_to_replace(seeded, plan, coordinator_client):
+    """Whom to chase: the list named the sessions only ("open the session to see who")."""
+    for kind in (start.Attention.UNACCEPTED, start.Attention.DECLINED):
+        page = coordinator_client.get(f"/coordinatie/aandacht/{kind.value}").get_data(as_text=True)
+        assert "<th scope=\"col\" class=\"utrecht-table__header-cell\">Expert</th>" in page
+        assert f'href="/coordinatie/experts/{plan.expert.id}">Eva Jansen</a>' in page
+    few = coordinator_client.get("/coordinatie/aandacht/weinig-aanmeldingen").get_data(as_text=True)
+    assert ">Expert</th>" not in few
 
 
 def test_a_coordinator_lands_on_the_start_page(client, coordinator):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -126,7 +127,45 @@ def test_the_queue_filters_by_state_region_theme_and_period(coordinator_client, 
     assert "state=submitted" in href and f"region={world.region.id}" in href
 
 
+def test_the_queue_filters_by_coordinator_and_sorts_oldest_first(coordinator_client, world):
+    """With hundreds of requests and several coordinators: mine, nobody's, and the oldest first."""
+    karim = create_user("karim@example.org", "Karim", Role.COORDINATOR, PASSWORD)
+    oldest = services.submit(submission(world, organisation_name="Org Oud"))
+    middle = services.submit(submission(world, organisation_name="Org Midden"))
+    newest = services.submit(submission(world, organisation_name="Org Nieuw"))
+    oldest.created_at = newest.created_at - timedelta(days=30)
+    middle.created_at = newest.created_at - timedelta(days=10)
+    services.take_into_review(middle, world.coordinator)
+    services.take_into_review(newest, karim)
+    db.session.commit()
+
+    def shown(**args):
+        html = coordinator_client.get(QUEUE, query_string=args).get_data(as_text=True)
+        return re.findall(r'>(Org \w+)</a>', html)
+
+    assert shown(coordinator=world.coordinator.id) == ["Org Midden"]
+    assert shown(coordinator=karim.id) == ["Org Nieuw"]
+    assert shown(coordinator="niemand") == ["Org Oud"]
+    assert shown() == ["Org Nieuw", "Org Midden", "Org Oud"]
+    assert shown(order="oudste") == ["Org Oud", "Org Midden", "Org Nieuw"]
+    html = coordinator_client.get(QUEUE, query_string={"coordinator": "niemand", "order": "oudste"}).get_data(
+        as_text=True)
+    assert '<option selected value="niemand">Nog niemand</option>' in html
+    assert '<option selected value="oudste">Oudste eerst</option>' in html
+    # a coordinator who left stays a choice while requests are theirs
+    karim.active = False
+    db.session.commit()
+    assert ">Karim</option>" in coordinator_client.get(QUEUE).get_data(as_text=True)
+
+
+def test_the_start_page_opens_new_and_waiting_requests_oldest_first(coordinator_client, world):
+    html = coordinator_client.get("/coordinatie").get_data(as_text=True)
+    assert 'href="/coordinatie/aanvragen?state=submitted&amp;order=oudste"' in html
+    assert 'href="/coordinatie/aanvragen?waiting=long&amp;order=oudste"' in html
+
+
 @pytest.mark.parametrize("args", [
+    {"coordinator": "999999"}, {"coordinator": "abc"}, {"order": "<script>alert(1)</script>"},
     {"state": "<script>alert(1)</script>"}, {"region": "99999999999999999999999"}, {"theme": "abc"},
     {"period": "-1"}, {"region": "x" * 10_000}, {"page": "abc"},
 ])
@@ -229,6 +268,25 @@ def test_grant_all_that_was_asked(coordinator_client, world, submitted):
     assert mail_kinds()[-1] == "request_granted"
     html = coordinator_client.get(detail(submitted.id)).get_data(as_text=True)
     assert "U hebt 2 dagdelen toegekend." in html
+
+
+@pytest.mark.parametrize("action, data", [("toekennen", {"dagdelen": "2"}), ("afwijzen", {"reason": "Buiten het programma."})])
+def test_deciding_a_request_nobody_took_makes_you_its_coordinator(coordinator_client, world, submitted, action, data):
+    """As taking it into review does: granted straight from the queue, it stayed "nog niemand", so
+    the region's questions and the expert's decline went to every coordinator."""
+    assert submitted.assigned_coordinator_id is None
+    assert act(coordinator_client, submitted, action, **data).status_code == 302
+    db.session.refresh(submitted)
+    assert submitted.assigned_coordinator_id == world.coordinator.id
+
+
+def test_deciding_keeps_the_coordinator_the_request_has(coordinator_client, world, submitted):
+    other = create_user("karim@example.org", "Karim", Role.COORDINATOR, PASSWORD)
+    services.assign(submitted, other.id, world.coordinator)
+    db.session.commit()
+    act(coordinator_client, submitted, "toekennen", dagdelen="2")
+    db.session.refresh(submitted)
+    assert submitted.assigned_coordinator_id == other.id
 
 
 def test_the_grant_message_links_to_the_next_step_scheduling(coordinator_client, submitted):

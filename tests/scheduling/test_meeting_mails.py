@@ -281,6 +281,31 @@ def test_a_meeting_cancelled_because_the_request_was_withdrawn_does_not_promise_
     assert "blijft toegekend" not in cancelled.text_body and "blijft toegekend" not in cancelled.html_body
 
 
+def test_the_coordinators_hear_that_the_withdrawn_requests_sessions_were_cancelled(plan, coordinator):
+    """The notice said only that the dagdelen went back: whether the session of next week still
+    needed cancelling, and whom to tell, the coordinator had to find out."""
+    from ontwikkelbijeenkomsten.mail.models import OutboxMail
+    from ontwikkelbijeenkomsten.requests import services as requests
+
+    book(plan, plan.moments[0])
+    with unit_of_work():
+        requests.withdraw(plan.request)
+    (notice,) = db.session.scalars(db.select(OutboxMail).where(OutboxMail.kind == "request_withdrawn_notice"))
+    for body in (notice.text_body, notice.html_body):
+        assert "De bijeenkomst die nog niet was begonnen, is geannuleerd." in body
+        assert "U hoeft er niets meer voor te doen." in body
+
+
+def test_a_request_withdrawn_before_any_booking_says_nothing_of_sessions(plan, coordinator):
+    from ontwikkelbijeenkomsten.mail.models import OutboxMail
+    from ontwikkelbijeenkomsten.requests import services as requests
+
+    with unit_of_work():
+        requests.withdraw(plan.request)
+    (notice,) = db.session.scalars(db.select(OutboxMail).where(OutboxMail.kind == "request_withdrawn_notice"))
+    assert "geannuleerd" not in notice.text_body
+
+
 def test_the_booked_mail_gives_the_contact_the_registration_link_to_share(plan):
     meeting = book(plan, plan.moments[0]).meeting
     (contact_mail,) = [m for m in meeting_mails() if m.recipient == CONTACT]

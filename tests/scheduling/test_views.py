@@ -709,3 +709,19 @@ def test_a_training_dagdeel_leads_back_to_its_training_not_to_the_requests(coord
     back = re.search(r'<p class="utrecht-paragraph"><a [^>]*>[^<]*</a>', html).group(0)
     assert f'href="/coordinatie/trainingen/{training.id}"' in back and "Terug naar de training" in back
     assert "Alle aanvragen" not in back
+
+
+def test_a_training_dagdeel_does_not_speak_of_a_contact_person_it_does_not_have(coordinator_client, plan,
+                                                                                 make_training):
+    """An open training has no region contact: its forms name who really gets the mail and the reason."""
+    training = make_training(parts=2)
+    html = html_of(coordinator_client.get(meeting_url(training)))
+    assert "contactpersoon" not in html
+    assert "De expert en de deelnemers zien deze titel." in html
+    assert "De expert en de deelnemers lezen deze reden." in html
+    assert "naar de expert en de deelnemers." in html
+    edit = html_of(coordinator_client.get(f"/coordinatie/trainingen/{training.id}"))
+    assert "contactpersoon" not in edit and "De experts en de deelnemers lezen deze reden." in edit
+    regional = html_of(coordinator_client.get(meeting_url(booked_meeting(plan))))
+    assert "De expert, de contactpersoon en de deelnemers lezen deze reden." in regional
+    assert "De contactpersoon, de expert en de deelnemers zien deze titel." in regional

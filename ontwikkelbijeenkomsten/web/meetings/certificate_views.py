@@ -22,7 +22,7 @@ from ontwikkelbijeenkomsten.meetings import links
 from ontwikkelbijeenkomsten.meetings.models import Meeting
 from ontwikkelbijeenkomsten.meetings.registers import Register, register_label, short_label
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
-from ontwikkelbijeenkomsten.web.downloads import csv_download
+from ontwikkelbijeenkomsten.web.downloads import csv_download, session_filename
 from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.meetings.access import series_or_404
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
@@ -131,4 +131,4 @@ def register_export(meeting_id: int, register: str):
     except ValueError:
         abort(404)
     rows = exports.register_rows(exports.attendees(lead), chosen)
-    return csv_download(rows, f"aanwezigheid-{chosen.value}-{lead.date.isoformat()}.csv")
+    return csv_download(rows, session_filename(f"aanwezigheid-{chosen.value}", lead.date, lead.title))

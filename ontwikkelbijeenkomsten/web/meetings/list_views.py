@@ -35,7 +35,7 @@ from ontwikkelbijeenkomsten.meetings.models import (
 )
 from ontwikkelbijeenkomsten.meetings.registers import register_label
 from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
-from ontwikkelbijeenkomsten.web.downloads import csv_download
+from ontwikkelbijeenkomsten.web.downloads import csv_download, session_filename
 from ontwikkelbijeenkomsten.web.forms import field_error, options
 from ontwikkelbijeenkomsten.web.meetings.access import list_page, series_or_404
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
@@ -205,7 +205,7 @@ def participants_csv(meeting: Meeting):
     coordinators get the e-mail addresses and register numbers."""
     found = lists.participant_list(meeting)
     return csv_download(lists.csv_rows(found, for_coordinator=current_user.is_coordinator),
-                        f"deelnemers-{found.lead.date.isoformat()}.csv")
+                        session_filename("deelnemers", found.lead.date, found.lead.title))
 
 
 @bp.get(LIST_URL + "/presentielijst", endpoint="presence_list")

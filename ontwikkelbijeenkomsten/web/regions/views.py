@@ -12,6 +12,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
 
 from ontwikkelbijeenkomsten.core.time import today_local
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
@@ -71,7 +73,23 @@ def overview():
         "regions/overview.html", form=form, period=period, sort=sort, descending=descending,
         rows=report.overview(period, sort, descending) if period else [],
         columns=report.OVERVIEW_COLUMNS, inactive=services.inactive_regions(),
+        missing=services.missing_jeugdregios(), has_regions=bool(queries.region_choices()),
     )
+
+
+@bp.post("/coordinatie/regios/jeugdregios")
+@coordinator_required
+def add_jeugdregios():
+    """Add the jeugdregio's of CBS that are missing: a new installation starts without regions."""
+    form = FlaskForm()  # the CSRF token only
+
+    def run():
+        added = services.add_jeugdregios(acting_user())
+        message = ngettext("%(num)d jeugdregio has been added.", "%(num)d jeugdregio's have been added.", added) \
+            if added else _("Every jeugdregio of CBS is already there.")
+        return message, url_for(".overview")
+
+    return apply_and_redirect(form, run) or abort(400)
 
 
 @bp.get("/coordinatie/regios.csv")

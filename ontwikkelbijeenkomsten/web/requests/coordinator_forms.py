@@ -24,6 +24,11 @@ REASON_MAX = 2000
 NOTE_MAX = 5000
 
 
+#: The queue's values for "assigned to nobody" and "oldest first" (they are in the address).
+NOBODY = "niemand"
+OLDEST_FIRST = "oudste"
+
+
 class QueueFilterForm(FlaskForm):
     """GET filters of the queue; every choice list starts with "all" (value "")."""
 
@@ -41,6 +46,11 @@ class QueueFilterForm(FlaskForm):
     waiting = SelectField(_l("Waiting time"), default="", validate_choice=False,
                           choices=options([("", _l("Any waiting time")), ("long", _l("Longer than 10 working days"))]),
                           validators=[in_choices(_l("Choose a waiting time from the list."))])
+    coordinator = SelectField(_l("Coordinator"), default="", validate_choice=False,
+                              validators=[in_choices(_l("Choose a coordinator from the list."))])
+    order = SelectField(_l("Order"), default="", validate_choice=False,
+                        choices=[("", _l("Newest first")), (OLDEST_FIRST, _l("Oldest first"))],
+                        validators=[in_choices(_l("Choose an order from the list."))])
 
 
 #: Asked for by an empty box and by text that is not a whole number alike.

@@ -28,6 +28,8 @@ from ontwikkelbijeenkomsten.web.requests.coordinator_forms import (
     ContactForm,
     GrantForm,
     LowerGrantForm,
+    NOBODY,
+    OLDEST_FIRST,
     NoteForm,
     QueueFilterForm,
     RejectForm,
@@ -56,8 +58,11 @@ def coordinator_queue():
     _set_filter_choices(form)
     form.validate()
     chosen = {f.name: f.data for f in form if f.data and not f.errors}
+    coordinator = chosen.get("coordinator")
     filters = queries.QueueFilter(**{f"{name}_id": int(chosen[name]) for name in ("region", "theme", "period")
-                                     if name in chosen}, waiting_too_long="waiting" in chosen)
+                                     if name in chosen}, waiting_too_long="waiting" in chosen,
+                                  unassigned=coordinator == NOBODY,
+                                  coordinator_id=int(coordinator) if coordinator and coordinator != NOBODY else None)
     counts = queries.queue_counts(filters)
     state = RequestState(chosen["state"]) if "state" in chosen else None
     total = counts.get(state, 0) if state else sum(counts.values())
@@ -65,7 +70,8 @@ def coordinator_queue():
     page = request.args.get("page", 1, type=int)
     if not 1 <= page <= pages:
         abort(404)
-    rows = queries.queue_page(filters, state, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    rows = queries.queue_page(filters, state, limit=PER_PAGE, offset=(page - 1) * PER_PAGE,
+                              oldest_first=chosen.get("order") == OLDEST_FIRST)
     return render_template(
         "requests/coordinator/queue.html", form=form, rows=rows, counts=counts, total=total,
         state=state, request_states=list(RequestState), chosen=chosen,
@@ -86,6 +92,9 @@ def _set_filter_choices(form: QueueFilterForm) -> None:
     # Retired themes stay in the list while requests are about them.
     form.theme.choices = options(choices(_("All themes"), theme_choices(keep=queries.requested_theme_ids())))
     form.period.choices = options(choices(_("All periods"), ((p.id, p.name) for p in periods())))
+    # Coordinators who left stay in the list while requests are theirs.
+    form.coordinator.choices = options([("", _("All coordinators")), (NOBODY, _("Nobody yet")), *(
+        (str(id_), name) for id_, name in accounts.coordinator_choices(keep_ids=queries.assigned_coordinator_ids()))])
 
 
 def _page_numbers(page: int, pages: int) -> list[int | None]:
