@@ -49,7 +49,7 @@ class QueueFilterForm(FlaskForm):
     coordinator = SelectField(_l("Coordinator"), default="", validate_choice=False,
                               validators=[in_choices(_l("Choose a coordinator from the list."))])
     order = SelectField(_l("Order"), default="", validate_choice=False,
-                        choices=[("", _l("Newest first")), (OLDEST_FIRST, _l("Oldest first"))],
+                        choices=options([("", _l("Newest first")), (OLDEST_FIRST, _l("Oldest first"))]),
                         validators=[in_choices(_l("Choose an order from the list."))])
 
 
