@@ -283,6 +283,8 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
     begun = services.closed_reason(lead, by_hand=True) is not None
     position = services.waiting_position(registration)
     moved = queries.moved_to(registration)
+    # Attendance saved for every dagdeel and not present at any: no certificate will come.
+    absent = registration.state is RegistrationState.CONFIRMED and certificates.ready_to_issue(lead)
     return private_page(make_response(render_template(
         "meetings/public/registration.html", registration=registration, lead=lead, parts=lead.all_parts,
         token=token, form=form, position=position, sector_label=sector_label, moved_to=moved,
@@ -291,8 +293,8 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
         else None,
         cancellable=cancellable and not begun, begun=begun, called_off=called_off, meeting_url=_meeting_url(lead),
         certificate=certificate, register_label=register_label, evaluable=_evaluable(registration),
-        over=services.series_over(lead),
-        register_form=None if certificate or called_off or registration.state is RegistrationState.CANCELLED
+        over=services.series_over(lead), absent=absent,
+        register_form=None if certificate or called_off or absent or registration.state is RegistrationState.CANCELLED
         or (begun and registration.state is RegistrationState.WAITING)  # no place came free: no certificate
         else register_form or RegisterFields.of(registration),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
