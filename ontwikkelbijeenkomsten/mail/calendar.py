@@ -232,7 +232,9 @@ def feed(events: Iterable[Event], name: str) -> bytes:
     return calendar.to_ical()
 
 
-def download(entries: Iterable[CalendarEntry], url: str) -> bytes:
+def download(entries: Iterable[CalendarEntry], url: str, *, cancelled: bool = False) -> bytes:
     """A file to import (METHOD:PUBLISH), with the same UIDs as the invites, so an import and
-    an invite never make two events."""
-    return _published(event(e, url=url, description=url) for e in entries).to_ical()
+    an invite never make two events. A cancelled entry, or every entry when `cancelled` (the
+    place is off for this person), has STATUS:CANCELLED, so an import or a subscription drops it,
+    as the expert's feed does."""
+    return _published(event(e, url=url, description=url, cancelled=cancelled) for e in entries).to_ical()

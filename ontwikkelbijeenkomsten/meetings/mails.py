@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from ..core.sectors import Sector
 from ..core.time import Dagdeel
 from ..core.urls import absolute_url
 from ..mail import calendar
@@ -23,6 +24,7 @@ from ..mail.models import OutboxMail
 from ..requests.services import status_token
 from . import sector_places
 from .links import meeting_token, registration_token
+from .sector_places import WaitingPosition
 from .models import (
     ACTIVE_ASSIGNMENT_STATES,
     AssignmentState,
@@ -154,7 +156,7 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
                 again: str | None = None, number: tuple[int, int] | None = None,
                 answer: str | None = None, share: str | None = None, was: dict | None = None,
                 returned: bool = False, participants: dict | None = None, begun: bool = False,
-                by_coordinator: bool = False) -> dict:
+                by_coordinator: bool = False, position: WaitingPosition | None = None) -> dict:
     """The outbox row of `templates/mail/<template>` for `person`; `method` is REQUEST or CANCEL.
 
     `expert` is named in the mail, `moved_from` is the moment a moved session had, `reason`
@@ -166,7 +168,8 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
     its request, to be scheduled again, `participants` how many people are coming ("confirmed",
     "capacity", and for an expert "list", the participant list's address), `begun` that the series
     has begun, so a participant can no longer cancel through their page, `by_coordinator` that a
-    coordinator cancelled a registration (not the person). Subject and reason are
+    coordinator cancelled a registration or added the person (not the person themselves),
+    `position` where a waiting person is on the waiting list. Subject and reason are
     put in the person's language now.
     A session in a series also lists every part of it.
     """
@@ -180,6 +183,7 @@ def mail_values(meeting: Meeting, person: Person, kind: str, subject, template: 
         "parts": [_part(p) for p in parts] if len(parts) > 1 else [], "again": again,
         "number": list(number) if number else None, "answer": answer, "share": share, "was": was,
         "returned": returned, "participants": participants, "begun": begun, "by_coordinator": by_coordinator,
+        "position": [position.number, position.sector.value if position.sector else None] if position else None,
     }
     invite = _with_invite(meeting, person, method)
     snapshot["person"]["invited"] = invite
@@ -260,7 +264,17 @@ def _context(row: OutboxMail, meeting: SimpleNamespace, person: Person) -> dict:
         was=_was(data.get("was")), returned=data.get("returned", False),
         participants=SimpleNamespace(**data["participants"]) if data.get("participants") else None,
         begun=data.get("begun", False), by_coordinator=data.get("by_coordinator", False),
+        position=_position(data.get("position")),
     )
+
+
+def _position(data: list | None) -> WaitingPosition | None:
+    """Where the person was on the waiting list when the mail was queued; put in words when
+    the mail is rendered, in the person's language."""
+    if not data:
+        return None
+    number, sector = data
+    return WaitingPosition(number, Sector(sector) if sector else None)
 
 
 def _was(data: dict | None) -> SimpleNamespace | None:
@@ -312,18 +326,19 @@ def registration_page(lead: Meeting) -> str:
 
 
 def tell_registration(registration: Registration, kind: str, reason=None, *, register_again: bool = True,
-                      by_coordinator: bool = False) -> None:
+                      by_coordinator: bool = False, position: WaitingPosition | None = None) -> None:
     """Queue the participant's mail about their registration. With a place (or losing one):
     one mail about the series and an invite per part that is not cancelled (tell_series);
     otherwise one mail. A waiting-list mail says why when places are held for other sectors
-    (the session is then not full)."""
+    (the session is then not full), and where the person is on it (`position`)."""
     if kind == "waiting" and reason is None:
         lead = registration.meeting
         reason = sector_places.held_back(lead, registration.sector, first_start(lead))
     person = registrant(registration.name, registration.email, registration.locale, kind,
                         registration.state is RegistrationState.CONFIRMED)
     send_registration_mails(registration_mails(registration.meeting, person, kind, reason,
-                                               register_again=register_again, by_coordinator=by_coordinator),
+                                               register_again=register_again, by_coordinator=by_coordinator,
+                                               position=position),
                             registration, kind)
 
 
@@ -336,12 +351,13 @@ def registrant(name: str, email: str, locale: str, kind: str, has_place: bool) -
 
 
 def registration_mails(lead: Meeting, person: Person, kind: str, reason=None, *,
-                       register_again: bool = True, by_coordinator: bool = False) -> list[dict]:
+                       register_again: bool = True, by_coordinator: bool = False,
+                       position: WaitingPosition | None = None) -> list[dict]:
     """The outbox rows of `person`'s mail of `kind` about their registration at `lead`, without
     the link to their page: `send_registration_mails` puts it in once the registration has an
     id. So registering builds its confirmation before it takes the training's row lock. A
-    cancellation points to where one registers again, unless `register_again` is False, and
-    says so when a coordinator cancelled it (`by_coordinator`)."""
+    cancellation points to where one registers again, unless `register_again` is False; a mail
+    says so when a coordinator cancelled or added the registration (`by_coordinator`)."""
     subject, method = REGISTRATION_MAILS[kind]
     about = [part for part in lead.all_parts if part.state is not MeetingState.CANCELLED] if person.invited else []
     experts = [a.expert for a in (about or [lead])[0].experts if a.state in ACTIVE_ASSIGNMENT_STATES]
@@ -349,7 +365,7 @@ def registration_mails(lead: Meeting, person: Person, kind: str, reason=None, *,
                         f"sessions/registration_{kind}", method, reason=reason,
                         expert=experts[0] if experts else None,
                         again=registration_page(lead) if kind == "cancelled" and register_again else None,
-                        by_coordinator=by_coordinator)
+                        by_coordinator=by_coordinator, position=position)
 
 
 def send_registration_mails(rows: list[dict], registration: Registration, kind: str) -> None:

@@ -32,6 +32,23 @@ HOLDING_SECTORS = (Sector.ONDERWIJS, Sector.JEUGDHULP, Sector.GEMEENTE)
 RELEASE_BEFORE_START = timedelta(days=7)
 
 
+@dataclass(frozen=True)
+class WaitingPosition:
+    """Where someone is on the waiting list: `number` 1 is the first. While the training holds
+    places for the person's sector, a freed place goes to the first waiting person whose sector
+    may take it, so the number counts only the people of that `sector`; otherwise (`sector`
+    None) it counts everyone waiting. Shown as "number 2 on the waiting list for youth care"."""
+
+    number: int
+    sector: Sector | None = None
+
+    def __str__(self) -> str:
+        if self.sector is None:
+            return gettext("number %(position)d on the waiting list", position=self.number)
+        return gettext("number %(position)d on the waiting list for %(sector)s", position=self.number,
+                       sector=sector_label(self.sector).lower())
+
+
 def held_column(sector: Sector) -> str:
     return f"held_{sector.value}"
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from flask_babel import LazyString, format_datetime, gettext
+from flask_babel import LazyString, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -33,8 +33,9 @@ from ..core.extensions import db
 from ..core.i18n import long_date
 from ..core.locking import lock
 from ..core.rules import RuleViolation
-from ..core.sectors import Sector, sector_label
+from ..core.sectors import Sector
 from . import mails, sector_places
+from .sector_places import WaitingPosition
 from .registers import Register, checked_number
 from .signals import attendance_saved
 from .models import (
@@ -219,7 +220,8 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
     if existing is not None:
         raise AlreadyRegistered(existing)
     values = _new_registration(lead, applicant, email, register_number)
-    confirmation, calendar = _confirmation(lead, values, returning), _calendar_version(lead)
+    by_hand = actor is not None
+    confirmation, calendar = _confirmation(lead, values, returning, by_hand), _calendar_version(lead)
     placed = _take_place(lead, applicant)
     if not placed:  # full: join the waiting list under the lock, unless a place was freed meanwhile
         placed = lock(lead) and _take_place(lead, applicant)
@@ -236,14 +238,15 @@ def register(meeting: Meeting, applicant: Applicant, *, actor: User | None = Non
         audit.record("registration.added", lead, actor=actor, registration_id=registration.id,
                      name=registration.name, state=state.value)
     if state is not RegistrationState.CONFIRMED:
-        mails.tell_registration(registration, "waiting")
+        mails.tell_registration(registration, "waiting", by_coordinator=by_hand,
+                                position=waiting_position(registration))
     elif confirmation is None:
-        _invite(registration, "confirmed", returning)
+        _invite(registration, "confirmed", returning, by_coordinator=by_hand)
     elif _calendar_version(lead) == calendar:
         mails.send_registration_mails(confirmation, registration, "confirmed")
     else:  # moved while this POST waited for the lock: read it again for the invite
         _expire_series(lead)
-        _invite(registration, "confirmed", returning)
+        _invite(registration, "confirmed", returning, by_coordinator=by_hand)
     return registration
 
 
@@ -258,14 +261,15 @@ def _new_registration(lead: Meeting, applicant: Applicant, email: str, register_
     )
 
 
-def _confirmation(lead: Meeting, values: dict, returning: bool) -> list[dict] | None:
+def _confirmation(lead: Meeting, values: dict, returning: bool, by_coordinator: bool = False) -> list[dict] | None:
     """The confirmation's outbox rows, built before the lock so the lock is held only for the
     statements: the link goes in once the registration has its id. None for an address that
-    cancelled here before: its invite must first outrank that cancellation (`_invite`)."""
+    cancelled here before: its invite must first outrank that cancellation (`_invite`).
+    `by_coordinator`: a coordinator added the person, and the mail says so."""
     if returning:
         return None
     person = mails.registrant(values["name"], values["email"], values["locale"], "confirmed", has_place=True)
-    return mails.registration_mails(lead, person, "confirmed")
+    return mails.registration_mails(lead, person, "confirmed", by_coordinator=by_coordinator)
 
 
 def _calendar_version(lead: Meeting) -> tuple:
@@ -307,24 +311,7 @@ def resend_confirmation(registration: Registration) -> None:
     kind = {RegistrationState.CONFIRMED: "confirmed", RegistrationState.WAITING: "waiting"}.get(registration.state)
     if kind is None:
         return
-    mails.tell_registration(registration, kind)
-
-
-@dataclass(frozen=True)
-class WaitingPosition:
-    """Where someone is on the waiting list: `number` 1 is the first. While the training holds
-    places for the person's sector, a freed place goes to the first waiting person whose sector
-    may take it, so the number counts only the people of that `sector`; otherwise (`sector`
-    None) it counts everyone waiting. Shown as "number 2 on the waiting list for youth care"."""
-
-    number: int
-    sector: Sector | None = None
-
-    def __str__(self) -> str:
-        if self.sector is None:
-            return gettext("number %(position)d on the waiting list", position=self.number)
-        return gettext("number %(position)d on the waiting list for %(sector)s", position=self.number,
-                       sector=sector_label(self.sector).lower())
+    mails.tell_registration(registration, kind, position=waiting_position(registration))
 
 
 def _own_list(lead: Meeting, sector: Sector) -> Sector | None:
@@ -391,16 +378,17 @@ def _raise_sequence(lead: Meeting) -> None:
             part.raise_sequence()
 
 
-def _invite(registration: Registration, kind: str, returning: bool | None = None) -> None:
+def _invite(registration: Registration, kind: str, returning: bool | None = None, *,
+            by_coordinator: bool = False) -> None:
     """Mail a new place; raise the SEQUENCE first when this address cancelled a place before
-    (`returning`, when the caller knows already)."""
+    (`returning`, when the caller knows already). `by_coordinator`: a coordinator added them."""
     if returning is None:
         returning = db.session.scalar(select(Registration.id).where(
             Registration.meeting_id == registration.meeting_id, Registration.email == registration.email,
             Registration.state == RegistrationState.CANCELLED, Registration.id != registration.id).limit(1)) is not None
     if returning:
         _raise_sequence(registration.meeting)
-    mails.tell_registration(registration, kind)
+    mails.tell_registration(registration, kind, by_coordinator=by_coordinator)
 
 
 def _cancel(registration: Registration, actor: User | None, action: str, reason=None, *,

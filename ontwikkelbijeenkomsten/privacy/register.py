@@ -46,7 +46,8 @@ PROCESSINGS: tuple[Processing, ...] = (
         _l("Professionals in education, youth care and municipalities who register."),
         _l("Name, e-mail address, organisation, sector, function, register number (optional), needs (diet, "
            "accessibility), attendance, certificate of attendance."),
-        _l("Consent (article 6(1)(a) GDPR), which a participant withdraws by cancelling."),
+        _l("Consent (article 6(1)(a) GDPR), which a participant withdraws by cancelling. The cancelled "
+           "registration is kept until its retention period ends, unless the person asks to erase it."),
         _l("The coordinators and the expert of the session; the e-mail provider (SMTP) under a processing agreement."),
         (RetentionKind.REGISTRATIONS, RetentionKind.NEEDS, RetentionKind.MAIL_BODIES, RetentionKind.AUDIT), _SECURITY,
     ),

@@ -107,3 +107,26 @@ def test_register_with_a_number_attend_download_and_verify(page, live_server, ax
     type_into(page, "#code", f"  {code} ")
     press(page, "#lookup-button")
     expect(page.locator("#verified-name")).to_have_text("Zoë Ïmkamp")
+
+
+def test_someone_marked_absent_reads_why_no_certificate_comes(page, live_server, axe_check):
+    from ontwikkelbijeenkomsten.accounts.models import User
+    from ontwikkelbijeenkomsten.core.uow import unit_of_work
+    from ontwikkelbijeenkomsten.meetings import services
+
+    meeting_id = seed(live_server)
+    with live_server.app.app_context():
+        with unit_of_work():
+            services.register(db.session.get(Meeting, meeting_id), factories.applicant(1))
+        db.session.remove()
+    private = into_the_past(live_server, meeting_id)
+    with live_server.app.app_context():
+        coordinator = db.session.scalar(select(User).where(User.email == COORDINATOR))
+        with unit_of_work():
+            services.mark_attendance(db.session.get(Meeting, meeting_id), set(), coordinator)
+        db.session.remove()
+    page.goto(private)
+    expect(page.locator("#absent")).to_contain_text("afwezig")
+    expect(page.locator("#register-number-button")).to_have_count(0)
+    expect(page.locator("#absent-contact")).to_contain_text("Was u er toch?")
+    axe_check(page)

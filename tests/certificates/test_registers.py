@@ -90,3 +90,24 @@ def test_the_participant_changes_the_number_on_their_page_until_the_certificate(
     html = client.get(issued_page).get_data(as_text=True)
     assert "u kunt het nummer niet meer veranderen" in html
     assert registrations(issued.meeting)[0].register_number == "19012345601"
+
+
+def test_someone_marked_absent_is_told_why_no_certificate_comes_instead_of_the_number_form(client, held):
+    """The form promised a certificate after the session to someone marked absent at every
+    dagdeel, for whom none will come."""
+    _lead, (present, absent) = held(people=[{}, {}], present={0: [0]})
+    html = client.get(f"/aanmelding/{links.registration_token(absent)}").get_data(as_text=True)
+    assert 'id="register-number-button"' not in html
+    shown = text(html)
+    assert ("U staat bij elk dagdeel als afwezig genoteerd. Daarom krijgt u geen deelnamebewijs.") in shown
+    assert "Was u er toch? Stuur dan een e-mail naar" in shown and 'href="mailto:' in html
+    assert 'id="cannot-cancel"' not in html
+    assert 'id="absent"' not in client.get(f"/aanmelding/{links.registration_token(present)}").get_data(as_text=True)
+
+
+def test_before_the_attendance_is_saved_the_number_form_stays(client, make_training):
+    lead = make_training()
+    with unit_of_work():
+        registration = services.register(lead, applicant(1))
+    html = client.get(f"/aanmelding/{links.registration_token(registration)}").get_data(as_text=True)
+    assert 'id="register-number-button"' in html and 'id="absent"' not in html

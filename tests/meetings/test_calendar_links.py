@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from ontwikkelbijeenkomsten.core.extensions import db
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
-from ontwikkelbijeenkomsten.meetings import services
+from ontwikkelbijeenkomsten.meetings import changes, services
 from ontwikkelbijeenkomsten.meetings.calendar_links import google_url, outlook_urls
 from ontwikkelbijeenkomsten.meetings.links import registration_token
 from ontwikkelbijeenkomsten.scheduling.services import book
@@ -114,3 +114,45 @@ def test_a_hybrid_session_keeps_its_online_link_in_the_google_and_outlook_detail
         assert query["location"] == [lead.location] and query["body"] == [f"{online}\n\nhttps://example.org/x"]
     public = google_url(lead, "https://example.org/agenda", public_page="https://example.org/agenda")
     assert "meet.example.org" not in public
+
+
+def test_after_cancelling_the_old_file_says_the_session_is_cancelled_for_them(client, make_training):
+    """The old address gave "page not found": a calendar that subscribed to it, or someone who
+    imports it again, kept the session. Now every dagdeel comes with STATUS:CANCELLED (as in the
+    expert's feed), the same UID, and without the online link of a place they no longer have."""
+    lead = make_training(parts=2, online_url="https://meet.example.org/samen")
+    with unit_of_work():
+        registration = services.register(lead, applicant(1))
+    link = f"/aanmelding/{registration_token(registration)}/agenda.ics"
+    assert {str(e["STATUS"]) for e in events(client.get(link).data)} == {"CONFIRMED"}
+    with unit_of_work():
+        services.cancel_registration(registration)
+    response = client.get(link)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+    cancelled = events(response.data)
+    assert [str(e["UID"]) for e in cancelled] == [p.uid for p in lead.all_parts]
+    assert {str(e["STATUS"]) for e in cancelled} == {"CANCELLED"}
+    assert "meet.example.org" not in response.get_data(as_text=True)
+
+
+def test_the_old_file_of_someone_who_registered_again_keeps_the_session(client, make_training):
+    lead = make_training()
+    with unit_of_work():
+        first = services.register(lead, applicant(1))
+    with unit_of_work():
+        services.cancel_registration(first)
+    with unit_of_work():
+        services.register(lead, applicant(1))
+    [event] = events(client.get(f"/aanmelding/{registration_token(first)}/agenda.ics").data)
+    assert str(event["STATUS"]) == "CONFIRMED"
+
+
+def test_a_part_called_off_is_in_the_file_as_cancelled(client, make_training, coordinator):
+    lead = make_training(parts=2)
+    with unit_of_work():
+        registration = services.register(lead, applicant(1))
+    with unit_of_work():
+        changes.cancel(lead.all_parts[1], "De zaal is dicht.", coordinator)
+    found = events(client.get(f"/aanmelding/{registration_token(registration)}/agenda.ics").data)
+    assert [(str(e["UID"]), str(e["STATUS"])) for e in found] == [
+        (lead.all_parts[0].uid, "CONFIRMED"), (lead.all_parts[1].uid, "CANCELLED")]

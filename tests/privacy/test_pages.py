@@ -140,3 +140,23 @@ def test_the_summary_says_in_words_what_the_log_holds(plan, training, coordinato
     log = summary.split("Regels in het logboek")[1]
     assert "Aanvraag ingediend" in log and "In behandeling genomen" in log
     assert "request.submitted" not in log and "request.review" not in log
+
+
+def test_the_statement_says_what_cancelling_keeps_for_how_long_and_how_to_have_it_erased(app, client, coordinator):
+    """It said consent is withdrawn by cancelling, while a cancelled registration keeps name and
+    address until its retention period ends: the text now says so, with the periods in force."""
+    from ontwikkelbijeenkomsten.core.retention import set_months
+    from ontwikkelbijeenkomsten.core.uow import unit_of_work
+
+    with unit_of_work():
+        set_months({RetentionKind.REGISTRATIONS: 6, RetentionKind.NEEDS: 2, RetentionKind.MAIL_BODIES: 4,
+                    RetentionKind.AUDIT: 30}, actor=coordinator)
+    statement = " ".join(client.get("/privacy").get_data(as_text=True).split())
+    said = statement.split('id="after-cancelling">Als u zich afmeldt</h3>')[1].split("</p>")[0]
+    assert "Als u zich afmeldt, wordt uw aanmelding niet gewist." in said
+    assert "Uw naam, e-mailadres, organisatie, functie en registratienummer bewaren we tot 6 maanden na de bijeenkomst" in said
+    assert "tot 2 maanden na de bijeenkomst" in said and "4 maanden na het versturen" in said and "30 maanden" in said
+    assert "Wilt u dat we ze eerder wissen? Stuur dan een e-mail naar" in said and "mailto:" in said
+    assert "U kunt die altijd intrekken door u af te melden. Dan sturen we u geen e-mails meer" in statement
+    register = client.get("/privacy/verwerkingen").get_data(as_text=True)
+    assert "De afgemelde aanmelding blijft bewaard tot het einde van de bewaartermijn" in register

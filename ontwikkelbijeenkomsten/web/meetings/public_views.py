@@ -35,6 +35,7 @@ from ontwikkelbijeenkomsten.mail.calendar import download
 from ontwikkelbijeenkomsten.meetings import agenda as listing
 from ontwikkelbijeenkomsten.meetings import links, queries, sector_places, services
 from ontwikkelbijeenkomsten.meetings.calendar_links import calendar_links
+from ontwikkelbijeenkomsten.meetings.mails import keeps_event
 from ontwikkelbijeenkomsten.meetings.registers import register_label
 from ontwikkelbijeenkomsten.meetings.models import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -232,10 +233,11 @@ def _calendar(lead: Meeting, ics_url: str, page_url: str) -> dict:
     return {"ics": ics_url, "links": calendar_links(lead.all_parts, page_url)}
 
 
-def _ics(lead: Meeting, page_url: str, filename: str, *, public: bool):
-    entries = [calendar_entry(p, public_page=page_url if public else None)
-               for p in lead.all_parts if p.state is not MeetingState.CANCELLED]
-    response = make_response(download(entries, page_url))
+def _ics(lead: Meeting, page_url: str, filename: str, *, public: bool, cancelled: bool = False):
+    """Every part, a cancelled one with STATUS:CANCELLED (every part when `cancelled`): a
+    calendar that imported or subscribed to the file before then drops it."""
+    entries = [calendar_entry(p, public_page=page_url if public else None) for p in lead.all_parts]
+    response = make_response(download(entries, page_url, cancelled=cancelled))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
     return response
@@ -249,12 +251,24 @@ def training_ics(meeting_id: int):
 
 @bp.get("/aanmelding/<token>/agenda.ics")
 def registration_ics(token: str):
-    """The participant's own file: with the online link, and the link to their page."""
+    """The participant's own file: with the online link, and the link to their page. Once the
+    registration is cancelled, the file says the session is cancelled for them, so a calendar
+    that imported or subscribed to it drops it (unless the address has the session again), and
+    the online link is left out."""
     found = _registration_or_404(token)
-    if found.state not in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED):
-        abort(404)
-    return private_page(_ics(found.meeting, absolute_url("meetings.registration", token=token), "bijeenkomst",
-                             public=False))
+    if found.state is RegistrationState.WAITING:
+        abort(404)  # never a place, so never in a calendar
+    lead = found.meeting
+    gone = found.state is RegistrationState.CANCELLED and not _still_has(lead, found.email)
+    return private_page(_ics(lead, absolute_url("meetings.registration", token=token), "bijeenkomst",
+                             public=gone, cancelled=gone))  # no place: no online link either
+
+
+def _still_has(lead: Meeting, email: str) -> bool:
+    """Does `email` hold the session through another registration or another role?"""
+    return keeps_event(lead, email, "participant") or any(
+        r.email.lower() == email.lower() and r.state in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
+        for r in lead.registrations)
 
 
 # ---- the participant's own page ----------------------------------------------------------------
@@ -283,6 +297,8 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
     begun = services.closed_reason(lead, by_hand=True) is not None
     position = services.waiting_position(registration)
     moved = queries.moved_to(registration)
+    # Attendance saved for every dagdeel and not present at any: no certificate will come.
+    absent = registration.state is RegistrationState.CONFIRMED and certificates.ready_to_issue(lead)
     return private_page(make_response(render_template(
         "meetings/public/registration.html", registration=registration, lead=lead, parts=lead.all_parts,
         token=token, form=form, position=position, sector_label=sector_label, moved_to=moved,
@@ -291,8 +307,8 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
         else None,
         cancellable=cancellable and not begun, begun=begun, called_off=called_off, meeting_url=_meeting_url(lead),
         certificate=certificate, register_label=register_label, evaluable=_evaluable(registration),
-        over=services.series_over(lead),
-        register_form=None if certificate or called_off or registration.state is RegistrationState.CANCELLED
+        over=services.series_over(lead), absent=absent,
+        register_form=None if certificate or called_off or absent or registration.state is RegistrationState.CANCELLED
         or (begun and registration.state is RegistrationState.WAITING)  # no place came free: no certificate
         else register_form or RegisterFields.of(registration),
         calendar=_calendar(lead, url_for("meetings.registration_ics", token=token),
