@@ -602,8 +602,8 @@ def test_the_list_runs_as_many_queries_for_25_trainings_as_for_5(coordinator_cli
 
 def _past_trainings(count: int, first_day) -> None:
     for index in range(count):
-        lead = Meeting(kind=MeetingKind.OPEN_TRAINING, title=f"Vorig jaar {index}", date=first_day + timedelta(days=index),
-                       dagdeel=MIDDAG, capacity=20)
+        lead = Meeting(kind=MeetingKind.OPEN_TRAINING, title=f"Vorig jaar {index}",
+                       date=first_day + timedelta(days=index), dagdeel=MIDDAG, capacity=20)
         lead.starts_at, lead.ends_at = MIDDAG.bounds(lead.date)
         db.session.add(lead)
     db.session.commit()

@@ -362,7 +362,8 @@ def test_the_withdraw_mails_say_how_many_dagdelen_come_back(plan, coordinator, m
     (notice,) = db.session.scalars(db.select(OutboxMail).where(OutboxMail.kind == "request_withdrawn_notice"))
     region = plan.request.region.name
     for body in (contact.text_body, contact.html_body):
-        assert "Uw aanvraag voor dagdelen is ingetrokken. 1 toegekend dagdeel is weer beschikbaar voor uw regio." in body
+        assert ("Uw aanvraag voor dagdelen is ingetrokken. "
+                "1 toegekend dagdeel is weer beschikbaar voor uw regio.") in body
         assert "1 dagdeel blijft meetellen: de bijeenkomst ervan is begonnen of geweest." in body
         assert "Dagdelen die waren toegekend" not in body
     for body in (notice.text_body, notice.html_body):
