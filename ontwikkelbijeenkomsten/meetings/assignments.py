@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -226,43 +227,59 @@ def accept_all(accepted: list[MeetingExpert], actor: User) -> None:
 
 
 def decline(assignment: MeetingExpert, reason: str, actor: User) -> None:
-    """Decline with a reason, free the slot, take the session out of the expert's calendar and
-    tell the coordinators by mail. Without another expert the session needs one (EXPERT_NEEDED).
+    """Decline one assignment (see `decline_all`)."""
+    decline_all([assignment], reason, actor)
 
-    The session is locked before the assignment, in the order a coordinator's change takes them.
+
+def decline_all(declined: list[MeetingExpert], reason: str, actor: User) -> None:
+    """Decline the expert's `declined` assignments (one dagdeel, or the dagdelen of one answer)
+    with a reason, free the slots, take the sessions out of the expert's calendar and tell the
+    coordinators by mail: one mail for the whole answer, listing the dagdelen, as `accept_all`
+    sends the expert one. A session without another expert needs one (EXPERT_NEEDED).
+
+    Each session is locked before its assignment, in the order a coordinator's change takes them.
     """
-    _check_actor(assignment.expert_id, actor)
     reason = (reason or "").strip()
+    for assignment in declined:
+        _check_actor(assignment.expert_id, actor)
     if not reason:
         raise RuleViolation("reason", _l("Give the reason why you decline; the coordinator reads it."))
-    meeting = changes.lock_meeting(assignment.meeting)
-    lock(assignment)
-    _check_open(assignment, ACTIVE_ASSIGNMENT_STATES)
-    assignment.decline_reason = reason
-    _move(assignment, AssignmentState.DECLINED, actor)
-    if not changes.active_assignments(meeting):
-        MEETING_STATES.move(meeting, MeetingState.EXPERT_NEEDED, actor=actor, audit_subject=changes.history_subject(meeting),
-                            meeting_id=meeting.id, expert=assignment.expert.name)
-    meeting.raise_sequence()  # the CANCEL must outrank the invite the expert has
-    mails.tell(meeting, mails.expert_person(assignment), "session_declined",
-               _l("You have declined: %(title)s", title=meeting.title), "scheduling/session_declined", "CANCEL")
-    _notify_coordinators(assignment)
+    for assignment in declined:
+        meeting = changes.lock_meeting(assignment.meeting)
+        lock(assignment)
+        _check_open(assignment, ACTIVE_ASSIGNMENT_STATES)
+        assignment.decline_reason = reason
+        _move(assignment, AssignmentState.DECLINED, actor)
+        if not changes.active_assignments(meeting):
+            MEETING_STATES.move(meeting, MeetingState.EXPERT_NEEDED, actor=actor,
+                                audit_subject=changes.history_subject(meeting),
+                                meeting_id=meeting.id, expert=assignment.expert.name)
+        meeting.raise_sequence()  # the CANCEL must outrank the invite the expert has
+    ordered = sorted(declined, key=lambda assignment: assignment.meeting.starts_at)
+    parts = [assignment.meeting for assignment in ordered]
+    mails.tell_series(parts, mails.expert_person(ordered[0]), "session_declined",
+                      _l("You have declined: %(title)s", title=parts[0].title), "scheduling/session_declined",
+                      "CANCEL")
+    _notify_coordinators(ordered, reason)
 
 
-def _notify_coordinators(assignment: MeetingExpert) -> None:
-    """Mail the coordinators the reason; a session that another expert still leads goes ahead,
-    and the mail says so instead of asking for another expert."""
-    meeting, expert = assignment.meeting, assignment.expert
-    still_on = [a.expert.name for a in changes.active_assignments(meeting)]
+def _notify_coordinators(declined: list[MeetingExpert], reason: str) -> None:
+    """Mail the coordinators the reason, once for all the declined dagdelen. A session that
+    another expert still leads goes ahead: the mail names them instead of asking for another
+    expert, for each dagdeel of a series."""
+    meeting, expert = declined[0].meeting, declined[0].expert
+    parts = [SimpleNamespace(meeting=a.meeting, still_on=[o.expert.name for o in changes.active_assignments(a.meeting)])
+             for a in declined]
     link = absolute_url("requests.coordinator_detail", request_id=meeting.request_id) if meeting.request_id \
         else absolute_url("meetings.edit_training", meeting_id=meeting.lead.id)
     for coordinator in coordinators_for(meeting.request.assigned_coordinator_id if meeting.request else None):
         mail.enqueue(
             coordinator.email, "assignment_declined",
-            _l("%(name)s has declined a session", name=expert.name),
+            _l("%(name)s has declined a session", name=expert.name) if len(parts) == 1
+            else _l("%(name)s has declined %(count)d dagdelen", name=expert.name, count=len(parts)),
             "experts/assignment_declined", locale=coordinator.locale,
-            coordinator=coordinator, expert=expert, meeting=meeting,
-            reason=assignment.decline_reason, link=link, still_on=still_on,
+            coordinator=coordinator, expert=expert, meeting=meeting, reason=reason, link=link,
+            still_on=parts[0].still_on, parts=parts if len(parts) > 1 else [],
         )
 
 

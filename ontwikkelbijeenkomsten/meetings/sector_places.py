@@ -103,6 +103,16 @@ def has_room(lead: Meeting, sector: Sector) -> bool:
     return lead.confirmed_count + 1 + kept <= lead.capacity
 
 
+def places_for(lead: Meeting, sector: Sector) -> int | None:
+    """Free places `sector` may take now (`has_room` counted out): the free places less those
+    still held for other sectors; None when the session has no capacity limit."""
+    if lead.capacity is None:
+        return None
+    kept = 0 if lead.places_released_at is not None else sum(
+        max(held(lead, other) - confirmed(lead, other), 0) for other in HOLDING_SECTORS if other is not sector)
+    return max(lead.capacity - lead.confirmed_count - kept, 0)
+
+
 def counted(sector: Sector, step: int) -> dict:
     """The UPDATE values that count one place more (`step` 1) or less (-1) for `sector`."""
     values = {"confirmed_count": Meeting.confirmed_count + step}

@@ -10,12 +10,12 @@ expert from being booked twice. Every problem with a draft is reported at once, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -28,7 +28,7 @@ from ..core.models import Theme
 from ..core.rules import RuleViolation
 from ..core.time import Dagdeel, local_to_utc
 from ..experts.models import Availability
-from ..regions.models import Region
+from ..regions.models import ProgrammePeriod, Region
 from . import changes, mails, services
 from .bookings import live_assignment
 from .changes import Details, has_started, local_times
@@ -355,11 +355,28 @@ class TrainingRow:
     waiting: int
 
 
-def overview(now: datetime | None = None) -> tuple[list[TrainingRow], list[TrainingRow]]:
-    """Upcoming trainings (soonest first) and past ones (latest first), in two queries."""
+#: Without a programme period to choose, the past trainings shown go back this far.
+PAST_WITHOUT_PERIOD = timedelta(days=365)
+
+
+def overview(period: ProgrammePeriod | None = None, now: datetime | None = None
+             ) -> tuple[list[TrainingRow], list[TrainingRow]]:
+    """Upcoming trainings (soonest first), all of them, and past ones (latest first) whose first
+    dagdeel is in `period` (without one: of the last year), in four queries however many
+    trainings there are: the past of every year is not read for one page."""
     now = now or utcnow()
+    lead_id = func.coalesce(Meeting.series_id, Meeting.id)
+    span = (select(lead_id.label("lead_id"), func.min(Meeting.date).label("first_day"),
+                   func.max(Meeting.ends_at).label("last_end"))
+            .group_by(lead_id).subquery())
+    if period is not None:
+        in_past = span.c.first_day.between(period.starts_on, period.ends_on)
+    else:
+        in_past = span.c.first_day >= (now - PAST_WITHOUT_PERIOD).date()
     leads = list(db.session.scalars(
-        select(Meeting).where(Meeting.kind == MeetingKind.OPEN_TRAINING, Meeting.series_id.is_(None))
+        select(Meeting).join(span, span.c.lead_id == Meeting.id)
+        .where(Meeting.kind == MeetingKind.OPEN_TRAINING, Meeting.series_id.is_(None),
+               or_(span.c.last_end > now, in_past))
         .options(selectinload(Meeting.parts), selectinload(Meeting.region))))
     waiting = dict(db.session.execute(
         select(Registration.meeting_id, func.count())

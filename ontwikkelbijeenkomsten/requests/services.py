@@ -225,16 +225,19 @@ def reject(request: Request, reason: str, actor: User) -> None:
 
 def withdraw(request: Request) -> None:
     """The region withdraws: sessions that have not begun are cancelled (expert and participants
-    are told), and the dagdelen not used go back to the region's quota."""
+    are told), and the dagdelen not used go back to the region's quota. The mails say how many
+    go back and how many stay used by sessions that have begun or taken place."""
     lock(request)
     _refuse_unless(request, RequestState.WITHDRAWN)
     cancelled = sum(answer or 0 for _receiver, answer in counting_upcoming.send(request))
     returned = _close(request, _l("The region has withdrawn its request."), None)
     _move(request, RequestState.WITHDRAWN, None, "withdrawn", dagdelen_returned=returned)
-    mail_contact(request, "request_withdrawn", _l("Your request has been withdrawn"))
+    kept = request.dagdelen_granted  # their sessions have begun or taken place: they stay used
+    mail_contact(request, "request_withdrawn", _l("Your request has been withdrawn"), returned=returned, kept=kept)
     notify_coordinators(
         request, "request_withdrawn_notice",
         _l("%(region)s has withdrawn its request", region=request.region.name), cancelled=cancelled,
+        returned=returned, kept=kept,
     )
     db.session.flush()
 

@@ -132,3 +132,27 @@ def test_the_mail_link_of_a_session_that_is_over_says_what_happened(plan, client
     db.session.commit()
     html = client.get(path).get_data(as_text=True)
     assert "Geweest zonder antwoord" in html and "Nog niet beantwoord" not in html
+
+
+def test_declining_a_series_from_the_mail_sends_one_mail_per_coordinator_listing_the_dagdelen(plan, client):
+    """One answer, one reason: each coordinator gets one mail that lists the declined dagdelen,
+    and the expert one mail about the series plus a short one with each other cancellation."""
+    lead = create(plan, parts=[part(40), part(47)])
+    path = answer_path()
+    since = db.session.scalar(select(func.max(OutboxMail.id)))
+    assert client.post(path + "/afzeggen", data={"decline-reason": "Ik ben dan op vakantie."}).status_code == 302
+    mails = list(db.session.scalars(select(OutboxMail).where(OutboxMail.id > since).order_by(OutboxMail.id)))
+    render_pending(mails)
+    told = [m for m in mails if m.kind == "assignment_declined"]
+    assert told and len({m.recipient for m in told}) == len(told)
+    for mail in told:
+        assert mail.subject == f"{plan.expert.name} heeft 2 dagdelen geweigerd"
+        assert mail.text_body.count("Ik ben dan op vakantie.") == 1
+        assert "Geweigerde dagdelen" in mail.text_body and "Geweigerde dagdelen" in mail.html_body
+        for p in lead.all_parts:
+            assert f"{p.starts_at.day} " in mail.text_body
+        assert mail.text_body.count("zoek een andere expert") == 2
+    own = [m for m in mails if m.recipient == plan.expert.email]
+    assert [m.kind for m in own] == ["session_declined", "session_invite"]
+    assert all(m.calendar_method == "CANCEL" for m in own)
+    assert "U hebt de dagdelen hieronder geweigerd." in own[0].text_body

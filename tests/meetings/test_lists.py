@@ -471,6 +471,40 @@ def test_moving_someone_from_the_waiting_list_does_not_promise_their_place_to_th
     assert hint not in waiting_page and "The person leaves the waiting list here." in waiting_page
 
 
+
+def move_options(client, registration) -> str:
+    html = html_of(client.get(registration_url(registration)))
+    found = html.split(f'id="move-{registration.id}-target"')
+    return found[1].split("</select>")[0] if len(found) > 1 else ""
+
+
+def test_the_move_list_counts_the_places_held_for_other_sectors(coordinator_client, training, make_training):
+    """Of 8 free places, 5 are held for onderwijs: someone from jeugdhulp finds 3 there, as the
+    move would give them; the list said "nog 8 plaatsen vrij"."""
+    other = make_training(capacity=10, title="Tweede ronde", days_ahead=40)
+    fill(other, 2, start=50, sector=Sector.GEMEENTE)
+    other.held_onderwijs = 5
+    db.session.commit()
+    [mover] = fill(training, 1, sector=Sector.JEUGDHULP)
+    [teacher] = fill(training, 1, start=1, sector=Sector.ONDERWIJS)
+    assert "(3 places left for youth care)" in move_options(coordinator_client, mover)
+    assert "8 places left" not in move_options(coordinator_client, mover)
+    assert "(8 places left)" in move_options(coordinator_client, teacher)  # onderwijs may take every free place
+
+
+def test_the_move_list_says_no_place_for_the_sector_and_leaves_out_a_session_without_waiting_list(
+        coordinator_client, training, make_training):
+    other = make_training(capacity=4, title="Tweede ronde", days_ahead=40)
+    fill(other, 2, start=50, sector=Sector.GEMEENTE)
+    other.held_onderwijs = 2
+    db.session.commit()
+    [mover] = fill(training, 1, sector=Sector.JEUGDHULP)
+    assert "(no place left for youth care: waiting list)" in move_options(coordinator_client, mover)
+    other.waiting_list_enabled = False
+    db.session.commit()
+    assert f'value="{other.id}"' not in move_options(coordinator_client, mover)
+
+
 @pytest.mark.parametrize("value", ["", "abc", "999999", "self"])
 def test_a_forged_move_target_is_an_error_at_the_field(coordinator_client, training, make_training, value):
     make_training(title="Tweede ronde", days_ahead=40)

@@ -17,6 +17,7 @@ from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.mail.models import OutboxMail
 from ontwikkelbijeenkomsten.meetings import services, trainings
 from ontwikkelbijeenkomsten.meetings.links import meeting_for_token
+from ontwikkelbijeenkomsten.regions.models import ProgrammePeriod
 from ontwikkelbijeenkomsten.meetings.models import (
     Meeting,
     MeetingExpert,
@@ -597,6 +598,40 @@ def test_the_list_runs_as_many_queries_for_25_trainings_as_for_5(coordinator_cli
         assert html_of(coordinator_client.get(LIST)).count('id="training-') == size
     assert found[0] == found[1], found
 
+
+
+def _past_trainings(count: int, first_day) -> None:
+    for index in range(count):
+        lead = Meeting(kind=MeetingKind.OPEN_TRAINING, title=f"Vorig jaar {index}",
+                       date=first_day + timedelta(days=index), dagdeel=MIDDAG, capacity=20)
+        lead.starts_at, lead.ends_at = MIDDAG.bounds(lead.date)
+        db.session.add(lead)
+    db.session.commit()
+
+
+def test_the_list_shows_the_past_of_the_chosen_period_only(coordinator_client, plan, make_training):
+    """The past of every year was on one page, growing each year: now the current period's by
+    default, another period's when chosen, in as many queries for 20 trainings as for 2."""
+    current = plan.period
+    old = ProgrammePeriod(name="Vorig schooljaar", starts_on=current.starts_on - timedelta(days=365),
+                          ends_on=current.starts_on - timedelta(days=1), default_quota=4)
+    db.session.add(old)
+    recent = make_training(title="Onlangs")
+    recent.date = max(today_local() - timedelta(days=3), current.starts_on)
+    recent.starts_at, recent.ends_at = MIDDAG.bounds(recent.date)
+    db.session.commit()
+    _past_trainings(2, old.starts_on + timedelta(days=30))
+    html = html_of(coordinator_client.get(LIST))
+    assert "Onlangs" in html and "Vorig jaar" not in html
+    assert f'<option selected value="{current.id}">' in html or f'value="{current.id}" selected' in html
+    chosen = f"{LIST}?period={old.id}"
+    html = html_of(coordinator_client.get(chosen))
+    assert html.count(">Vorig jaar ") == 2 and "Onlangs" not in html
+    assert coordinator_client.get(f"{LIST}?period=99999").status_code == 404
+    few = (queries_for(coordinator_client, LIST), queries_for(coordinator_client, chosen))
+    _past_trainings(18, old.starts_on + timedelta(days=60))
+    assert html_of(coordinator_client.get(chosen)).count(">Vorig jaar ") == 20
+    assert (queries_for(coordinator_client, LIST), queries_for(coordinator_client, chosen)) == few
 
 # ---- the region's status page ------------------------------------------------------------------
 def test_the_status_page_shows_the_registration_link_of_each_meeting_to_come(app, plan):

@@ -549,6 +549,20 @@ def test_without_an_open_period_there_is_no_form(client, world):
     assert_nothing_saved()
 
 
+
+def test_without_an_active_region_the_form_says_so_and_whom_to_ask(app, client, world, monkeypatch):
+    """Before the coordinators have set up the regions, the form showed an empty region list
+    and no word of why."""
+    monkeypatch.setitem(app.config, "CONTACT_EMAIL", "programma@example.org")
+    world.region.active = False
+    db.session.commit()
+    html = client.get("/aanvragen").get_data(as_text=True)
+    assert "Nog geen regio kan dagdelen aanvragen" in html and 'name="region_id"' not in html
+    assert "Wil uw regio een aanvraag doen? Stuur een e-mail naar" in html
+    assert 'href="mailto:programma@example.org"' in html
+    assert client.post("/aanvragen", data=form_data(world)).status_code == 200
+    assert_nothing_saved()
+
 def test_the_form_in_english(client, world):
     client.post("/taal", data={"locale": "en", "next": "/aanvragen"})
     html = client.get("/aanvragen").get_data(as_text=True)

@@ -345,3 +345,43 @@ def test_a_session_with_an_address_and_an_online_link_gives_both(plan):
         assert "Stadhuis Maastricht" in mail.html_body and online in parse(mail.html_body).hrefs, mail.recipient
         event = check_invite(mail, meeting, "REQUEST", 1)
         assert str(event["LOCATION"]) == "Stadhuis Maastricht" and online in str(event["DESCRIPTION"])
+
+
+def test_the_withdraw_mails_say_how_many_dagdelen_come_back(plan, coordinator, monkeypatch):
+    """After one of two granted sessions took place, only one dagdeel goes back: the mails
+    said that the granted dagdelen were all available again."""
+    from ontwikkelbijeenkomsten.mail.models import OutboxMail
+    from ontwikkelbijeenkomsten.requests import services as requests
+
+    m1, m2 = plan.moments
+    book(plan, m1), book(plan, m2)
+    monkeypatch.setattr(services, "has_started", lambda moment, now=None: moment == m1)  # the first has been held
+    with unit_of_work():
+        requests.withdraw(plan.request)
+    (contact,) = db.session.scalars(db.select(OutboxMail).where(OutboxMail.kind == "request_withdrawn"))
+    (notice,) = db.session.scalars(db.select(OutboxMail).where(OutboxMail.kind == "request_withdrawn_notice"))
+    region = plan.request.region.name
+    for body in (contact.text_body, contact.html_body):
+        assert ("Uw aanvraag voor dagdelen is ingetrokken. "
+                "1 toegekend dagdeel is weer beschikbaar voor uw regio.") in body
+        assert "1 dagdeel blijft meetellen: de bijeenkomst ervan is begonnen of geweest." in body
+        assert "Dagdelen die waren toegekend" not in body
+    for body in (notice.text_body, notice.html_body):
+        assert f"{region} heeft de aanvraag ingetrokken. 1 toegekend dagdeel kan {region} opnieuw gebruiken." in body
+        assert "1 dagdeel blijft meetellen" in body
+
+
+def test_the_withdraw_mails_say_none_come_back_when_every_session_took_place(plan, coordinator, monkeypatch):
+    from ontwikkelbijeenkomsten.mail.models import OutboxMail
+    from ontwikkelbijeenkomsten.requests import services as requests
+
+    m1, m2 = plan.moments
+    book(plan, m1), book(plan, m2)
+    monkeypatch.setattr(services, "has_started", lambda moment, now=None: True)
+    with unit_of_work():
+        requests.withdraw(plan.request)
+    for kind in ("request_withdrawn", "request_withdrawn_notice"):
+        (mail,) = db.session.scalars(db.select(OutboxMail).where(OutboxMail.kind == kind))
+        assert "Er komen geen dagdelen terug: de bijeenkomsten van de toegekende dagdelen zijn begonnen of geweest." \
+            in mail.text_body
+        assert "weer beschikbaar" not in mail.text_body and "opnieuw gebruiken" not in mail.text_body

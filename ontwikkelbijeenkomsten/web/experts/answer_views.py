@@ -77,8 +77,7 @@ def answer_decline(token: str):
         return redirect(url_for(".answer", token=token))
     try:
         with unit_of_work():
-            for item in open_items:
-                services.decline(item, form.reason.data, item.expert)
+            services.decline_all(open_items, form.reason.data, open_items[0].expert)
     except services.StateError as exc:
         flash(str(exc.message), "warning")
     except RuleViolation as exc:

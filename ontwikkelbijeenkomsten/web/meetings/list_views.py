@@ -22,7 +22,7 @@ from ontwikkelbijeenkomsten.core.db import utcnow
 from ontwikkelbijeenkomsten.core.i18n import clock, long_date
 from ontwikkelbijeenkomsten.core.time import to_local
 from ontwikkelbijeenkomsten.core.rules import RuleViolation
-from ontwikkelbijeenkomsten.core.sectors import sector_label
+from ontwikkelbijeenkomsten.core.sectors import Sector, sector_label
 from ontwikkelbijeenkomsten.core.uow import unit_of_work
 from ontwikkelbijeenkomsten.meetings import lists, queries, sector_places, services
 from ontwikkelbijeenkomsten.meetings.models import (
@@ -68,23 +68,32 @@ def _attendance_open(part: Meeting) -> bool:
     return part.state is not MeetingState.CANCELLED and part.starts_at <= utcnow()
 
 
-def _target_label(target: Meeting) -> str:
-    left = services.places_left(target)
+def _target_label(target: Meeting, sector: Sector) -> str:
+    """The session with the places free for `sector`, as the move would find them: places held
+    for other sectors are not free for this person."""
+    left = sector_places.places_for(target, sector)
+    everyone = services.places_left(target)
     if left is None:
         places = _("no limit")
+    elif left and left != everyone:
+        places = ngettext("%(num)d place left for %(sector)s", "%(num)d places left for %(sector)s", left,
+                          sector=sector_label(sector).lower())
     elif left:
         places = ngettext("%(num)d place left", "%(num)d places left", left)
+    elif everyone:
+        places = _("no place left for %(sector)s: waiting list", sector=sector_label(sector).lower())
     else:
         places = _("full: waiting list")
     return _("%(title)s, %(date)s at %(time)s (%(places)s)", title=target.title, date=long_date(target.date),
              time=clock(target.starts_at), places=places)
 
 
-def _move_choices(lead: Meeting) -> list[tuple[str, str]]:
-    """Open sessions to move to; one that is full without a waiting list has no room."""
+def _move_choices(lead: Meeting, sector: Sector) -> list[tuple[str, str]]:
+    """Open sessions to move someone of `sector` to; one without a place for them and without
+    a waiting list has no room."""
     return [("", _("Choose a session"))] + [
-        (str(t.id), _target_label(t)) for t in lists.move_targets(lead)
-        if not (services.is_full(t) and not t.waiting_list_enabled)]
+        (str(t.id), _target_label(t, sector)) for t in lists.move_targets(lead)
+        if sector_places.places_for(t, sector) != 0 or t.waiting_list_enabled]
 
 
 def _page(meeting: Meeting, *, failed=None, key: str | None = None):
@@ -146,7 +155,7 @@ def _person_page(meeting: Meeting, registration: Registration, *, failed=None, k
     if closed is None and registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING):
         forms["cancel"] = CancelForm(prefix=f"cancel-{registration.id}", formdata=None)
         forms["move"] = MoveForm(prefix=f"move-{registration.id}", formdata=None)
-        forms["move"].target.choices = options(_move_choices(lead))
+        forms["move"].target.choices = options(_move_choices(lead, registration.sector))
     if key in forms:
         forms[key] = failed
     elif key != "register":  # the registration can no longer be changed: the page says so, not the form
@@ -326,7 +335,7 @@ def move_participant(meeting_id: int, registration_id: int):
     meeting = series_or_404(meeting_id)
     registration = _registration_or_404(meeting, registration_id)
     form = MoveForm(prefix=f"move-{registration.id}")
-    form.target.choices = options(_move_choices(meeting.lead))
+    form.target.choices = options(_move_choices(meeting.lead, registration.sector))
 
     def run(form: MoveForm):
         target = queries.find_meeting(form.target_id) or abort(404)

@@ -23,6 +23,7 @@ from ontwikkelbijeenkomsten.web.access import acting_user, coordinator_required
 from ontwikkelbijeenkomsten.web.forms import field_error
 from ontwikkelbijeenkomsten.web.meetings.blueprint import bp
 from ontwikkelbijeenkomsten.web.meetings.training_forms import TrainingEditForm, TrainingForm
+from ontwikkelbijeenkomsten.web.regions.views import period_choice
 from ontwikkelbijeenkomsten.web.scheduling import free_dagdelen
 from ontwikkelbijeenkomsten.web.scheduling.forms import CancelForm
 from ontwikkelbijeenkomsten.web.scheduling.expert_needed import expert_needed
@@ -33,8 +34,11 @@ TRAINING_URL = "/coordinatie/trainingen/<int(max=2147483647):meeting_id>"
 @bp.get("/coordinatie/trainingen", endpoint="trainings")
 @coordinator_required
 def training_list():
-    upcoming, past = trainings.overview()
-    return render_template("meetings/trainings/list.html", upcoming=upcoming, past=past)
+    """Every upcoming training; the past ones of the chosen programme period (?period=ID, the
+    current one by default), so the page does not grow with every year."""
+    form, period = period_choice()
+    upcoming, past = trainings.overview(period)
+    return render_template("meetings/trainings/list.html", upcoming=upcoming, past=past, form=form, period=period)
 
 
 def _choices(lead: Meeting | None = None) -> dict:

@@ -98,6 +98,8 @@ ENDS_SOON_DAYS = 28
 def _form_page(form: RequestForm | None, period, **context) -> str:
     if form is None:
         return render_template("requests/new.html", form=None, period=None)
+    if not form.regions:  # no active region yet: nobody could choose theirs
+        return render_template("requests/new.html", form=None, period=period, no_regions=True)
     today = today_local()
     days_left = (period.ends_on - today).days
     periods = requestable_periods(today)
