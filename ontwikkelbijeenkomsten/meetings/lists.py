@@ -20,6 +20,7 @@ from ..core.sectors import Sector, sector_label
 from ..regions.models import ProgrammePeriod
 from . import services
 from .models import (
+    HOLDING_PLACE,
     OPEN_MEETING_STATES,
     REGISTRATION_STATES,
     Attendance,
@@ -78,7 +79,7 @@ def participant_list(meeting: Meeting) -> ParticipantList:
         present.setdefault(registration_id, set()).add(part_id)
     return ParticipantList(
         lead=lead, part=meeting,
-        confirmed=sorted((r for r in registrations if r.state in services.HOLDING_PLACE),
+        confirmed=sorted((r for r in registrations if r.state in HOLDING_PLACE),
                          key=lambda r: (r.name.casefold(), r.id)),
         waiting=[r for r in registrations if r.state is RegistrationState.WAITING],
         cancelled=[r for r in registrations if r.state is RegistrationState.CANCELLED],

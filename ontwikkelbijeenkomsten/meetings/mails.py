@@ -26,6 +26,7 @@ from . import sector_places
 from .links import meeting_token, registration_token
 from .sector_places import WaitingPosition
 from .models import (
+    HOLDING_PLACE,
     ACTIVE_ASSIGNMENT_STATES,
     AssignmentState,
     Meeting,
@@ -100,17 +101,18 @@ def people(meeting: Meeting) -> list[Person]:
     return list(by_address.values())
 
 
-def keeps_event(meeting: Meeting, email: str, leaving: str) -> bool:
+def keeps_event(meeting: Meeting, email: str, leaving: str | None) -> bool:
     """Does `email` still hold the session in their calendar through a role other than
-    `leaving` ("contact", "expert" or "participant")? Then a CANCEL for that one role would
-    take away an event they still have."""
+    `leaving` ("contact", "expert" or "participant"; None: through any role, e.g. a
+    registration other than a cancelled one)? Then a CANCEL for that one role would take away
+    an event they still have."""
     email = email.lower()
     request = meeting.request
     return (
         (leaving != "contact" and request is not None and request.contact_email.lower() == email)
         or (leaving != "expert" and any(a.state in ACTIVE_ASSIGNMENT_STATES and a.expert.email.lower() == email
                                         for a in meeting.experts))
-        or (leaving != "participant" and any(r.state is RegistrationState.CONFIRMED and r.email.lower() == email
+        or (leaving != "participant" and any(r.state in HOLDING_PLACE and r.email.lower() == email
                                              for r in meeting.lead.registrations))
     )
 

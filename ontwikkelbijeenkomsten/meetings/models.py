@@ -57,6 +57,10 @@ class RegistrationState(enum.Enum):
     ATTENDED = "attended"
 
 
+#: Registrations in these states have (or had) a place at the session.
+HOLDING_PLACE = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
+
+
 # ---- the state machines: every state change goes through one of these ----------------------
 def _meeting_state_labels() -> dict:
     return {MeetingState.PLANNED: _("Planned"), MeetingState.CHANGED: _("Changed"),

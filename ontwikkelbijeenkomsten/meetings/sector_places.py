@@ -96,16 +96,12 @@ def room_for(sector: Sector):
 
 def has_room(lead: Meeting, sector: Sector) -> bool:
     """`room_for` in Python, for a lead whose row is locked."""
-    if lead.capacity is None:
-        return True
-    kept = 0 if lead.places_released_at is not None else sum(
-        max(held(lead, other) - confirmed(lead, other), 0) for other in HOLDING_SECTORS if other is not sector)
-    return lead.confirmed_count + 1 + kept <= lead.capacity
+    return places_for(lead, sector) != 0
 
 
 def places_for(lead: Meeting, sector: Sector) -> int | None:
-    """Free places `sector` may take now (`has_room` counted out): the free places less those
-    still held for other sectors; None when the session has no capacity limit."""
+    """Free places `sector` may take now: the free places less those still held for other
+    sectors; None when the session has no capacity limit."""
     if lead.capacity is None:
         return None
     kept = 0 if lead.places_released_at is not None else sum(

@@ -39,6 +39,7 @@ from .sector_places import WaitingPosition
 from .registers import Register, checked_number
 from .signals import attendance_saved
 from .models import (
+    HOLDING_PLACE,
     ACTIVE_REGISTRATION,
     OPEN_MEETING_STATES,
     REGISTRATION_STATES,
@@ -51,8 +52,6 @@ from .models import (
     RegistrationState,
     first_start,
 )
-
-HOLDING_PLACE = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,7 @@ def closed_reason(meeting: Meeting, now: datetime | None = None, *, by_hand: boo
     lead, now = meeting.lead, now or utcnow()
     if not _goes_ahead(lead):
         return _l("This session has been cancelled.")\
-            if all(part.state is MeetingState.CANCELLED for part in lead.all_parts)\
+            if lead.cancelled_whole\
             else _l("This session has taken place.")
     if first_start(lead) <= now:
         return _l("This session has already begun; registering is no longer possible.")

@@ -34,6 +34,7 @@ from ..core.rules import RuleViolation
 from ..core.sectors import Sector
 from ..core.time import local_to_utc
 from ..meetings.models import (
+    HOLDING_PLACE,
     ACTIVE_ASSIGNMENT_STATES,
     Evaluation,
     Meeting,
@@ -49,7 +50,6 @@ from ..requests.models import Request, RequestState, request_themes
 
 #: Requests in these states hold their granted dagdelen.
 HOLDING_DAGDELEN = (RequestState.GRANTED, RequestState.SCHEDULED, RequestState.HELD)
-HOLDING_PLACE = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
 SCORES = (1, 2, 3, 4, 5)
 
 

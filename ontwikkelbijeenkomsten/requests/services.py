@@ -54,10 +54,14 @@ def request_for_token(token: str) -> Request | None:
 
 
 def open_period(today: date | None = None, period_id: int | None = None) -> ProgrammePeriod | None:
-    """The period a request is for: `period_id` while a region can still ask for it (the current
-    period or one to come), else None; without it the current period, or between two periods
-    the next one."""
-    periods = requestable_periods(today or today_local())
+    """The period a request is for (see `pick_period`), of those open on `today`."""
+    return pick_period(requestable_periods(today or today_local()), period_id)
+
+
+def pick_period(periods: list[ProgrammePeriod], period_id: int | None = None) -> ProgrammePeriod | None:
+    """Of the `periods` a region can ask for (`requestable_periods`, the soonest first): the one
+    of `period_id`, else None; without it the first, which is the current period or, between
+    two periods, the next one."""
     if period_id is None:
         return periods[0] if periods else None
     return next((period for period in periods if period.id == period_id), None)

@@ -41,7 +41,6 @@ from ontwikkelbijeenkomsten.meetings.models import (
     ACTIVE_ASSIGNMENT_STATES,
     Meeting,
     MeetingKind,
-    MeetingState,
     Registration,
     RegistrationState,
     calendar_entry,
@@ -113,7 +112,7 @@ def _meeting_page(lead: Meeting, form: RegistrationForm, action: str, already: R
         mix=mix, mix_total=sum(count for _label, count in mix), status=status, closed=closed,
         places_left=services.places_left(lead), closes_at=services.closes_at(lead),
         form=form, action=action, accreditation=accreditation_text(accreditation) if accreditation else "",
-        called_off=all(part.state is MeetingState.CANCELLED for part in lead.all_parts),
+        called_off=lead.cancelled_whole,
         resend_token=make_token(RESEND_PURPOSE, already.id) if already else None, page_url=_meeting_url(lead),
         **_held_places(lead, status),
     )
@@ -259,16 +258,10 @@ def registration_ics(token: str):
     if found.state is RegistrationState.WAITING:
         abort(404)  # never a place, so never in a calendar
     lead = found.meeting
-    gone = found.state is RegistrationState.CANCELLED and not _still_has(lead, found.email)
+    gone = found.state is RegistrationState.CANCELLED and not keeps_event(lead, found.email, leaving=None)
     return private_page(_ics(lead, absolute_url("meetings.registration", token=token), "bijeenkomst",
                              public=gone, cancelled=gone))  # no place: no online link either
 
-
-def _still_has(lead: Meeting, email: str) -> bool:
-    """Does `email` hold the session through another registration or another role?"""
-    return keeps_event(lead, email, "participant") or any(
-        r.email.lower() == email.lower() and r.state in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
-        for r in lead.registrations)
 
 
 # ---- the participant's own page ----------------------------------------------------------------
@@ -293,7 +286,7 @@ def _registration_page(registration: Registration, token: str, form: CancelForm,
     certificate = certificates.certificate_of(registration)
     cancellable = registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITING)
     # Every dagdeel called off: the registration lapses with it (no place, no certificate).
-    called_off = all(part.state is MeetingState.CANCELLED for part in lead.all_parts)
+    called_off = lead.cancelled_whole
     begun = services.closed_reason(lead, by_hand=True) is not None
     position = services.waiting_position(registration)
     moved = queries.moved_to(registration)

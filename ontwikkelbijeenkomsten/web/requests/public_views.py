@@ -78,31 +78,32 @@ def _chosen_period_id() -> int | None:
 
 
 def _form(today: date):
-    """The period asked for and the form for it (filled in from a POST), or (None, None) when no
-    period is open. A period that was chosen but is not open (any more) gives 404."""
+    """The periods open, the one asked for and the form for it (filled in from a POST); the
+    form is None when no period is open. A period that was chosen but is not open (any more)
+    gives 404."""
     chosen = _chosen_period_id()
-    period = services.open_period(today, chosen)
+    periods = requestable_periods(today)
+    period = services.pick_period(periods, chosen)
     if period is None:
         if chosen is not None:
             abort(404)
-        return None, None
+        return periods, None, None
     form = RequestForm()
     form.configure(quota.statuses(period), theme_choices())
-    return period, form
+    return periods, period, form
 
 
 #: Within this many days of the period's end the form warns that the moments must come before it.
 ENDS_SOON_DAYS = 28
 
 
-def _form_page(form: RequestForm | None, period, **context) -> str:
+def _form_page(form: RequestForm | None, period, periods, **context) -> str:
     if form is None:
         return render_template("requests/new.html", form=None, period=None)
     if not form.regions:  # no active region yet: nobody could choose theirs
         return render_template("requests/new.html", form=None, period=period, no_regions=True)
     today = today_local()
     days_left = (period.ends_on - today).days
-    periods = requestable_periods(today)
     # The first period open is the form's own address; a later one carries ?periode=<id>.
     chosen = None if period.id == periods[0].id else period.id
     return render_template(
@@ -121,9 +122,9 @@ def _form_page(form: RequestForm | None, period, **context) -> str:
 @limiter.limit("3 per day", methods=["POST"], key_func=_contact_key, deduct_when=_request_saved)
 def new():
     today = today_local()
-    period, form = _form(today)
+    periods, period, form = _form(today)
     if form is None:
-        return _form_page(None, None)
+        return _form_page(None, None, periods)
     if request.method == "GET":
         # A link such as /aanvragen?regio=12 (from a region's own page) preselects the region.
         preselected = optional_int(request.args.get("regio"))
@@ -136,14 +137,14 @@ def new():
         saved = _submit(form, today)
         if saved is not None:
             return redirect(url_for("requests.submitted", token=services.status_token(saved)))
-    return _form_page(form, period, errors=form.error_list() if request.method == "POST" else [])
+    return _form_page(form, period, periods, errors=form.error_list() if request.method == "POST" else [])
 
 
 @form_again_when_limited("requests.new")
 def _form_again(wait: Wait) -> str:
     """Over a limit: the form again with what was typed, nothing checked and nothing saved."""
-    period, form = _form(today_local())
-    return _form_page(form, period, errors=[], limited=wait)
+    periods, period, form = _form(today_local())
+    return _form_page(form, period, periods, errors=[], limited=wait)
 
 
 def _submit(form: RequestForm, today: date) -> Request | None:
